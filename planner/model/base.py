@@ -1,0 +1,56 @@
+"""Shared building blocks of the visit model: the immutable base model, ids, minutes."""
+
+from __future__ import annotations
+
+import re
+from typing import Annotated, Any
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints
+
+ID_PATTERN = r"^[a-z0-9][a-z0-9_-]{0,63}$"
+
+Id = Annotated[
+    str,
+    StringConstraints(pattern=ID_PATTERN),
+    Field(
+        description="Identifier: lower-case letters, digits, '-' and '_', "
+        "starting with a letter or digit (max. 64).",
+        examples=["herzog", "alley-of-honour"],
+    ),
+]
+
+_DURATION_RE = re.compile(r"^\s*(?:(?P<h>\d+)\s*h)?\s*(?:(?P<m>\d+)\s*(?:min|m)?)?\s*$")
+
+
+def parse_minutes(value: Any) -> Any:
+    """Accept 45, '45', '45min', '1h', '1h30' and '1h30m' as minutes."""
+    if isinstance(value, bool):
+        raise ValueError("expected minutes (e.g. 45 or '1h30'), got true/false")
+    if isinstance(value, int):
+        return value
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    if isinstance(value, str):
+        match = _DURATION_RE.match(value)
+        if match and (match["h"] or match["m"]):
+            return int(match["h"] or 0) * 60 + int(match["m"] or 0)
+        raise ValueError(f"'{value}' is not a duration; write minutes (45) or hours ('1h30')")
+    raise ValueError(f"expected minutes (e.g. 45 or '1h30'), got {type(value).__name__}")
+
+
+Minutes = Annotated[
+    int,
+    BeforeValidator(parse_minutes),
+    Field(ge=0, le=7 * 24 * 60, description="Minutes, or '1h30'."),
+]
+PositiveMinutes = Annotated[
+    int,
+    BeforeValidator(parse_minutes),
+    Field(gt=0, le=7 * 24 * 60, description="Minutes (> 0), or '1h30'."),
+]
+
+
+class Frozen(BaseModel):
+    """Base of every model: immutable, and unknown fields are errors."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid", str_strip_whitespace=True)

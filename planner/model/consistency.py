@@ -1,0 +1,462 @@
+"""Cross-checks of a visit beyond types: references, dates, time zones, windows, cycles,
+presence and capacity. Every problem names the path of the offending value, so the visit
+file reader can point at its line."""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass
+from collections.abc import Iterable, Iterator
+from datetime import date, datetime, timedelta
+
+import pendulum
+
+from planner.model.clock import TimeProblem, WallTime, zone_problem
+from planner.model.conventions import Override, host_template
+from planner.model.items import Item, ItemKind
+from planner.model.people import Person
+from planner.model.visit import Visit
+
+
+Path_ = tuple[str | int, ...]
+
+
+@dataclass(frozen=True)
+class Problem:
+    """A problem found by a check, at a path of the visit file."""
+
+    path: Path_
+    message: str
+    severity: str = "error"
+
+
+def _closest(word: str, options: Iterable[str]) -> str:
+    close = difflib.get_close_matches(word, list(options), n=1, cutoff=0.5)
+    return f"; did you mean '{close[0]}'?" if close else ""
+
+
+def _unknown(what: str, ref: str, known: Iterable[str]) -> str:
+    return f"unknown {what} '{ref}'{_closest(ref, known)}"
+
+
+def check(visit: Visit) -> list[Problem]:
+    """Every consistency problem of ``visit`` (errors and warnings)."""
+    checker = _Checker(visit)
+    return list(checker.run())
+
+
+class _Checker:
+    def __init__(self, visit: Visit) -> None:
+        self.v = visit
+        self.people = {p.id for p in visit.people}
+        self.venues = {v.id for v in visit.venues}
+        self.cities = {c.id for c in visit.cities}
+        self.items = {i.id for i in visit.items}
+        self.bad_zones: set[str] = set()
+
+    def run(self) -> Iterator[Problem]:
+        yield from self.zones()
+        yield from self.duplicates()
+        yield from self.references()
+        if any(True for _ in self.references()) or self.bad_zones:
+            return  # the checks below need every reference and zone to resolve
+        yield from self.presence_stays()
+        for n, item in enumerate(self.v.items):
+            yield from self.item_times(n, item)
+            yield from self.item_capacity(n, item)
+            yield from self.item_presence(n, item)
+        yield from self.cycles()
+        yield from self.conventions()
+        yield from self.warnings()
+
+    # -- zones, duplicates, references -------------------------------------------------
+
+    def zones(self) -> Iterator[Problem]:
+        v = self.v
+        named: list[tuple[Path_, str | None]] = [
+            (("timezone",), v.timezone),
+            (("guest_home_timezone",), v.guest_home_timezone),
+        ]
+        named += [(("cities", n, "timezone"), c.timezone) for n, c in enumerate(v.cities)]
+        named += [(("venues", n, "timezone"), x.timezone) for n, x in enumerate(v.venues)]
+        named += [(("people", n, "home_timezone"), p.home_timezone) for n, p in enumerate(v.people)]
+        for path, zone in named:
+            if zone is None:
+                continue
+            why = zone_problem(zone)
+            if why:
+                self.bad_zones.add(zone)
+                yield Problem(path, why)
+
+    def duplicates(self) -> Iterator[Problem]:
+        for section in ("cities", "people", "venues", "items"):
+            seen: dict[str, int] = {}
+            for n, entry in enumerate(getattr(self.v, section)):
+                if entry.id in seen:
+                    yield Problem(
+                        (section, n, "id"),
+                        f"duplicate id '{entry.id}' (also {section}[{seen[entry.id]}]); ids must "
+                        "be unique",
+                    )
+                else:
+                    seen[entry.id] = n
+
+    def references(self) -> Iterator[Problem]:
+        v = self.v
+        if v.invited_by and v.invited_by not in self.people:
+            yield Problem(("invited_by",), _unknown("person", v.invited_by, self.people))
+        for n, p in enumerate(v.people):
+            for key in ("spouse_of", "counterpart_of"):
+                ref = getattr(p, key)
+                if ref and ref not in self.people:
+                    yield Problem(("people", n, key), _unknown("person", ref, self.people))
+                elif ref == p.id:
+                    yield Problem(("people", n, key), f"'{p.id}' cannot be their own {key[:-3]}")
+            for k, stay in enumerate(p.presence):
+                if stay.city not in self.cities:
+                    yield Problem(("people", n, "presence", k, "city"), _unknown("city", stay.city, self.cities))
+        for n, venue in enumerate(v.venues):
+            if venue.city not in self.cities:
+                yield Problem(("venues", n, "city"), _unknown("city", venue.city, self.cities))
+        for n, item in enumerate(v.items):
+            for key in ("attendees", "optional_attendees"):
+                for k, ref in enumerate(getattr(item, key)):
+                    if ref not in self.people:
+                        yield Problem(("items", n, key, k), _unknown("person", ref, self.people))
+            seen: set[str] = set()
+            for k, ref in enumerate(item.attendees):
+                if ref in seen:
+                    yield Problem(("items", n, "attendees", k), f"'{ref}' is listed twice")
+                seen.add(ref)
+            if item.venue and item.venue not in self.venues:
+                yield Problem(("items", n, "venue"), _unknown("venue", item.venue, self.venues))
+            for k, ref in enumerate(item.candidate_venues):
+                if ref not in self.venues:
+                    yield Problem(("items", n, "candidate_venues", k), _unknown("venue", ref, self.venues))
+            if item.arrival_venue and item.arrival_venue not in self.venues:
+                yield Problem(
+                    ("items", n, "arrival_venue"), _unknown("venue", item.arrival_venue, self.venues)
+                )
+            for k, rule in enumerate(item.order):
+                key = "after" if rule.after else "before"
+                if rule.other not in self.items:
+                    yield Problem(("items", n, "order", k, key), _unknown("item", rule.other, self.items))
+                elif rule.other == item.id:
+                    yield Problem(("items", n, "order", k, key), "an item cannot be ordered against itself")
+        for n, leg in enumerate(v.travel.legs):
+            for key, ref in (("from", leg.from_venue), ("to", leg.to_venue)):
+                if ref not in self.venues:
+                    yield Problem(("travel", "legs", n, key), _unknown("venue", ref, self.venues))
+
+    # -- time ---------------------------------------------------------------------------
+
+    def _in_visit(self, day: date) -> bool:
+        return self.v.start <= day <= self.v.end
+
+    def _outside(self, what: str, day: date) -> str:
+        return (
+            f"{what} {day:%d %B %Y} is outside the visit ({self.v.start:%d %B} to "
+            f"{self.v.end:%d %B %Y}); fix the date or the visit's 'start'/'end'"
+        )
+
+    def _resolve(self, path: Path_, wall: WallTime, zone: str) -> tuple[pendulum.DateTime | None, Problem | None]:
+        try:
+            return wall.resolve(zone), None
+        except TimeProblem as exc:
+            return None, Problem(path, str(exc))
+
+    def presence_stays(self) -> Iterator[Problem]:
+        for n, person in enumerate(self.v.people):
+            spans: list[tuple[datetime, datetime, str, int]] = []
+            for k, stay in enumerate(person.presence):
+                zone = self.v.city[stay.city].timezone
+                start, end = _visit_bounds(self.v, zone)
+                for key in ("arrive", "depart"):
+                    wall: WallTime | None = getattr(stay, key)
+                    if wall is None:
+                        continue
+                    path: Path_ = ("people", n, "presence", k, key)
+                    if not (self.v.start - timedelta(days=1) <= wall.date <= self.v.end + timedelta(days=1)):
+                        yield Problem(path, self._outside("the date", wall.date))
+                        continue
+                    instant, problem = self._resolve(path, wall, zone)
+                    if problem:
+                        yield problem
+                    elif instant is not None:
+                        if key == "arrive":
+                            start = instant
+                        else:
+                            end = instant
+                spans.append((start, end, stay.city, k))
+            spans.sort()
+            for (s1, e1, c1, k1), (s2, _e2, c2, k2) in zip(spans, spans[1:], strict=False):
+                if s2 < e1:
+                    yield Problem(
+                        ("people", n, "presence", k2),
+                        f"this stay in '{c2}' overlaps the stay in '{c1}' (presence[{k1}]); "
+                        f"{person.name} cannot be in two cities at once",
+                    )
+
+    def item_times(self, n: int, item: Item) -> Iterator[Problem]:
+        v = self.v
+        zone = v.item_zone(item)
+        base: Path_ = ("items", n)
+        for k, day in enumerate(item.days):
+            if not self._in_visit(day):
+                yield Problem((*base, "days", k), self._outside("the day", day))
+        earliest = latest = pinned = None
+        if item.window:
+            for key in ("earliest_start", "latest_end"):
+                wall: WallTime | None = getattr(item.window, key)
+                if wall is None:
+                    continue
+                path: Path_ = (*base, "window", key)
+                limit_end = v.end + timedelta(days=1) if key == "latest_end" else v.end
+                if not (v.start <= wall.date <= limit_end) or (
+                    wall.date == limit_end and key == "latest_end" and wall.local.time() != datetime.min.time()
+                ):
+                    yield Problem(path, self._outside("the window", wall.date))
+                    continue
+                instant, problem = self._resolve(path, wall, zone)
+                if problem:
+                    yield problem
+                elif key == "earliest_start":
+                    earliest = instant
+                else:
+                    latest = instant
+        if earliest and latest and (latest - earliest).in_minutes() < item.duration:
+            span = int((latest - earliest).in_minutes())
+            yield Problem(
+                (*base, "duration"),
+                f"{item.duration} min do not fit the window ({item.window.earliest_start if item.window else ''} "
+                f"to {item.window.latest_end if item.window else ''}, {span} min); shorten the item "
+                "or widen the window",
+            )
+        if item.pinned:
+            path = (*base, "pinned")
+            if not self._in_visit(item.pinned.date):
+                yield Problem(path, self._outside("the pinned time", item.pinned.date))
+                return
+            pinned, problem = self._resolve(path, item.pinned, zone)
+            if problem:
+                yield problem
+                return
+        if pinned is None:
+            return
+        end = pinned.add(minutes=item.duration)
+        if item.days and pinned.date() not in item.days:
+            yield Problem((*base, "pinned"), f"pinned on {pinned:%d %B}, which is not one of its 'days'")
+        if earliest and pinned < earliest:
+            yield Problem(
+                (*base, "pinned"),
+                f"pinned at {item.pinned}, before its window opens ({item.window.earliest_start if item.window else ''})",
+            )
+        if latest and end > latest:
+            yield Problem(
+                (*base, "pinned"),
+                f"pinned at {item.pinned} for {item.duration} min, it ends {end:%H:%M}, after its "
+                f"window closes ({item.window.latest_end if item.window else ''})",
+            )
+        if item.venue:
+            yield from self._venue_hours(base, item, pinned, end if item.kind is not ItemKind.FLIGHT else pinned)
+        if item.kind is ItemKind.FLIGHT and item.arrival_venue:
+            origin, dest = v.venue[item.venues[0]], v.venue[item.arrival_venue]
+            if origin.city == dest.city:
+                yield Problem((*base, "arrival_venue"), "a flight lands in another city than it leaves")
+
+    def _venue_hours(self, base: Path_, item: Item, start: pendulum.DateTime, end: pendulum.DateTime) -> Iterator[Problem]:
+        venue = self.v.venue[item.venues[0]]
+        if not venue.opening:
+            return
+        day = start.date()
+        rules = [o for o in venue.opening if not o.dates or day in o.dates]
+        if not rules:
+            yield Problem((*base, "pinned"), f"pinned on {day:%d %B}, when {venue.name} is closed")
+            return
+        start_min = start.hour * 60 + start.minute
+        end_min = start_min + int((end - start).in_minutes())
+        if not any(o.open.minutes <= start_min and end_min <= o.close.minutes for o in rules):
+            hours = ", ".join(f"{o.open}–{o.close}" for o in rules)
+            yield Problem(
+                (*base, "pinned"),
+                f"pinned {start:%H:%M}–{end:%H:%M}, outside the opening hours of {venue.name} ({hours})",
+            )
+
+    # -- capacity and presence ------------------------------------------------------------
+
+    def item_capacity(self, n: int, item: Item) -> Iterator[Problem]:
+        count = len(item.everyone)
+        caps = [self.v.venue[x].capacity for x in item.venues]
+        if caps and all(c is not None and c < count for c in caps):
+            names = ", ".join(self.v.venue[x].name for x in item.venues)
+            yield Problem(
+                ("items", n, "attendees"),
+                f"{count} attendees, but {names} holds at most {max(c or 0 for c in caps)}",
+            )
+
+    def item_presence(self, n: int, item: Item) -> Iterator[Problem]:
+        v = self.v
+        cities = {v.venue[x].city for x in item.venues}
+        zone = v.item_zone(item)
+        if item.pinned:
+            try:
+                start = item.pinned.resolve(zone)
+            except TimeProblem:
+                return
+            end = start.add(minutes=item.duration)
+        else:
+            start, end = _item_span(v, item, zone)
+        for k, pid in enumerate(item.attendees):
+            person = v.person[pid]
+            if not person.presence:
+                continue
+            if item.kind is ItemKind.FLIGHT:
+                ok = _present(v, person, cities, start, start) is not None
+            elif item.pinned:
+                ok = _present(v, person, cities, start, end) is not None
+            else:
+                ok = _overlap_minutes(v, person, cities, start, end) >= item.duration
+            if not ok:
+                where = ", ".join(sorted(v.city[c].name for c in cities))
+                when = (
+                    f"at {start:%d %B %H:%M}–{end:%H:%M}"
+                    if item.pinned
+                    else f"between {start:%d %B %H:%M} and {end:%d %B %H:%M}"
+                )
+                yield Problem(
+                    ("items", n, "attendees", k),
+                    f"{person.name} must attend '{item.title}' in {where} {when}, but is not "
+                    f"present there then (see their 'presence'); fix the presence or the item",
+                )
+
+    # -- ordering ---------------------------------------------------------------------------
+
+    def cycles(self) -> Iterator[Problem]:
+        edges: dict[str, list[tuple[str, Path_]]] = {i: [] for i in self.items}
+        for n, item in enumerate(self.v.items):
+            for k, rule in enumerate(item.order):
+                path: Path_ = ("items", n, "order", k)
+                if rule.after:
+                    edges[rule.after].append((item.id, path))
+                elif rule.before:
+                    edges[item.id].append((rule.before, path))
+        state: dict[str, int] = {}
+        stack: list[str] = []
+        reported: set[frozenset[str]] = set()
+
+        def visit(node: str) -> Iterator[Problem]:
+            state[node] = 1
+            stack.append(node)
+            for nxt, path in edges[node]:
+                if state.get(nxt) == 1:
+                    loop = [*stack[stack.index(nxt) :], nxt]
+                    key = frozenset(loop)
+                    if key not in reported:
+                        reported.add(key)
+                        titles = " → ".join(f"'{self.v.item[i].title}'" for i in loop)
+                        yield Problem(
+                            path,
+                            f"ordering rules form a cycle: {titles}; remove one of these rules",
+                        )
+                elif nxt not in state:
+                    yield from visit(nxt)
+            stack.pop()
+            state[node] = 2
+
+        for node in edges:
+            if node not in state:
+                yield from visit(node)
+
+    def conventions(self) -> Iterator[Problem]:
+        inherited = {r.id for r in host_template(self.v.host.code)} if self.v.use_host_conventions else set()
+        own: set[str] = set()
+        for n, conv in enumerate(self.v.conventions):
+            if isinstance(conv, Override):
+                if conv.id not in inherited:
+                    yield Problem(
+                        ("conventions", n, "id"),
+                        f"no inherited convention is called '{conv.id}'{_closest(conv.id, inherited)}",
+                    )
+            elif conv.id in inherited or conv.id in own:
+                yield Problem(
+                    ("conventions", n, "id"),
+                    f"a convention called '{conv.id}' exists already; use 'rule: override' to change it",
+                )
+            own.add(conv.id)
+
+    def warnings(self) -> Iterator[Problem]:
+        v = self.v
+        for n, p in enumerate(v.people):
+            if p.counterpart_of:
+                other = v.person[p.counterpart_of]
+                if other.side is p.side:
+                    yield Problem(
+                        ("people", n, "counterpart_of"),
+                        f"{p.name} and their counterpart {other.name} are on the same side",
+                        "warning",
+                    )
+        for n, item in enumerate(v.items):
+            if not item.attendees:
+                yield Problem(("items", n), f"'{item.title}' has no required attendees", "warning")
+
+
+def _visit_bounds(visit: Visit, zone: str) -> tuple[pendulum.DateTime, pendulum.DateTime]:
+    start = pendulum.datetime(visit.start.year, visit.start.month, visit.start.day, tz=zone)
+    end_day = visit.end + timedelta(days=1)
+    end = pendulum.datetime(end_day.year, end_day.month, end_day.day, tz=zone)
+    return start, end
+
+
+def _item_span(visit: Visit, item: Item, zone: str) -> tuple[pendulum.DateTime, pendulum.DateTime]:
+    """The widest interval an unpinned item could occupy."""
+    start, end = _visit_bounds(visit, zone)
+    if item.days:
+        first, last = min(item.days), max(item.days) + timedelta(days=1)
+        start = max(start, pendulum.datetime(first.year, first.month, first.day, tz=zone))
+        end = min(end, pendulum.datetime(last.year, last.month, last.day, tz=zone))
+    if item.window:
+        try:
+            if item.window.earliest_start:
+                start = max(start, item.window.earliest_start.resolve(zone))
+            if item.window.latest_end:
+                end = min(end, item.window.latest_end.resolve(zone))
+        except TimeProblem:
+            pass
+    return start, end
+
+
+def stays(visit: Visit, person: Person) -> list[tuple[str, pendulum.DateTime, pendulum.DateTime]]:
+    """A person's stays as (city, from, to) instants; the whole visit in its default city
+    when the person has no presence entries."""
+    result = []
+    for stay in person.presence:
+        zone = visit.city[stay.city].timezone
+        start, end = _visit_bounds(visit, zone)
+        try:
+            if stay.arrive:
+                start = stay.arrive.resolve(zone)
+            if stay.depart:
+                end = stay.depart.resolve(zone)
+        except TimeProblem:
+            continue
+        result.append((stay.city, start, end))
+    return result
+
+
+def _present(
+    visit: Visit, person: Person, cities: set[str], start: datetime, end: datetime
+) -> tuple[str, pendulum.DateTime, pendulum.DateTime] | None:
+    for stay in stays(visit, person):
+        city, s, e = stay
+        if city in cities and s <= start and end <= e:
+            return stay
+    return None
+
+
+def _overlap_minutes(visit: Visit, person: Person, cities: set[str], start: datetime, end: datetime) -> float:
+    best = 0.0
+    for city, s, e in stays(visit, person):
+        if city in cities:
+            lo, hi = max(s, start), min(e, end)
+            best = max(best, (hi - lo).total_seconds() / 60)
+    return best

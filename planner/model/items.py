@@ -1,0 +1,159 @@
+"""Programme items (engagements): what happens, who must be there, where and when."""
+
+from __future__ import annotations
+
+from datetime import date
+from enum import StrEnum
+
+from pydantic import Field, model_validator
+
+from planner.model.base import Frozen, Id, Minutes, PositiveMinutes
+from planner.model.clock import WallTime
+from planner.model.provenance import Provenance
+from planner.model.publication import PressAccess, PublicTime, Tier
+
+
+class ItemKind(StrEnum):
+    ARRIVAL = "arrival"
+    OFFICIAL_WELCOME = "official_welcome"
+    ONE_ON_ONE_TALKS = "one_on_one_talks"
+    EXPANDED_TALKS = "expanded_talks"
+    MINISTERS_MEETING = "ministers_meeting"
+    AGREEMENT_SIGNING = "agreement_signing"
+    PRESS_STATEMENTS = "press_statements"
+    WREATH_LAYING = "wreath_laying"
+    MEMORIAL_VISIT = "memorial_visit"
+    COMMUNITY_EVENT = "community_event"
+    RECEPTION = "reception"
+    LUNCH = "lunch"
+    BANQUET = "banquet"
+    SPOUSE_PROGRAMME = "spouse_programme"
+    SITE_VISIT = "site_visit"
+    FLIGHT = "flight"
+    MOTORCADE = "motorcade"
+    HOLDING = "holding"
+    BRIEFING = "briefing"
+    DEPARTURE_CEREMONY = "departure_ceremony"
+    CUSTOM = "custom"
+
+    @property
+    def label(self) -> str:
+        return self.value.replace("_", " ")
+
+
+CEREMONIES = frozenset(
+    {
+        ItemKind.ARRIVAL,
+        ItemKind.OFFICIAL_WELCOME,
+        ItemKind.AGREEMENT_SIGNING,
+        ItemKind.WREATH_LAYING,
+        ItemKind.DEPARTURE_CEREMONY,
+        ItemKind.BANQUET,
+    }
+)
+MEMORIALS = frozenset({ItemKind.WREATH_LAYING, ItemKind.MEMORIAL_VISIT})
+
+
+class Window(Frozen):
+    """When an item may take place: it starts no earlier and ends no later."""
+
+    earliest_start: WallTime | None = None
+    latest_end: WallTime | None = None
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Window:
+        if (
+            self.earliest_start
+            and self.latest_end
+            and self.latest_end.local <= self.earliest_start.local
+        ):
+            raise ValueError(
+                f"latest_end {self.latest_end} is not after earliest_start {self.earliest_start}"
+            )
+        return self
+
+
+class Order(Frozen):
+    """This item comes after (or before) another, with a minimum and optional maximum gap."""
+
+    after: Id | None = Field(default=None, description="The item this one follows.")
+    before: Id | None = Field(default=None, description="The item this one precedes.")
+    min_gap: Minutes = 0
+    max_gap: Minutes | None = None
+    same_day: bool = False
+
+    @model_validator(mode="after")
+    def _one_target(self) -> Order:
+        if (self.after is None) == (self.before is None):
+            raise ValueError("give exactly one of 'after' or 'before'")
+        if self.max_gap is not None and self.max_gap < self.min_gap:
+            raise ValueError(f"max_gap {self.max_gap} is below min_gap {self.min_gap}")
+        return self
+
+    @property
+    def other(self) -> str:
+        return self.after or self.before or ""
+
+
+class Item(Frozen):
+    """A programme item (engagement)."""
+
+    id: Id
+    title: str = Field(min_length=1, max_length=300)
+    kind: ItemKind
+    custom_kind: str | None = Field(default=None, max_length=80, description="Name of a custom kind.")
+    duration: PositiveMinutes
+    attendees: tuple[Id, ...] = Field(default=(), description="People who must attend.")
+    optional_attendees: tuple[Id, ...] = ()
+    venue: Id | None = None
+    candidate_venues: tuple[Id, ...] = Field(default=(), description="The solver picks one.")
+    arrival_venue: Id | None = Field(default=None, description="Flights: where they land.")
+    window: Window | None = None
+    days: tuple[date, ...] = Field(default=(), description="Days it may take place; empty: any.")
+    pinned: WallTime | None = Field(default=None, description="Fixed start (host or timetable).")
+    order: tuple[Order, ...] = ()
+    holding: Minutes | None = Field(
+        default=None, description="Minutes the attendees must be on site before the start."
+    )
+    optional: bool = False
+    priority: int | None = Field(default=None, ge=1, le=10, description="Optional items: 10 = keep most.")
+    cancelled: bool = False
+    tier: Tier = Tier.DELEGATION
+    press: PressAccess = PressAccess.CLOSED
+    public_time: PublicTime = PublicTime.EXACT
+    dress: str | None = None
+    notes: str | None = Field(default=None, max_length=4000)
+    provenance: Provenance
+
+    @model_validator(mode="after")
+    def _coherent(self) -> Item:
+        if self.kind is ItemKind.CUSTOM and not self.custom_kind:
+            raise ValueError("kind 'custom' needs 'custom_kind' (its name)")
+        if self.kind is not ItemKind.CUSTOM and self.custom_kind:
+            raise ValueError("'custom_kind' is only for kind 'custom'")
+        if self.venue and self.candidate_venues:
+            raise ValueError("give 'venue' or 'candidate_venues', not both")
+        if not self.venue and not self.candidate_venues:
+            raise ValueError("an item needs a 'venue' (or 'candidate_venues')")
+        if self.priority is not None and not self.optional:
+            raise ValueError("'priority' is only for optional items; add 'optional: true'")
+        if self.kind is ItemKind.FLIGHT:
+            if not self.arrival_venue:
+                raise ValueError("a flight needs 'arrival_venue' (the airport it lands at)")
+            if self.pinned is None:
+                raise ValueError("a flight is pinned to its timetable: give 'pinned'")
+        elif self.arrival_venue:
+            raise ValueError("'arrival_venue' is only for flights")
+        return self
+
+    @property
+    def venues(self) -> tuple[str, ...]:
+        return (self.venue,) if self.venue else self.candidate_venues
+
+    @property
+    def kind_label(self) -> str:
+        return self.custom_kind if self.kind is ItemKind.CUSTOM and self.custom_kind else self.kind.label
+
+    @property
+    def everyone(self) -> tuple[str, ...]:
+        return self.attendees + tuple(p for p in self.optional_attendees if p not in self.attendees)

@@ -1,0 +1,73 @@
+"""People of a visit: the guest delegation and their host counterparts."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from pydantic import Field, model_validator
+
+from planner.model.base import Frozen, Id, Minutes
+from planner.model.clock import WallTime
+from planner.model.provenance import Provenance
+from planner.model.publication import Tier
+
+
+class Side(StrEnum):
+    GUEST = "guest"
+    HOST = "host"
+
+
+class Role(StrEnum):
+    PRINCIPAL = "principal"
+    SPOUSE = "spouse"  # the accompanying partner role, whoever fills it
+    MINISTER = "minister"
+    AMBASSADOR = "ambassador"
+    OFFICIAL = "official"
+    ADVISER = "adviser"
+    INTERPRETER = "interpreter"
+    SECURITY = "security"
+    PRESS = "press"
+    COMMUNITY_LEADER = "community_leader"
+    RELIGIOUS_LEADER = "religious_leader"
+    STAFF = "staff"
+    OTHER = "other"
+
+
+class Presence(Frozen):
+    """A stay in one city: from arrival to departure, local times of that city."""
+
+    city: Id
+    arrive: WallTime | None = Field(default=None, description="Start of the stay (local).")
+    depart: WallTime | None = Field(default=None, description="End of the stay (local).")
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Presence:
+        if self.arrive and self.depart and self.depart.local <= self.arrive.local:
+            raise ValueError(
+                f"departure {self.depart} is not after arrival {self.arrive}; swap them"
+            )
+        return self
+
+
+class Person(Frozen):
+    id: Id
+    name: str = Field(min_length=1, max_length=200, description="Full name.")
+    title: str = Field(default="", max_length=300, description="Office, e.g. 'Minister of Health'.")
+    role: Role
+    side: Side
+    precedence: int = Field(ge=1, le=10_000, description="1 is the highest rank.")
+    home_timezone: str | None = Field(
+        default=None, description="IANA zone of home; defaults to the side's home zone."
+    )
+    spouse_of: Id | None = None
+    counterpart_of: Id | None = None
+    clearance: Tier = Tier.DELEGATION
+    languages: tuple[str, ...] = ()
+    dietary: str | None = None
+    presence: tuple[Presence, ...] = Field(
+        default=(), description="Stays per city; empty means present throughout the visit."
+    )
+    reminders: tuple[Minutes, ...] = Field(
+        default=(), description="Calendar reminders, minutes before each item."
+    )
+    provenance: Provenance | None = None

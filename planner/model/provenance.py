@@ -1,0 +1,36 @@
+"""Where a fact in a visit file comes from."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from pydantic import Field, model_validator
+
+from planner.model.base import Frozen
+
+
+class SourceKind(StrEnum):
+    SEED = "seed"  # a line of the seed article in seeds/
+    CITED = "cited"  # another published source
+    ASSUMED = "assumed"  # not reported anywhere: a planning assumption, with its reason
+
+
+class Provenance(Frozen):
+    """The source of a fact: a seed line (with the quoted words), a citation, or an
+    assumption with its reason."""
+
+    source: SourceKind
+    line: int | None = Field(default=None, ge=1, description="Line of the seed article.")
+    quote: str | None = Field(default=None, min_length=3, description="Words quoted verbatim.")
+    ref: str | None = Field(default=None, min_length=2, description="Citation.")
+    reason: str | None = Field(default=None, min_length=3, description="Why it is assumed.")
+
+    @model_validator(mode="after")
+    def _complete(self) -> Provenance:
+        if self.source is SourceKind.SEED and (self.line is None or not self.quote):
+            raise ValueError("a seed provenance needs 'line' and 'quote'")
+        if self.source is SourceKind.CITED and not self.ref:
+            raise ValueError("a cited provenance needs 'ref' (the source)")
+        if self.source is SourceKind.ASSUMED and not self.reason:
+            raise ValueError("an assumed fact needs a 'reason'")
+        return self

@@ -1,0 +1,47 @@
+"""Venues: where items happen, when they are open and how many they hold."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from pydantic import Field, model_validator
+
+from planner.model.base import Frozen, Id
+from planner.model.clock import ClockTime
+from planner.model.provenance import Provenance
+
+
+class City(Frozen):
+    id: Id
+    name: str = Field(min_length=1, max_length=200)
+    country: str = Field(pattern=r"^[A-Z]{2}$", description="ISO 3166-1 alpha-2 code.")
+    timezone: str = Field(description="IANA zone name, e.g. 'Asia/Baku'.")
+
+
+class Opening(Frozen):
+    """Opening hours, on the listed dates or every day."""
+
+    open: ClockTime
+    close: ClockTime
+    dates: tuple[date, ...] = Field(default=(), description="Dates it applies to; empty: every day.")
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Opening:
+        if self.close <= self.open:
+            raise ValueError(f"closes at {self.close}, not after it opens at {self.open}")
+        return self
+
+
+class Venue(Frozen):
+    id: Id
+    name: str = Field(min_length=1, max_length=200, description="Name in Latin script.")
+    local_name: str | None = Field(default=None, max_length=200, description="Name in the local language.")
+    city: Id
+    address: str = Field(default="", max_length=500)
+    lat: float = Field(ge=-90, le=90)
+    lon: float = Field(ge=-180, le=180)
+    timezone: str | None = Field(default=None, description="IANA zone; defaults to the city's.")
+    opening: tuple[Opening, ...] = Field(default=(), description="Empty: open at all hours.")
+    capacity: int | None = Field(default=None, ge=1)
+    exclusive: bool = Field(default=True, description="Hosts one item at a time.")
+    provenance: Provenance | None = None

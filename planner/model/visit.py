@@ -1,0 +1,153 @@
+"""The visit: its people, venues, items, travel rules and host conventions."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from enum import StrEnum
+from functools import cached_property
+from typing import Literal
+
+from pydantic import Field, model_validator
+
+from planner.model.base import Frozen, Id
+from planner.model.clock import ClockTime
+from planner.model.conventions import (
+    Convention,
+    OrderConvention,
+    Override,
+    Rule,
+    Strength,
+    TimeOfDayConvention,
+    host_template,
+)
+from planner.model.items import Item
+from planner.model.people import Person, Side
+from planner.model.provenance import Provenance
+from planner.model.travel import TravelRules
+from planner.model.venues import City, Venue
+
+SCHEMA_VERSION = 1
+
+
+class VisitKind(StrEnum):
+    STATE = "state"
+    OFFICIAL = "official"
+    WORKING = "working"
+
+
+class Country(Frozen):
+    code: str = Field(pattern=r"^[A-Z]{2}$", description="ISO 3166-1 alpha-2 code.")
+    name: str = Field(min_length=2, max_length=100)
+
+
+class Organizer(Frozen):
+    """The protocol office that publishes the programme."""
+
+    name: str = Field(min_length=2, max_length=200)
+    email: str = Field(pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+
+
+class ProgrammeHours(Frozen):
+    """Official items start and end within these hours each day, unless pinned outside."""
+
+    start: ClockTime = ClockTime(7 * 60)
+    end: ClockTime = ClockTime(23 * 60)
+
+    @model_validator(mode="after")
+    def _ordered(self) -> ProgrammeHours:
+        if self.end <= self.start:
+            raise ValueError(f"end {self.end} is not after start {self.start}")
+        return self
+
+
+class Visit(Frozen):
+    schema_version: Literal[1] = Field(description="Version of the visit-file format.")
+    id: Id
+    title: str = Field(min_length=3, max_length=300)
+    kind: VisitKind
+    host: Country
+    guest: Country
+    start: date
+    end: date
+    timezone: str = Field(description="Default IANA zone of the visit, e.g. 'Asia/Baku'.")
+    guest_home_timezone: str = Field(description="IANA zone of the guest's capital.")
+    invited_by: Id | None = Field(default=None, description="The host who invited the guest.")
+    organizer: Organizer = Organizer(name="Protocol Office", email="protocol@example.org")
+    programme_hours: ProgrammeHours = ProgrammeHours()
+    use_host_conventions: bool = Field(
+        default=True, description="Inherit the host country's protocol template."
+    )
+    conventions: tuple[Convention, ...] = ()
+    cities: tuple[City, ...] = Field(min_length=1)
+    people: tuple[Person, ...] = Field(min_length=1)
+    venues: tuple[Venue, ...] = Field(min_length=1)
+    travel: TravelRules = TravelRules()
+    items: tuple[Item, ...] = Field(min_length=1)
+    provenance: Provenance | None = None
+
+    @model_validator(mode="after")
+    def _dates(self) -> Visit:
+        if self.end < self.start:
+            raise ValueError(f"the visit ends ({self.end}) before it starts ({self.start})")
+        if (self.end - self.start).days > 31:
+            raise ValueError("a visit longer than 31 days is not a visit; check 'start' and 'end'")
+        return self
+
+    # -- lookups (valid only once planner.model.consistency.check passed) -------------
+
+    @cached_property
+    def person(self) -> dict[str, Person]:
+        return {p.id: p for p in self.people}
+
+    @cached_property
+    def venue(self) -> dict[str, Venue]:
+        return {v.id: v for v in self.venues}
+
+    @cached_property
+    def city(self) -> dict[str, City]:
+        return {c.id: c for c in self.cities}
+
+    @cached_property
+    def item(self) -> dict[str, Item]:
+        return {i.id: i for i in self.items}
+
+    @property
+    def days(self) -> list[date]:
+        return [self.start + timedelta(days=n) for n in range((self.end - self.start).days + 1)]
+
+    def venue_zone(self, venue_id: str) -> str:
+        venue = self.venue[venue_id]
+        if venue.timezone:
+            return venue.timezone
+        city = self.city.get(venue.city)
+        return city.timezone if city else self.timezone
+
+    def item_zone(self, item: Item) -> str:
+        """The zone an item's times are written in: that of its (first) venue."""
+        return self.venue_zone(item.venues[0])
+
+    def home_zone(self, person: Person) -> str:
+        if person.home_timezone:
+            return person.home_timezone
+        return self.guest_home_timezone if person.side is Side.GUEST else self.timezone
+
+    def rules(self) -> list[Rule]:
+        """The conventions in force: the host template with the visit's overrides applied,
+        then the visit's own rules. Rules switched off are left out."""
+        base: list[Rule] = list(host_template(self.host.code)) if self.use_host_conventions else []
+        overrides = {c.id: c for c in self.conventions if isinstance(c, Override)}
+        result: list[Rule] = []
+        for rule in base:
+            change = overrides.get(rule.id)
+            if change is not None:
+                rule = rule.model_copy(
+                    update={"strength": change.strength, "weight": change.weight or rule.weight}
+                )
+            if rule.strength is not Strength.OFF:
+                result.append(rule)
+        result.extend(
+            c
+            for c in self.conventions
+            if isinstance(c, OrderConvention | TimeOfDayConvention) and c.strength is not Strength.OFF
+        )
+        return result

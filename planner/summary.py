@@ -1,0 +1,108 @@
+"""The summary `planner check` prints: who, where, what per day, what is pinned, and what
+is assumed rather than reported."""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from datetime import date
+
+from planner.model.items import Item
+from planner.model.people import Side
+from planner.model.provenance import Provenance, SourceKind
+from planner.model.visit import Visit
+from planner.visitfile import LoadedVisit
+
+
+def _day_label(day: date) -> str:
+    return f"{day:%a} {day.day} {day:%B %Y}"
+
+
+def _item_day(visit: Visit, item: Item) -> date | None:
+    if item.pinned:
+        return item.pinned.date
+    if item.window and item.window.earliest_start and item.window.latest_end:
+        first, last = item.window.earliest_start.date, item.window.latest_end.date
+        if first == last or item.window.latest_end.local.time().hour == 0 == item.window.latest_end.local.minute:
+            return first
+    if len(item.days) == 1:
+        return item.days[0]
+    return None
+
+
+def _provenances(visit: Visit) -> list[tuple[str, Provenance]]:
+    found: list[tuple[str, Provenance]] = []
+    if visit.provenance:
+        found.append(("visit", visit.provenance))
+    found += [(f"people.{p.id}", p.provenance) for p in visit.people if p.provenance]
+    found += [(f"venues.{v.id}", v.provenance) for v in visit.venues if v.provenance]
+    found += [(f"items.{i.id}", i.provenance) for i in visit.items]
+    return found
+
+
+def summarize(loaded: LoadedVisit) -> str:
+    v = loaded.visit
+    out: list[str] = []
+    say = out.append
+    days = f"{v.start.day}–{v.end.day} {v.end:%B %Y}" if v.start.month == v.end.month else f"{v.start:%d %B} – {v.end:%d %B %Y}"
+    say(f"{loaded.path}: valid")
+    say(f"  {v.title} ({v.kind.value} visit)")
+    say(f"  {v.guest.name} → {v.host.name}, {days}; times in {v.timezone}, guest home {v.guest_home_timezone}")
+    if v.invited_by:
+        say(f"  Invited by {v.person[v.invited_by].name}")
+    say("")
+    say(f"People ({len(v.people)})")
+    for side in Side:
+        members = sorted((p for p in v.people if p.side is side), key=lambda p: (p.precedence, p.name))
+        if members:
+            names = ", ".join(f"{p.name} ({p.role.value.replace('_', ' ')})" for p in members)
+            say(f"  {side.value} ({len(members)}): {names}")
+    say(f"Venues ({len(v.venues)})")
+    by_city: dict[str, list[str]] = defaultdict(list)
+    for venue in v.venues:
+        by_city[venue.city].append(venue.name)
+    for city, names in by_city.items():
+        say(f"  {v.city[city].name} ({v.city[city].timezone}): {', '.join(names)}")
+    say(f"Items ({len(v.items)})")
+    per_day: dict[date | None, list[Item]] = defaultdict(list)
+    for item in v.items:
+        per_day[_item_day(v, item)].append(item)
+    for day in [*v.days, None]:
+        items = per_day.get(day, [])
+        if not items:
+            continue
+        pinned = sum(1 for i in items if i.pinned)
+        optional = sum(1 for i in items if i.optional)
+        label = _day_label(day) if day else "any day"
+        extra = f", {optional} optional" if optional else ""
+        say(f"  {label}: {len(items)} items ({pinned} pinned, {len(items) - pinned} to schedule{extra})")
+    pinned_items = sorted((i for i in v.items if i.pinned), key=lambda i: i.pinned.local if i.pinned else 0)
+    if pinned_items:
+        say("Pinned")
+        for item in pinned_items:
+            assert item.pinned is not None
+            zone = v.item_zone(item)
+            start = item.pinned.resolve(zone)
+            home = start.in_timezone(v.guest_home_timezone)
+            venue = v.venue[item.venues[0]].name
+            say(
+                f"  {start:%d %b %H:%M} {_city(zone)} · {home:%H:%M} {_city(v.guest_home_timezone)}"
+                f"  {item.title} ({venue}, {item.duration} min)"
+            )
+    found = _provenances(v)
+    counts = Counter(p.source for _, p in found)
+    say(
+        f"Provenance: {counts[SourceKind.SEED]} facts from the seed article, "
+        f"{counts[SourceKind.CITED]} cited, {counts[SourceKind.ASSUMED]} assumed"
+    )
+    assumed = [(where, p) for where, p in found if p.source is SourceKind.ASSUMED]
+    if assumed:
+        say("Assumed")
+        for where, p in assumed:
+            say(f"  {where}: {p.reason}")
+    for warning in loaded.warnings:
+        say(f"warning: {warning}")
+    return "\n".join(out)
+
+
+def _city(zone: str) -> str:
+    return zone.rsplit("/", 1)[-1].replace("_", " ")

@@ -1,0 +1,425 @@
+"""Visit files: YAML in, a checked Visit out, and every problem located at file:line:col.
+
+Reading composes the YAML into nodes (ruamel.yaml) and builds plain data from them while
+recording where each value stands, so that pydantic's structural errors and the visit's
+consistency problems can be reported as ``file:line:col: path.to.field: message``, all at
+once. Only plain YAML is accepted: no tags beyond the core schema, bounded size, depth and
+alias expansion.
+"""
+
+from __future__ import annotations
+
+import difflib
+import math
+import os
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any, Union, get_args, get_origin
+
+from pydantic import BaseModel, ValidationError
+
+from planner.model.consistency import Path_, Problem, check
+from planner.model.visit import SCHEMA_VERSION, Visit
+
+MAX_BYTES = 8 * 1024 * 1024
+MAX_NODES = 200_000
+MAX_DEPTH = 40
+
+
+
+@dataclass(frozen=True)
+class Diagnostic:
+    """One problem in a visit file, located."""
+
+    file: str
+    line: int
+    col: int
+    path: str
+    message: str
+    severity: str = "error"
+
+    def __str__(self) -> str:
+        where = f"{self.file}:{self.line}:{self.col}"
+        label = "" if self.severity == "error" else f"{self.severity}: "
+        return f"{where}: {self.path}: {label}{self.message}" if self.path else (
+            f"{where}: {label}{self.message}"
+        )
+
+
+class VisitFileError(Exception):
+    """A visit file that cannot be used; carries every problem found."""
+
+    def __init__(self, diagnostics: list[Diagnostic]) -> None:
+        super().__init__("\n".join(str(d) for d in diagnostics))
+        self.diagnostics = diagnostics
+
+
+@dataclass
+class SourceMap:
+    """Where each value of the file stands (1-based line and column)."""
+
+    positions: dict[Path_, tuple[int, int]] = field(default_factory=dict)
+    labels: dict[Path_, str] = field(default_factory=dict)  # list element -> its id
+
+    def locate(self, path: Path_) -> tuple[int, int]:
+        for n in range(len(path), -1, -1):
+            found = self.positions.get(path[:n])
+            if found is not None:
+                return found
+        return (1, 1)
+
+    def render(self, path: Path_) -> str:
+        text = ""
+        for n, part in enumerate(path):
+            if isinstance(part, int):
+                label = self.labels.get(path[: n + 1])
+                text += f"[{label}]" if label else f"[{part}]"
+            else:
+                text += f".{part}" if text else str(part)
+        return text
+
+
+@dataclass(frozen=True)
+class LoadedVisit:
+    visit: Visit
+    path: Path
+    source: SourceMap
+    warnings: tuple[Diagnostic, ...] = ()
+
+    def locate(self, path: Path_) -> str:
+        line, col = self.source.locate(path)
+        return f"{self.path}:{line}:{col}"
+
+
+# -- YAML nodes to plain data --------------------------------------------------------
+
+_CORE = "tag:yaml.org,2002:"
+_ALLOWED_TAGS = {_CORE + t for t in ("str", "int", "float", "bool", "null", "timestamp", "map", "seq")}
+
+
+class _Stop(Exception):
+    def __init__(self, line: int, col: int, message: str) -> None:
+        self.line, self.col, self.message = line, col, message
+
+
+def _tag(node: Any) -> str:
+    tag = node.tag
+    return str(getattr(tag, "value", tag))
+
+
+def _scalar(node: Any) -> Any:
+    tag, text = _tag(node), node.value
+    if tag.endswith(":null"):
+        return None
+    if tag.endswith(":bool"):
+        return text.lower() == "true"
+    if tag.endswith(":int"):
+        try:
+            return int(text.replace("_", ""), 0)
+        except ValueError:
+            return text
+    if tag.endswith(":float"):
+        low = text.lower()
+        if low in (".inf", "+.inf"):
+            return math.inf
+        if low == "-.inf":
+            return -math.inf
+        if low == ".nan":
+            return math.nan
+        try:
+            return float(text.replace("_", ""))
+        except ValueError:
+            return text
+    return text  # strings, and timestamps as written (pydantic parses them)
+
+
+class _Builder:
+    def __init__(self, source: SourceMap) -> None:
+        self.source = source
+        self.nodes = 0
+
+    def build(self, node: Any, path: Path_, depth: int) -> Any:
+        self.nodes += 1
+        mark = node.start_mark
+        if self.nodes > MAX_NODES:
+            raise _Stop(
+                mark.line + 1,
+                mark.column + 1,
+                f"the file expands to more than {MAX_NODES:,} values (an alias bomb?); "
+                "write the data out instead of repeating aliases",
+            )
+        if depth > MAX_DEPTH:
+            raise _Stop(mark.line + 1, mark.column + 1, f"nested deeper than {MAX_DEPTH} levels")
+        tag = _tag(node)
+        if tag not in _ALLOWED_TAGS:
+            raise _Stop(
+                mark.line + 1,
+                mark.column + 1,
+                f"the tag '{tag.replace(_CORE, '!!')}' is not allowed: visit files are plain "
+                "YAML (remove the tag)",
+            )
+        self.source.positions.setdefault(path, (mark.line + 1, mark.column + 1))
+        kind = type(node).__name__
+        if kind == "MappingNode":
+            result: dict[str, Any] = {}
+            for key_node, value_node in node.value:
+                if type(key_node).__name__ != "ScalarNode":
+                    km = key_node.start_mark
+                    raise _Stop(km.line + 1, km.column + 1, "a key must be a plain word")
+                key = str(_scalar(key_node))
+                kmark = key_node.start_mark
+                if key == "<<":
+                    raise _Stop(
+                        kmark.line + 1, kmark.column + 1, "merge keys ('<<') are not supported"
+                    )
+                if key in result:
+                    first = self.source.positions.get((*path, key), (0, 0))[0]
+                    raise _Stop(
+                        kmark.line + 1,
+                        kmark.column + 1,
+                        f"duplicate key '{key}' (first given on line {first}); keep one",
+                    )
+                self.source.positions[(*path, key)] = (kmark.line + 1, kmark.column + 1)
+                result[key] = self.build(value_node, (*path, key), depth + 1)
+            if isinstance(result.get("id"), str) and path and isinstance(path[-1], int):
+                self.source.labels[path] = result["id"]
+            return result
+        if kind == "SequenceNode":
+            return [self.build(v, (*path, i), depth + 1) for i, v in enumerate(node.value)]
+        return _scalar(node)
+
+
+def _line_col(text: str, offset: int) -> tuple[int, int]:
+    line = text.count("\n", 0, offset) + 1
+    return line, offset - (text.rfind("\n", 0, offset) + 1) + 1
+
+
+def read_yaml(path: Path) -> tuple[Any, SourceMap]:
+    """Plain data and its source map; raises VisitFileError for unreadable YAML."""
+    name = str(path)
+
+    def fail(line: int, col: int, message: str) -> VisitFileError:
+        return VisitFileError([Diagnostic(name, line, col, "", message)])
+
+    try:
+        size = path.stat().st_size
+        if size > MAX_BYTES:
+            raise fail(
+                1, 1, f"the file is {size / 1e6:.1f} MB; a visit file may be at most "
+                f"{MAX_BYTES // (1024 * 1024)} MB"
+            )
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise fail(1, 1, f"cannot read the file: {exc.strerror or exc}") from None
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line, col = _line_col(raw[: exc.start].decode("utf-8", "replace"), exc.start)
+        raise fail(line, col, "the file is not UTF-8 text; save it as UTF-8") from None
+    if "\x00" in text:
+        line, col = _line_col(text, text.index("\x00"))
+        raise fail(line, col, "the file contains a NUL byte; it is not a text file")
+    if not text.strip():
+        raise fail(1, 1, "the file is empty; a visit file starts with 'schema_version: 1'")
+
+    from ruamel.yaml import YAML
+    from ruamel.yaml.error import MarkedYAMLError, YAMLError
+
+    yaml = YAML(typ="rt")
+    try:
+        root = yaml.compose(text)
+    except MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+        problem = (exc.problem or exc.context or "malformed YAML").strip()
+        lines = text.splitlines()
+        if 0 < line <= len(lines) and "\t" in lines[line - 1]:
+            problem += " (YAML indents with spaces, never tabs: replace the tab)"
+        raise fail(line, col, f"not valid YAML: {problem}") from None
+    except (YAMLError, RecursionError, ValueError) as exc:
+        detail = "nested too deeply" if isinstance(exc, RecursionError) else str(exc).strip()
+        raise fail(1, 1, f"not valid YAML: {detail.splitlines()[0] if detail else 'unreadable'}") from None
+    if root is None:
+        raise fail(1, 1, "the file holds no data; a visit file starts with 'schema_version: 1'")
+    source = SourceMap()
+    try:
+        data = _Builder(source).build(root, (), 0)
+    except _Stop as stop:
+        raise fail(stop.line, stop.col, stop.message) from None
+    except RecursionError:
+        raise fail(1, 1, "nested too deeply") from None
+    return data, source
+
+
+# -- pydantic errors in plain words ------------------------------------------------------
+
+
+def _unwrap(annotation: Any) -> list[Any]:
+    origin = get_origin(annotation)
+    if origin is None:
+        return [annotation]
+    args = [a for a in get_args(annotation) if a is not type(None) and a is not Ellipsis]
+    if origin is Union or str(origin) in ("typing.Union", "<class 'types.UnionType'>"):
+        return [t for a in args for t in _unwrap(a)]
+    if str(origin) == "typing.Annotated" or getattr(origin, "__name__", "") == "Annotated":
+        return _unwrap(args[0])
+    return [t for a in args for t in _unwrap(a)]
+
+
+def _models_at(loc: Path_) -> list[type[BaseModel]]:
+    """The model classes that may stand at ``loc`` (for field-name suggestions)."""
+    current: list[type[BaseModel]] = [Visit]
+    for part in loc:
+        if isinstance(part, int):
+            continue
+        following: list[type[BaseModel]] = []
+        for model in current:
+            info = model.model_fields.get(part)
+            if info is None:
+                info = next((f for f in model.model_fields.values() if f.alias == part), None)
+            if info is None:
+                continue
+            following.extend(
+                t for t in _unwrap(info.annotation) if isinstance(t, type) and issubclass(t, BaseModel)
+            )
+        if not following:
+            return current
+        current = following
+    return current
+
+
+def _field_names(models: Iterable[type[BaseModel]]) -> list[str]:
+    names: list[str] = []
+    for model in models:
+        for name, info in model.model_fields.items():
+            names.append(info.alias or name)
+    return names
+
+
+def _suggest(word: str, options: Iterable[str]) -> str:
+    close = difflib.get_close_matches(word, list(options), n=1, cutoff=0.6)
+    return f"; did you mean '{close[0]}'?" if close else ""
+
+
+def _describe(value: Any) -> str:
+    if isinstance(value, dict):
+        return "a mapping"
+    if isinstance(value, list):
+        return "a list"
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+_CONVENTION_TAGS = ("order", "time_of_day", "override")
+
+
+def _pydantic_problems(exc: ValidationError) -> Iterator[Problem]:
+    for err in exc.errors(include_url=False):
+        raw_loc = err["loc"]
+        loc: Path_ = tuple(
+            part
+            for n, part in enumerate(raw_loc)
+            # a discriminated union puts the tag into the path: conventions.3.order.first
+            if not (n == 2 and raw_loc[0] == "conventions" and part in _CONVENTION_TAGS)
+        )
+        kind, msg = err["type"], err["msg"]
+        value = err.get("input")
+        if kind == "missing":
+            yield Problem(loc[:-1], f"'{loc[-1]}' is missing (required)")
+            continue
+        if kind == "extra_forbidden":
+            parent = loc[:-1]
+            known = _field_names(_models_at(parent))
+            word = str(loc[-1])
+            yield Problem(loc, f"unknown field '{word}'{_suggest(word, known)}")
+            continue
+        if kind == "string_pattern_mismatch" and "a-z0-9" in str(err.get("ctx", {}).get("pattern", "")):
+            yield Problem(
+                loc,
+                f"{_describe(value)} is not a valid id: use lower-case letters, digits, '-' and "
+                "'_' (e.g. 'alley-of-honour')",
+            )
+            continue
+        if kind in ("enum", "literal_error"):
+            expected = str(err.get("ctx", {}).get("expected", ""))
+            options = [o.strip(" '") for o in expected.replace(" or ", ",").split(",") if o.strip()]
+            hint = _suggest(str(value), options) if isinstance(value, str) else ""
+            yield Problem(loc, f"{_describe(value)} is not allowed: expected {expected}{hint}")
+            continue
+        if kind == "union_tag_invalid" or kind == "union_tag_not_found":
+            yield Problem(loc, "a convention needs 'rule: order', 'rule: time_of_day' or 'rule: override'")
+            continue
+        if msg.startswith("Value error, "):
+            msg = msg[len("Value error, ") :]
+        elif msg.startswith("Assertion failed, "):
+            msg = msg[len("Assertion failed, ") :]
+        if kind.endswith("_type") or kind.endswith("_parsing") or kind in ("date_from_datetime_parsing",):
+            msg = f"{msg} (got {_describe(value)})"
+        yield Problem(loc, msg[0].lower() + msg[1:] if msg else kind)
+
+
+def _dedupe_union_noise(problems: list[Problem]) -> list[Problem]:
+    seen: set[tuple[Path_, str]] = set()
+    result = []
+    for p in problems:
+        key = (p.path, p.message)
+        if key not in seen:
+            seen.add(key)
+            result.append(p)
+    return result
+
+
+def diagnostics(path: Path, source: SourceMap, problems: Iterable[Problem]) -> list[Diagnostic]:
+    result = []
+    for problem in problems:
+        line, col = source.locate(problem.path)
+        result.append(
+            Diagnostic(str(path), line, col, source.render(problem.path), problem.message, problem.severity)
+        )
+    result.sort(key=lambda d: (d.severity != "error", d.line, d.col))
+    return result
+
+
+def parse_visit(data: Any, path: Path, source: SourceMap) -> LoadedVisit:
+    """Validate plain data as a visit; raises VisitFileError with every problem."""
+    if not isinstance(data, dict):
+        raise VisitFileError(
+            diagnostics(path, source, [Problem((), "a visit file is a mapping that starts with 'schema_version: 1'")])
+        )
+    version = data.get("schema_version")
+    if "schema_version" in data and version != SCHEMA_VERSION:
+        raise VisitFileError(
+            diagnostics(
+                path,
+                source,
+                [Problem(("schema_version",), f"schema_version {version!r} is not supported; this planner reads version {SCHEMA_VERSION}")],
+            )
+        )
+    try:
+        visit = Visit.model_validate(data)
+    except ValidationError as exc:
+        raise VisitFileError(diagnostics(path, source, _dedupe_union_noise(list(_pydantic_problems(exc))))) from None
+    problems = check(visit)
+    errors = [p for p in problems if p.severity == "error"]
+    if errors:
+        raise VisitFileError(diagnostics(path, source, problems))
+    warnings = tuple(diagnostics(path, source, problems))
+    return LoadedVisit(visit, path, source, warnings)
+
+
+def load_visit(path: str | os.PathLike[str]) -> LoadedVisit:
+    """Read and check a visit file. Raises VisitFileError listing every problem."""
+    p = Path(path)
+    data, source = read_yaml(p)
+    return parse_visit(data, p, source)
+
+
+def to_plain(value: Any) -> Any:
+    """JSON-like data for a model value (dates and times as the file writes them)."""
+    if isinstance(value, BaseModel):
+        return value.model_dump(mode="json", by_alias=True, exclude_defaults=True)
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    return value
