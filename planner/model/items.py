@@ -51,6 +51,7 @@ CEREMONIES = frozenset(
         ItemKind.BANQUET,
     }
 )
+DEFAULT_CEREMONY_HOLDING = 10
 MEMORIALS = frozenset({ItemKind.WREATH_LAYING, ItemKind.MEMORIAL_VISIT})
 
 
@@ -145,6 +146,14 @@ class Item(Frozen):
         elif self.arrival_venue:
             raise ValueError("'arrival_venue' is only for flights")
         return self
+
+    @property
+    def holding_minutes(self) -> int:
+        """Minutes the attendees must be on site before the start when they come from
+        another venue: as given, else 10 for ceremonies and 0 otherwise."""
+        if self.holding is not None:
+            return self.holding
+        return DEFAULT_CEREMONY_HOLDING if self.kind in CEREMONIES else 0
 
     @property
     def venues(self) -> tuple[str, ...]:
