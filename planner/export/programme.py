@@ -1,0 +1,129 @@
+"""The day-by-day programme: one list per local day, each item with its local time and the
+guest's home time, venue, attendees in precedence order, and the travel legs before it."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date
+
+import pendulum
+
+from planner.model.items import Item
+from planner.model.people import Person, Side
+from planner.model.travel import travel_minutes
+from planner.model.visit import Visit
+from planner.plan import Plan, PlannedItem, Status
+
+
+def city_of(zone: str) -> str:
+    """'Asia/Baku' → 'Baku'."""
+    return zone.rsplit("/", 1)[-1].replace("_", " ")
+
+
+@dataclass(frozen=True)
+class Leg:
+    """A move of some attendees from one venue to the next item's venue."""
+
+    from_venue: str
+    to_venue: str
+    minutes: int | None  # None: no road (a flight in between)
+    people: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Entry:
+    item: Item
+    planned: PlannedItem
+    start: pendulum.DateTime
+    end: pendulum.DateTime
+    legs: tuple[Leg, ...]
+
+
+def attendees_by_precedence(visit: Visit, ids: tuple[str, ...] | list[str]) -> list[Person]:
+    """Guests first, then hosts, each by precedence."""
+    people = [visit.person[p] for p in ids if p in visit.person]
+    return sorted(people, key=lambda p: (p.side is not Side.GUEST, p.precedence, p.name))
+
+
+def entries(visit: Visit, plan: Plan) -> list[Entry]:
+    """Scheduled items in time order, with the travel legs that lead to each."""
+    scheduled = []
+    for planned in plan.items:
+        if planned.status is not Status.SCHEDULED or planned.id not in visit.item:
+            continue
+        start, end = planned.start_at(), planned.end_at()
+        if start is None or end is None:
+            continue
+        scheduled.append((start, planned, end))
+    scheduled.sort(key=lambda t: (t[0], t[1].id))
+    where: dict[str, str] = {}
+    result = []
+    for start, planned, end in scheduled:
+        item = visit.item[planned.id]
+        venue = planned.venue or item.venues[0]
+        moves: dict[tuple[str, str], list[str]] = defaultdict(list)
+        for person in attendees_by_precedence(visit, planned.attendees):
+            before = where.get(person.id)
+            if before is not None and before != venue:
+                moves[(before, venue)].append(person.id)
+            where[person.id] = planned.arrival_venue or venue
+        legs = tuple(
+            Leg(a, b, travel_minutes(visit.travel, visit.venue[a], visit.venue[b]), tuple(ids))
+            for (a, b), ids in moves.items()
+        )
+        result.append(Entry(item, planned, start, end, legs))
+    return result
+
+
+def by_day(visit: Visit, plan: Plan) -> dict[date, list[Entry]]:
+    days: dict[date, list[Entry]] = defaultdict(list)
+    for entry in entries(visit, plan):
+        days[entry.start.date()].append(entry)
+    return dict(sorted(days.items()))
+
+
+def dual_time(visit: Visit, entry: Entry) -> str:
+    """'10:00 Baku · 09:00 Jerusalem' (with '+1 day' when the home date differs)."""
+    zone = entry.planned.timezone or visit.timezone
+    home = entry.start.in_timezone(visit.guest_home_timezone)
+    text = f"{entry.start:%H:%M} {city_of(zone)}"
+    if visit.guest_home_timezone != zone:
+        text += f" · {home:%H:%M} {city_of(visit.guest_home_timezone)}"
+        shift = (home.date() - entry.start.date()).days
+        if shift:
+            text += f" ({shift:+d} day)"
+    return text
+
+
+def short_names(visit: Visit, ids: tuple[str, ...] | list[str]) -> str:
+    return ", ".join(p.name for p in attendees_by_precedence(visit, ids))
+
+
+def terminal_programme(visit: Visit, plan: Plan) -> str:
+    """The plain-text programme printed by `planner solve`."""
+    lines: list[str] = [visit.title, f"Plan version {plan.version}", ""]
+    for day, day_entries in by_day(visit, plan).items():
+        lines.append(f"{day:%A} {day.day} {day:%B %Y}")
+        lines.append("-" * len(lines[-1]))
+        for entry in day_entries:
+            for leg in entry.legs:
+                mode = f"motorcade {leg.minutes} min" if leg.minutes is not None else "no road"
+                lines.append(
+                    f"      ↳ {visit.venue[leg.from_venue].name} → "
+                    f"{visit.venue[leg.to_venue].name}: {mode} ({short_names(visit, leg.people)})"
+                )
+            planned = entry.planned
+            pin = " [pinned]" if entry.item.pinned else ""
+            lines.append(f"  {dual_time(visit, entry)}–{entry.end:%H:%M}  {entry.item.title}{pin}")
+            venue = visit.venue[planned.venue or entry.item.venues[0]]
+            place = venue.name + (f" ({venue.local_name})" if venue.local_name else "")
+            if planned.arrival_venue:
+                place += f" → {visit.venue[planned.arrival_venue].name}"
+            lines.append(f"      at {place}")
+            lines.append(f"      with {short_names(visit, planned.attendees)}")
+        lines.append("")
+    cancelled = [i for i in plan.items if i.status is Status.CANCELLED and i.id in visit.item]
+    if cancelled:
+        lines.append("Cancelled: " + "; ".join(visit.item[i.id].title for i in cancelled))
+    return "\n".join(lines).rstrip() + "\n"

@@ -1,0 +1,115 @@
+"""The scheduler's time axis: instants as whole time units after an origin.
+
+The origin is the earliest local midnight of the visit's first day in any zone the visit
+uses; the unit is 5 minutes when every duration, pin, window, travel time, gap and zone
+offset is a multiple of 5 minutes, else 1 minute. Local days are cut per zone, so a visit
+across zones and daylight-saving changes keeps exact instants.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+
+import pendulum
+
+from planner.model.clock import WallTime
+from planner.model.visit import Visit
+
+Interval = tuple[int, int]  # [lo, hi] in units, both inclusive
+
+
+def _zones(visit: Visit) -> set[str]:
+    zones = {visit.timezone, *(c.timezone for c in visit.cities)}
+    zones.update(v.timezone for v in visit.venues if v.timezone)
+    return zones
+
+
+def _minute_values(visit: Visit) -> list[int]:
+    """Every minute quantity that must fall on the grid."""
+    values: list[int] = []
+    for item in visit.items:
+        values += [item.duration, item.holding_minutes]
+        walls = [item.pinned]
+        if item.window:
+            walls += [item.window.earliest_start, item.window.latest_end]
+        values += [w.local.minute for w in walls if w is not None]
+        for rule in item.order:
+            values.append(rule.min_gap)
+            if rule.max_gap is not None:
+                values.append(rule.max_gap)
+    for person in visit.people:
+        for stay in person.presence:
+            values += [w.local.minute for w in (stay.arrive, stay.depart) if w is not None]
+    for venue in visit.venues:
+        for opening in venue.opening:
+            values += [opening.open.minutes, opening.close.minutes]
+    values += [visit.programme_hours.start.minutes, visit.programme_hours.end.minutes]
+    values += [leg.minutes for leg in visit.travel.legs]
+    values.append(visit.travel.buffer)
+    return values
+
+
+@dataclass(frozen=True)
+class Axis:
+    origin: datetime  # UTC
+    unit: int  # minutes
+    horizon: int  # units
+
+    @classmethod
+    def for_visit(cls, visit: Visit) -> Axis:
+        zones = _zones(visit)
+        first = visit.start - timedelta(days=1)
+        last = visit.end + timedelta(days=2)
+        starts = [pendulum.datetime(first.year, first.month, first.day, tz=z) for z in zones]
+        ends = [pendulum.datetime(last.year, last.month, last.day, tz=z) for z in zones]
+        origin = min(starts).in_timezone("UTC")
+        values = _minute_values(visit)
+        values += [int(s.in_timezone("UTC").minute) for s in starts]
+        unit = 5 if all(v % 5 == 0 for v in values) else 1
+        # travel estimates are rounded up to 5 minutes by the model; a 1-minute grid keeps them
+        span = (max(ends) - origin).total_seconds() / 60
+        return cls(origin=origin, unit=unit, horizon=math.ceil(span / unit))
+
+    def units(self, instant: datetime) -> int:
+        minutes = (instant - self.origin).total_seconds() / 60
+        return math.floor(minutes / self.unit + 1e-9)
+
+    def units_up(self, minutes: float) -> int:
+        """A duration in units, rounded up."""
+        return math.ceil(minutes / self.unit - 1e-9)
+
+    def instant(self, units: int) -> datetime:
+        return self.origin + timedelta(minutes=units * self.unit)
+
+    def wall(self, units: int, zone: str) -> WallTime:
+        local = pendulum.instance(self.instant(units)).in_timezone(zone)
+        naive = local.naive()
+        # keep the offset only where the local time is ambiguous
+        try:
+            WallTime(naive).resolve(zone)
+            return WallTime(naive)
+        except ValueError:
+            return WallTime(naive, local.utcoffset())
+
+    def local_day(self, day: date, zone: str) -> Interval:
+        """Units of the local calendar day in ``zone`` (end exclusive as hi)."""
+        nxt = day + timedelta(days=1)
+        lo = pendulum.datetime(day.year, day.month, day.day, tz=zone)
+        hi = pendulum.datetime(nxt.year, nxt.month, nxt.day, tz=zone)
+        return self.units(lo), self.units(hi)
+
+    def local_clock(self, day: date, minutes: int, zone: str) -> int:
+        """Units of a local clock time on a day (minutes after local midnight; 1440 is the
+        next midnight). Clock times inside a skipped hour move forward, like clocks do."""
+        base = datetime(day.year, day.month, day.day) + timedelta(minutes=minutes)
+        local = pendulum.datetime(base.year, base.month, base.day, base.hour, base.minute, tz=zone)
+        return self.units(local.in_timezone("UTC"))
+
+    def local_date(self, units: int, zone: str) -> date:
+        return pendulum.instance(self.instant(units)).in_timezone(zone).date()
+
+
+def utc(instant: datetime) -> datetime:
+    return instant.astimezone(UTC)

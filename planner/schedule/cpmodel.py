@@ -1,0 +1,853 @@
+"""The CP-SAT model of a visit.
+
+One start variable per item on the time axis (``axis.py``); optional items get a presence
+literal; items with candidate venues a choice literal per venue. Every hard rule of
+docs/scheduling-rules.md becomes constraints:
+
+- time rules (windows, days, pins, programme hours, opening hours, presence, hard times of
+  day) shrink each start's domain;
+- each person's items form a circuit through a depot: an arc k → l means l is the next
+  item of that person after k, and forces l to start after k's end plus the travel time
+  between their venues (and l's holding time); arcs between cities without a road do not
+  exist, so only a flight moves a person between cities. A redundant no-overlap per person
+  helps propagation;
+- exclusive venues: no-overlap; capacities: cumulative;
+- ordering rules and hard conventions: linear precedences, per-day where asked.
+
+In *explain* mode every fact of the visit that a constraint comes from (a pin, a window, a
+person's attendance, a venue's hours…) is guarded by its own literal, the objective is
+left out, and optional items are left out (they could be dropped, so they never cause
+infeasibility): the solver's unsat core over these literals names the facts.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from ortools.sat.python import cp_model
+
+from planner.model.clock import ClockTime
+from planner.model.consistency import Path_
+from planner.model.conventions import OrderConvention, Strength, TimeOfDayConvention
+from planner.model.items import Item, ItemKind
+from planner.model.travel import travel_minutes
+from planner.model.visit import Visit
+from planner.plan import Plan, Status
+from planner.schedule import goals
+from planner.schedule.axis import Axis
+
+Lit = Any  # a CP-SAT literal (BoolVar or its negation)
+Intervals = list[tuple[int, int]]
+
+
+@dataclass
+class Fact:
+    """A statement of the visit file that constraints come from."""
+
+    key: str
+    text: str
+    paths: tuple[Path_, ...]
+    items: tuple[str, ...] = ()
+    people: tuple[str, ...] = ()
+    lit: Lit = field(default=None, repr=False, compare=False)
+
+
+@dataclass
+class ItemVars:
+    item: Item
+    index: int
+    zone: str
+    dur: int  # units
+    start: Any
+    present: Lit | None  # None: always present
+    choice: dict[str, Lit | None]  # venue -> literal (None: the only venue)
+    interval: Any
+    days: dict[date, Lit | None] = field(default_factory=dict)
+    lb: int = 0
+    ub: int = 0
+
+    @property
+    def end(self) -> Any:
+        return self.start + self.dur
+
+    def in_venues(self) -> list[str]:
+        return list(self.choice)
+
+    def out_venues(self, visit: Visit) -> list[str]:
+        if self.item.kind is ItemKind.FLIGHT and self.item.arrival_venue:
+            return [self.item.arrival_venue]
+        return list(self.choice)
+
+    def out_choice(self, venue: str) -> Lit | None:
+        if self.item.kind is ItemKind.FLIGHT:
+            return None
+        return self.choice[venue]
+
+
+@dataclass
+class Term:
+    goal: str
+    coef: int
+    expr: Any  # linear expression or literal
+    measure_per_unit: int = 1  # measure = value * measure_per_unit (for score lines)
+
+
+def _conj(*lits: Lit | None) -> list[Lit]:
+    return [lit for lit in lits if lit is not None]
+
+
+def _intervals_domain(intervals: Iterable[tuple[int, int]]) -> cp_model.Domain:
+    clean = [[lo, hi] for lo, hi in intervals if lo <= hi]
+    if not clean:
+        return cp_model.Domain.from_values([])
+    return cp_model.Domain.from_intervals(clean)
+
+
+class ModelBuilder:
+    def __init__(
+        self,
+        visit: Visit,
+        *,
+        explain: bool = False,
+        previous: Plan | None = None,
+        axis: Axis | None = None,
+    ) -> None:
+        self.visit = visit
+        self.explain = explain
+        self.previous = previous
+        self.axis = axis or Axis.for_visit(visit)
+        self.model = cp_model.CpModel()
+        self.facts: dict[str, Fact] = {}
+        self.vars: dict[str, ItemVars] = {}
+        self.terms: list[Term] = []
+        self.moved: dict[str, Lit] = {}
+        self.shift: dict[str, Any] = {}
+        self.importance: dict[str, int] = {}
+        self.arcs: dict[str, list[tuple[str, str, Lit]]] = {}
+        self.attends: dict[tuple[str, str], Lit | None] = {}
+        self.infeasible_static = False
+        self._domains: dict[str, list[tuple[cp_model.Domain, Fact, str | None, Lit | None]]] = {}
+
+    # -- facts ------------------------------------------------------------------------
+
+    def fact(
+        self,
+        key: str,
+        text: str,
+        paths: Sequence[Path_],
+        items: Sequence[str] = (),
+        people: Sequence[str] = (),
+    ) -> Fact:
+        found = self.facts.get(key)
+        if found is None:
+            found = Fact(key, text, tuple(paths), tuple(items), tuple(people))
+            if self.explain:
+                found.lit = self.model.new_bool_var(key)
+            self.facts[key] = found
+        return found
+
+    # -- building ---------------------------------------------------------------------
+
+    def build(self) -> ModelBuilder:
+        v = self.visit
+        self._index = {item.id: n for n, item in enumerate(v.items)}
+        for item in v.items:
+            if item.cancelled or (self.explain and item.optional):
+                continue
+            self._collect_domains(item)
+        for item_id in list(self._domains):
+            self._make_vars(v.item[item_id])
+        for iv in self.vars.values():
+            self._day_literals(iv)
+        self._people()
+        self._venues()
+        self._orders()
+        self._conventions()
+        if not self.explain:
+            self._soft_goals()
+            if self.previous is not None:
+                self._stability()
+        return self
+
+    # time domains ------------------------------------------------------------------
+
+    def _clock(self, day: date, clock: ClockTime, zone: str) -> int:
+        return self.axis.local_clock(day, clock.minutes, zone)
+
+    def _add_domain(
+        self,
+        item: Item,
+        domain: cp_model.Domain,
+        fact: Fact,
+        venue: str | None = None,
+        also: Lit | None = None,
+    ) -> None:
+        self._domains.setdefault(item.id, []).append((domain, fact, venue, also))
+
+    def _collect_domains(self, item: Item) -> None:
+        v, ax = self.visit, self.axis
+        n = self._index[item.id]
+        zone = v.item_zone(item)
+        dur = ax.units_up(item.duration)
+        base: Path_ = ("items", n)
+        self._domains.setdefault(item.id, [])
+        flight = item.kind is ItemKind.FLIGHT
+        # programme hours (pinned items and flights are exempt)
+        if item.pinned is None and not flight:
+            hours = v.programme_hours
+            spans = [
+                (self._clock(d, hours.start, zone), self._clock(d, hours.end, zone) - dur)
+                for d in v.days
+            ]
+            fact = self.fact(
+                f"hours:{item.id}",
+                f"'{item.title}' ({item.duration} min) takes place within programme hours "
+                f"({hours.start}–{hours.end} local)",
+                [("programme_hours",), base],
+                items=[item.id],
+            )
+            self._add_domain(item, _intervals_domain(spans), fact)
+        else:
+            day_spans = [ax.local_day(d, zone) for d in v.days]
+            self._add_domain(
+                item,
+                _intervals_domain((lo, hi - 1) for lo, hi in day_spans),
+                self.fact(
+                    f"dates:{item.id}",
+                    f"'{item.title}' takes place during the visit",
+                    [("start",), base],
+                    items=[item.id],
+                ),
+            )
+        if item.days:
+            spans = [ax.local_day(d, zone) for d in item.days]
+            fact = self.fact(
+                f"days:{item.id}",
+                f"'{item.title}' takes place on {', '.join(f'{d:%d %B}' for d in item.days)}",
+                [(*base, "days")],
+                items=[item.id],
+            )
+            self._add_domain(item, _intervals_domain((lo, hi - 1) for lo, hi in spans), fact)
+        if item.window:
+            lo = (
+                ax.units(item.window.earliest_start.resolve(zone))
+                if item.window.earliest_start
+                else 0
+            )
+            hi = (
+                ax.units(item.window.latest_end.resolve(zone)) - dur
+                if item.window.latest_end
+                else ax.horizon
+            )
+            text = f"'{item.title}' ({item.duration} min) must fit its window"
+            if item.window.earliest_start:
+                text += f" from {item.window.earliest_start}"
+            if item.window.latest_end:
+                text += f" until {item.window.latest_end}"
+            fact = self.fact(f"window:{item.id}", text, [(*base, "window")], items=[item.id])
+            self._add_domain(item, _intervals_domain([(lo, hi)]), fact)
+        if item.pinned:
+            at = ax.units(item.pinned.resolve(zone))
+            fact = self.fact(
+                f"pin:{item.id}",
+                f"'{item.title}' is pinned at {item.pinned} ({_city(zone)}) "
+                f"for {item.duration} min",
+                [(*base, "pinned")],
+                items=[item.id],
+            )
+            self._add_domain(item, cp_model.Domain(at, at), fact)
+        # venue opening hours
+        for venue_id in item.venues:
+            venue = v.venue[venue_id]
+            if not venue.opening:
+                continue
+            vzone = v.venue_zone(venue_id)
+            spans = []
+            for d in v.days:
+                for opening in venue.opening:
+                    if opening.dates and d not in opening.dates:
+                        continue
+                    lo = self._clock(d, opening.open, vzone)
+                    hi = self._clock(d, opening.close, vzone) - (0 if flight else dur)
+                    spans.append((lo, hi))
+            open_hours = ", ".join(f"{r.open}–{r.close}" for r in venue.opening)
+            fact = self.fact(
+                f"opening:{item.id}:{venue_id}",
+                f"{venue.name} is open {open_hours}"
+                + (" on set dates" if any(r.dates for r in venue.opening) else ""),
+                [("venues", self._venue_index(venue_id), "opening")],
+                items=[item.id],
+            )
+            self._add_domain(item, _intervals_domain(spans), fact, venue_id)
+        # presence of attendees
+        for pid in item.attendees:
+            person = v.person[pid]
+            if not person.presence:
+                continue
+            from planner.model.consistency import stays
+
+            pn = self._person_index(pid)
+            windows = stays(v, person)
+            for venue_id in item.venues:
+                city = v.venue[venue_id].city
+                if flight and item.arrival_venue:
+                    dest = v.venue[item.arrival_venue].city
+                    dep = [(ax.units(s), ax.units(e)) for c, s, e in windows if c == city]
+                    arr = [
+                        (ax.units(s) - dur, ax.units(e) - dur) for c, s, e in windows if c == dest
+                    ]
+                    domain = _intervals_domain(dep).intersection_with(_intervals_domain(arr))
+                else:
+                    domain = _intervals_domain(
+                        (ax.units(s), ax.units(e) - dur) for c, s, e in windows if c == city
+                    )
+                fact = self.fact(
+                    f"presence:{pid}:{item.id}:{venue_id}",
+                    f"{person.name} is in {v.city[city].name} only "
+                    + "; ".join(
+                        f"{s:%d %B %H:%M}–{e:%d %B %H:%M}" for c, s, e in windows if c == city
+                    )
+                    if any(c == city for c, _, _ in windows)
+                    else f"{person.name} is never in {v.city[city].name}",
+                    [("people", pn, "presence")],
+                    items=[item.id],
+                    people=[pid],
+                )
+                self._add_domain(
+                    item,
+                    domain,
+                    fact,
+                    venue_id if len(item.venues) > 1 else None,
+                    also=self._attendance(pid, item).lit if self.explain else None,
+                )
+        # hard times of day
+        for rule in self.visit.rules():
+            if (
+                isinstance(rule, TimeOfDayConvention)
+                and rule.strength is Strength.HARD
+                and item.kind in rule.kinds
+            ):
+                spans = [
+                    (self._clock(d, rule.start_from, zone), self._clock(d, rule.start_until, zone))
+                    for d in v.days
+                ]
+                fact = self.fact(
+                    f"tod:{rule.id}:{item.id}",
+                    f"{rule.description} ({rule.start_from}–{rule.start_until})",
+                    [("conventions",), base],
+                    items=[item.id],
+                )
+                self._add_domain(item, _intervals_domain(spans), fact)
+
+    def _attendance(self, pid: str, item: Item) -> Fact:
+        person = self.visit.person[pid]
+        return self.fact(
+            f"attends:{pid}:{item.id}",
+            f"{person.name} must attend '{item.title}'",
+            [("items", self._index[item.id], "attendees", item.attendees.index(pid))],
+            items=[item.id],
+            people=[pid],
+        )
+
+    def _venue_index(self, venue_id: str) -> int:
+        return next(n for n, x in enumerate(self.visit.venues) if x.id == venue_id)
+
+    def _person_index(self, pid: str) -> int:
+        return next(n for n, x in enumerate(self.visit.people) if x.id == pid)
+
+    def _make_vars(self, item: Item) -> None:
+        m, ax = self.model, self.axis
+        dur = ax.units_up(item.duration)
+        full = cp_model.Domain(0, max(0, ax.horizon - dur))
+        domain = full
+        per_venue: dict[str, cp_model.Domain] = dict.fromkeys(item.venues, full)
+        entries = self._domains.get(item.id, [])
+        if not self.explain:
+            for dom, _fact, venue, _also in entries:
+                if venue is None:
+                    domain = domain.intersection_with(dom)
+                else:
+                    per_venue[venue] = per_venue[venue].intersection_with(dom)
+            if len(item.venues) == 1:
+                domain = domain.intersection_with(per_venue[item.venues[0]])
+            else:
+                union = cp_model.Domain.from_values([])
+                for dom in per_venue.values():
+                    union = union.union_with(dom.intersection_with(domain))
+                domain = union
+        present = None
+        if item.optional:
+            present = m.new_bool_var(f"keep[{item.id}]")
+        if domain.is_empty():
+            if item.optional:
+                m.add(present == 0)
+                domain = full
+            else:
+                self.infeasible_static = True
+                domain = full
+                m.add_bool_or([])  # no plan: leave it to the explanation
+        start = m.new_int_var_from_domain(domain, f"start[{item.id}]")
+        if present is None:
+            interval = m.new_fixed_size_interval_var(start, dur, f"iv[{item.id}]")
+        else:
+            interval = m.new_optional_fixed_size_interval_var(start, dur, present, f"iv[{item.id}]")
+        choice: dict[str, Lit | None] = {}
+        if len(item.venues) == 1:
+            choice[item.venues[0]] = None
+        else:
+            lits = []
+            for venue in item.venues:
+                lit = m.new_bool_var(f"at[{item.id},{venue}]")
+                choice[venue] = lit
+                lits.append(lit)
+            m.add_exactly_one(lits)
+            if not self.explain:
+                for venue, dom in per_venue.items():
+                    if dom.is_empty():
+                        m.add(choice[venue] == 0)
+                    else:
+                        m.add_linear_expression_in_domain(start, dom).only_enforce_if(choice[venue])
+        lb, ub = domain.min(), domain.max()
+        iv = ItemVars(
+            item,
+            self._index[item.id],
+            self.visit.item_zone(item),
+            dur,
+            start,
+            present,
+            choice,
+            interval,
+            lb=lb,
+            ub=ub,
+        )
+        self.vars[item.id] = iv
+        if self.explain:
+            for dom, fact, venue, also in entries:
+                cond = _conj(fact.lit, also, choice.get(venue) if venue else None)
+                m.add_linear_expression_in_domain(start, dom).only_enforce_if(cond)
+
+    def _day_literals(self, iv: ItemVars) -> None:
+        days = []
+        for d in self.visit.days:
+            lo, hi = self.axis.local_day(d, iv.zone)
+            if lo <= iv.ub and iv.lb <= hi - 1:
+                days.append((d, lo, hi))
+        if len(days) <= 1:
+            iv.days = {d: None for d, _, _ in days}
+            return
+        lits = []
+        for d, lo, hi in days:
+            lit = self.model.new_bool_var(f"day[{iv.item.id},{d}]")
+            self.model.add_linear_constraint(iv.start, lo, hi - 1).only_enforce_if(lit)
+            iv.days[d] = lit
+            lits.append(lit)
+        self.model.add_exactly_one(lits)
+
+    # people -------------------------------------------------------------------------
+
+    def _gap(self, a: ItemVars, venue_out: str, b: ItemVars, venue_in: str) -> int | None:
+        v = self.visit
+        minutes = travel_minutes(v.travel, v.venue[venue_out], v.venue[venue_in])
+        if minutes is None:
+            return None
+        if venue_out != venue_in:
+            minutes += b.item.holding_minutes
+        return self.axis.units_up(minutes)
+
+    def _people(self) -> None:
+        m, v = self.model, self.visit
+        for person in v.people:
+            mine = [iv for iv in self.vars.values() if person.id in iv.item.attendees]
+            mine.sort(key=lambda iv: (iv.lb, iv.index))
+            if not mine:
+                continue
+            active: list[Lit | None] = []
+            for iv in mine:
+                if self.explain:
+                    active.append(self._attendance(person.id, iv.item).lit)
+                else:
+                    active.append(iv.present)
+                self.attends[(person.id, iv.item.id)] = active[-1]
+            if len(mine) > 1:
+                intervals = []
+                for iv, act in zip(mine, active, strict=True):
+                    if act is iv.present or act is None:
+                        intervals.append(iv.interval)
+                    else:
+                        intervals.append(
+                            m.new_optional_fixed_size_interval_var(
+                                iv.start, iv.dur, act, f"piv[{person.id},{iv.item.id}]"
+                            )
+                        )
+                m.add_no_overlap(intervals)
+                self._circuit(person.id, mine, active)
+
+    def _circuit(self, pid: str, mine: list[ItemVars], active: list[Lit | None]) -> None:
+        m = self.model
+        arcs: list[tuple[int, int, Lit]] = []
+        named: list[tuple[str, str, Lit]] = []
+        all_optional = all(a is not None for a in active)
+        for k, (iv, act) in enumerate(zip(mine, active, strict=True), start=1):
+            first = m.new_bool_var(f"first[{pid},{iv.item.id}]")
+            last = m.new_bool_var(f"last[{pid},{iv.item.id}]")
+            arcs += [(0, k, first), (k, 0, last)]
+            if act is not None:
+                arcs.append((k, k, ~act))
+        if all_optional:
+            arcs.append((0, 0, m.new_bool_var(f"idle[{pid}]")))
+        for k, a in enumerate(mine, start=1):
+            for n, b in enumerate(mine, start=1):
+                if a is b:
+                    continue
+                combos = []
+                for vo in a.out_venues(self.visit):
+                    for vi in b.in_venues():
+                        combos.append((vo, vi, self._gap(a, vo, b, vi)))
+                usable = [c for c in combos if c[2] is not None]
+                if not usable:
+                    continue
+                min_gap = min(g for _, _, g in usable if g is not None)
+                if not self.explain and a.lb + a.dur + min_gap > b.ub:
+                    continue
+                arc = m.new_bool_var(f"next[{pid},{a.item.id},{b.item.id}]")
+                arcs.append((k, n, arc))
+                named.append((a.item.id, b.item.id, arc))
+                for vo, vi, gap in combos:
+                    cond = _conj(arc, a.out_choice(vo), b.choice[vi])
+                    if gap is None:
+                        m.add_bool_or([~c for c in cond])
+                    else:
+                        m.add(b.start >= a.start + a.dur + gap).only_enforce_if(cond)
+                if not self.explain:
+                    self._arc_goals(pid, a, b, arc, usable)
+        m.add_circuit(arcs)
+        self.arcs[pid] = named
+
+    def _arc_goals(
+        self,
+        pid: str,
+        a: ItemVars,
+        b: ItemVars,
+        arc: Lit,
+        usable: list[tuple[str, str, int | None]],
+    ) -> None:
+        m = self.model
+        travel = min(g for _, _, g in usable if g is not None)
+        plain = min(
+            travel_minutes(self.visit.travel, self.visit.venue[vo], self.visit.venue[vi]) or 0
+            for vo, vi, _ in usable
+        )
+        if plain:
+            self.terms.append(
+                Term(
+                    "motorcade",
+                    goals.MOTORCADE * self.axis.units_up(plain) * self.axis.unit,
+                    arc,
+                    measure_per_unit=self.axis.units_up(plain) * self.axis.unit,
+                )
+            )
+        wants_buffer = b.item.pinned is not None or b.item.kind in (
+            ItemKind.DEPARTURE_CEREMONY,
+            ItemKind.FLIGHT,
+        )
+        if wants_buffer:
+            want = self.axis.units_up(goals.BUFFER_MINUTES)
+            short = m.new_int_var(0, want, f"short[{pid},{a.item.id},{b.item.id}]")
+            m.add(short >= want - (b.start - a.start - a.dur - travel)).only_enforce_if(arc)
+            self.terms.append(
+                Term(
+                    "buffer", goals.BUFFER * self.axis.unit, short, measure_per_unit=self.axis.unit
+                )
+            )
+
+    # venues -------------------------------------------------------------------------
+
+    def _at(self, iv: ItemVars, venue: str) -> Lit | None:
+        """Literal: the item takes place, at this venue (None: always)."""
+        lits = _conj(iv.present, iv.choice.get(venue))
+        if not lits:
+            return None
+        if len(lits) == 1:
+            return lits[0]
+        both = self.model.new_bool_var(f"at2[{iv.item.id},{venue}]")
+        self.model.add_bool_and(lits).only_enforce_if(both)
+        self.model.add_bool_or([~x for x in lits] + [both])
+        return both
+
+    def _venues(self) -> None:
+        m, v = self.model, self.visit
+        for vn, venue in enumerate(v.venues):
+            here = [
+                iv
+                for iv in self.vars.values()
+                if venue.id in iv.choice and iv.item.kind is not ItemKind.FLIGHT
+            ]
+            if len(here) < 2:
+                continue
+            if venue.exclusive:
+                fact = self.fact(
+                    f"exclusive:{venue.id}",
+                    f"{venue.name} hosts one item at a time",
+                    [("venues", vn, "exclusive")],
+                )
+                intervals = []
+                for iv in here:
+                    cond = _conj(self._at(iv, venue.id), fact.lit)
+                    if not cond:
+                        intervals.append(iv.interval)
+                    else:
+                        lit = cond[0] if len(cond) == 1 else self._and(cond, f"ex[{iv.item.id}]")
+                        intervals.append(
+                            m.new_optional_fixed_size_interval_var(
+                                iv.start, iv.dur, lit, f"vx[{iv.item.id},{venue.id}]"
+                            )
+                        )
+                m.add_no_overlap(intervals)
+            elif venue.capacity is not None:
+                fact = self.fact(
+                    f"capacity:{venue.id}",
+                    f"{venue.name} holds at most {venue.capacity} people",
+                    [("venues", vn, "capacity")],
+                )
+                intervals, demands = [], []
+                for iv in here:
+                    cond = _conj(self._at(iv, venue.id), fact.lit)
+                    lit = (
+                        None
+                        if not cond
+                        else (cond[0] if len(cond) == 1 else self._and(cond, f"cp[{iv.item.id}]"))
+                    )
+                    intervals.append(
+                        iv.interval
+                        if lit is None
+                        else m.new_optional_fixed_size_interval_var(
+                            iv.start, iv.dur, lit, f"vc[{iv.item.id}]"
+                        )
+                    )
+                    demands.append(len(iv.item.attendees))
+                m.add_cumulative(intervals, demands, venue.capacity)
+
+    def _and(self, lits: list[Lit], name: str) -> Lit:
+        both = self.model.new_bool_var(name)
+        self.model.add_bool_and(lits).only_enforce_if(both)
+        self.model.add_bool_or([~x for x in lits] + [both])
+        return both
+
+    # orders and conventions ------------------------------------------------------------
+
+    def _orders(self) -> None:
+        m = self.model
+        for iv in list(self.vars.values()):
+            for k, rule in enumerate(iv.item.order):
+                other = self.vars.get(rule.other)
+                if other is None:
+                    continue
+                first, then = (other, iv) if rule.after else (iv, other)
+                path: Path_ = ("items", iv.index, "order", k)
+                gap = self.axis.units_up(rule.min_gap)
+                words = f"'{then.item.title}' comes after '{first.item.title}'"
+                if rule.min_gap:
+                    words += f", at least {rule.min_gap} min later"
+                if rule.max_gap is not None:
+                    words += f", at most {rule.max_gap} min later"
+                if rule.same_day:
+                    words += ", the same day"
+                fact = self.fact(
+                    f"order:{iv.item.id}:{k}", words, [path], items=[first.item.id, then.item.id]
+                )
+                cond = _conj(first.present, then.present, fact.lit)
+                m.add(then.start >= first.start + first.dur + gap).only_enforce_if(cond)
+                if rule.max_gap is not None:
+                    top = self.axis.units_up(rule.max_gap)
+                    m.add(then.start <= first.start + first.dur + top).only_enforce_if(cond)
+                if rule.same_day:
+                    self._same_day(first, then, cond)
+
+    def _same_day(self, a: ItemVars, b: ItemVars, cond: list[Lit]) -> None:
+        """Under ``cond``, ``a`` and ``b`` start on the same local date."""
+        m = self.model
+        escape = [~c for c in cond]
+
+        def forbid(lit: Lit | None) -> None:
+            m.add_bool_or(escape + ([~lit] if lit is not None else []))
+
+        def require(lit: Lit | None) -> None:
+            if lit is not None:
+                m.add_bool_or([*escape, lit])
+
+        for d in set(a.days) | set(b.days):
+            if d not in b.days:
+                forbid(a.days[d])
+            elif d not in a.days:
+                forbid(b.days[d])
+            elif a.days[d] is None:
+                require(b.days[d])
+            elif b.days[d] is None:
+                require(a.days[d])
+            else:
+                m.add(a.days[d] == b.days[d]).only_enforce_if(cond)
+
+    def _shared_days(self, a: ItemVars, b: ItemVars) -> list[list[Lit]]:
+        """For each day both can be on: the literals meaning both are on it."""
+        result = []
+        for d in set(a.days) & set(b.days):
+            result.append(_conj(a.days[d], b.days[d]))
+        return result
+
+    def _conventions(self) -> None:
+        m, v = self.model, self.visit
+        for rule in v.rules():
+            if isinstance(rule, OrderConvention):
+                self._order_convention(rule)
+            elif (
+                isinstance(rule, TimeOfDayConvention)
+                and rule.strength is Strength.SOFT
+                and not self.explain
+            ):
+                for iv in self.vars.values():
+                    if iv.item.kind not in rule.kinds or iv.item.pinned is not None:
+                        continue
+                    spans = []
+                    for d in iv.days or dict.fromkeys(v.days):
+                        spans.append(
+                            (
+                                self._clock(d, rule.start_from, iv.zone),
+                                self._clock(d, rule.start_until, iv.zone),
+                            )
+                        )
+                    dom = _intervals_domain(spans)
+                    if dom.intersection_with(cp_model.Domain(iv.lb, iv.ub)).is_empty():
+                        continue
+                    if cp_model.Domain(iv.lb, iv.ub).is_included_in(dom):
+                        continue
+                    miss = m.new_bool_var(f"tod[{rule.id},{iv.item.id}]")
+                    m.add_linear_expression_in_domain(iv.start, dom).only_enforce_if(
+                        _conj(~miss, iv.present)
+                    )
+                    self.terms.append(Term("time_of_day", goals.TIME_OF_DAY * rule.weight, miss))
+
+    def _order_convention(self, rule: OrderConvention) -> None:
+        m = self.model
+        firsts = [iv for iv in self.vars.values() if iv.item.kind in rule.first]
+        thens = [iv for iv in self.vars.values() if iv.item.kind in rule.then]
+        for a in firsts:
+            for b in thens:
+                if a is b or not set(a.item.attendees) & set(b.item.attendees):
+                    continue
+                if not self.explain and a.ub + a.dur <= b.lb:
+                    continue  # always holds
+                hard = rule.strength is Strength.HARD
+                if not hard and self.explain:
+                    continue
+                fact = (
+                    self.fact(
+                        f"convention:{rule.id}:{a.item.id}:{b.item.id}",
+                        f"host convention: {rule.description} "
+                        f"('{a.item.title}' before '{b.item.title}')",
+                        [("conventions",)],
+                        items=[a.item.id, b.item.id],
+                    )
+                    if hard
+                    else None
+                )
+                miss = None if hard else m.new_bool_var(f"conv[{rule.id},{a.item.id},{b.item.id}]")
+                base = _conj(
+                    a.present,
+                    b.present,
+                    fact.lit if fact else None,
+                    ~miss if miss is not None else None,
+                )
+                if rule.same_day_only:
+                    for both in self._shared_days(a, b):
+                        m.add(a.start + a.dur <= b.start).only_enforce_if(base + both)
+                else:
+                    m.add(a.start + a.dur <= b.start).only_enforce_if(base)
+                if miss is not None:
+                    self.terms.append(Term("convention", goals.CONVENTION * rule.weight, miss))
+
+    # soft goals --------------------------------------------------------------------------
+
+    def _soft_goals(self) -> None:
+        m = self.model
+        early = ClockTime.parse(goals.HUMANE_EARLY)
+        late = ClockTime.parse(goals.HUMANE_LATE)
+        for iv in self.vars.values():
+            item = iv.item
+            if iv.present is not None:
+                priority = item.priority or goals.DEFAULT_PRIORITY
+                self.terms.append(
+                    Term(
+                        "dropped",
+                        goals.DROP_OPTIONAL * priority,
+                        1 - iv.present,
+                        measure_per_unit=1,
+                    )
+                )
+            if item.pinned is not None or item.kind is ItemKind.FLIGHT:
+                continue
+            days = iv.days or {}
+            before = m.new_int_var(0, self.axis.horizon, f"early[{item.id}]")
+            after = m.new_int_var(0, self.axis.horizon, f"late[{item.id}]")
+            for d, lit in days.items():
+                cond = _conj(lit, iv.present)
+                m.add(before >= self._clock(d, early, iv.zone) - iv.start).only_enforce_if(cond)
+                m.add(after >= iv.start + iv.dur - self._clock(d, late, iv.zone)).only_enforce_if(
+                    cond
+                )
+            self.terms.append(Term("humane", goals.HUMANE * self.axis.unit, before, self.axis.unit))
+            self.terms.append(Term("humane", goals.HUMANE * self.axis.unit, after, self.axis.unit))
+
+    def _stability(self) -> None:
+        """Moved items and shifts against the previous plan (edits)."""
+        m, v = self.model, self.visit
+        assert self.previous is not None
+        for iv in self.vars.values():
+            old = self.previous.item(iv.item.id)
+            if old is None or old.status is Status.CANCELLED:
+                continue
+            weight = 1 + sum(
+                max(1, 11 - min(v.person[p].precedence, 10)) for p in iv.item.attendees
+            )
+            self.importance[iv.item.id] = weight
+            moved = m.new_bool_var(f"moved[{iv.item.id}]")
+            self.moved[iv.item.id] = moved
+            if old.status is Status.DROPPED:
+                if iv.present is not None:
+                    m.add(iv.present == 0).only_enforce_if(~moved)
+                else:
+                    m.add_bool_or([moved])
+                continue
+            start = old.start_at()
+            if start is None:
+                continue
+            s0 = self.axis.units(start)
+            if iv.present is not None:
+                m.add(iv.present == 1).only_enforce_if(~moved)
+            if old.venue not in iv.choice:
+                m.add_bool_or([moved])
+            elif iv.choice[old.venue] is not None:
+                m.add(iv.choice[old.venue] == 1).only_enforce_if(~moved)
+            if not (0 <= s0 <= self.axis.horizon):
+                m.add_bool_or([moved])
+                continue
+            m.add(iv.start == s0).only_enforce_if(~moved)
+            shift = m.new_int_var(0, self.axis.horizon, f"shift[{iv.item.id}]")
+            m.add_abs_equality(shift, iv.start - s0)
+            self.shift[iv.item.id] = shift
+
+    # -- objective helpers -------------------------------------------------------------------
+
+    def quality(self) -> Any:
+        return sum(t.coef * t.expr for t in self.terms)
+
+    def stability(self) -> tuple[Any, Any]:
+        moved = sum(self.importance[k] * lit for k, lit in self.moved.items())
+        shift = sum(self.shift.values())
+        return moved, shift
+
+
+def _city(zone: str) -> str:
+    return zone.rsplit("/", 1)[-1].replace("_", " ")

@@ -1,0 +1,133 @@
+"""Why no plan exists: the smallest set of facts of the visit file that cannot all hold.
+
+The visit is modelled once more with every fact guarded by its own literal (explain mode of
+the model builder), without an objective and on one thread, the only setting in which
+CP-SAT minimises its core. The core is then verified (the facts alone are infeasible) and
+shrunk by deletion until it is irreducible: dropping any one fact makes the rest feasible.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+
+from ortools.sat.python import cp_model
+
+from planner.model.travel import travel_minutes
+from planner.model.visit import Visit
+from planner.schedule.cpmodel import Fact, ModelBuilder
+
+
+@dataclass
+class Explanation:
+    facts: list[Fact]
+    verified: bool  # the facts alone are infeasible
+    minimal: bool  # dropping any one makes the rest feasible
+    seconds: float
+    summary: list[str] = field(default_factory=list)
+    note: str = ""
+
+
+def _feasible(builder: ModelBuilder, facts: list[Fact], time_limit: float) -> bool | None:
+    """Whether the model is feasible with exactly these facts enforced (others free)."""
+    model = builder.model
+    model.clear_assumptions()
+    model.add_assumptions([f.lit for f in facts])
+    solver = cp_model.CpSolver()
+    solver.parameters.num_workers = 1
+    solver.parameters.max_time_in_seconds = time_limit
+    status = solver.solve(model)
+    if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        return True
+    if status == cp_model.INFEASIBLE:
+        return False
+    return None
+
+
+def explain(visit: Visit, *, time_limit: float = 10.0) -> Explanation:
+    began = time.perf_counter()
+    builder = ModelBuilder(visit, explain=True).build()
+    facts = list(builder.facts.values())
+    model = builder.model
+    model.add_assumptions([f.lit for f in facts])
+    solver = cp_model.CpSolver()
+    solver.parameters.num_workers = 1
+    solver.parameters.max_time_in_seconds = time_limit
+    status = solver.solve(model)
+    if status != cp_model.INFEASIBLE:
+        return Explanation(
+            [],
+            False,
+            False,
+            time.perf_counter() - began,
+            note="the solver found no contradiction among the visit's hard facts"
+            if status in (cp_model.OPTIMAL, cp_model.FEASIBLE)
+            else "the solver ran out of time before it could explain",
+        )
+    by_index = {f.lit.Index(): f for f in facts}
+    core_indices = solver.sufficient_assumptions_for_infeasibility()
+    core = [by_index[i] for i in core_indices if i in by_index] or facts
+    # verify, then shrink by deletion (QuickXplain-style, linear)
+    per_check = max(0.5, time_limit / 4)
+    verified = _feasible(builder, core, per_check) is False
+    if not verified:
+        core = facts
+        verified = _feasible(builder, core, per_check) is False
+    minimal = verified
+    if verified:
+        kept = list(core)
+        for fact in list(core):
+            if time.perf_counter() - began > time_limit * 3:
+                minimal = False
+                break
+            trial = [f for f in kept if f is not fact]
+            result = _feasible(builder, trial, per_check)
+            if result is False:
+                kept = trial
+            elif result is None:
+                minimal = False
+        core = kept
+    explanation = Explanation(core, verified, minimal, time.perf_counter() - began)
+    explanation.summary = summarize(visit, core)
+    return explanation
+
+
+def summarize(visit: Visit, facts: list[Fact]) -> list[str]:
+    """Sentences that say why, where the facts have a familiar shape: one person at two
+    fixed items with too little time to travel between them."""
+    lines: list[str] = []
+    attends: dict[str, list[str]] = {}
+    for fact in facts:
+        if fact.key.startswith("attends:"):
+            _, pid, item_id = fact.key.split(":", 2)
+            attends.setdefault(pid, []).append(item_id)
+    for pid, item_ids in attends.items():
+        if len(item_ids) != 2:
+            continue
+        a, b = (visit.item[i] for i in item_ids)
+        if a.pinned and b.pinned:
+            za, zb = visit.item_zone(a), visit.item_zone(b)
+            sa, sb = a.pinned.resolve(za), b.pinned.resolve(zb)
+            if sb < sa:
+                a, b, sa, sb, za, zb = b, a, sb, sa, zb, za
+            ea = sa.add(minutes=a.duration)
+            va, vb = visit.venue[a.arrival_venue or a.venues[0]], visit.venue[b.venues[0]]
+            travel = travel_minutes(visit.travel, va, vb)
+            person = visit.person[pid].name
+            head = (
+                f"{person} must attend '{a.title}' (pinned {sa:%H:%M}–{ea:%H:%M} at {va.name}) "
+                f"and '{b.title}' (pinned {sb:%H:%M} at {vb.name})"
+            )
+            gap = int((sb - ea).total_seconds() // 60)
+            if sb < ea:
+                lines.append(f"{head}, but the two overlap")
+            elif travel is None:
+                lines.append(f"{head}, but no road joins {va.name} and {vb.name}")
+            elif va.id != vb.id:
+                need = travel + b.holding_minutes
+                hold = f" plus {b.holding_minutes} min holding" if b.holding_minutes else ""
+                lines.append(
+                    f"{head}, but the motorcade needs {travel} min between them{hold} "
+                    f"({need} min; {gap} min are left)"
+                )
+    return lines

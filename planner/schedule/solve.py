@@ -1,0 +1,329 @@
+"""Solving a visit: a fresh plan, or an edit of an existing plan with the fewest changes.
+
+A fresh solve minimises the soft goals. With a previous plan, two solves run in turn:
+first the fewest moved items (weighted by the importance of their attendees) and then
+the smallest total shift, as one lexicographic objective; then, with both fixed at their
+optimum, the soft goals. When no plan exists, the outcome carries the explanation.
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from ortools.sat.python import cp_model
+
+from planner.model.items import ItemKind
+from planner.model.travel import travel_minutes
+from planner.model.visit import Visit
+from planner.plan import Plan, PlannedItem, SolveInfo, Status, merge, utc_now
+from planner.schedule import goals
+from planner.schedule.cpmodel import ModelBuilder
+from planner.schedule.explain import Explanation, explain
+from planner.schedule.goals import ScoreLine
+
+Progress = Callable[[str], None]
+
+
+@dataclass
+class SolveOutcome:
+    plan: Plan | None
+    status: str  # optimal, feasible, infeasible, unknown
+    seconds: float
+    objective: int | None = None
+    bound: int | None = None
+    scores: list[ScoreLine] = field(default_factory=list)
+    dropped: list[str] = field(default_factory=list)
+    moved: list[str] = field(default_factory=list)
+    explanation: Explanation | None = None
+
+    @property
+    def gap(self) -> float | None:
+        if self.objective is None or self.bound is None:
+            return None
+        if self.objective == 0:
+            return 0.0
+        return abs(self.objective - self.bound) / max(1, abs(self.objective))
+
+
+class _Reporter(cp_model.CpSolverSolutionCallback):
+    def __init__(self, progress: Progress | None, began: float) -> None:
+        super().__init__()
+        self.progress = progress
+        self.began = began
+        self.count = 0
+
+    def on_solution_callback(self) -> None:
+        self.count += 1
+        elapsed = time.perf_counter() - self.began
+        if self.progress is not None and elapsed > 1.0:
+            self.progress(
+                f"plan {self.count}: objective {int(self.objective_value)}, "
+                f"bound {int(self.best_objective_bound)}, {elapsed:.1f} s"
+            )
+
+
+def _solver(time_limit: float, workers: int) -> cp_model.CpSolver:
+    solver = cp_model.CpSolver()
+    solver.parameters.max_time_in_seconds = max(0.05, time_limit)
+    solver.parameters.num_workers = workers
+    solver.parameters.random_seed = 1
+    return solver
+
+
+def terminal_progress() -> Progress | None:
+    """A progress printer for an interactive terminal (stderr), or None."""
+    if not sys.stderr.isatty():
+        return None
+
+    def show(message: str) -> None:
+        sys.stderr.write(f"\r\x1b[2Ksolving: {message}")
+        sys.stderr.flush()
+
+    return show
+
+
+def solve(
+    visit: Visit,
+    previous: Plan | None = None,
+    *,
+    fresh: bool = False,
+    time_limit: float = 10.0,
+    workers: int = 2,
+    progress: Progress | None = None,
+    reason: str = "solve",
+    now: datetime | None = None,
+    edited: frozenset[str] = frozenset(),
+) -> SolveOutcome:
+    """Plan ``visit``; with ``previous`` (and not ``fresh``), change it as little as possible.
+
+    ``edited`` names items the caller changed on purpose: they are not reported as moved.
+    """
+    began = time.perf_counter()
+    base = None if fresh else previous
+    builder = ModelBuilder(visit, previous=base).build()
+    model = builder.model
+    reporter = _Reporter(progress, began)
+    status_name = "unknown"
+    objective = bound = None
+    solver: cp_model.CpSolver | None = None
+    if not builder.infeasible_static:
+        if base is not None and builder.moved:
+            moved_expr, shift_expr = builder.stability()
+            weight = len(builder.shift) * builder.axis.horizon + 1
+            model.minimize(weight * moved_expr + shift_expr)
+            solver = _solver(time_limit * 0.6, workers)
+            status = solver.solve(model, reporter)
+            if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+                moved_value = int(solver.value(moved_expr))
+                shift_value = int(solver.value(shift_expr))
+                first_optimal = status == cp_model.OPTIMAL
+                _hint_from(model, solver)
+                model.add(moved_expr <= moved_value)
+                model.add(shift_expr <= shift_value)
+                model.minimize(builder.quality())
+                remaining = time_limit - (time.perf_counter() - began)
+                solver = _solver(max(0.2, remaining), workers)
+                status = solver.solve(model, reporter)
+                if status == cp_model.OPTIMAL and not first_optimal:
+                    status = cp_model.FEASIBLE
+        else:
+            model.minimize(builder.quality())
+            solver = _solver(time_limit, workers)
+            status = solver.solve(model, reporter)
+        status_name = {
+            cp_model.OPTIMAL: "optimal",
+            cp_model.FEASIBLE: "feasible",
+            cp_model.INFEASIBLE: "infeasible",
+            cp_model.MODEL_INVALID: "invalid",
+        }.get(status, "unknown")
+    else:
+        status_name = "infeasible"
+    if status_name == "invalid":
+        raise RuntimeError("the scheduler built an invalid CP-SAT model")
+    if status_name in ("infeasible", "unknown") or solver is None:
+        if status_name == "unknown":
+            return SolveOutcome(None, "unknown", time.perf_counter() - began)
+        explanation = explain(visit, time_limit=max(5.0, time_limit))
+        return SolveOutcome(
+            None, "infeasible", time.perf_counter() - began, explanation=explanation
+        )
+    objective = int(solver.objective_value)
+    bound = int(solver.best_objective_bound)
+    items = _extract(builder, solver)
+    seconds = time.perf_counter() - began
+    moved = [
+        i.id
+        for i in items
+        if base is not None
+        and i.id not in edited
+        and (old := base.item(i.id)) is not None
+        and not old.same_content(i)
+        and (old.start_at() != i.start_at() or old.venue != i.venue or old.status != i.status)
+    ]
+    info = SolveInfo(
+        status=status_name,
+        objective=objective,
+        bound=bound,
+        seconds=round(seconds, 3),
+        moved=len(moved),
+    )
+    plan = merge(previous, visit, items, info, reason, now=now or utc_now())
+    return SolveOutcome(
+        plan=plan,
+        status=status_name,
+        seconds=seconds,
+        objective=objective,
+        bound=bound,
+        scores=_scores(builder, solver),
+        dropped=[i.id for i in items if i.status is Status.DROPPED],
+        moved=moved,
+    )
+
+
+def _hint_from(model: cp_model.CpModel, solver: cp_model.CpSolver) -> None:
+    model.clear_hints()  # type: ignore[no-untyped-call]
+    proto = model.proto
+    for index in range(len(proto.variables)):
+        var = model.get_int_var_from_proto_index(index)
+        model.add_hint(var, solver.value(var))
+
+
+def _scores(builder: ModelBuilder, solver: cp_model.CpSolver) -> list[ScoreLine]:
+    totals: dict[str, list[int]] = {name: [0, 0] for name in goals.GOAL_NAMES}
+    for term in builder.terms:
+        value = int(solver.value(term.expr))
+        totals.setdefault(term.goal, [0, 0])
+        totals[term.goal][0] += value * term.measure_per_unit
+        totals[term.goal][1] += value * term.coef
+    return [ScoreLine(goal, measure, penalty) for goal, (measure, penalty) in totals.items()]
+
+
+def _extract(builder: ModelBuilder, solver: cp_model.CpSolver) -> list[PlannedItem]:
+    visit, axis = builder.visit, builder.axis
+    stamp = utc_now()
+    result: list[PlannedItem] = []
+    placed: dict[str, list[tuple[int, int, str, str, str]]] = {}
+    for item in visit.items:
+        iv = builder.vars.get(item.id)
+        if item.cancelled or iv is None:
+            result.append(
+                PlannedItem(id=item.id, status=Status.CANCELLED, created=stamp, modified=stamp)
+            )
+            continue
+        if iv.present is not None and not solver.boolean_value(iv.present):
+            result.append(
+                PlannedItem(id=item.id, status=Status.DROPPED, created=stamp, modified=stamp)
+            )
+            continue
+        start = int(solver.value(iv.start))
+        venue = next(
+            (v for v, lit in iv.choice.items() if lit is None or solver.boolean_value(lit)),
+            item.venues[0],
+        )
+        end_zone = visit.venue_zone(item.arrival_venue) if item.arrival_venue else iv.zone
+        out_venue = item.arrival_venue or venue
+        for pid in item.attendees:
+            placed.setdefault(pid, []).append((start, start + iv.dur, venue, out_venue, item.id))
+        result.append(
+            PlannedItem(
+                id=item.id,
+                status=Status.SCHEDULED,
+                start=axis.wall(start, iv.zone),
+                end=axis.wall(start + iv.dur, end_zone),
+                timezone=iv.zone,
+                end_timezone=end_zone if end_zone != iv.zone else None,
+                venue=venue,
+                arrival_venue=item.arrival_venue,
+                attendees=item.attendees,
+                created=stamp,
+                modified=stamp,
+            )
+        )
+    return _add_optional_attendees(builder, result, placed)
+
+
+def _add_optional_attendees(
+    builder: ModelBuilder,
+    items: list[PlannedItem],
+    placed: dict[str, list[tuple[int, int, str, str, str]]],
+) -> list[PlannedItem]:
+    """Optional attendees join an item when they are free: no overlap, travel and holding
+    time to and from their neighbouring items, present in the city, room at the venue."""
+    visit, axis = builder.visit, builder.axis
+    from planner.model.consistency import stays
+
+    def units_between(a: str, b: str, holding: int) -> int | None:
+        minutes = travel_minutes(visit.travel, visit.venue[a], visit.venue[b])
+        if minutes is None:
+            return None
+        return axis.units_up(minutes + (holding if a != b else 0))
+
+    order = sorted(
+        (i for i in items if i.status is Status.SCHEDULED),
+        key=lambda i: (
+            min((visit.person[p].precedence for p in visit.item[i.id].attendees), default=99),
+            i.id,
+        ),
+    )
+    extra: dict[str, list[str]] = {}
+    for planned in order:
+        item = visit.item[planned.id]
+        iv = builder.vars[item.id]
+        if not item.optional_attendees or item.kind is ItemKind.FLIGHT:
+            continue
+        start = int(builder_value_start(axis, planned))
+        end = start + iv.dur
+        venue = planned.venue or item.venues[0]
+        capacity = visit.venue[venue].capacity
+        count = len(item.attendees)
+        for pid in item.optional_attendees:
+            if pid in item.attendees:
+                continue
+            if capacity is not None and count >= capacity:
+                break
+            person = visit.person[pid]
+            if person.presence:
+                city = visit.venue[venue].city
+                s_at, e_at = axis.instant(start), axis.instant(end)
+                if not any(
+                    c == city and s <= s_at and e_at <= e for c, s, e in stays(visit, person)
+                ):
+                    continue
+            mine = placed.get(pid, [])
+            ok = True
+            for s2, e2, in2, out2, other in mine:
+                if s2 < end and start < e2:
+                    ok = False
+                    break
+                if e2 <= start:
+                    gap = units_between(out2, venue, item.holding_minutes)
+                    if gap is None or e2 + gap > start:
+                        ok = False
+                        break
+                if end <= s2:
+                    gap = units_between(venue, in2, visit.item[other].holding_minutes)
+                    if gap is None or end + gap > s2:
+                        ok = False
+                        break
+            if not ok:
+                continue
+            placed.setdefault(pid, []).append((start, end, venue, venue, item.id))
+            extra.setdefault(item.id, []).append(pid)
+            count += 1
+    return [
+        i.model_copy(update={"attendees": i.attendees + tuple(extra[i.id])}) if i.id in extra else i
+        for i in items
+    ]
+
+
+def builder_value_start(axis: object, planned: PlannedItem) -> int:
+    from planner.schedule.axis import Axis
+
+    assert isinstance(axis, Axis)
+    start = planned.start_at()
+    assert start is not None
+    return axis.units(start)
