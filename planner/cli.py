@@ -84,6 +84,47 @@ def cmd_schema(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_validate(args: argparse.Namespace) -> int:
+    from planner.plan import PlanFileError, Status, plan_path, read_plan
+    from planner.validate import validate_plan
+    from planner.visitfile import VisitFileError, load_visit
+
+    visit_path = Path(args.visit)
+    try:
+        loaded = load_visit(visit_path)
+    except VisitFileError as exc:
+        _print_diagnostics(exc.diagnostics, sys.stderr)
+        count = sum(1 for d in exc.diagnostics if d.severity == "error")
+        print(f"{visit_path}: invalid ({count} error{'s' if count != 1 else ''})", file=sys.stderr)
+        return EXIT_INVALID
+    path = Path(args.plan) if args.plan else plan_path(visit_path)
+    if not path.is_file():
+        print(
+            f"planner validate: no plan at {path}; make one with 'planner solve {visit_path}' "
+            "or name the plan file",
+            file=sys.stderr,
+        )
+        return EXIT_INVALID
+    try:
+        plan = read_plan(path)
+    except PlanFileError as exc:
+        print(exc, file=sys.stderr)
+        return EXIT_INVALID
+    violations = validate_plan(loaded.visit, plan)
+    for violation in violations:
+        print(violation)
+    errors = sum(1 for v in violations if v.severity == "error")
+    if errors:
+        print(f"{path}: invalid ({errors} error{'s' if errors != 1 else ''})", file=sys.stderr)
+        return EXIT_NO_PLAN
+    counts = {status: sum(1 for i in plan.items if i.status is status) for status in Status}
+    print(
+        f"plan valid: {counts[Status.SCHEDULED]} items scheduled, {counts[Status.DROPPED]} "
+        f"dropped, {counts[Status.CANCELLED]} cancelled"
+    )
+    return EXIT_OK
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="planner",
@@ -99,6 +140,13 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("schema", help="print the JSON Schema of visit files")
     p.add_argument("-o", "--output", metavar="FILE", help="write it to FILE instead")
     p.set_defaults(func=cmd_schema)
+
+    p = sub.add_parser("validate", help="check a plan against the scheduling rules")
+    p.add_argument("visit", metavar="VISIT", help="visit file")
+    p.add_argument(
+        "plan", nargs="?", metavar="PLAN", help="plan file (default: VISIT's NAME.plan.yaml)"
+    )
+    p.set_defaults(func=cmd_validate)
     return parser
 
 

@@ -1,0 +1,790 @@
+"""The independent plan validator: does a plan obey docs/scheduling-rules.md?
+
+It checks any plan (solved, hand-made or edited) against the visit it belongs to, rule by
+rule, and says in plain words what is wrong. It shares no code with the scheduler
+(``planner/schedule/``): only the model (``planner/model/``) and the plan
+(``planner/plan.py``), so that a bug in one is caught by the other. All arithmetic is done
+on aware instants; local dates and clock times are read in the zone of the item's venue
+(for a flight: the departure airport for the start, the arrival airport for the end).
+
+Readings of the rules where the page leaves room (also listed in the project notes):
+
+- A plan item whose visit item is not cancelled may not be ``cancelled`` in the plan:
+  protocol staff cancel an item in the visit file, and the plan follows.
+- A plan item whose id is not in the visit is fine only as ``cancelled``.
+- The plan's zone of an item must be the zone of its venue (for a flight's end: of its
+  arrival airport), since calendars show the local times of the plan; the rules are still
+  checked on the instants the plan names.
+- Listed attendees must be required or optional attendees of the item.
+- Windows, pins and days are read in the zone of the venue the plan chose (for a flight's
+  ``latest_end``: of its arrival airport, as the page says), not always of the first venue.
+- A clock-time bound that a daylight-saving change makes ambiguous or skipped is read in
+  the item's favour: the earlier instant for a lower bound, the later one for an upper
+  bound.
+- Capacity per item applies to every item, flights included (the departure airport);
+  the capacity of a non-exclusive venue over items under way ignores flights ("flights do
+  not occupy venues").
+- A flight is within opening hours when its departure instant lies within a rule,
+  both ends included.
+- Rule 1 is checked on consecutive pairs only, as written: an item nested inside a longer
+  one is reported once, against its predecessor.
+"""
+
+from __future__ import annotations
+
+import zoneinfo
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from itertools import pairwise
+from typing import Literal
+
+import pendulum
+
+from planner.model.clock import ClockTime, TimeProblem, WallTime
+from planner.model.consistency import stays
+from planner.model.conventions import OrderConvention, Strength, TimeOfDayConvention
+from planner.model.items import Item, ItemKind
+from planner.model.travel import travel_minutes
+from planner.model.venues import Opening, Venue
+from planner.model.visit import Visit
+from planner.plan import Plan, PlannedItem, Status, fingerprint
+
+Severity = Literal["error", "warning"]
+
+
+@dataclass(frozen=True)
+class Violation:
+    """One way in which a plan breaks the scheduling rules."""
+
+    rule: str
+    message: str
+    items: tuple[str, ...] = ()
+    people: tuple[str, ...] = ()
+    severity: Severity = "error"
+
+    def __str__(self) -> str:
+        return f"{self.severity}: {self.message}"
+
+
+@dataclass(frozen=True)
+class _Slot:
+    """A scheduled item of the plan, read: its visit item, instants, venues and people."""
+
+    item: Item
+    planned: PlannedItem
+    start: pendulum.DateTime  # in UTC
+    end: pendulum.DateTime  # in UTC
+    venue: Venue  # where it takes place (a flight: the departure airport)
+    leaves: Venue  # where it leaves its attendees (a flight: the arrival airport)
+    start_zone: str  # the zone of ``venue``
+    end_zone: str  # the zone of ``leaves``
+    attendees: tuple[str, ...]
+
+    @property
+    def id(self) -> str:
+        return self.item.id
+
+    @property
+    def is_flight(self) -> bool:
+        return self.item.kind is ItemKind.FLIGHT
+
+    @property
+    def local_date(self) -> date:
+        return self.start.in_timezone(self.start_zone).date()
+
+
+def validate_plan(visit: Visit, plan: Plan) -> list[Violation]:
+    """Every violation of the scheduling rules by ``plan`` (errors, and a warning when the
+    plan was made from another version of the visit)."""
+    found: list[Violation] = []
+    found += check_fingerprint(visit, plan)
+    found += check_items_listed(visit, plan)
+    found += check_statuses(visit, plan)
+    slots: list[_Slot] = []
+    for planned in _scheduled(visit, plan):
+        slot = _read_slot(visit, planned, found)
+        if slot is not None:
+            slots.append(slot)
+    slots.sort(key=lambda s: (s.start, s.end, s.id))
+    rules: tuple[Callable[[Visit, list[_Slot]], Iterable[Violation]], ...] = (
+        check_venues,
+        check_zones,
+        check_durations,
+        check_attendees,
+        check_two_places,
+        check_windows,
+        check_days,
+        check_pins,
+        check_programme_hours,
+        check_venue_hours,
+        check_exclusive_venues,
+        check_capacity,
+        check_order,
+        check_presence,
+        check_conventions,
+    )
+    for rule in rules:
+        found += rule(visit, slots)
+    return found
+
+
+# -- wording ------------------------------------------------------------------------------
+
+
+def _zone_city(zone: str) -> str:
+    return zone.rsplit("/", 1)[-1].replace("_", " ")
+
+
+def _at(instant: datetime, zone: str) -> str:
+    """'30 May 11:00 Baku time', with the UTC offset when that clock time occurs twice."""
+    local = pendulum.instance(instant).in_timezone(zone)
+    text = f"{local.day} {local:%B %H:%M} {_zone_city(zone)} time"
+    naive, tz = local.naive(), zoneinfo.ZoneInfo(zone)
+    if naive.replace(tzinfo=tz, fold=0).utcoffset() != naive.replace(tzinfo=tz, fold=1).utcoffset():
+        offset = int((local.utcoffset() or timedelta(0)).total_seconds() // 60)
+        sign = "+" if offset >= 0 else "-"
+        text += f" (UTC{sign}{abs(offset) // 60:02d}:{abs(offset) % 60:02d})"
+    return text
+
+
+def _item(slot: _Slot) -> str:
+    return f"'{slot.item.title}' ({slot.venue.name})"
+
+
+def _title(visit: Visit, item_id: str) -> str:
+    item = visit.item.get(item_id)
+    return f"'{item.title}'" if item else f"'{item_id}'"
+
+
+def _person(visit: Visit, person_id: str) -> str:
+    person = visit.person.get(person_id)
+    return person.name if person else person_id
+
+
+def _minutes(delta: timedelta) -> int:
+    return int(delta.total_seconds() // 60)
+
+
+def _min(n: int) -> str:
+    return f"{n} min"
+
+
+# -- local clock times as instants ------------------------------------------------------
+
+
+def _utc(instant: datetime) -> pendulum.DateTime:
+    """The instant in UTC. Every instant is compared in UTC: Python compares and subtracts
+    two datetimes that share a tzinfo by their wall clocks, ignoring ``fold``, so 02:30 CEST
+    would come after 02:15 CET on the night the clocks fall back."""
+    return pendulum.instance(instant).in_timezone("UTC")
+
+
+def _instant(day: date, clock: ClockTime, zone: str, *, upper: bool) -> pendulum.DateTime:
+    """The instant the clock shows ``clock`` on ``day`` in ``zone`` ("24:00" is the next
+    midnight). When a daylight-saving change makes that ambiguous or skipped, the earlier
+    reading for a lower bound and the later one for an upper bound."""
+    local = datetime.combine(day, time()) + timedelta(minutes=clock.minutes)
+    reading = pendulum.datetime(
+        local.year,
+        local.month,
+        local.day,
+        local.hour,
+        local.minute,
+        tz=zone,
+        fold=1 if upper else 0,
+    )
+    return _utc(reading)
+
+
+def _wall(wall: WallTime, zone: str) -> pendulum.DateTime | None:
+    try:
+        return _utc(wall.resolve(zone))
+    except TimeProblem:
+        return None
+
+
+# -- the plan: completeness -------------------------------------------------------------
+
+
+def check_fingerprint(visit: Visit, plan: Plan) -> Iterator[Violation]:
+    """The plan was made from this version of the visit (a warning otherwise)."""
+    if plan.visit != visit.id:
+        yield Violation(
+            "stale",
+            f"the plan was made for the visit '{plan.visit}', not for '{visit.id}'",
+            severity="warning",
+        )
+    elif plan.fingerprint != fingerprint(visit):
+        yield Violation(
+            "stale",
+            f"the plan (version {plan.version}) was made from another version of the visit "
+            f"'{visit.id}'; solve again so that it reflects the current visit file",
+            severity="warning",
+        )
+
+
+def check_items_listed(visit: Visit, plan: Plan) -> Iterator[Violation]:
+    """Every item of the visit appears in the plan exactly once; items no longer in the
+    visit are kept only as cancelled."""
+    counts: dict[str, int] = {}
+    for planned in plan.items:
+        counts[planned.id] = counts.get(planned.id, 0) + 1
+    for item in visit.items:
+        if item.id not in counts:
+            yield Violation(
+                "missing-item",
+                f"'{item.title}' is missing from the plan; every item must be scheduled, "
+                "dropped or cancelled",
+                items=(item.id,),
+            )
+    for item_id, count in counts.items():
+        if count > 1:
+            yield Violation(
+                "duplicate-item",
+                f"{_title(visit, item_id)} appears {count} times in the plan; it must appear once",
+                items=(item_id,),
+            )
+    for planned in plan.items:
+        if planned.id not in visit.item and planned.status is not Status.CANCELLED:
+            yield Violation(
+                "unknown-item",
+                f"the plan has '{planned.id}' as {planned.status.value}, but the visit has no "
+                "such item; an item removed from the visit stays in the plan only as cancelled",
+                items=(planned.id,),
+            )
+
+
+def check_statuses(visit: Visit, plan: Plan) -> Iterator[Violation]:
+    """Cancelled items are cancelled, only optional items are dropped, and nothing else is
+    cancelled."""
+    for planned in plan.items:
+        item = visit.item.get(planned.id)
+        if item is None:
+            continue
+        if item.cancelled and planned.status is not Status.CANCELLED:
+            yield Violation(
+                "status",
+                f"'{item.title}' is cancelled in the visit but {planned.status.value} in the plan",
+                items=(item.id,),
+            )
+        elif not item.cancelled and planned.status is Status.CANCELLED:
+            yield Violation(
+                "status",
+                f"'{item.title}' is cancelled in the plan but not in the visit; cancel it in "
+                "the visit file (cancelled: true) or schedule it",
+                items=(item.id,),
+            )
+        elif planned.status is Status.DROPPED and not item.optional:
+            yield Violation(
+                "status",
+                f"'{item.title}' is dropped, but it is not optional: it must be scheduled",
+                items=(item.id,),
+            )
+
+
+def _scheduled(visit: Visit, plan: Plan) -> Iterator[PlannedItem]:
+    seen: set[str] = set()
+    for planned in plan.items:
+        if (
+            planned.status is Status.SCHEDULED
+            and planned.id in visit.item
+            and planned.id not in seen
+        ):
+            seen.add(planned.id)
+            yield planned
+
+
+def _read_slot(visit: Visit, planned: PlannedItem, found: list[Violation]) -> _Slot | None:
+    """A scheduled item with a start, an end, a zone and a venue that the visit knows, as
+    instants; else None and the reason added to ``found``."""
+    item = visit.item[planned.id]
+
+    def fail(rule: str, why: str) -> None:
+        found.append(Violation(rule, f"'{item.title}' is scheduled, but {why}", items=(item.id,)))
+
+    absent = [
+        name
+        for name, value in (
+            ("start", planned.start),
+            ("end", planned.end),
+            ("time zone", planned.timezone),
+            ("venue", planned.venue),
+        )
+        if value is None
+    ]
+    if item.kind is ItemKind.FLIGHT and planned.arrival_venue is None:
+        absent.append("arrival airport")
+    if absent:
+        fail("incomplete", "the plan gives no " + " and no ".join(absent))
+        return None
+    assert planned.venue is not None and planned.start is not None and planned.end is not None
+    venue = visit.venue.get(planned.venue)
+    if venue is None:
+        fail("venue", f"its venue '{planned.venue}' is not a venue of the visit")
+        return None
+    leaves = venue
+    if item.kind is ItemKind.FLIGHT:
+        arrival = visit.venue.get(planned.arrival_venue or "")
+        if arrival is None:
+            fail(
+                "venue",
+                f"its arrival airport '{planned.arrival_venue}' is not a venue of the visit",
+            )
+            return None
+        leaves = arrival
+    try:
+        start = planned.start_at()
+        end = planned.end_at()
+    except (TimeProblem, ValueError, KeyError) as exc:  # a skipped local time, a bad zone
+        fail("time", f"its times cannot be read: {exc}")
+        return None
+    if start is None or end is None:
+        return None
+    return _Slot(
+        item=item,
+        planned=planned,
+        start=_utc(start),
+        end=_utc(end),
+        venue=venue,
+        leaves=leaves,
+        start_zone=visit.venue_zone(venue.id),
+        end_zone=visit.venue_zone(leaves.id),
+        attendees=tuple(dict.fromkeys(planned.attendees)),
+    )
+
+
+def check_venues(visit: Visit, slots: list[_Slot]) -> Iterator[Violation]:
+    """The venue is the item's venue or one of its candidates; a flight lands where the
+    visit says, and only flights have an arrival airport."""
+    for s in slots:
+        if s.venue.id not in s.item.venues:
+            allowed = " or ".join(visit.venue[v].name for v in s.item.venues if v in visit.venue)
+            yield Violation(
+                "venue",
+                f"'{s.item.title}' is planned at {s.venue.name}, but it takes place at {allowed}",
+                items=(s.id,),
+            )
+        if s.is_flight and s.leaves.id != s.item.arrival_venue:
+            yield Violation(
+                "venue",
+                f"'{s.item.title}' is planned to land at {s.leaves.name}, but it lands at "
+                f"{visit.venue[s.item.arrival_venue].name if s.item.arrival_venue else '?'}",
+                items=(s.id,),
+            )
+        if not s.is_flight and s.planned.arrival_venue is not None:
+            yield Violation(
+                "venue",
+                f"'{s.item.title}' is not a flight but the plan gives it an arrival airport",
+                items=(s.id,),
+            )
+
+
+def check_zones(visit: Visit, slots: list[_Slot]) -> Iterator[Violation]:
+    """The plan writes an item's local times in the zone of its venue (a flight's end: of
+    its arrival airport)."""
+    for s in slots:
+        end_zone = s.planned.end_timezone or s.planned.timezone
+        if s.planned.timezone != s.start_zone or end_zone != s.end_zone:
+            yield Violation(
+                "zone",
+                f"'{s.item.title}' is written in {s.planned.timezone}"
+                + (f"/{end_zone}" if end_zone != s.planned.timezone else "")
+                + f", but local times at {s.venue.name} are in {s.start_zone}"
+                + (
+                    f" and at {s.leaves.name} in {s.end_zone}" if s.end_zone != s.start_zone else ""
+                ),
+                items=(s.id,),
+            )
+
+
+def check_durations(visit: Visit, slots: list[_Slot]) -> Iterator[Violation]:
+    """End − start equals the item's duration."""
+    for s in slots:
+        planned = _minutes(s.end - s.start)
+        if s.end - s.start != timedelta(minutes=s.item.duration):
+            yield Violation(
+                "duration",
+                f"'{s.item.title}' lasts {_min(s.item.duration)}, but the plan gives "
+                f"{_at(s.start, s.start_zone)} to {_at(s.end, s.end_zone)} ({_min(planned)})",
+                items=(s.id,),
+            )
+
+
+def check_attendees(visit: Visit, slots: list[_Slot]) -> Iterator[Violation]:
+    """The attendees include every required attendee, and only the item's attendees."""
+    for s in slots:
+        missing = [p for p in s.item.attendees if p not in s.attendees]
+        if missing:
+            names = ", ".join(_person(visit, p) for p in missing)
+            yield Violation(
+                "required-attendee",
+                f"{names} must attend '{s.item.title}' but {'is' if len(missing) == 1 else 'are'} "
+                "not listed",
+                items=(s.id,),
+                people=tuple(missing),
+            )
+        strangers = [p for p in s.attendees if p not in s.item.everyone]
+        if strangers:
+            names = ", ".join(_person(visit, p) for p in strangers)
+            yield Violation(
+                "attendee",
+                f"{names} {'is' if len(strangers) == 1 else 'are'} listed at '{s.item.title}' "
+                "but not among its attendees or optional attendees",
+                items=(s.id,),
+                people=tuple(strangers),
+            )
+
+
+# -- hard rules ---------------------------------------------------------------------------
+
+
+def check_two_places(visit: Visit, slots: list[_Slot]) -> Iterator[Violation]:
+    """Rule 1: nobody is in two places at once, and everybody has time to get from one
+    item to the next (travel and holding), by road within a city."""
+    people = sorted(
+        {p for s in slots for p in s.attendees}, key=lambda p: (p not in visit.person, p)
+    )
+    for pid in people:
+        name = _person(visit, pid)
+        mine = [s for s in slots if pid in s.attendees]  # slots are in order of start
+        for a, b in pairwise(mine):
+            until, at = _at(a.end, a.end_zone), _at(b.start, b.start_zone)
+            ids, who = (a.id, b.id), (pid,)
+            if b.start < a.end:
+                yield Violation(
+                    "two-places",
+                    f"{name} cannot be in two places at once: at {_item(a)} until {until} and at "
+                    f"{_item(b)} from {at}",
+                    items=ids,
+                    people=who,
+                )
+                continue
+            if b.venue.id == a.leaves.id:
+                continue
+            journey = travel_minutes(visit.travel, a.leaves, b.venue)
+            if journey is None:
+                yield Violation(
+                    "no-road",
+                    f"{name} must go from {_item(a)} in {_city(visit, a.leaves)} to {_item(b)} "
+                    f"in {_city(visit, b.venue)}, but no road joins the two cities: only a flight "
+                    "takes people from one city to another",
+                    items=ids,
+                    people=who,
+                )
+                continue
+            holding = b.item.holding_minutes
+            needed = journey + holding
+            gap = _minutes(b.start - a.end)
+            if b.start < a.end + timedelta(minutes=needed):
+                why = f"the journey takes {_min(journey)}"
+                if holding:
+                    why += (
+                        f" and they must be on site {_min(holding)} before the start (holding): "
+                        f"{_min(needed)} needed"
+                    )
+                yield Violation(
+                    "travel",
+                    f"{name} must be at {_item(a)} until {until} and at {_item(b)} at {at}, but "
+                    f"{why}, and there are only {_min(gap)} between them",
+                    items=ids,
+                    people=who,
+                )
+
+
+def _city(visit: Visit, venue: Venue) -> str:
+    city = visit.city.get(venue.city)
+    return city.name if city else venue.city
+
+
+def check_windows(visit: Visit, slots: list[_Slot]) -> Iterator[Violation]:
+    """Rule 2: an item starts at or after its window's earliest start and ends at or
+    before its latest end."""
+    for s in slots:
+        window = s.item.window
+        if window is None:
+            continue
+        if window.earliest_start is not None:
+            earliest = _wall(window.earliest_start, s.start_zone)
+            if earliest is not None and s.start < earliest:
+                yield Violation(
+                    "window",
+                    f"{_item(s)} starts {_at(s.start, s.start_zone)}, before its window opens "
+                    f"({_at(earliest, s.start_zone)})",
+                    items=(s.id,),
+                )
+        if window.latest_end is not None:
+            latest = _wall(window.latest_end, s.end_zone)
+            if latest is not None and s.end > latest:
+                yield Violation(
+                    "window",
+                    f"{_item(s)} ends {_at(s.end, s.end_zone)}, after its window closes "
+                    f"({_at(latest, s.end_zone)})",
+                    items=(s.id,),
+                )
+
+
+def check_days(visit: Visit, slots: list[_Slot]) -> Iterator[Violation]:
+    """Rule 2: an item with ``days`` starts on one of them (local date)."""
+    for s in slots:
+        if s.item.days and s.local_date not in s.item.days:
+            allowed = ", ".join(f"{d.day} {d:%B}" for d in s.item.days)
+            yield Violation(
+                "day",
+                f"{_item(s)} is planned on {_at(s.start, s.start_zone)}, but it may take place "
+                f"only on {allowed}",
+                items=(s.id,),
+            )
+
+
+def check_pins(visit: Visit, slots: list[_Slot]) -> Iterator[Violation]:
+    """Rule 3: a pinned item starts exactly at its pinned time."""
+    for s in slots:
+        if s.item.pinned is None:
+            continue
+        pinned = _wall(s.item.pinned, s.start_zone)
+        if pinned is not None and s.start != pinned:
+            yield Violation(
+                "pinned",
+                f"{_item(s)} is pinned at {_at(pinned, s.start_zone)}, but the plan starts it "
+                f"{_at(s.start, s.start_zone)}",
+                items=(s.id,),
+            )
+
+
+def check_programme_hours(visit: Visit, slots: list[_Slot]) -> Iterator[Violation]:
+    """Rule 4: an item that is not pinned lies within the programme hours of its local
+    start date."""
+    hours = visit.programme_hours
+    for s in slots:
+        if s.item.pinned is not None:
+            continue
+        day = s.local_date
+        opens = _instant(day, hours.start, s.start_zone, upper=False)
+        closes = _instant(day, hours.end, s.end_zone, upper=True)
+        if s.start < opens or s.end > closes:
+            yield Violation(
+                "programme-hours",
+                f"{_item(s)} runs {_at(s.start, s.start_zone)} to {_at(s.end, s.end_zone)}, "
+                f"outside the programme hours ({hours.start}–{hours.end}); only pinned items "
+                "may lie outside them",
+                items=(s.id,),
+            )
+
+
+def _within(opening: Opening, day: date, zone: str, start: datetime, end: datetime) -> bool:
+    opens = _instant(day, opening.open, zone, upper=False)
+    closes = _instant(day, opening.close, zone, upper=True)
+    return opens <= start and end <= closes
+
+
+def check_venue_hours(visit: Visit, slots: list[_Slot]) -> Iterator[Violation]:
+    """Rule 5: an item lies within one opening-hours rule of its venue that applies on its
+    local date; a flight is checked at its departure instant only."""
+    for s in slots:
+        if not s.venue.opening:
+            continue
+        day = s.local_date
+        rules = [o for o in s.venue.opening if not o.dates or day in o.dates]
+        end = s.start if s.is_flight else s.end
+        if any(_within(o, day, s.start_zone, s.start, end) for o in rules):
+            continue
+        hours = ", ".join(f"{o.open}–{o.close}" for o in rules)
+        when = (
+            f"departs {_at(s.start, s.start_zone)}"
+            if s.is_flight
+            else f"runs {_at(s.start, s.start_zone)} to {_at(s.end, s.start_zone)}"
+        )
+        why = f"it is open {hours}" if rules else f"it is closed on {day.day} {day:%B}"
+        yield Violation(
+            "venue-hours",
+            f"'{s.item.title}' {when} at {s.venue.name}, but {why}",
+            items=(s.id,),
+        )
+
+
+def check_exclusive_venues(visit: Visit, slots: list[_Slot]) -> Iterator[Violation]:
+    """Rule 6: an exclusive venue hosts one item at a time (flights do not occupy it)."""
+    grounded = [s for s in slots if not s.is_flight and s.venue.exclusive]
+    for n, a in enumerate(grounded):
+        for b in grounded[n + 1 :]:
+            if a.venue.id == b.venue.id and a.start < b.end and b.start < a.end:
+                yield Violation(
+                    "exclusive-venue",
+                    f"{a.venue.name} hosts one item at a time, but '{a.item.title}' "
+                    f"({_at(a.start, a.start_zone)} to {_at(a.end, a.end_zone)}) and "
+                    f"'{b.item.title}' ({_at(b.start, b.start_zone)} to "
+                    f"{_at(b.end, b.end_zone)}) overlap",
+                    items=(a.id, b.id),
+                )
+
+
+def check_capacity(visit: Visit, slots: list[_Slot]) -> Iterator[Violation]:
+    """Rule 7: no item has more attendees than its venue holds; at a non-exclusive venue,
+    neither have all the items under way at any moment together."""
+    for s in slots:
+        cap = s.venue.capacity
+        if cap is not None and len(s.attendees) > cap:
+            yield Violation(
+                "capacity",
+                f"{_item(s)} has {len(s.attendees)} attendees, but {s.venue.name} holds at most "
+                f"{cap}",
+                items=(s.id,),
+            )
+    reported: set[frozenset[str]] = set()
+    for s in slots:
+        cap = s.venue.capacity
+        if s.is_flight or s.venue.exclusive or cap is None:
+            continue
+        moment = s.start
+        under_way = [
+            o
+            for o in slots
+            if o.venue.id == s.venue.id and not o.is_flight and o.start <= moment < o.end
+        ]
+        total = sum(len(o.attendees) for o in under_way)
+        key = frozenset(o.id for o in under_way)
+        if len(under_way) > 1 and total > cap and key not in reported:
+            reported.add(key)
+            titles = ", ".join(f"'{o.item.title}' ({len(o.attendees)})" for o in under_way)
+            yield Violation(
+                "capacity",
+                f"at {_at(moment, s.start_zone)}, {s.venue.name} holds at most {cap}, but "
+                f"{total} people are there for {titles}",
+                items=tuple(o.id for o in under_way),
+            )
+
+
+def check_order(visit: Visit, slots: list[_Slot]) -> Iterator[Violation]:
+    """Rule 8: the ordering rules of items (after/before with min and max gap, same day),
+    when both items are scheduled."""
+    by_id = {s.id: s for s in slots}
+    for s in slots:
+        for rule in s.item.order:
+            other = by_id.get(rule.other)
+            if other is None:
+                continue
+            first, then = (other, s) if rule.after else (s, other)
+            gap = _minutes(then.start - first.end)
+            ids = (s.id, other.id)
+            head = (
+                f"'{then.item.title}' must start at least {_min(rule.min_gap)} after "
+                f"'{first.item.title}' ends"
+                if rule.min_gap
+                else f"'{then.item.title}' must not start before '{first.item.title}' ends"
+            )
+            where = (
+                f"'{first.item.title}' ends {_at(first.end, first.end_zone)} and "
+                f"'{then.item.title}' starts {_at(then.start, then.start_zone)}"
+            )
+            if then.start < first.end + timedelta(minutes=rule.min_gap):
+                yield Violation("order", f"{head}, but {where}", items=ids)
+            if rule.max_gap is not None and then.start > first.end + timedelta(
+                minutes=rule.max_gap
+            ):
+                yield Violation(
+                    "order",
+                    f"'{then.item.title}' must start within {_min(rule.max_gap)} of the end of "
+                    f"'{first.item.title}', but {where} ({_min(gap)} apart)",
+                    items=ids,
+                )
+            if rule.same_day and s.local_date != other.local_date:
+                yield Violation(
+                    "order",
+                    f"'{s.item.title}' and '{other.item.title}' must take place on the same "
+                    f"day, but start {_at(s.start, s.start_zone)} and "
+                    f"{_at(other.start, other.start_zone)}",
+                    items=ids,
+                )
+
+
+def check_presence(visit: Visit, slots: list[_Slot]) -> Iterator[Violation]:
+    """Rule 9: an attendee with presence entries attends only while present in the city
+    of the venue (a flight: in the departure city at take-off and the arrival city at
+    landing)."""
+    for s in slots:
+        for pid in s.attendees:
+            person = visit.person.get(pid)
+            if person is None or not person.presence:
+                continue
+            spans = [(city, _utc(a), _utc(d)) for city, a, d in stays(visit, person)]
+            if s.is_flight:
+                checks = [(s.venue, s.start, s.start, "take off"), (s.leaves, s.end, s.end, "land")]
+            else:
+                checks = [(s.venue, s.start, s.end, "")]
+            for venue, start, end, moment in checks:
+                if any(c == venue.city and a <= start and end <= d for c, a, d in spans):
+                    continue
+                zone = visit.venue_zone(venue.id)
+                there = [(a, d) for c, a, d in spans if c == venue.city]
+                city = _city(visit, venue)
+                known = (
+                    f"{person.name} is in {city} only "
+                    + " and ".join(f"from {_at(a, zone)} to {_at(d, zone)}" for a, d in there)
+                    if there
+                    else f"{person.name} is not in {city} during the visit"
+                )
+                what = (
+                    f"'{s.item.title}' is to {moment} at {venue.name} ({city}) at "
+                    f"{_at(start, zone)}"
+                    if moment
+                    else f"{_item(s)} in {city} runs {_at(start, zone)} to {_at(end, zone)}"
+                )
+                yield Violation(
+                    "presence",
+                    f"{what}, but {known} (see their presence)",
+                    items=(s.id,),
+                    people=(pid,),
+                )
+
+
+def check_conventions(visit: Visit, slots: list[_Slot]) -> Iterator[Violation]:
+    """Rule 10: the hard conventions in force (order and time of day)."""
+    for rule in visit.rules():
+        if rule.strength is not Strength.HARD:
+            continue
+        if isinstance(rule, OrderConvention):
+            yield from _order_convention(visit, rule, slots)
+        elif isinstance(rule, TimeOfDayConvention):
+            yield from _time_of_day_convention(rule, slots)
+
+
+def _order_convention(
+    visit: Visit, rule: OrderConvention, slots: list[_Slot]
+) -> Iterator[Violation]:
+    for a in slots:
+        if a.item.kind not in rule.first:
+            continue
+        for b in slots:
+            if b is a or b.item.kind not in rule.then:
+                continue
+            shared = [p for p in a.item.attendees if p in b.item.attendees]
+            if not shared:
+                continue
+            if rule.same_day_only and a.local_date != b.local_date:
+                continue
+            if a.end > b.start:
+                yield Violation(
+                    "convention",
+                    f"{rule.description} (convention '{rule.id}'), but '{a.item.title}' ends "
+                    f"{_at(a.end, a.end_zone)} and '{b.item.title}' starts "
+                    f"{_at(b.start, b.start_zone)}",
+                    items=(a.id, b.id),
+                    people=tuple(shared),
+                )
+
+
+def _time_of_day_convention(rule: TimeOfDayConvention, slots: list[_Slot]) -> Iterator[Violation]:
+    for s in slots:
+        if s.item.kind not in rule.kinds:
+            continue
+        day = s.local_date
+        earliest = _instant(day, rule.start_from, s.start_zone, upper=False)
+        latest = _instant(day, rule.start_until, s.start_zone, upper=True)
+        if not earliest <= s.start <= latest:
+            yield Violation(
+                "convention",
+                f"{rule.description} (convention '{rule.id}': starts {rule.start_from}–"
+                f"{rule.start_until}), but {_item(s)} starts {_at(s.start, s.start_zone)}",
+                items=(s.id,),
+            )
