@@ -416,7 +416,7 @@ def check_attendees(visit: Visit, slots: list[_Slot]) -> Iterator[Violation]:
     for s in slots:
         missing = [p for p in s.item.attendees if p not in s.attendees]
         if missing:
-            names = ", ".join(_person(visit, p) for p in missing)
+            names = _names(visit, missing)
             yield Violation(
                 "required-attendee",
                 f"{names} must attend '{s.item.title}' but {'is' if len(missing) == 1 else 'are'} "
@@ -426,7 +426,7 @@ def check_attendees(visit: Visit, slots: list[_Slot]) -> Iterator[Violation]:
             )
         strangers = [p for p in s.attendees if p not in s.item.everyone]
         if strangers:
-            names = ", ".join(_person(visit, p) for p in strangers)
+            names = _names(visit, strangers)
             yield Violation(
                 "attendee",
                 f"{names} {'is' if len(strangers) == 1 else 'are'} listed at '{s.item.title}' "
@@ -441,55 +441,63 @@ def check_attendees(visit: Visit, slots: list[_Slot]) -> Iterator[Violation]:
 
 def check_two_places(visit: Visit, slots: list[_Slot]) -> Iterator[Violation]:
     """Rule 1: nobody is in two places at once, and everybody has time to get from one
-    item to the next (travel and holding), by road within a city."""
+    item to the next (travel and holding), by road within a city. People whose schedules
+    break the rule on the same pair of items are named together."""
     people = sorted(
         {p for s in slots for p in s.attendees}, key=lambda p: (p not in visit.person, p)
     )
+    found: dict[tuple[str, str], list[str]] = {}
+    pairs: dict[tuple[str, str], tuple[_Slot, _Slot]] = {}
     for pid in people:
-        name = _person(visit, pid)
         mine = [s for s in slots if pid in s.attendees]  # slots are in order of start
         for a, b in pairwise(mine):
-            until, at = _at(a.end, a.end_zone), _at(b.start, b.start_zone)
-            ids, who = (a.id, b.id), (pid,)
-            if b.start < a.end:
-                yield Violation(
-                    "two-places",
-                    f"{name} cannot be in two places at once: at {_item(a)} until {until} and at "
-                    f"{_item(b)} from {at}",
-                    items=ids,
-                    people=who,
-                )
-                continue
-            if b.venue.id == a.leaves.id:
-                continue
-            journey = travel_minutes(visit.travel, a.leaves, b.venue)
-            if journey is None:
-                yield Violation(
-                    "no-road",
-                    f"{name} must go from {_item(a)} in {_city(visit, a.leaves)} to {_item(b)} "
-                    f"in {_city(visit, b.venue)}, but no road joins the two cities: only a flight "
-                    "takes people from one city to another",
-                    items=ids,
-                    people=who,
-                )
-                continue
-            holding = b.item.holding_minutes
-            needed = journey + holding
-            gap = _minutes(b.start - a.end)
-            if b.start < a.end + timedelta(minutes=needed):
-                why = f"the journey takes {_min(journey)}"
-                if holding:
-                    why += (
-                        f" and they must be on site {_min(holding)} before the start (holding): "
-                        f"{_min(needed)} needed"
-                    )
-                yield Violation(
-                    "travel",
-                    f"{name} must be at {_item(a)} until {until} and at {_item(b)} at {at}, but "
-                    f"{why}, and there are only {_min(gap)} between them",
-                    items=ids,
-                    people=who,
-                )
+            found.setdefault((a.id, b.id), []).append(pid)
+            pairs[(a.id, b.id)] = (a, b)
+    for key, who in found.items():
+        a, b = pairs[key]
+        problem = _between(visit, a, b, _names(visit, who))
+        if problem is not None:
+            rule, message = problem
+            yield Violation(rule, message, items=key, people=tuple(who))
+
+
+def _between(visit: Visit, a: _Slot, b: _Slot, names: str) -> tuple[str, str] | None:
+    """What is wrong with going from item ``a`` to the next item ``b``, if anything."""
+    left = f"'{a.item.title}' ({a.leaves.name})"
+    until, at = _at(a.end, a.end_zone), _at(b.start, b.start_zone)
+    if b.start < a.end:
+        return "two-places", (
+            f"{names} cannot be in two places at once: at {left} until {until} and at "
+            f"{_item(b)} from {at}"
+        )
+    if b.venue.id == a.leaves.id:
+        return None
+    journey = travel_minutes(visit.travel, a.leaves, b.venue)
+    if journey is None:
+        return "no-road", (
+            f"{names} must go from {left} in {_city(visit, a.leaves)} to {_item(b)} in "
+            f"{_city(visit, b.venue)}, but no road joins the two cities: only a flight takes "
+            "people from one city to another"
+        )
+    holding = b.item.holding_minutes
+    needed = journey + holding
+    if b.start >= a.end + timedelta(minutes=needed):
+        return None
+    why = f"the journey takes {_min(journey)}"
+    if holding:
+        why += (
+            f" and they must be on site {_min(holding)} before the start (holding): "
+            f"{_min(needed)} needed"
+        )
+    return "travel", (
+        f"{names} must be at {left} until {until} and at {_item(b)} at {at}, but {why}, and "
+        f"there are only {_min(_minutes(b.start - a.end))} between them"
+    )
+
+
+def _names(visit: Visit, people: list[str]) -> str:
+    names = [_person(visit, p) for p in people]
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
 
 
 def _city(visit: Visit, venue: Venue) -> str:
@@ -701,40 +709,44 @@ def check_order(visit: Visit, slots: list[_Slot]) -> Iterator[Violation]:
 def check_presence(visit: Visit, slots: list[_Slot]) -> Iterator[Violation]:
     """Rule 9: an attendee with presence entries attends only while present in the city
     of the venue (a flight: in the departure city at take-off and the arrival city at
-    landing)."""
+    landing). Attendees with the same stays there are named together."""
     for s in slots:
-        for pid in s.attendees:
-            person = visit.person.get(pid)
-            if person is None or not person.presence:
-                continue
-            spans = [(city, _utc(a), _utc(d)) for city, a, d in stays(visit, person)]
-            if s.is_flight:
-                checks = [(s.venue, s.start, s.start, "take off"), (s.leaves, s.end, s.end, "land")]
-            else:
-                checks = [(s.venue, s.start, s.end, "")]
-            for venue, start, end, moment in checks:
-                if any(c == venue.city and a <= start and end <= d for c, a, d in spans):
+        if s.is_flight:
+            checks = [(s.venue, s.start, s.start, "take off"), (s.leaves, s.end, s.end, "land")]
+        else:
+            checks = [(s.venue, s.start, s.end, "")]
+        for venue, start, end, moment in checks:
+            absent: dict[tuple[tuple[pendulum.DateTime, pendulum.DateTime], ...], list[str]] = {}
+            for pid in s.attendees:
+                person = visit.person.get(pid)
+                if person is None or not person.presence:
                     continue
-                zone = visit.venue_zone(venue.id)
-                there = [(a, d) for c, a, d in spans if c == venue.city]
-                city = _city(visit, venue)
+                there = tuple(
+                    (_utc(a), _utc(d)) for c, a, d in stays(visit, person) if c == venue.city
+                )
+                if not any(a <= start and end <= d for a, d in there):
+                    absent.setdefault(there, []).append(pid)
+            zone = visit.venue_zone(venue.id)
+            city = _city(visit, venue)
+            what = (
+                f"'{s.item.title}' is to {moment} at {venue.name} ({city}) at {_at(start, zone)}"
+                if moment
+                else f"{_item(s)} in {city} runs {_at(start, zone)} to {_at(end, zone)}"
+            )
+            for there, people in absent.items():
+                names = _names(visit, people)
+                verb = "is" if len(people) == 1 else "are"
                 known = (
-                    f"{person.name} is in {city} only "
+                    f"{names} {verb} in {city} only "
                     + " and ".join(f"from {_at(a, zone)} to {_at(d, zone)}" for a, d in there)
                     if there
-                    else f"{person.name} is not in {city} during the visit"
-                )
-                what = (
-                    f"'{s.item.title}' is to {moment} at {venue.name} ({city}) at "
-                    f"{_at(start, zone)}"
-                    if moment
-                    else f"{_item(s)} in {city} runs {_at(start, zone)} to {_at(end, zone)}"
+                    else f"{names} {verb} not in {city} during the visit"
                 )
                 yield Violation(
                     "presence",
                     f"{what}, but {known} (see their presence)",
                     items=(s.id,),
-                    people=(pid,),
+                    people=tuple(people),
                 )
 
 

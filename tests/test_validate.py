@@ -263,6 +263,20 @@ def test_scheduled_item_needs_start_end_zone_and_venue() -> None:
     assert "no start" in v.message and "no venue" in v.message
 
 
+def test_ambiguous_local_time_in_the_plan() -> None:
+    visit = make_visit(
+        item("night", "Night briefing"), programme_hours={"start": "00:00", "end": "24:00"}
+    )
+    planned = at(visit, "night", "2023-10-29 01:00").model_copy(
+        update={
+            "start": WallTime.parse("2023-10-29 02:30"),
+            "end": WallTime.parse("2023-10-29 03:30"),
+        }
+    )
+    v = only(check(visit, planned), "time")
+    assert "occurs twice" in v.message
+
+
 def test_duration() -> None:
     visit = make_visit(item("briefing", "Briefing"))
     assert check(visit, at(visit, "briefing", "2023-10-30 09:00", end="2023-10-30 10:00")) == []
@@ -345,6 +359,23 @@ def test_two_places_at_once() -> None:
     assert "Emmanuel Macron cannot be in two places at once" in v.message
     assert "until 30 October 10:00 Berlin time" in v.message
     assert "from 30 October 09:30 Berlin time" in v.message
+
+
+def test_people_on_the_same_pair_of_items_are_named_together() -> None:
+    visit = make_visit(
+        item("briefing", "Briefing", attendees=["macron", "steinmeier"]),
+        item("meeting", "Meeting", venue="ministry", attendees=["steinmeier", "macron"]),
+    )
+    v = only(
+        check(
+            visit,
+            at(visit, "briefing", "2023-10-30 09:00"),
+            at(visit, "meeting", "2023-10-30 09:30"),
+        ),
+        "two-places",
+    )
+    assert v.people == ("macron", "steinmeier")
+    assert v.message.startswith("Emmanuel Macron and Frank-Walter Steinmeier cannot be")
 
 
 def test_travel_time_between_venues() -> None:
@@ -498,10 +529,7 @@ def test_after_a_flight_the_arrival_zone_counts() -> None:
         "travel",
     )
     assert v.items == ("flight", "tea")
-    assert (
-        "'Flight to London' (Berlin Brandenburg Airport) until 30 October 12:50 London time"
-        in v.message
-    )
+    assert "'Flight to London' (Heathrow Airport) until 30 October 12:50 London time" in v.message
     assert "the journey takes 60 min" in v.message
 
 
