@@ -59,7 +59,10 @@ def entries(visit: Visit, plan: Plan) -> list[Entry]:
     scheduled.sort(key=lambda t: (t[0], t[1].id))
     where: dict[str, str] = {}
     result = []
+    day = None
     for start, planned, end in scheduled:
+        if start.date() != day:
+            where, day = {}, start.date()  # each day starts from the residence
         item = visit.item[planned.id]
         venue = planned.venue or item.venues[0]
         moves: dict[tuple[str, str], list[str]] = defaultdict(list)

@@ -124,6 +124,7 @@ class ModelBuilder:
         self.vars: dict[str, ItemVars] = {}
         self.terms: list[Term] = []
         self.moved: dict[str, Lit] = {}
+        self.lost: dict[str, Lit] = {}
         self.shift: dict[str, Any] = {}
         self.importance: dict[str, int] = {}
         self.arcs: dict[str, list[tuple[str, str, Lit]]] = {}
@@ -820,6 +821,9 @@ class ModelBuilder:
                 else:
                     m.add_bool_or([moved])
                 continue
+            if iv.present is not None:
+                # dropping a planned item is a bigger change than moving it: it counts twice
+                self.lost[iv.item.id] = ~iv.present
             start = old.start_at()
             if start is None:
                 continue
@@ -844,7 +848,9 @@ class ModelBuilder:
         return sum(t.coef * t.expr for t in self.terms)
 
     def stability(self) -> tuple[Any, Any]:
-        moved = sum(self.importance[k] * lit for k, lit in self.moved.items())
+        moved = sum(self.importance[k] * lit for k, lit in self.moved.items()) + sum(
+            self.importance[k] * lit for k, lit in self.lost.items()
+        )
         shift = sum(self.shift.values())
         return moved, shift
 

@@ -9,10 +9,12 @@ shrunk by deletion until it is irreducible: dropping any one fact makes the rest
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from ortools.sat.python import cp_model
 
+from planner.model.consistency import Path_
 from planner.model.travel import travel_minutes
 from planner.model.visit import Visit
 from planner.schedule.cpmodel import Fact, ModelBuilder
@@ -131,3 +133,20 @@ def summarize(visit: Visit, facts: list[Fact]) -> list[str]:
                     f"({need} min; {gap} min are left)"
                 )
     return lines
+
+
+def render(explanation: Explanation, locate: Callable[[Path_], str]) -> str:
+    """The explanation in the words of the visit file, each fact with its file:line:col."""
+    if not explanation.facts:
+        return f"No contradiction found: {explanation.note}."
+    lines = ["No plan exists: these facts cannot all hold"]
+    lines[0] += (
+        " (dropping any one of them makes the rest possible):"
+        if explanation.minimal
+        else " (a set the solver could not shrink further in time):"
+    )
+    for fact in explanation.facts:
+        lines.append(f"  {locate(fact.paths[0])}: {fact.text}")
+    for sentence in explanation.summary:
+        lines.append(f"Why: {sentence}.")
+    return "\n".join(lines)

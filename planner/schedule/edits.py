@@ -1,0 +1,146 @@
+"""Scriptable edits: move, pin, unpin, cancel and set an item, then re-plan with the
+fewest changes. An edit changes the visit file (comments kept) and yields the new plan;
+nothing is written here — the caller writes both files only when a plan exists."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from planner.model.clock import WallTime
+from planner.plan import Plan, PlanFileError, plan_path, read_plan
+from planner.schedule.solve import Progress, SolveOutcome, solve
+from planner.visitfile import LoadedVisit, VisitFileError, load_visit
+from planner.yamledit import EditError, VisitDocument
+
+
+@dataclass(frozen=True)
+class Edit:
+    action: str  # move, pin, unpin, cancel, set
+    item: str
+    to: str | None = None  # move: local wall time
+    duration: int | None = None
+    venue: str | None = None
+    attendees: tuple[str, ...] | None = None
+
+    def describe(self) -> str:
+        if self.action == "move":
+            return f"move {self.item} to {self.to}"
+        if self.action == "set":
+            parts = []
+            if self.duration is not None:
+                parts.append(f"duration {self.duration} min")
+            if self.venue is not None:
+                parts.append(f"venue {self.venue}")
+            if self.attendees is not None:
+                parts.append("attendees " + ", ".join(self.attendees))
+            return f"set {self.item}: " + "; ".join(parts)
+        return f"{self.action} {self.item}"
+
+
+@dataclass
+class EditResult:
+    edit: Edit
+    visit_text: str
+    loaded: LoadedVisit
+    previous: Plan | None
+    outcome: SolveOutcome
+
+
+def load_text(text: str, path: Path) -> LoadedVisit:
+    """Check a visit given as text, reporting problems against ``path``."""
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".check.yaml", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(text)
+        try:
+            loaded = load_visit(tmp)
+        except VisitFileError as exc:
+            raise VisitFileError([replace(d, file=str(path)) for d in exc.diagnostics]) from None
+        return LoadedVisit(
+            loaded.visit,
+            path,
+            loaded.source,
+            tuple(replace(w, file=str(path)) for w in loaded.warnings),
+        )
+    finally:
+        os.unlink(tmp)
+
+
+def current_plan(visit_path: Path, plan_file: Path | None = None) -> Plan | None:
+    path = plan_file or plan_path(visit_path)
+    if not path.is_file():
+        return None
+    return read_plan(path)
+
+
+def apply(doc: VisitDocument, edit: Edit, previous: Plan | None) -> None:
+    item = doc.item(edit.item)  # unknown item: EditError with a suggestion
+    if edit.action == "move":
+        if not edit.to:
+            raise EditError("move needs --to 'YYYY-MM-DD HH:MM'")
+        try:
+            wall = WallTime.parse(edit.to)
+        except ValueError as exc:
+            raise EditError(f"--to: {exc}") from None
+        doc.set(edit.item, "pinned", str(wall))
+    elif edit.action == "pin":
+        planned = previous.item(edit.item) if previous else None
+        if planned is None or planned.start is None:
+            raise EditError(
+                f"'{edit.item}' has no planned time to pin; solve the visit first or use "
+                "'planner move … --to'"
+            )
+        doc.set(edit.item, "pinned", str(planned.start))
+    elif edit.action == "unpin":
+        if not doc.remove(edit.item, "pinned"):
+            raise EditError(f"'{edit.item}' is not pinned")
+    elif edit.action == "cancel":
+        if item.get("cancelled") is True:
+            raise EditError(f"'{edit.item}' is cancelled already")
+        doc.set(edit.item, "cancelled", True)
+    elif edit.action == "set":
+        if edit.duration is None and edit.venue is None and edit.attendees is None:
+            raise EditError("set needs --duration, --venue or --attendees")
+        if edit.duration is not None:
+            doc.set(edit.item, "duration", edit.duration)
+        if edit.venue is not None:
+            doc.remove(edit.item, "candidate_venues")
+            doc.set(edit.item, "venue", edit.venue)
+        if edit.attendees is not None:
+            doc.set(edit.item, "attendees", list(edit.attendees))
+    else:
+        raise EditError(f"unknown edit '{edit.action}'")
+
+
+def run_edit(
+    visit_path: Path,
+    edit: Edit,
+    *,
+    plan_file: Path | None = None,
+    time_limit: float = 10.0,
+    progress: Progress | None = None,
+) -> EditResult:
+    """Apply ``edit`` to the visit file's text and re-plan. Raises VisitFileError when the
+    visit (before or after the edit) is invalid, EditError for an impossible edit and
+    PlanFileError for an unreadable plan."""
+    load_visit(visit_path)  # the file as it is must be valid
+    try:
+        previous = current_plan(visit_path, plan_file)
+    except PlanFileError:
+        raise
+    doc = VisitDocument(visit_path)
+    apply(doc, edit, previous)
+    text = doc.text()
+    loaded = load_text(text, visit_path)
+    outcome = solve(
+        loaded.visit,
+        previous,
+        time_limit=time_limit,
+        progress=progress,
+        reason=edit.describe(),
+        edited=frozenset({edit.item}),
+    )
+    return EditResult(edit, text, loaded, previous, outcome)
