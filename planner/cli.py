@@ -37,7 +37,8 @@ def _expand(paths: Sequence[str]) -> list[Path]:
             result.extend(
                 p
                 for p in sorted(path.glob("*.y*ml"))
-                if p.suffix in (".yaml", ".yml") and not p.name.endswith((".plan.yaml", ".plan.yml"))
+                if p.suffix in (".yaml", ".yml")
+                and not p.name.endswith((".plan.yaml", ".plan.yml"))
             )
         else:
             result.append(path)
@@ -125,6 +126,194 @@ def cmd_validate(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _load_or_report(path: Path) -> object | None:
+    """The loaded visit, or None after printing its problems to stderr."""
+    from planner.visitfile import VisitFileError, load_visit
+
+    try:
+        return load_visit(path)
+    except VisitFileError as exc:
+        _print_diagnostics(exc.diagnostics, sys.stderr)
+        count = sum(1 for d in exc.diagnostics if d.severity == "error")
+        print(f"{path}: invalid ({count} error{'s' if count != 1 else ''})", file=sys.stderr)
+        return None
+
+
+def _check_plan(visit: object, plan: object) -> bool:
+    """The independent validator's verdict on a plan the solver made; prints violations."""
+    from planner.plan import Plan
+    from planner.validate import validate_plan
+
+    assert isinstance(plan, Plan)
+    errors = [v for v in validate_plan(visit, plan) if v.severity == "error"]  # type: ignore[arg-type]
+    for violation in errors:
+        print(f"planner: the solver's plan breaks a rule (a bug): {violation}", file=sys.stderr)
+    return not errors
+
+
+def _solve_report(outcome: object) -> str:
+    from planner.schedule import SolveOutcome
+
+    assert isinstance(outcome, SolveOutcome)
+    gap = outcome.gap
+    text = f"Solve: {outcome.status} in {outcome.seconds:.2f} s"
+    if outcome.objective is not None:
+        text += f" (objective {outcome.objective}, bound {outcome.bound}"
+        text += f", gap {gap * 100:.1f} %)" if gap is not None else ")"
+    return text
+
+
+def cmd_solve(args: argparse.Namespace) -> int:
+    from planner.export.programme import terminal_programme
+    from planner.plan import PlanFileError, plan_path, read_plan, write_plan
+    from planner.schedule import solve, terminal_progress
+    from planner.schedule.explain import render
+    from planner.schedule.goals import GOAL_NAMES
+    from planner.visitfile import LoadedVisit
+
+    path = Path(args.visit)
+    loaded = _load_or_report(path)
+    if not isinstance(loaded, LoadedVisit):
+        return EXIT_INVALID
+    out = Path(args.plan) if args.plan else plan_path(path)
+    previous = None
+    if out.is_file():
+        try:
+            previous = read_plan(out)
+        except PlanFileError as exc:
+            print(
+                f"{exc}\n(fix or remove the plan file, or write elsewhere with --plan)",
+                file=sys.stderr,
+            )
+            return EXIT_INVALID
+    progress = terminal_progress()
+    outcome = solve(
+        loaded.visit, previous, fresh=args.fresh, time_limit=args.time_limit, progress=progress
+    )
+    if progress is not None:
+        sys.stderr.write("\r\x1b[2K")
+    if outcome.plan is None:
+        if outcome.explanation is not None:
+            print(render(outcome.explanation, loaded.locate))
+        else:
+            print(f"No plan found within {args.time_limit} s; try a longer --time-limit.")
+        print(f"Nothing was written. {_solve_report(outcome)}", file=sys.stderr)
+        return EXIT_NO_PLAN
+    if not _check_plan(loaded.visit, outcome.plan):
+        return EXIT_INTERNAL
+    if outcome.plan is not previous:
+        write_plan(out, outcome.plan)
+    print(terminal_programme(loaded.visit, outcome.plan))
+    if outcome.dropped:
+        print(
+            "Dropped optional items: "
+            + "; ".join(
+                f"{loaded.visit.item[i].title} (priority {loaded.visit.item[i].priority or 5})"
+                for i in outcome.dropped
+            )
+        )
+    if outcome.moved:
+        print(f"Moved since the previous plan: {', '.join(outcome.moved)}")
+    print("Soft goals:")
+    for line in outcome.scores:
+        print(f"  {GOAL_NAMES.get(line.goal, line.goal)}: {line.measure} (penalty {line.penalty})")
+    print(_solve_report(outcome))
+    state = "unchanged" if outcome.plan is previous else f"version {outcome.plan.version}"
+    print(f"Plan: {out} ({state})")
+    return EXIT_OK
+
+
+def cmd_explain(args: argparse.Namespace) -> int:
+    from planner.schedule import explain
+    from planner.schedule.explain import render
+    from planner.visitfile import LoadedVisit
+
+    loaded = _load_or_report(Path(args.visit))
+    if not isinstance(loaded, LoadedVisit):
+        return EXIT_INVALID
+    explanation = explain(loaded.visit, time_limit=args.time_limit)
+    print(render(explanation, loaded.locate))
+    return EXIT_NO_PLAN if explanation.facts else EXIT_OK
+
+
+def cmd_edit(args: argparse.Namespace) -> int:
+    from planner.plan import PlanFileError, plan_path, write_plan
+    from planner.schedule import terminal_progress
+    from planner.schedule.edits import Edit, run_edit
+    from planner.schedule.explain import render
+    from planner.visitfile import VisitFileError
+    from planner.yamledit import EditError
+
+    path = Path(args.visit)
+    attendees = getattr(args, "attendees", None)
+    edit = Edit(
+        action=args.command,
+        item=args.item,
+        to=getattr(args, "to", None),
+        duration=getattr(args, "duration", None),
+        venue=getattr(args, "venue", None),
+        attendees=tuple(a.strip() for a in attendees.split(",") if a.strip())
+        if attendees is not None
+        else None,
+    )
+    progress = terminal_progress()
+    try:
+        result = run_edit(
+            path,
+            edit,
+            plan_file=Path(args.plan) if args.plan else None,
+            time_limit=args.time_limit,
+            progress=progress,
+        )
+    except VisitFileError as exc:
+        _print_diagnostics(exc.diagnostics, sys.stderr)
+        print(f"planner {args.command}: nothing was written", file=sys.stderr)
+        return EXIT_INVALID
+    except (EditError, PlanFileError) as exc:
+        print(f"planner {args.command}: {exc}", file=sys.stderr)
+        return EXIT_INVALID
+    finally:
+        if progress is not None:
+            sys.stderr.write("\r\x1b[2K")
+    outcome = result.outcome
+    if outcome.plan is None:
+        if outcome.explanation is not None:
+            print(render(outcome.explanation, result.loaded.locate))
+        print(
+            f"planner {args.command}: the edit leaves no possible plan; nothing was written",
+            file=sys.stderr,
+        )
+        return EXIT_NO_PLAN
+    if not _check_plan(result.loaded.visit, outcome.plan):
+        return EXIT_INTERNAL
+    from planner.atomic import write_text
+
+    out = Path(args.plan) if args.plan else plan_path(path)
+    write_plan(out, outcome.plan)
+    write_text(path, result.visit_text)
+    visit = result.loaded.visit
+    print(f"{edit.describe()}: done; plan version {outcome.plan.version}")
+    new_item = outcome.plan.item(edit.item)
+    if new_item is not None and new_item.start is not None:
+        print(
+            f"  {visit.item[edit.item].title}: {new_item.start} – {new_item.end} "
+            f"at {visit.venue[new_item.venue or visit.item[edit.item].venues[0]].name}"
+        )
+    if outcome.moved:
+        print("Also moved:")
+        for item_id in outcome.moved:
+            old = result.previous.item(item_id) if result.previous else None
+            new = outcome.plan.item(item_id)
+            before = f"{old.start}" if old and old.start else (old.status.value if old else "new")
+            after = f"{new.start}" if new and new.start else (new.status.value if new else "?")
+            print(f"  {visit.item[item_id].title}: {before} → {after}")
+    else:
+        print("No other item moved.")
+    if outcome.dropped:
+        print("Dropped optional items: " + ", ".join(outcome.dropped))
+    return EXIT_OK
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="planner",
@@ -147,6 +336,58 @@ def build_parser() -> argparse.ArgumentParser:
         "plan", nargs="?", metavar="PLAN", help="plan file (default: VISIT's NAME.plan.yaml)"
     )
     p.set_defaults(func=cmd_validate)
+
+    def solving(p: argparse.ArgumentParser) -> None:
+        p.add_argument(
+            "--time-limit",
+            type=float,
+            default=10.0,
+            metavar="S",
+            help="seconds the solver may take (default 10)",
+        )
+        p.add_argument("--plan", metavar="PATH", help="plan file (default: beside the visit)")
+
+    p = sub.add_parser("solve", help="plan a visit and print the day-by-day programme")
+    p.add_argument("visit", metavar="VISIT")
+    p.add_argument(
+        "--fresh",
+        action="store_true",
+        help="re-optimise from scratch instead of changing the plan as little as possible",
+    )
+    solving(p)
+    p.set_defaults(func=cmd_solve)
+
+    p = sub.add_parser("explain", help="say why no plan exists (the facts that conflict)")
+    p.add_argument("visit", metavar="VISIT")
+    p.add_argument("--time-limit", type=float, default=10.0, metavar="S")
+    p.set_defaults(func=cmd_explain)
+
+    p = sub.add_parser("move", help="pin an item at a new local time and re-plan")
+    p.add_argument("visit", metavar="VISIT")
+    p.add_argument("item", metavar="ITEM")
+    p.add_argument("--to", required=True, metavar="'YYYY-MM-DD HH:MM'")
+    solving(p)
+    p.set_defaults(func=cmd_edit)
+
+    for verb, words in (
+        ("pin", "pin an item at its planned time"),
+        ("unpin", "let the solver move a pinned item again"),
+        ("cancel", "cancel an item (calendars will show it cancelled)"),
+    ):
+        p = sub.add_parser(verb, help=words)
+        p.add_argument("visit", metavar="VISIT")
+        p.add_argument("item", metavar="ITEM")
+        solving(p)
+        p.set_defaults(func=cmd_edit)
+
+    p = sub.add_parser("set", help="change an item's duration, venue or attendees and re-plan")
+    p.add_argument("visit", metavar="VISIT")
+    p.add_argument("item", metavar="ITEM")
+    p.add_argument("--duration", type=int, metavar="MIN")
+    p.add_argument("--venue", metavar="ID")
+    p.add_argument("--attendees", metavar="ID,ID,…", help="the required attendees, comma-separated")
+    solving(p)
+    p.set_defaults(func=cmd_edit)
     return parser
 
 

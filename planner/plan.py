@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from enum import StrEnum
 from pathlib import Path
 from typing import Literal
@@ -124,7 +124,7 @@ def plan_path(visit_path: Path) -> Path:
 
 
 def utc_now() -> datetime:
-    return datetime.now(timezone.utc).replace(microsecond=0)
+    return datetime.now(UTC).replace(microsecond=0)
 
 
 def describe_change(old: PlannedItem | None, new: PlannedItem, title: str) -> str:
@@ -171,7 +171,9 @@ def merge(
     for new in items:
         before = old.get(new.id)
         if before is None:
-            result.append(new.model_copy(update={"revision": 0, "created": stamp, "modified": stamp}))
+            result.append(
+                new.model_copy(update={"revision": 0, "created": stamp, "modified": stamp})
+            )
             if previous is not None:
                 changes.append(Change(item=new.id, what=describe_change(None, new, titles[new.id])))
         elif before.same_content(new):
@@ -189,7 +191,11 @@ def merge(
         else:
             result.append(
                 new.model_copy(
-                    update={"revision": before.revision + 1, "created": before.created, "modified": stamp}
+                    update={
+                        "revision": before.revision + 1,
+                        "created": before.created,
+                        "modified": stamp,
+                    }
                 )
             )
             changes.append(Change(item=new.id, what=describe_change(before, new, titles[new.id])))
@@ -208,9 +214,10 @@ def merge(
     if previous is not None and not changes and previous.fingerprint == digest:
         return previous
     version = previous.version + 1 if previous else 1
-    history = (*(previous.history if previous else ()), Version(
-        version=version, at=stamp, reason=reason, changes=tuple(changes)
-    ))
+    history = (
+        *(previous.history if previous else ()),
+        Version(version=version, at=stamp, reason=reason, changes=tuple(changes)),
+    )
     return Plan(
         visit=visit.id,
         fingerprint=digest,
@@ -259,7 +266,9 @@ def plan_yaml(plan: Plan) -> str:
     yaml.default_flow_style = False
     yaml.width = 100
     buffer = io.StringIO()
-    buffer.write(f"# Plan of visit '{plan.visit}', written by planner. Edit the visit file, not this.\n")
+    buffer.write(
+        f"# Plan of visit '{plan.visit}', written by planner. Edit the visit file, not this.\n"
+    )
     yaml.dump(data, buffer)
     return buffer.getvalue()
 

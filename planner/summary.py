@@ -22,7 +22,10 @@ def _item_day(visit: Visit, item: Item) -> date | None:
         return item.pinned.date
     if item.window and item.window.earliest_start and item.window.latest_end:
         first, last = item.window.earliest_start.date, item.window.latest_end.date
-        if first == last or item.window.latest_end.local.time().hour == 0 == item.window.latest_end.local.minute:
+        if (
+            first == last
+            or item.window.latest_end.local.time().hour == 0 == item.window.latest_end.local.minute
+        ):
             return first
     if len(item.days) == 1:
         return item.days[0]
@@ -43,16 +46,24 @@ def summarize(loaded: LoadedVisit) -> str:
     v = loaded.visit
     out: list[str] = []
     say = out.append
-    days = f"{v.start.day}–{v.end.day} {v.end:%B %Y}" if v.start.month == v.end.month else f"{v.start:%d %B} – {v.end:%d %B %Y}"
+    days = (
+        f"{v.start.day}–{v.end.day} {v.end:%B %Y}"
+        if v.start.month == v.end.month
+        else f"{v.start:%d %B} – {v.end:%d %B %Y}"
+    )
     say(f"{loaded.path}: valid")
     say(f"  {v.title} ({v.kind.value} visit)")
-    say(f"  {v.guest.name} → {v.host.name}, {days}; times in {v.timezone}, guest home {v.guest_home_timezone}")
+    say(
+        f"  {v.guest.name} → {v.host.name}, {days}; times in {v.timezone}, guest home {v.guest_home_timezone}"
+    )
     if v.invited_by:
         say(f"  Invited by {v.person[v.invited_by].name}")
     say("")
     say(f"People ({len(v.people)})")
     for side in Side:
-        members = sorted((p for p in v.people if p.side is side), key=lambda p: (p.precedence, p.name))
+        members = sorted(
+            (p for p in v.people if p.side is side), key=lambda p: (p.precedence, p.name)
+        )
         if members:
             names = ", ".join(f"{p.name} ({p.role.value.replace('_', ' ')})" for p in members)
             say(f"  {side.value} ({len(members)}): {names}")
@@ -74,8 +85,12 @@ def summarize(loaded: LoadedVisit) -> str:
         optional = sum(1 for i in items if i.optional)
         label = _day_label(day) if day else "any day"
         extra = f", {optional} optional" if optional else ""
-        say(f"  {label}: {len(items)} items ({pinned} pinned, {len(items) - pinned} to schedule{extra})")
-    pinned_items = sorted((i for i in v.items if i.pinned), key=lambda i: i.pinned.local if i.pinned else 0)
+        say(
+            f"  {label}: {len(items)} items ({pinned} pinned, {len(items) - pinned} to schedule{extra})"
+        )
+    pinned_items = sorted(
+        (i for i in v.items if i.pinned), key=lambda i: i.pinned.local if i.pinned else 0
+    )
     if pinned_items:
         say("Pinned")
         for item in pinned_items:

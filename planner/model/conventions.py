@@ -53,7 +53,9 @@ class TimeOfDayConvention(Frozen):
     @model_validator(mode="after")
     def _ordered(self) -> TimeOfDayConvention:
         if self.start_until < self.start_from:
-            raise ValueError(f"start_until {self.start_until} is before start_from {self.start_from}")
+            raise ValueError(
+                f"start_until {self.start_until} is before start_from {self.start_from}"
+            )
         return self
 
 

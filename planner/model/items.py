@@ -102,7 +102,9 @@ class Item(Frozen):
     id: Id
     title: str = Field(min_length=1, max_length=300)
     kind: ItemKind
-    custom_kind: str | None = Field(default=None, max_length=80, description="Name of a custom kind.")
+    custom_kind: str | None = Field(
+        default=None, max_length=80, description="Name of a custom kind."
+    )
     duration: PositiveMinutes
     attendees: tuple[Id, ...] = Field(default=(), description="People who must attend.")
     optional_attendees: tuple[Id, ...] = ()
@@ -117,7 +119,9 @@ class Item(Frozen):
         default=None, description="Minutes the attendees must be on site before the start."
     )
     optional: bool = False
-    priority: int | None = Field(default=None, ge=1, le=10, description="Optional items: 10 = keep most.")
+    priority: int | None = Field(
+        default=None, ge=1, le=10, description="Optional items: 10 = keep most."
+    )
     cancelled: bool = False
     tier: Tier = Tier.DELEGATION
     press: PressAccess = PressAccess.CLOSED
@@ -161,7 +165,11 @@ class Item(Frozen):
 
     @property
     def kind_label(self) -> str:
-        return self.custom_kind if self.kind is ItemKind.CUSTOM and self.custom_kind else self.kind.label
+        return (
+            self.custom_kind
+            if self.kind is ItemKind.CUSTOM and self.custom_kind
+            else self.kind.label
+        )
 
     @property
     def everyone(self) -> tuple[str, ...]:

@@ -40,7 +40,9 @@ class Leg(Frozen):
 
 
 class TravelRules(Frozen):
-    road_factor: float = Field(default=1.4, ge=1.0, le=3.0, description="Road distance / straight line.")
+    road_factor: float = Field(
+        default=1.4, ge=1.0, le=3.0, description="Road distance / straight line."
+    )
     motorcade_kmh: float = Field(default=40.0, gt=5, le=150, description="Average motorcade speed.")
     walk_kmh: float = Field(default=4.5, gt=1, le=8)
     buffer: Minutes = Field(default=10, description="Embark and disembark, per leg.")

@@ -23,7 +23,9 @@ class Opening(Frozen):
 
     open: ClockTime
     close: ClockTime
-    dates: tuple[date, ...] = Field(default=(), description="Dates it applies to; empty: every day.")
+    dates: tuple[date, ...] = Field(
+        default=(), description="Dates it applies to; empty: every day."
+    )
 
     @model_validator(mode="after")
     def _ordered(self) -> Opening:
@@ -35,7 +37,9 @@ class Opening(Frozen):
 class Venue(Frozen):
     id: Id
     name: str = Field(min_length=1, max_length=200, description="Name in Latin script.")
-    local_name: str | None = Field(default=None, max_length=200, description="Name in the local language.")
+    local_name: str | None = Field(
+        default=None, max_length=200, description="Name in the local language."
+    )
     city: Id
     address: str = Field(default="", max_length=500)
     lat: float = Field(ge=-90, le=90)

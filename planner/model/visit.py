@@ -148,6 +148,7 @@ class Visit(Frozen):
         result.extend(
             c
             for c in self.conventions
-            if isinstance(c, OrderConvention | TimeOfDayConvention) and c.strength is not Strength.OFF
+            if isinstance(c, OrderConvention | TimeOfDayConvention)
+            and c.strength is not Strength.OFF
         )
         return result
