@@ -4,10 +4,12 @@ It checks any plan (solved, hand-made or edited) against the visit it belongs to
 rule, and says in plain words what is wrong. It shares no code with the scheduler
 (``planner/schedule/``): only the model (``planner/model/``) and the plan
 (``planner/plan.py``), so that a bug in one is caught by the other. All arithmetic is done
-on aware instants; local dates and clock times are read in the zone of the item's venue
-(for a flight: the departure airport for the start, the arrival airport for the end).
+on aware instants, compared in UTC (two datetimes that share a tzinfo compare by their wall
+clocks, ignoring ``fold``: 02:30 CEST would come after 02:15 CET on the night the clocks
+fall back); local dates and clock times are read in the zone of the item's venue (for a
+flight: the departure airport for the start, the arrival airport for the end).
 
-Readings of the rules where the page leaves room (also listed in the project notes):
+Readings of the rules where the page leaves room:
 
 - A plan item whose visit item is not cancelled may not be ``cancelled`` in the plan:
   protocol staff cancel an item in the visit file, and the plan follows.
