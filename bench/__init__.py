@@ -1,0 +1,1 @@
+"""Benchmarks of the planner: synthetic visits with a known (planted) solution."""
