@@ -12,6 +12,7 @@ from __future__ import annotations
 import difflib
 import math
 import os
+import unicodedata
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -28,7 +29,6 @@ MAX_NODES = 200_000
 MAX_DEPTH = 40
 
 
-
 @dataclass(frozen=True)
 class Diagnostic:
     """One problem in a visit file, located."""
@@ -43,9 +43,23 @@ class Diagnostic:
     def __str__(self) -> str:
         where = f"{self.file}:{self.line}:{self.col}"
         label = "" if self.severity == "error" else f"{self.severity}: "
-        return f"{where}: {self.path}: {label}{self.message}" if self.path else (
-            f"{where}: {label}{self.message}"
+        text = (
+            f"{where}: {self.path}: {label}{self.message}"
+            if self.path
+            else (f"{where}: {label}{self.message}")
         )
+        return _printable(text)
+
+
+def _printable(text: str) -> str:
+    """``text`` on one line and harmless to a terminal: control characters and line
+    separators copied from the file (keys, values) are shown escaped."""
+    return "".join(
+        ch.encode("unicode_escape").decode("ascii")
+        if unicodedata.category(ch) in ("Cc", "Zl", "Zp")
+        else ch
+        for ch in text
+    )
 
 
 class VisitFileError(Exception):
@@ -96,7 +110,9 @@ class LoadedVisit:
 # -- YAML nodes to plain data --------------------------------------------------------
 
 _CORE = "tag:yaml.org,2002:"
-_ALLOWED_TAGS = {_CORE + t for t in ("str", "int", "float", "bool", "null", "timestamp", "map", "seq")}
+_ALLOWED_TAGS = {
+    _CORE + t for t in ("str", "int", "float", "bool", "null", "timestamp", "map", "seq")
+}
 
 
 class _Stop(Exception):
@@ -207,8 +223,10 @@ def read_yaml(path: Path) -> tuple[Any, SourceMap]:
         size = path.stat().st_size
         if size > MAX_BYTES:
             raise fail(
-                1, 1, f"the file is {size / 1e6:.1f} MB; a visit file may be at most "
-                f"{MAX_BYTES // (1024 * 1024)} MB"
+                1,
+                1,
+                f"the file is {size / 1e6:.1f} MB; a visit file may be at most "
+                f"{MAX_BYTES // (1024 * 1024)} MB",
             )
         raw = path.read_bytes()
     except OSError as exc:
@@ -216,7 +234,8 @@ def read_yaml(path: Path) -> tuple[Any, SourceMap]:
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        line, col = _line_col(raw[: exc.start].decode("utf-8", "replace"), exc.start)
+        before = exc.object[: exc.start].decode("utf-8", "replace")  # after a BOM, if any
+        line, col = _line_col(before, len(before))  # columns count characters, not bytes
         raise fail(line, col, "the file is not UTF-8 text; save it as UTF-8") from None
     if "\x00" in text:
         line, col = _line_col(text, text.index("\x00"))
@@ -234,13 +253,28 @@ def read_yaml(path: Path) -> tuple[Any, SourceMap]:
         mark = exc.problem_mark or exc.context_mark
         line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
         problem = (exc.problem or exc.context or "malformed YAML").strip()
+        opened = exc.context_mark
+        if "another document" in problem:
+            problem = "a second YAML document starts here; a visit file holds one: remove it"
+        elif exc.problem and exc.context and opened and opened is not mark:
+            problem += (
+                f" ({exc.context.strip()} that starts at {opened.line + 1}:{opened.column + 1})"
+            )
         lines = text.splitlines()
         if 0 < line <= len(lines) and "\t" in lines[line - 1]:
             problem += " (YAML indents with spaces, never tabs: replace the tab)"
+        elif "end of stream" in problem or "<stream end>" in problem:
+            problem += "; the file ends too early: is it cut short? Close what is open"
+        elif "mapping values are not allowed" in problem:
+            problem += "; put a value that contains ': ' in quotes, or fix the indentation"
+        elif "expected <block end>" in problem:
+            problem += "; the indentation of this line does not match the lines above"
         raise fail(line, col, f"not valid YAML: {problem}") from None
     except (YAMLError, RecursionError, ValueError) as exc:
         detail = "nested too deeply" if isinstance(exc, RecursionError) else str(exc).strip()
-        raise fail(1, 1, f"not valid YAML: {detail.splitlines()[0] if detail else 'unreadable'}") from None
+        raise fail(
+            1, 1, f"not valid YAML: {detail.splitlines()[0] if detail else 'unreadable'}"
+        ) from None
     if root is None:
         raise fail(1, 1, "the file holds no data; a visit file starts with 'schema_version: 1'")
     source = SourceMap()
@@ -282,7 +316,9 @@ def _models_at(loc: Path_) -> list[type[BaseModel]]:
             if info is None:
                 continue
             following.extend(
-                t for t in _unwrap(info.annotation) if isinstance(t, type) and issubclass(t, BaseModel)
+                t
+                for t in _unwrap(info.annotation)
+                if isinstance(t, type) and issubclass(t, BaseModel)
             )
         if not following:
             return current
@@ -308,6 +344,10 @@ def _describe(value: Any) -> str:
         return "a mapping"
     if isinstance(value, list):
         return "a list"
+    if value is None:
+        return "nothing (null)"
+    if isinstance(value, bool):
+        return "true" if value else "false"
     text = repr(value)
     return text if len(text) <= 60 else text[:57] + "..."
 
@@ -335,7 +375,9 @@ def _pydantic_problems(exc: ValidationError) -> Iterator[Problem]:
             word = str(loc[-1])
             yield Problem(loc, f"unknown field '{word}'{_suggest(word, known)}")
             continue
-        if kind == "string_pattern_mismatch" and "a-z0-9" in str(err.get("ctx", {}).get("pattern", "")):
+        if kind == "string_pattern_mismatch" and "a-z0-9" in str(
+            err.get("ctx", {}).get("pattern", "")
+        ):
             yield Problem(
                 loc,
                 f"{_describe(value)} is not a valid id: use lower-case letters, digits, '-' and "
@@ -349,13 +391,39 @@ def _pydantic_problems(exc: ValidationError) -> Iterator[Problem]:
             yield Problem(loc, f"{_describe(value)} is not allowed: expected {expected}{hint}")
             continue
         if kind == "union_tag_invalid" or kind == "union_tag_not_found":
-            yield Problem(loc, "a convention needs 'rule: order', 'rule: time_of_day' or 'rule: override'")
+            yield Problem(
+                loc, "a convention needs 'rule: order', 'rule: time_of_day' or 'rule: override'"
+            )
+            continue
+        ctx = err.get("ctx", {})
+        if kind in ("model_type", "model_attributes_type", "dict_type"):
+            yield Problem(loc, f"expected a mapping ('key: value' lines), got {_describe(value)}")
+            continue
+        if kind in ("tuple_type", "list_type"):
+            yield Problem(loc, f"expected a list ('[a, b]' or '- a' lines), got {_describe(value)}")
+            continue
+        if kind.startswith("date_"):
+            detail = f" ({ctx['error']})" if ctx.get("error") else ""
+            yield Problem(
+                loc,
+                f"{_describe(value)} is not a date{detail}; write a calendar date as "
+                "YYYY-MM-DD, e.g. 2023-05-30",
+            )
+            continue
+        if kind == "too_short" and ctx.get("field_type") in ("Tuple", "List"):
+            yield Problem(
+                loc, f"give at least {ctx['min_length']} (there are {ctx['actual_length']})"
+            )
             continue
         if msg.startswith("Value error, "):
             msg = msg[len("Value error, ") :]
         elif msg.startswith("Assertion failed, "):
             msg = msg[len("Assertion failed, ") :]
-        if kind.endswith("_type") or kind.endswith("_parsing") or kind in ("date_from_datetime_parsing",):
+        if (
+            kind.endswith("_type")
+            or kind.endswith("_parsing")
+            or kind in ("date_from_datetime_parsing",)
+        ):
             msg = f"{msg} (got {_describe(value)})"
         yield Problem(loc, msg[0].lower() + msg[1:] if msg else kind)
 
@@ -376,7 +444,9 @@ def diagnostics(path: Path, source: SourceMap, problems: Iterable[Problem]) -> l
     for problem in problems:
         line, col = source.locate(problem.path)
         result.append(
-            Diagnostic(str(path), line, col, source.render(problem.path), problem.message, problem.severity)
+            Diagnostic(
+                str(path), line, col, source.render(problem.path), problem.message, problem.severity
+            )
         )
     result.sort(key=lambda d: (d.severity != "error", d.line, d.col))
     return result
@@ -386,7 +456,11 @@ def parse_visit(data: Any, path: Path, source: SourceMap) -> LoadedVisit:
     """Validate plain data as a visit; raises VisitFileError with every problem."""
     if not isinstance(data, dict):
         raise VisitFileError(
-            diagnostics(path, source, [Problem((), "a visit file is a mapping that starts with 'schema_version: 1'")])
+            diagnostics(
+                path,
+                source,
+                [Problem((), "a visit file is a mapping that starts with 'schema_version: 1'")],
+            )
         )
     version = data.get("schema_version")
     if "schema_version" in data and version != SCHEMA_VERSION:
@@ -394,13 +468,20 @@ def parse_visit(data: Any, path: Path, source: SourceMap) -> LoadedVisit:
             diagnostics(
                 path,
                 source,
-                [Problem(("schema_version",), f"schema_version {version!r} is not supported; this planner reads version {SCHEMA_VERSION}")],
+                [
+                    Problem(
+                        ("schema_version",),
+                        f"schema_version {version!r} is not supported; this planner reads version {SCHEMA_VERSION}",
+                    )
+                ],
             )
         )
     try:
         visit = Visit.model_validate(data)
     except ValidationError as exc:
-        raise VisitFileError(diagnostics(path, source, _dedupe_union_noise(list(_pydantic_problems(exc))))) from None
+        raise VisitFileError(
+            diagnostics(path, source, _dedupe_union_noise(list(_pydantic_problems(exc))))
+        ) from None
     problems = check(visit)
     errors = [p for p in problems if p.severity == "error"]
     if errors:

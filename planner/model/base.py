@@ -3,9 +3,17 @@
 from __future__ import annotations
 
 import re
+from datetime import date
 from typing import Annotated, Any
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    StringConstraints,
+)
 
 ID_PATTERN = r"^[a-z0-9][a-z0-9_-]{0,63}$"
 
@@ -48,6 +56,31 @@ PositiveMinutes = Annotated[
     BeforeValidator(parse_minutes),
     Field(gt=0, le=7 * 24 * 60, description="Minutes (> 0), or '1h30'."),
 ]
+
+
+# Dates of a visit lie within these years; beyond them date arithmetic and time-zone
+# rules stop working, and a year like 0001 or 9999 is a typo anyway.
+FIRST_YEAR, LAST_YEAR = 1900, 2199
+
+
+def year_problem(day: date) -> str | None:
+    """Why ``day`` cannot be a date of a visit, or None."""
+    if FIRST_YEAR <= day.year <= LAST_YEAR:
+        return None
+    return (
+        f"the year {day.year} is not plausible for a visit ({FIRST_YEAR} to {LAST_YEAR}); "
+        "fix the date"
+    )
+
+
+def _plausible(day: date) -> date:
+    problem = year_problem(day)
+    if problem:
+        raise ValueError(problem)
+    return day
+
+
+Day = Annotated[date, AfterValidator(_plausible)]
 
 
 class Frozen(BaseModel):

@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 import zoneinfo
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta
 from functools import lru_cache
 from typing import Any
 
@@ -22,6 +22,8 @@ import pendulum
 from pydantic import GetCoreSchemaHandler, GetJsonSchemaHandler
 from pydantic.json_schema import JsonSchemaValue
 from pydantic_core import core_schema
+
+from planner.model.base import year_problem
 
 _WALL_RE = re.compile(
     r"^\s*(?P<date>\d{4}-\d{2}-\d{2})[ T](?P<hour>\d{1,2}):(?P<minute>\d{2})"
@@ -78,6 +80,8 @@ class WallTime:
             day = date.fromisoformat(match["date"])
         except ValueError:
             raise ValueError(f"'{match['date']}' is not a real calendar date") from None
+        if year_problem(day):
+            raise ValueError(f"'{value}': {year_problem(day)}")
         hour, minute = int(match["hour"]), int(match["minute"])
         if hour > 23 or minute > 59:
             raise ValueError(f"'{value}' has an impossible clock time (hours 0-23, minutes 0-59)")
@@ -176,9 +180,22 @@ def zone_problem(name: str) -> str | None:
     if "/" not in name or name.startswith("Etc/") or name not in _known_zones():
         import difflib
 
-        candidates = [z for z in _known_zones() if "/" in z and not z.startswith("Etc/")]
+        candidates = sorted(z for z in _known_zones() if "/" in z and not z.startswith("Etc/"))
         close = difflib.get_close_matches(name, candidates, n=1, cutoff=0.6)
-        hint = f"; did you mean '{close[0]}'?" if close else " such as 'Asia/Baku'"
+        # 'Baku Time', 'Berlin time': the zone named after the city in the words
+        words = f" {re.sub(r'[^a-z]+', ' ', name.lower())} "
+        named = [
+            z for z in candidates if f" {z.rsplit('/', 1)[-1].replace('_', ' ').lower()} " in words
+        ]
+        if close or named:
+            hint = f"; did you mean '{(close or named)[0]}'?"
+        elif (name.isalpha() and name.isupper()) or name.startswith("Etc/"):
+            hint = (
+                ": abbreviations and fixed offsets ignore daylight saving; name the place's "
+                "zone, e.g. 'America/New_York'"
+            )
+        else:
+            hint = " such as 'Asia/Baku'"
         return f"'{name}' is not an IANA time-zone name (Area/City){hint}"
     return None
 
@@ -187,7 +204,7 @@ def _transition_near(local: datetime, zone: str) -> tuple[datetime, timedelta, t
     """The transition around a problematic local time: (local clock at the change, offset
     before, offset after)."""
     tz = zoneinfo.ZoneInfo(zone)
-    probe = local.replace(tzinfo=timezone.utc) - timedelta(hours=14)
+    probe = local.replace(tzinfo=UTC) - timedelta(hours=14)
     before = probe.astimezone(tz).utcoffset() or timedelta(0)
     step = timedelta(minutes=15)
     for _ in range(4 * 30):
@@ -218,7 +235,7 @@ def resolve_local(local: datetime, zone: str, offset: timedelta | None = None) -
     first = local.replace(tzinfo=tz, fold=0)
     second = local.replace(tzinfo=tz, fold=1)
     off_first, off_second = first.utcoffset(), second.utcoffset()
-    utc_first = first.astimezone(timezone.utc)
+    utc_first = first.astimezone(UTC)
     exists = utc_first.astimezone(tz).replace(tzinfo=None) == local
     when = local.strftime("%Y-%m-%d %H:%M")
     if not exists:
@@ -248,7 +265,7 @@ def resolve_local(local: datetime, zone: str, offset: timedelta | None = None) -
         )
     else:
         chosen = first
-    instant = chosen.astimezone(timezone.utc)
+    instant = chosen.astimezone(UTC)
     return pendulum.instance(instant).in_timezone(zone)
 
 

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import date
 from enum import StrEnum
 
 from pydantic import Field, model_validator
 
-from planner.model.base import Frozen, Id, Minutes, PositiveMinutes
+from planner.model.base import Day, Frozen, Id, Minutes, PositiveMinutes
 from planner.model.clock import WallTime
 from planner.model.provenance import Provenance
 from planner.model.publication import PressAccess, PublicTime, Tier
@@ -112,7 +111,7 @@ class Item(Frozen):
     candidate_venues: tuple[Id, ...] = Field(default=(), description="The solver picks one.")
     arrival_venue: Id | None = Field(default=None, description="Flights: where they land.")
     window: Window | None = None
-    days: tuple[date, ...] = Field(default=(), description="Days it may take place; empty: any.")
+    days: tuple[Day, ...] = Field(default=(), description="Days it may take place; empty: any.")
     pinned: WallTime | None = Field(default=None, description="Fixed start (host or timetable).")
     order: tuple[Order, ...] = ()
     holding: Minutes | None = Field(

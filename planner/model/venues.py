@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 from pydantic import Field, model_validator
 
-from planner.model.base import Frozen, Id
+from planner.model.base import Day, Frozen, Id
 from planner.model.clock import ClockTime
 from planner.model.provenance import Provenance
 
@@ -23,9 +21,7 @@ class Opening(Frozen):
 
     open: ClockTime
     close: ClockTime
-    dates: tuple[date, ...] = Field(
-        default=(), description="Dates it applies to; empty: every day."
-    )
+    dates: tuple[Day, ...] = Field(default=(), description="Dates it applies to; empty: every day.")
 
     @model_validator(mode="after")
     def _ordered(self) -> Opening:

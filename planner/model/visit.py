@@ -9,7 +9,7 @@ from typing import Literal
 
 from pydantic import Field, model_validator
 
-from planner.model.base import Frozen, Id
+from planner.model.base import Day, Frozen, Id
 from planner.model.clock import ClockTime
 from planner.model.conventions import (
     Convention,
@@ -67,8 +67,8 @@ class Visit(Frozen):
     kind: VisitKind
     host: Country
     guest: Country
-    start: date
-    end: date
+    start: Day
+    end: Day
     timezone: str = Field(description="Default IANA zone of the visit, e.g. 'Asia/Baku'.")
     guest_home_timezone: str = Field(description="IANA zone of the guest's capital.")
     invited_by: Id | None = Field(default=None, description="The host who invited the guest.")
