@@ -42,6 +42,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from planner.model import (
+    CEREMONIES,
     City,
     ClockTime,
     Country,
@@ -541,6 +542,7 @@ class _Builder:
                 guests,
                 self.airport[last_city],
                 leave,
+                holding=10,
                 pinned=True,
                 structural=True,
                 tier=Tier.PUBLIC,
@@ -792,7 +794,8 @@ class _Builder:
             window=window,
             pinned=pinned,
             order=tuple(p.order),
-            holding=p.holding or None,
+            # explicit for ceremonies, whose holding otherwise defaults to 10 minutes
+            holding=p.holding if p.holding or p.kind in CEREMONIES else None,
             optional=p.optional,
             priority=p.priority,
             tier=p.tier,

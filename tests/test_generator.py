@@ -95,7 +95,8 @@ def planted_violations(visit: Visit, planted: dict[str, datetime]) -> list[str]:
             if t is None:
                 bad.append(f"{person.id}: no road from {leave.id} to {come.id} ({a.id}→{b.id})")
                 continue
-            need = end[a.id] + timedelta(minutes=t + (b.holding or 0))
+            hold = getattr(b, "holding_minutes", b.holding or 0)  # ceremonies default to 10
+            need = end[a.id] + timedelta(minutes=t + hold)
             if start[b.id] < need:
                 bad.append(f"{person.id}: cannot make it from {a.id} to {b.id}")
         if person.presence:
