@@ -31,7 +31,7 @@ class Problem:
 
 
 def _closest(word: str, options: Iterable[str]) -> str:
-    close = difflib.get_close_matches(word, list(options), n=1, cutoff=0.5)
+    close = difflib.get_close_matches(word, sorted(options), n=1, cutoff=0.5)  # ties: stable
     return f"; did you mean '{close[0]}'?" if close else ""
 
 
@@ -361,7 +361,8 @@ class _Checker:
     # -- ordering ---------------------------------------------------------------------------
 
     def cycles(self) -> Iterator[Problem]:
-        edges: dict[str, list[tuple[str, Path_]]] = {i: [] for i in self.items}
+        # in file order (not the order of a set), so that the same rule is blamed every run
+        edges: dict[str, list[tuple[str, Path_]]] = {i.id: [] for i in self.v.items}
         for n, item in enumerate(self.v.items):
             for k, rule in enumerate(item.order):
                 path: Path_ = ("items", n, "order", k)
