@@ -1,0 +1,88 @@
+"""`planner check` must start fast: it never loads the terminal UI (textual) nor the solver
+(ortools), and nothing in the planner package imports textual at all (the UI lives in tui/)."""
+
+from __future__ import annotations
+
+import ast
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+PLANNER = ROOT / "planner"
+REFERENCE = ROOT / "fixtures" / "herzog-azerbaijan-2023.yaml"
+
+_PROBE = """
+import sys
+import planner.cli
+rc = planner.cli.main(["check", "-q", sys.argv[1]])
+loaded = sorted(m for m in sys.modules if m.split(".")[0] in ("textual", "ortools"))
+print("HEAVY", loaded)
+sys.exit(rc)
+"""
+
+
+def test_check_loads_neither_textual_nor_ortools() -> None:
+    done = subprocess.run(
+        [sys.executable, "-c", _PROBE, str(REFERENCE)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=ROOT,
+    )
+    assert done.returncode == 0, done.stderr
+    assert f"{REFERENCE}: valid" in done.stdout
+    assert "HEAVY []" in done.stdout.splitlines(), done.stdout
+
+
+def test_the_probe_would_see_them() -> None:
+    """The probe is not blind: importing textual shows up in sys.modules the same way."""
+    probe = "import sys, textual; print(sorted(m for m in sys.modules if m.startswith('textual')))"
+    done = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, timeout=120
+    )
+    assert done.returncode == 0, done.stderr
+    assert "'textual'" in done.stdout
+
+
+def _imported_roots(tree: ast.AST) -> set[str]:
+    roots: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            roots.update(alias.name.split(".")[0] for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            roots.add(node.module.split(".")[0])
+        elif (
+            isinstance(node, ast.Call)
+            and isinstance(node.func, ast.Attribute | ast.Name)
+            and (getattr(node.func, "attr", None) or getattr(node.func, "id", None))
+            in ("import_module", "__import__")
+            and node.args
+            and isinstance(node.args[0], ast.Constant)
+            and isinstance(node.args[0].value, str)
+        ):
+            roots.add(node.args[0].value.split(".")[0])
+    return roots
+
+
+def test_no_planner_module_imports_textual() -> None:
+    sources = sorted(PLANNER.rglob("*.py"))
+    assert sources, PLANNER
+    offenders = [
+        str(path.relative_to(ROOT))
+        for path in sources
+        if "textual" in _imported_roots(ast.parse(path.read_bytes(), filename=str(path)))
+    ]
+    assert offenders == [], f"textual imported under planner/: {offenders}"
+
+
+def test_the_static_check_finds_textual_imports() -> None:
+    for code in (
+        "import textual",
+        "import textual.app as app",
+        "from textual.widgets import DataTable",
+        "def f():\n    from textual import on",
+        "import importlib\nimportlib.import_module('textual.app')",
+    ):
+        assert "textual" in _imported_roots(ast.parse(code)), code
+    assert "textual" not in _imported_roots(ast.parse("from planner import textual_free"))
