@@ -168,6 +168,13 @@ class ClockTime:
         return {"type": "string", "pattern": CLOCK_PATTERN, "examples": ["09:00", "24:00"]}
 
 
+@lru_cache(maxsize=256)
+def tz(name: str) -> pendulum.Timezone | pendulum.FixedTimezone:
+    """The pendulum time zone of an IANA name, loaded once (pendulum reads the zone file
+    from disk on every lookup by name)."""
+    return pendulum.timezone(name)
+
+
 @lru_cache(maxsize=1)
 def _known_zones() -> frozenset[str]:
     return frozenset(zoneinfo.available_timezones())
@@ -203,19 +210,19 @@ def zone_problem(name: str) -> str | None:
 def _transition_near(local: datetime, zone: str) -> tuple[datetime, timedelta, timedelta]:
     """The transition around a problematic local time: (local clock at the change, offset
     before, offset after)."""
-    tz = zoneinfo.ZoneInfo(zone)
+    info = zoneinfo.ZoneInfo(zone)
     probe = local.replace(tzinfo=UTC) - timedelta(hours=14)
-    before = probe.astimezone(tz).utcoffset() or timedelta(0)
+    before = probe.astimezone(info).utcoffset() or timedelta(0)
     step = timedelta(minutes=15)
     for _ in range(4 * 30):
         nxt = probe + step
-        off = nxt.astimezone(tz).utcoffset() or timedelta(0)
+        off = nxt.astimezone(info).utcoffset() or timedelta(0)
         if off != before:
             # refine to the minute
             lo, hi = probe, nxt
             while hi - lo > timedelta(minutes=1):
                 mid = lo + (hi - lo) / 2
-                if (mid.astimezone(tz).utcoffset() or timedelta(0)) == before:
+                if (mid.astimezone(info).utcoffset() or timedelta(0)) == before:
                     lo = mid
                 else:
                     hi = mid
@@ -231,12 +238,12 @@ def resolve_local(local: datetime, zone: str, offset: timedelta | None = None) -
     Raises TimeProblem for a time skipped by a daylight-saving change, for a time that
     occurs twice without an explicit offset, and for an offset the zone does not have then.
     """
-    tz = zoneinfo.ZoneInfo(zone)
-    first = local.replace(tzinfo=tz, fold=0)
-    second = local.replace(tzinfo=tz, fold=1)
+    info = zoneinfo.ZoneInfo(zone)
+    first = local.replace(tzinfo=info, fold=0)
+    second = local.replace(tzinfo=info, fold=1)
     off_first, off_second = first.utcoffset(), second.utcoffset()
     utc_first = first.astimezone(UTC)
-    exists = utc_first.astimezone(tz).replace(tzinfo=None) == local
+    exists = utc_first.astimezone(info).replace(tzinfo=None) == local
     when = local.strftime("%Y-%m-%d %H:%M")
     if not exists:
         change, before, after = _transition_near(local, zone)
@@ -266,12 +273,12 @@ def resolve_local(local: datetime, zone: str, offset: timedelta | None = None) -
     else:
         chosen = first
     instant = chosen.astimezone(UTC)
-    return pendulum.instance(instant).in_timezone(zone)
+    return pendulum.instance(instant).in_timezone(tz(zone))
 
 
 def local_wall(instant: datetime, zone: str) -> datetime:
     """The naive local clock reading of ``instant`` in ``zone``."""
-    return pendulum.instance(instant).in_timezone(zone).naive()
+    return pendulum.instance(instant).in_timezone(tz(zone)).naive()
 
 
 def offset_text(instant: datetime) -> str:

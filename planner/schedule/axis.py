@@ -11,10 +11,11 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
+from functools import lru_cache
 
 import pendulum
 
-from planner.model.clock import WallTime
+from planner.model.clock import WallTime, tz
 from planner.model.visit import Visit
 
 Interval = tuple[int, int]  # [lo, hi] in units, both inclusive
@@ -62,8 +63,8 @@ class Axis:
         zones = _zones(visit)
         first = visit.start - timedelta(days=1)
         last = visit.end + timedelta(days=2)
-        starts = [pendulum.datetime(first.year, first.month, first.day, tz=z) for z in zones]
-        ends = [pendulum.datetime(last.year, last.month, last.day, tz=z) for z in zones]
+        starts = [pendulum.datetime(first.year, first.month, first.day, tz=tz(z)) for z in zones]
+        ends = [pendulum.datetime(last.year, last.month, last.day, tz=tz(z)) for z in zones]
         origin = min(starts).in_timezone("UTC")
         values = _minute_values(visit)
         values += [int(s.in_timezone("UTC").minute) for s in starts]
@@ -73,7 +74,7 @@ class Axis:
         return cls(origin=origin, unit=unit, horizon=math.ceil(span / unit))
 
     def units(self, instant: datetime) -> int:
-        minutes = (instant - self.origin).total_seconds() / 60
+        minutes = (instant.timestamp() - self.origin.timestamp()) / 60
         return math.floor(minutes / self.unit + 1e-9)
 
     def units_up(self, minutes: float) -> int:
@@ -84,7 +85,7 @@ class Axis:
         return self.origin + timedelta(minutes=units * self.unit)
 
     def wall(self, units: int, zone: str) -> WallTime:
-        local = pendulum.instance(self.instant(units)).in_timezone(zone)
+        local = pendulum.instance(self.instant(units)).in_timezone(tz(zone))
         naive = local.naive()
         # keep the offset only where the local time is ambiguous
         try:
@@ -95,20 +96,22 @@ class Axis:
 
     def local_day(self, day: date, zone: str) -> Interval:
         """Units of the local calendar day in ``zone`` (end exclusive as hi)."""
-        nxt = day + timedelta(days=1)
-        lo = pendulum.datetime(day.year, day.month, day.day, tz=zone)
-        hi = pendulum.datetime(nxt.year, nxt.month, nxt.day, tz=zone)
-        return self.units(lo), self.units(hi)
+        return self.local_clock(day, 0, zone), self.local_clock(day, 24 * 60, zone)
 
     def local_clock(self, day: date, minutes: int, zone: str) -> int:
         """Units of a local clock time on a day (minutes after local midnight; 1440 is the
         next midnight). Clock times inside a skipped hour move forward, like clocks do."""
-        base = datetime(day.year, day.month, day.day) + timedelta(minutes=minutes)
-        local = pendulum.datetime(base.year, base.month, base.day, base.hour, base.minute, tz=zone)
-        return self.units(local.in_timezone("UTC"))
+        return _local_clock(self, day, minutes, zone)
 
     def local_date(self, units: int, zone: str) -> date:
-        return pendulum.instance(self.instant(units)).in_timezone(zone).date()
+        return pendulum.instance(self.instant(units)).in_timezone(tz(zone)).date()
+
+
+@lru_cache(maxsize=65536)
+def _local_clock(axis: Axis, day: date, minutes: int, zone: str) -> int:
+    base = datetime(day.year, day.month, day.day) + timedelta(minutes=minutes)
+    local = pendulum.datetime(base.year, base.month, base.day, base.hour, base.minute, tz=tz(zone))
+    return axis.units(local)
 
 
 def utc(instant: datetime) -> datetime:

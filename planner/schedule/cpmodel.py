@@ -22,7 +22,8 @@ infeasibility): the solver's unsat core over these literals names the facts.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+import functools
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -114,8 +115,10 @@ class ModelBuilder:
         explain: bool = False,
         previous: Plan | None = None,
         axis: Axis | None = None,
+        only: frozenset[str] | None = None,
     ) -> None:
         self.visit = visit
+        self.only = only
         self.explain = explain
         self.previous = previous
         self.axis = axis or Axis.for_visit(visit)
@@ -130,6 +133,8 @@ class ModelBuilder:
         self.arcs: dict[str, list[tuple[str, str, Lit]]] = {}
         self.attends: dict[tuple[str, str], Lit | None] = {}
         self.infeasible_static = False
+        self._stay_cache: dict[str, list[Any]] = {}
+        self._travel_cache: dict[tuple[str, str], int | None] = {}
         self._domains: dict[str, list[tuple[cp_model.Domain, Fact, str | None, Lit | None]]] = {}
 
     # -- facts ------------------------------------------------------------------------
@@ -137,14 +142,17 @@ class ModelBuilder:
     def fact(
         self,
         key: str,
-        text: str,
+        text: str | Callable[[], str],
         paths: Sequence[Path_],
         items: Sequence[str] = (),
         people: Sequence[str] = (),
     ) -> Fact:
+        """The fact under ``key`` (made once). Its words are only composed when explaining;
+        pass a callable for words that are costly to compose."""
         found = self.facts.get(key)
         if found is None:
-            found = Fact(key, text, tuple(paths), tuple(items), tuple(people))
+            words = "" if not self.explain else text() if callable(text) else text
+            found = Fact(key, words, tuple(paths), tuple(items), tuple(people))
             if self.explain:
                 found.lit = self.model.new_bool_var(key)
             self.facts[key] = found
@@ -152,13 +160,27 @@ class ModelBuilder:
 
     # -- building ---------------------------------------------------------------------
 
+    def selected(self) -> list[Item]:
+        """The items this model places: not cancelled, in ``only`` if given, and (when
+        explaining) not optional."""
+        return [
+            item
+            for item in self.visit.items
+            if not item.cancelled
+            and not (self.explain and item.optional)
+            and (self.only is None or item.id in self.only)
+        ]
+
+    def collect(self) -> ModelBuilder:
+        """Gather the time rules of every selected item (the first step of build)."""
+        self._index = {item.id: n for n, item in enumerate(self.visit.items)}
+        for item in self.selected():
+            self._collect_domains(item)
+        return self
+
     def build(self) -> ModelBuilder:
         v = self.visit
-        self._index = {item.id: n for n, item in enumerate(v.items)}
-        for item in v.items:
-            if item.cancelled or (self.explain and item.optional):
-                continue
-            self._collect_domains(item)
+        self.collect()
         for item_id in list(self._domains):
             self._make_vars(v.item[item_id])
         for iv in self.vars.values():
@@ -288,10 +310,9 @@ class ModelBuilder:
             person = v.person[pid]
             if not person.presence:
                 continue
-            from planner.model.consistency import stays
 
             pn = self._person_index(pid)
-            windows = stays(v, person)
+            windows = self._stays(pid)
             for venue_id in item.venues:
                 city = v.venue[venue_id].city
                 if flight and item.arrival_venue:
@@ -307,12 +328,7 @@ class ModelBuilder:
                     )
                 fact = self.fact(
                     f"presence:{pid}:{item.id}:{venue_id}",
-                    f"{person.name} is in {v.city[city].name} only "
-                    + "; ".join(
-                        f"{s:%d %B %H:%M}–{e:%d %B %H:%M}" for c, s, e in windows if c == city
-                    )
-                    if any(c == city for c, _, _ in windows)
-                    else f"{person.name} is never in {v.city[city].name}",
+                    functools.partial(_presence_words, v, person.name, city, windows),
                     [("people", pn, "presence")],
                     items=[item.id],
                     people=[pid],
@@ -343,6 +359,14 @@ class ModelBuilder:
                 )
                 self._add_domain(item, _intervals_domain(spans), fact)
 
+    def _stays(self, pid: str) -> list[Any]:
+        found = self._stay_cache.get(pid)
+        if found is None:
+            from planner.model.consistency import stays
+
+            found = self._stay_cache[pid] = stays(self.visit, self.visit.person[pid])
+        return found
+
     def _attendance(self, pid: str, item: Item) -> Fact:
         person = self.visit.person[pid]
         return self.fact(
@@ -359,6 +383,26 @@ class ModelBuilder:
     def _person_index(self, pid: str) -> int:
         return next(n for n, x in enumerate(self.visit.people) if x.id == pid)
 
+    def static_domains(self, item: Item) -> tuple[cp_model.Domain, dict[str, cp_model.Domain]]:
+        """The item's possible starts from its time rules alone: overall, and per venue."""
+        dur = self.axis.units_up(item.duration)
+        full = cp_model.Domain(0, max(0, self.axis.horizon - dur))
+        domain = full
+        per_venue: dict[str, cp_model.Domain] = dict.fromkeys(item.venues, full)
+        for dom, _fact, venue, _also in self._domains.get(item.id, []):
+            if venue is None:
+                domain = domain.intersection_with(dom)
+            else:
+                per_venue[venue] = per_venue[venue].intersection_with(dom)
+        if len(item.venues) == 1:
+            domain = domain.intersection_with(per_venue[item.venues[0]])
+        else:
+            union = cp_model.Domain.from_values([])
+            for dom in per_venue.values():
+                union = union.union_with(dom.intersection_with(domain))
+            domain = union
+        return domain, per_venue
+
     def _make_vars(self, item: Item) -> None:
         m, ax = self.model, self.axis
         dur = ax.units_up(item.duration)
@@ -367,18 +411,7 @@ class ModelBuilder:
         per_venue: dict[str, cp_model.Domain] = dict.fromkeys(item.venues, full)
         entries = self._domains.get(item.id, [])
         if not self.explain:
-            for dom, _fact, venue, _also in entries:
-                if venue is None:
-                    domain = domain.intersection_with(dom)
-                else:
-                    per_venue[venue] = per_venue[venue].intersection_with(dom)
-            if len(item.venues) == 1:
-                domain = domain.intersection_with(per_venue[item.venues[0]])
-            else:
-                union = cp_model.Domain.from_values([])
-                for dom in per_venue.values():
-                    union = union.union_with(dom.intersection_with(domain))
-                domain = union
+            domain, per_venue = self.static_domains(item)
         present = None
         if item.optional:
             present = m.new_bool_var(f"keep[{item.id}]")
@@ -426,8 +459,8 @@ class ModelBuilder:
         )
         self.vars[item.id] = iv
         if self.explain:
-            for dom, fact, venue, also in entries:
-                cond = _conj(fact.lit, also, choice.get(venue) if venue else None)
+            for dom, fact, where, also in entries:
+                cond = _conj(fact.lit, also, choice.get(where) if where else None)
                 m.add_linear_expression_in_domain(start, dom).only_enforce_if(cond)
 
     def _day_literals(self, iv: ItemVars) -> None:
@@ -449,9 +482,15 @@ class ModelBuilder:
 
     # people -------------------------------------------------------------------------
 
+    def _travel(self, a: str, b: str) -> int | None:
+        key = (a, b)
+        if key not in self._travel_cache:
+            v = self.visit
+            self._travel_cache[key] = travel_minutes(v.travel, v.venue[a], v.venue[b])
+        return self._travel_cache[key]
+
     def _gap(self, a: ItemVars, venue_out: str, b: ItemVars, venue_in: str) -> int | None:
-        v = self.visit
-        minutes = travel_minutes(v.travel, v.venue[venue_out], v.venue[venue_in])
+        minutes = self._travel(venue_out, venue_in)
         if minutes is None:
             return None
         if venue_out != venue_in:
@@ -460,8 +499,12 @@ class ModelBuilder:
 
     def _people(self) -> None:
         m, v = self.model, self.visit
+        attending: dict[str, list[ItemVars]] = {}
+        for iv in self.vars.values():
+            for pid in iv.item.attendees:
+                attending.setdefault(pid, []).append(iv)
         for person in v.people:
-            mine = [iv for iv in self.vars.values() if person.id in iv.item.attendees]
+            mine = list(attending.get(person.id, ()))
             mine.sort(key=lambda iv: (iv.lb, iv.index))
             if not mine:
                 continue
@@ -537,10 +580,7 @@ class ModelBuilder:
     ) -> None:
         m = self.model
         travel = min(g for _, _, g in usable if g is not None)
-        plain = min(
-            travel_minutes(self.visit.travel, self.visit.venue[vo], self.visit.venue[vi]) or 0
-            for vo, vi, _ in usable
-        )
+        plain = min(self._travel(vo, vi) or 0 for vo, vi, _ in usable)
         if plain:
             self.terms.append(
                 Term(
@@ -853,6 +893,15 @@ class ModelBuilder:
         )
         shift = sum(self.shift.values())
         return moved, shift
+
+
+def _presence_words(visit: Visit, name: str, city: str, windows: list[Any]) -> str:
+    mine = [(s, e) for c, s, e in windows if c == city]
+    where = visit.city[city].name
+    if not mine:
+        return f"{name} is never in {where}"
+    spans = "; ".join(f"{s:%d %B %H:%M}–{e:%d %B %H:%M}" for s, e in mine)
+    return f"{name} is in {where} only {spans}"
 
 
 def _city(zone: str) -> str:

@@ -46,9 +46,28 @@ def _feasible(builder: ModelBuilder, facts: list[Fact], time_limit: float) -> bo
     return None
 
 
-def explain(visit: Visit, *, time_limit: float = 10.0) -> Explanation:
+def explain(
+    visit: Visit, *, time_limit: float = 10.0, only: frozenset[str] | None = None
+) -> Explanation:
+    """The facts behind "no plan"; ``only`` limits the search to a part of the visit that
+    has no plan on its own (see ``decompose.py``)."""
     began = time.perf_counter()
-    builder = ModelBuilder(visit, explain=True).build()
+    if only is None:
+        from planner.schedule.decompose import parts
+
+        for group in parts(visit, explain=True):
+            found = explain(visit, time_limit=time_limit, only=group)
+            if found.facts:
+                found.seconds = time.perf_counter() - began
+                return found
+        return Explanation(
+            [],
+            False,
+            False,
+            time.perf_counter() - began,
+            note="the solver found no contradiction among the visit's hard facts",
+        )
+    builder = ModelBuilder(visit, explain=True, only=only).build()
     facts = list(builder.facts.values())
     model = builder.model
     model.add_assumptions([f.lit for f in facts])
@@ -110,7 +129,9 @@ def summarize(visit: Visit, facts: list[Fact]) -> list[str]:
         if a.pinned and b.pinned:
             za, zb = visit.item_zone(a), visit.item_zone(b)
             sa, sb = a.pinned.resolve(za), b.pinned.resolve(zb)
-            if sb < sa:
+            # compared in UTC: two times of one zone compare by their wall clocks, so the
+            # second 02:30 of a night the clocks fall back would come before the first
+            if sb.in_timezone("UTC") < sa.in_timezone("UTC"):
                 a, b, sa, sb, za, zb = b, a, sb, sa, zb, za
             ea = sa.add(minutes=a.duration)
             va, vb = visit.venue[a.arrival_venue or a.venues[0]], visit.venue[b.venues[0]]
@@ -120,8 +141,8 @@ def summarize(visit: Visit, facts: list[Fact]) -> list[str]:
                 f"{person} must attend '{a.title}' (pinned {sa:%H:%M}–{ea:%H:%M} at {va.name}) "
                 f"and '{b.title}' (pinned {sb:%H:%M} at {vb.name})"
             )
-            gap = int((sb - ea).total_seconds() // 60)
-            if sb < ea:
+            gap = int((sb.in_timezone("UTC") - ea.in_timezone("UTC")).total_seconds() // 60)
+            if gap < 0:
                 lines.append(f"{head}, but the two overlap")
             elif travel is None:
                 lines.append(f"{head}, but no road joins {va.name} and {vb.name}")

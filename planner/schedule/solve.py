@@ -21,7 +21,9 @@ from planner.model.travel import travel_minutes
 from planner.model.visit import Visit
 from planner.plan import Plan, PlannedItem, SolveInfo, Status, merge, utc_now
 from planner.schedule import goals
+from planner.schedule.axis import Axis
 from planner.schedule.cpmodel import ModelBuilder
+from planner.schedule.decompose import parts
 from planner.schedule.explain import Explanation, explain
 from planner.schedule.goals import ScoreLine
 
@@ -39,6 +41,8 @@ class SolveOutcome:
     dropped: list[str] = field(default_factory=list)
     moved: list[str] = field(default_factory=list)
     explanation: Explanation | None = None
+    parts: int = 1
+    fewest_moves_proven: bool | None = None  # edits: every part proved its fewest moves
 
     @property
     def gap(self) -> float | None:
@@ -55,19 +59,21 @@ class _Reporter(cp_model.CpSolverSolutionCallback):
         self.progress = progress
         self.began = began
         self.count = 0
+        self.prefix = ""
 
     def on_solution_callback(self) -> None:
         self.count += 1
         elapsed = time.perf_counter() - self.began
         if self.progress is not None and elapsed > 1.0:
             self.progress(
-                f"plan {self.count}: objective {int(self.objective_value)}, "
+                f"{self.prefix}plan {self.count}: objective {int(self.objective_value)}, "
                 f"bound {int(self.best_objective_bound)}, {elapsed:.1f} s"
             )
 
 
-def _solver(time_limit: float, workers: int) -> cp_model.CpSolver:
+def _solver(time_limit: float, workers: int, stop_at_first: bool = False) -> cp_model.CpSolver:
     solver = cp_model.CpSolver()
+    solver.parameters.stop_after_first_solution = stop_at_first
     solver.parameters.max_time_in_seconds = max(0.05, time_limit)
     solver.parameters.num_workers = workers
     solver.parameters.random_seed = 1
@@ -86,6 +92,63 @@ def terminal_progress() -> Progress | None:
     return show
 
 
+@dataclass
+class _Part:
+    builder: ModelBuilder
+    solver: cp_model.CpSolver | None
+    status: str
+    stable_optimal: bool | None = None  # edits: fewest moves proven
+
+
+_STATUS = {
+    cp_model.OPTIMAL: "optimal",
+    cp_model.FEASIBLE: "feasible",
+    cp_model.INFEASIBLE: "infeasible",
+    cp_model.MODEL_INVALID: "invalid",
+}
+
+
+def _solve_part(
+    builder: ModelBuilder,
+    time_limit: float,
+    workers: int,
+    reporter: _Reporter,
+    stop_at_first: bool,
+) -> _Part:
+    if builder.infeasible_static:
+        return _Part(builder, None, "infeasible")
+    model = builder.model
+    began = time.perf_counter()
+    stable_optimal: bool | None = None
+    if builder.moved:
+        moved_expr, shift_expr = builder.stability()
+        weight = len(builder.shift) * builder.axis.horizon + 1
+        model.minimize(weight * moved_expr + shift_expr)
+        solver = _solver(time_limit * 0.6, workers, stop_at_first)
+        status = solver.solve(model, reporter)
+        if status in (cp_model.OPTIMAL, cp_model.FEASIBLE) and not stop_at_first:
+            stable_optimal = status == cp_model.OPTIMAL
+            moved_value = int(solver.value(moved_expr))
+            shift_value = int(solver.value(shift_expr))
+            _hint_from(model, solver)
+            model.add(moved_expr <= moved_value)
+            model.add(shift_expr <= shift_value)
+            model.minimize(builder.quality())
+            remaining = time_limit - (time.perf_counter() - began)
+            solver = _solver(max(0.2, remaining), workers, stop_at_first)
+            status = solver.solve(model, reporter)
+            if status == cp_model.OPTIMAL and not stable_optimal:
+                status = cp_model.FEASIBLE
+    else:
+        model.minimize(builder.quality())
+        solver = _solver(time_limit, workers, stop_at_first)
+        status = solver.solve(model, reporter)
+    name = _STATUS.get(status, "unknown")
+    if name == "invalid":
+        raise RuntimeError("the scheduler built an invalid CP-SAT model")
+    return _Part(builder, solver, name, stable_optimal)
+
+
 def solve(
     visit: Visit,
     previous: Plan | None = None,
@@ -97,63 +160,42 @@ def solve(
     reason: str = "solve",
     now: datetime | None = None,
     edited: frozenset[str] = frozenset(),
+    stop_at_first: bool = False,
 ) -> SolveOutcome:
     """Plan ``visit``; with ``previous`` (and not ``fresh``), change it as little as possible.
 
-    ``edited`` names items the caller changed on purpose: they are not reported as moved.
+    The visit is split into independent parts (``decompose.py``), each solved on its own
+    within a share of ``time_limit`` proportional to its size (time a part leaves unused
+    goes to the next). ``edited`` names items the caller changed on purpose: they are not
+    reported as moved. ``stop_at_first`` keeps the first plan found for each part (the
+    benchmark's time to a first feasible plan).
     """
     began = time.perf_counter()
     base = None if fresh else previous
-    builder = ModelBuilder(visit, previous=base).build()
-    model = builder.model
+    axis = Axis.for_visit(visit)
+    groups = parts(visit, axis)
     reporter = _Reporter(progress, began)
-    status_name = "unknown"
-    objective = bound = None
-    solver: cp_model.CpSolver | None = None
-    if not builder.infeasible_static:
-        if base is not None and builder.moved:
-            moved_expr, shift_expr = builder.stability()
-            weight = len(builder.shift) * builder.axis.horizon + 1
-            model.minimize(weight * moved_expr + shift_expr)
-            solver = _solver(time_limit * 0.6, workers)
-            status = solver.solve(model, reporter)
-            if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-                moved_value = int(solver.value(moved_expr))
-                shift_value = int(solver.value(shift_expr))
-                first_optimal = status == cp_model.OPTIMAL
-                _hint_from(model, solver)
-                model.add(moved_expr <= moved_value)
-                model.add(shift_expr <= shift_value)
-                model.minimize(builder.quality())
-                remaining = time_limit - (time.perf_counter() - began)
-                solver = _solver(max(0.2, remaining), workers)
-                status = solver.solve(model, reporter)
-                if status == cp_model.OPTIMAL and not first_optimal:
-                    status = cp_model.FEASIBLE
-        else:
-            model.minimize(builder.quality())
-            solver = _solver(time_limit, workers)
-            status = solver.solve(model, reporter)
-        status_name = {
-            cp_model.OPTIMAL: "optimal",
-            cp_model.FEASIBLE: "feasible",
-            cp_model.INFEASIBLE: "infeasible",
-            cp_model.MODEL_INVALID: "invalid",
-        }.get(status, "unknown")
-    else:
-        status_name = "infeasible"
-    if status_name == "invalid":
-        raise RuntimeError("the scheduler built an invalid CP-SAT model")
-    if status_name in ("infeasible", "unknown") or solver is None:
-        if status_name == "unknown":
-            return SolveOutcome(None, "unknown", time.perf_counter() - began)
-        explanation = explain(visit, time_limit=max(5.0, time_limit))
-        return SolveOutcome(
-            None, "infeasible", time.perf_counter() - began, explanation=explanation
-        )
-    objective = int(solver.objective_value)
-    bound = int(solver.best_objective_bound)
-    items = _extract(builder, solver)
+    left = sum(len(g) for g in groups)
+    solved: list[_Part] = []
+    for n, group in enumerate(groups, start=1):
+        reporter.prefix = f"part {n}/{len(groups)}: " if len(groups) > 1 else ""
+        budget = max(0.2, (time_limit - (time.perf_counter() - began)) * len(group) / max(1, left))
+        builder = ModelBuilder(visit, previous=base, axis=axis, only=group).build()
+        part = _solve_part(builder, budget, workers, reporter, stop_at_first)
+        left -= len(group)
+        if part.status in ("infeasible", "unknown"):
+            seconds = time.perf_counter() - began
+            if part.status == "unknown":
+                return SolveOutcome(None, "unknown", seconds)
+            explanation = explain(visit, time_limit=max(5.0, time_limit), only=group)
+            return SolveOutcome(
+                None, "infeasible", time.perf_counter() - began, explanation=explanation
+            )
+        solved.append(part)
+    status_name = "optimal" if all(p.status == "optimal" for p in solved) else "feasible"
+    objective = sum(int(p.solver.objective_value) for p in solved if p.solver)
+    bound = sum(int(p.solver.best_objective_bound) for p in solved if p.solver)
+    items = _extract(visit, axis, solved)
     seconds = time.perf_counter() - began
     moved = [
         i.id
@@ -172,15 +214,18 @@ def solve(
         moved=len(moved),
     )
     plan = merge(previous, visit, items, info, reason, now=now or utc_now())
+    stable = [p.stable_optimal for p in solved if p.stable_optimal is not None]
     return SolveOutcome(
         plan=plan,
         status=status_name,
         seconds=seconds,
         objective=objective,
         bound=bound,
-        scores=_scores(builder, solver),
+        scores=_scores(solved),
         dropped=[i.id for i in items if i.status is Status.DROPPED],
         moved=moved,
+        parts=len(groups),
+        fewest_moves_proven=all(stable) if stable else None,
     )
 
 
@@ -192,24 +237,29 @@ def _hint_from(model: cp_model.CpModel, solver: cp_model.CpSolver) -> None:
         model.add_hint(var, solver.value(var))
 
 
-def _scores(builder: ModelBuilder, solver: cp_model.CpSolver) -> list[ScoreLine]:
+def _scores(solved: list[_Part]) -> list[ScoreLine]:
     totals: dict[str, list[int]] = {name: [0, 0] for name in goals.GOAL_NAMES}
-    for term in builder.terms:
-        value = int(solver.value(term.expr))
-        totals.setdefault(term.goal, [0, 0])
-        totals[term.goal][0] += value * term.measure_per_unit
-        totals[term.goal][1] += value * term.coef
+    for part in solved:
+        if part.solver is None:
+            continue
+        for term in part.builder.terms:
+            value = int(part.solver.value(term.expr))
+            totals.setdefault(term.goal, [0, 0])
+            totals[term.goal][0] += value * term.measure_per_unit
+            totals[term.goal][1] += value * term.coef
     return [ScoreLine(goal, measure, penalty) for goal, (measure, penalty) in totals.items()]
 
 
-def _extract(builder: ModelBuilder, solver: cp_model.CpSolver) -> list[PlannedItem]:
-    visit, axis = builder.visit, builder.axis
+def _extract(visit: Visit, axis: Axis, solved: list[_Part]) -> list[PlannedItem]:
     stamp = utc_now()
     result: list[PlannedItem] = []
     placed: dict[str, list[tuple[int, int, str, str, str]]] = {}
+    owner = {item_id: part for part in solved for item_id in part.builder.vars}
     for item in visit.items:
-        iv = builder.vars.get(item.id)
-        if item.cancelled or iv is None:
+        part = owner.get(item.id)
+        iv = part.builder.vars.get(item.id) if part else None
+        solver = part.solver if part else None
+        if item.cancelled or iv is None or solver is None:
             result.append(
                 PlannedItem(id=item.id, status=Status.CANCELLED, created=stamp, modified=stamp)
             )
@@ -243,17 +293,17 @@ def _extract(builder: ModelBuilder, solver: cp_model.CpSolver) -> list[PlannedIt
                 modified=stamp,
             )
         )
-    return _add_optional_attendees(builder, result, placed)
+    return _add_optional_attendees(visit, axis, result, placed)
 
 
 def _add_optional_attendees(
-    builder: ModelBuilder,
+    visit: Visit,
+    axis: Axis,
     items: list[PlannedItem],
     placed: dict[str, list[tuple[int, int, str, str, str]]],
 ) -> list[PlannedItem]:
     """Optional attendees join an item when they are free: no overlap, travel and holding
     time to and from their neighbouring items, present in the city, room at the venue."""
-    visit, axis = builder.visit, builder.axis
     from planner.model.consistency import stays
 
     def units_between(a: str, b: str, holding: int) -> int | None:
@@ -272,11 +322,12 @@ def _add_optional_attendees(
     extra: dict[str, list[str]] = {}
     for planned in order:
         item = visit.item[planned.id]
-        iv = builder.vars[item.id]
         if not item.optional_attendees or item.kind is ItemKind.FLIGHT:
             continue
-        start = int(builder_value_start(axis, planned))
-        end = start + iv.dur
+        when = planned.start_at()
+        assert when is not None
+        start = axis.units(when)
+        end = start + axis.units_up(item.duration)
         venue = planned.venue or item.venues[0]
         capacity = visit.venue[venue].capacity
         count = len(item.attendees)
@@ -318,12 +369,3 @@ def _add_optional_attendees(
         i.model_copy(update={"attendees": i.attendees + tuple(extra[i.id])}) if i.id in extra else i
         for i in items
     ]
-
-
-def builder_value_start(axis: object, planned: PlannedItem) -> int:
-    from planner.schedule.axis import Axis
-
-    assert isinstance(axis, Axis)
-    start = planned.start_at()
-    assert start is not None
-    return axis.units(start)
