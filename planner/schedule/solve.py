@@ -319,6 +319,26 @@ def _add_optional_attendees(
             i.id,
         ),
     )
+    # who is under way at each shared venue with a capacity (rule 7): items by venue, with
+    # their attendee counts as optional attendees join
+    under_way: dict[str, list[tuple[int, int, str]]] = {}
+    headcount: dict[str, int] = {}
+    for planned in order:
+        when = planned.start_at()
+        assert when is not None
+        headcount[planned.id] = len(planned.attendees)
+        if visit.item[planned.id].kind is not ItemKind.FLIGHT and planned.venue:
+            begin = axis.units(when)
+            under_way.setdefault(planned.venue, []).append(
+                (begin, begin + axis.units_up(visit.item[planned.id].duration), planned.id)
+            )
+
+    def crowd(venue_id: str, start: int, end: int) -> int:
+        """The most people at the venue at any moment of [start, end)."""
+        spans = under_way.get(venue_id, [])
+        moments = [start, *(s for s, _, _ in spans if start < s < end)]
+        return max(sum(headcount[i] for s, e, i in spans if s <= t < e) for t in moments)
+
     extra: dict[str, list[str]] = {}
     for planned in order:
         item = visit.item[planned.id]
@@ -335,6 +355,9 @@ def _add_optional_attendees(
             if pid in item.attendees:
                 continue
             if capacity is not None and count >= capacity:
+                break
+            shared = not visit.venue[venue].exclusive
+            if shared and capacity is not None and crowd(venue, start, end) >= capacity:
                 break
             person = visit.person[pid]
             if person.presence:
@@ -365,6 +388,7 @@ def _add_optional_attendees(
             placed.setdefault(pid, []).append((start, end, venue, venue, item.id))
             extra.setdefault(item.id, []).append(pid)
             count += 1
+            headcount[item.id] += 1
     return [
         i.model_copy(update={"attendees": i.attendees + tuple(extra[i.id])}) if i.id in extra else i
         for i in items
