@@ -54,7 +54,8 @@ def summarize(loaded: LoadedVisit) -> str:
     say(f"{loaded.path}: valid")
     say(f"  {v.title} ({v.kind.value} visit)")
     say(
-        f"  {v.guest.name} → {v.host.name}, {days}; times in {v.timezone}, guest home {v.guest_home_timezone}"
+        f"  {v.guest.name} → {v.host.name}, {days}; times in {v.timezone}, "
+        f"guest home {v.guest_home_timezone}"
     )
     if v.invited_by:
         say(f"  Invited by {v.person[v.invited_by].name}")
@@ -71,8 +72,9 @@ def summarize(loaded: LoadedVisit) -> str:
     by_city: dict[str, list[str]] = defaultdict(list)
     for venue in v.venues:
         by_city[venue.city].append(venue.name)
-    for city, names in by_city.items():
-        say(f"  {v.city[city].name} ({v.city[city].timezone}): {', '.join(names)}")
+    for city_id, venue_names in by_city.items():
+        city = v.city[city_id]
+        say(f"  {city.name} ({city.timezone}): {', '.join(venue_names)}")
     say(f"Items ({len(v.items)})")
     per_day: dict[date | None, list[Item]] = defaultdict(list)
     for item in v.items:
@@ -85,9 +87,8 @@ def summarize(loaded: LoadedVisit) -> str:
         optional = sum(1 for i in items if i.optional)
         label = _day_label(day) if day else "any day"
         extra = f", {optional} optional" if optional else ""
-        say(
-            f"  {label}: {len(items)} items ({pinned} pinned, {len(items) - pinned} to schedule{extra})"
-        )
+        scheduled = len(items) - pinned
+        say(f"  {label}: {len(items)} items ({pinned} pinned, {scheduled} to schedule{extra})")
     pinned_items = sorted(
         (i for i in v.items if i.pinned), key=lambda i: i.pinned.local if i.pinned else 0
     )
@@ -98,10 +99,10 @@ def summarize(loaded: LoadedVisit) -> str:
             zone = v.item_zone(item)
             start = item.pinned.resolve(zone)
             home = start.in_timezone(v.guest_home_timezone)
-            venue = v.venue[item.venues[0]].name
+            where = v.venue[item.venues[0]].name
             say(
                 f"  {start:%d %b %H:%M} {_city(zone)} · {home:%H:%M} {_city(v.guest_home_timezone)}"
-                f"  {item.title} ({venue}, {item.duration} min)"
+                f"  {item.title} ({where}, {item.duration} min)"
             )
     found = _provenances(v)
     counts = Counter(p.source for _, p in found)

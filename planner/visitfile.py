@@ -419,11 +419,7 @@ def _pydantic_problems(exc: ValidationError) -> Iterator[Problem]:
             msg = msg[len("Value error, ") :]
         elif msg.startswith("Assertion failed, "):
             msg = msg[len("Assertion failed, ") :]
-        if (
-            kind.endswith("_type")
-            or kind.endswith("_parsing")
-            or kind in ("date_from_datetime_parsing",)
-        ):
+        if kind.endswith(("_type", "_parsing")) or kind in ("date_from_datetime_parsing",):
             msg = f"{msg} (got {_describe(value)})"
         yield Problem(loc, msg[0].lower() + msg[1:] if msg else kind)
 
@@ -471,7 +467,8 @@ def parse_visit(data: Any, path: Path, source: SourceMap) -> LoadedVisit:
                 [
                     Problem(
                         ("schema_version",),
-                        f"schema_version {version!r} is not supported; this planner reads version {SCHEMA_VERSION}",
+                        f"schema_version {version!r} is not supported; this planner reads "
+                        f"version {SCHEMA_VERSION}",
                     )
                 ],
             )

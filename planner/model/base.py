@@ -80,7 +80,13 @@ def _plausible(day: date) -> date:
     return day
 
 
-Day = Annotated[date, AfterValidator(_plausible)]
+def _not_a_number(value: object) -> object:
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        raise ValueError(f"{value!r} is not a date; write it as YYYY-MM-DD, e.g. 2023-05-30")
+    return value
+
+
+Day = Annotated[date, BeforeValidator(_not_a_number), AfterValidator(_plausible)]
 
 
 class Frozen(BaseModel):

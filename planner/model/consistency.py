@@ -5,8 +5,9 @@ file reader can point at its line."""
 from __future__ import annotations
 
 import difflib
-from dataclasses import dataclass
+import itertools
 from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 import pendulum
@@ -16,7 +17,6 @@ from planner.model.conventions import Override, host_template
 from planner.model.items import Item, ItemKind
 from planner.model.people import Person
 from planner.model.visit import Visit
-
 
 Path_ = tuple[str | int, ...]
 
@@ -204,9 +204,10 @@ class _Checker:
                         else:
                             end = instant
                 spans.append((start, end, stay.city, k))
-            spans.sort()
-            for (s1, e1, c1, k1), (s2, _e2, c2, k2) in zip(spans, spans[1:], strict=False):
-                if s2 < e1:
+            # compare instants in UTC: aware times in one zone compare by wall clock
+            spans.sort(key=lambda span: (span[0].timestamp(), span[3]))
+            for (_s1, e1, c1, k1), (s2, _e2, c2, k2) in itertools.pairwise(spans):
+                if s2.timestamp() < e1.timestamp():
                     yield Problem(
                         ("people", n, "presence", k2),
                         f"this stay in '{c2}' overlaps the stay in '{c1}' (presence[{k1}]); "
@@ -246,9 +247,9 @@ class _Checker:
             span = int((latest - earliest).in_minutes())
             yield Problem(
                 (*base, "duration"),
-                f"{item.duration} min do not fit the window ({item.window.earliest_start if item.window else ''} "
-                f"to {item.window.latest_end if item.window else ''}, {span} min); shorten the item "
-                "or widen the window",
+                f"{item.duration} min do not fit the window ({_bound(item, 'earliest_start')} "
+                f"to {_bound(item, 'latest_end')}, {span} min); shorten the item or widen the "
+                "window",
             )
         if item.pinned:
             path = (*base, "pinned")
@@ -269,7 +270,8 @@ class _Checker:
         if earliest and pinned < earliest:
             yield Problem(
                 (*base, "pinned"),
-                f"pinned at {item.pinned}, before its window opens ({item.window.earliest_start if item.window else ''})",
+                f"pinned at {item.pinned}, before its window opens "
+                f"({_bound(item, 'earliest_start')})",
             )
         if latest and end > latest:
             yield Problem(
@@ -305,7 +307,8 @@ class _Checker:
             hours = ", ".join(f"{o.open}–{o.close}" for o in rules)
             yield Problem(
                 (*base, "pinned"),
-                f"pinned {start:%H:%M}–{end:%H:%M}, outside the opening hours of {venue.name} ({hours})",
+                f"pinned {start:%H:%M}–{end:%H:%M}, outside the opening hours of {venue.name} "
+                f"({hours})",
             )
 
     # -- capacity and presence ------------------------------------------------------------
@@ -409,12 +412,14 @@ class _Checker:
                 if conv.id not in inherited:
                     yield Problem(
                         ("conventions", n, "id"),
-                        f"no inherited convention is called '{conv.id}'{_closest(conv.id, inherited)}",
+                        f"no inherited convention is called "
+                        f"'{conv.id}'{_closest(conv.id, inherited)}",
                     )
             elif conv.id in inherited or conv.id in own:
                 yield Problem(
                     ("conventions", n, "id"),
-                    f"a convention called '{conv.id}' exists already; use 'rule: override' to change it",
+                    f"a convention called '{conv.id}' exists already; use 'rule: override' to "
+                    "change it",
                 )
             own.add(conv.id)
 
@@ -432,6 +437,10 @@ class _Checker:
         for n, item in enumerate(v.items):
             if not item.attendees:
                 yield Problem(("items", n), f"'{item.title}' has no required attendees", "warning")
+
+
+def _bound(item: Item, key: str) -> str:
+    return str(getattr(item.window, key)) if item.window else ""
 
 
 def _visit_bounds(visit: Visit, zone: str) -> tuple[pendulum.DateTime, pendulum.DateTime]:
@@ -460,8 +469,8 @@ def _item_span(visit: Visit, item: Item, zone: str) -> tuple[pendulum.DateTime, 
 
 
 def stays(visit: Visit, person: Person) -> list[tuple[str, pendulum.DateTime, pendulum.DateTime]]:
-    """A person's stays as (city, from, to) instants; the whole visit in its default city
-    when the person has no presence entries."""
+    """A person's stays as (city, from, to) instants; empty when the person has no
+    presence entries (then they are present throughout the visit, in every city)."""
     result = []
     for stay in person.presence:
         zone = visit.city[stay.city].timezone

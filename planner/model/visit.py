@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date, timedelta
 from enum import StrEnum
 from functools import cached_property
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import Field, model_validator
 
@@ -92,6 +93,14 @@ class Visit(Frozen):
         if (self.end - self.start).days > 31:
             raise ValueError("a visit longer than 31 days is not a visit; check 'start' and 'end'")
         return self
+
+    def model_copy(self, *, update: Mapping[str, Any] | None = None, deep: bool = False) -> Visit:
+        """A copy; the lookups below are computed afresh for it (a plain pydantic copy
+        would carry over the cached ones of the original)."""
+        copy = super().model_copy(update=update, deep=deep)
+        for name in ("person", "venue", "city", "item"):
+            copy.__dict__.pop(name, None)
+        return copy
 
     # -- lookups (valid only once planner.model.consistency.check passed) -------------
 
