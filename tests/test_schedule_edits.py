@@ -265,3 +265,19 @@ def test_edit_verbs_round_trip(reference_copy: Path, capsys: pytest.CaptureFixtu
     assert "nothing was written" in err
     assert path.read_bytes() == visit_bytes
     assert plan_file.read_bytes() == plan_bytes
+
+
+def test_moving_an_optional_item_keeps_it(
+    reference_copy: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Whoever moves an optional item wants it there: it is not dropped to save a move."""
+    assert run(["solve", str(reference_copy)], capsys)[0] == 0
+    code, out, _ = run(
+        ["move", str(reference_copy), "spouse-programme", "--to", "2023-05-30 17:00"], capsys
+    )
+    assert code == 0, out
+    planned = read_plan(plan_path(reference_copy)).item("spouse-programme")
+    assert planned is not None and planned.status is Status.SCHEDULED
+    assert str(planned.start) == "2023-05-30 17:00"
+    # the festive event (Michal attends) had to make room: the only other move
+    assert "Festive event" in out

@@ -116,9 +116,11 @@ class ModelBuilder:
         previous: Plan | None = None,
         axis: Axis | None = None,
         only: frozenset[str] | None = None,
+        require: frozenset[str] = frozenset(),
     ) -> None:
         self.visit = visit
         self.only = only
+        self.require = require  # optional items that must be kept (the user just placed them)
         self.explain = explain
         self.previous = previous
         self.axis = axis or Axis.for_visit(visit)
@@ -167,9 +169,12 @@ class ModelBuilder:
             item
             for item in self.visit.items
             if not item.cancelled
-            and not (self.explain and item.optional)
+            and not (self.explain and self._optional(item))
             and (self.only is None or item.id in self.only)
         ]
+
+    def _optional(self, item: Item) -> bool:
+        return item.optional and item.id not in self.require
 
     def collect(self) -> ModelBuilder:
         """Gather the time rules of every selected item (the first step of build)."""
@@ -413,7 +418,7 @@ class ModelBuilder:
         if not self.explain:
             domain, per_venue = self.static_domains(item)
         present = None
-        if item.optional:
+        if self._optional(item):
             present = m.new_bool_var(f"keep[{item.id}]")
         if domain.is_empty():
             if item.optional:

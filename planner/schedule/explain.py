@@ -47,7 +47,11 @@ def _feasible(builder: ModelBuilder, facts: list[Fact], time_limit: float) -> bo
 
 
 def explain(
-    visit: Visit, *, time_limit: float = 10.0, only: frozenset[str] | None = None
+    visit: Visit,
+    *,
+    time_limit: float = 10.0,
+    only: frozenset[str] | None = None,
+    require: frozenset[str] = frozenset(),
 ) -> Explanation:
     """The facts behind "no plan"; ``only`` limits the search to a part of the visit that
     has no plan on its own (see ``decompose.py``)."""
@@ -67,7 +71,7 @@ def explain(
             time.perf_counter() - began,
             note="the solver found no contradiction among the visit's hard facts",
         )
-    builder = ModelBuilder(visit, explain=True, only=only).build()
+    builder = ModelBuilder(visit, explain=True, only=only, require=require).build()
     facts = list(builder.facts.values())
     model = builder.model
     model.add_assumptions([f.lit for f in facts])

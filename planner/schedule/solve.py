@@ -167,8 +167,10 @@ def solve(
     The visit is split into independent parts (``decompose.py``), each solved on its own
     within a share of ``time_limit`` proportional to its size (time a part leaves unused
     goes to the next). ``edited`` names items the caller changed on purpose: they are not
-    reported as moved. ``stop_at_first`` keeps the first plan found for each part (the
-    benchmark's time to a first feasible plan).
+    reported as moved, and are kept even when optional (whoever moves an optional item
+    wants it there; if it cannot be there, the explanation says why). ``stop_at_first``
+    keeps the first plan found for each part (the benchmark's time to a first feasible
+    plan).
     """
     began = time.perf_counter()
     base = None if fresh else previous
@@ -180,14 +182,18 @@ def solve(
     for n, group in enumerate(groups, start=1):
         reporter.prefix = f"part {n}/{len(groups)}: " if len(groups) > 1 else ""
         budget = max(0.2, (time_limit - (time.perf_counter() - began)) * len(group) / max(1, left))
-        builder = ModelBuilder(visit, previous=base, axis=axis, only=group).build()
+        builder = ModelBuilder(
+            visit, previous=base, axis=axis, only=group, require=edited & group
+        ).build()
         part = _solve_part(builder, budget, workers, reporter, stop_at_first)
         left -= len(group)
         if part.status in ("infeasible", "unknown"):
             seconds = time.perf_counter() - began
             if part.status == "unknown":
                 return SolveOutcome(None, "unknown", seconds)
-            explanation = explain(visit, time_limit=max(5.0, time_limit), only=group)
+            explanation = explain(
+                visit, time_limit=max(5.0, time_limit), only=group, require=edited & group
+            )
             return SolveOutcome(
                 None, "infeasible", time.perf_counter() - began, explanation=explanation
             )
