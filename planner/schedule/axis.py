@@ -85,14 +85,14 @@ class Axis:
         return self.origin + timedelta(minutes=units * self.unit)
 
     def wall(self, units: int, zone: str) -> WallTime:
-        local = pendulum.instance(self.instant(units)).in_timezone(tz(zone))
-        naive = local.naive()
-        # keep the offset only where the local time is ambiguous
-        try:
-            WallTime(naive).resolve(zone)
-            return WallTime(naive)
-        except ValueError:
+        """The local wall time of an instant; with its UTC offset only where that local
+        time occurs twice (clocks falling back)."""
+        local = datetime.fromtimestamp(self.instant(units).timestamp(), tz(zone))
+        naive = local.replace(tzinfo=None)
+        other = naive.replace(tzinfo=tz(zone), fold=1 - local.fold).utcoffset()
+        if other != local.utcoffset():
             return WallTime(naive, local.utcoffset())
+        return WallTime(naive)
 
     def local_day(self, day: date, zone: str) -> Interval:
         """Units of the local calendar day in ``zone`` (end exclusive as hi)."""

@@ -117,6 +117,7 @@ class ModelBuilder:
         axis: Axis | None = None,
         only: frozenset[str] | None = None,
         require: frozenset[str] = frozenset(),
+        collected: ModelBuilder | None = None,
     ) -> None:
         self.visit = visit
         self.only = only
@@ -138,6 +139,16 @@ class ModelBuilder:
         self._stay_cache: dict[str, list[Any]] = {}
         self._travel_cache: dict[tuple[str, str], int | None] = {}
         self._domains: dict[str, list[tuple[cp_model.Domain, Fact, str | None, Lit | None]]] = {}
+        self._collected = False
+        self._index: dict[str, int] = {}
+        if collected is not None and not explain and not collected.explain:
+            # reuse the time rules gathered for the whole visit (see decompose.parts)
+            self._index = collected._index
+            self._domains = collected._domains
+            self.facts = collected.facts
+            self._stay_cache = collected._stay_cache
+            self._travel_cache = collected._travel_cache
+            self._collected = True
 
     # -- facts ------------------------------------------------------------------------
 
@@ -178,6 +189,9 @@ class ModelBuilder:
 
     def collect(self) -> ModelBuilder:
         """Gather the time rules of every selected item (the first step of build)."""
+        if self._collected:
+            return self
+        self._collected = True
         self._index = {item.id: n for n, item in enumerate(self.visit.items)}
         for item in self.selected():
             self._collect_domains(item)
@@ -186,8 +200,8 @@ class ModelBuilder:
     def build(self) -> ModelBuilder:
         v = self.visit
         self.collect()
-        for item_id in list(self._domains):
-            self._make_vars(v.item[item_id])
+        for item in self.selected():
+            self._make_vars(v.item[item.id])
         for iv in self.vars.values():
             self._day_literals(iv)
         self._people()

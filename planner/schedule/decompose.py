@@ -60,10 +60,19 @@ def _spans(builder: ModelBuilder, items: list[Item]) -> dict[str, Span]:
     return spans
 
 
-def parts(visit: Visit, axis: Axis | None = None, *, explain: bool = False) -> list[frozenset[str]]:
+def parts(
+    visit: Visit,
+    axis: Axis | None = None,
+    *,
+    explain: bool = False,
+    builder: ModelBuilder | None = None,
+) -> list[frozenset[str]]:
     """The items of ``visit`` (those a model would place) grouped into independent parts,
-    largest first."""
-    builder = ModelBuilder(visit, axis=axis, explain=False).collect()
+    largest first. ``builder``: a plan-mode builder of the whole visit whose time rules
+    are collected already (they are collected here otherwise)."""
+    if builder is None:
+        builder = ModelBuilder(visit, axis=axis, explain=False)
+    builder.collect()
     items = [i for i in builder.selected() if not (explain and i.optional)]
     if not items:
         return []

@@ -10,7 +10,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from planner.model.clock import WallTime
-from planner.plan import Plan, PlanFileError, plan_path, read_plan
+from planner.plan import Plan, PlanFileError, fingerprint, plan_path, read_plan
 from planner.schedule.solve import Progress, SolveOutcome, solve
 from planner.visitfile import LoadedVisit, VisitFileError, load_visit
 from planner.yamledit import EditError, VisitDocument
@@ -126,7 +126,7 @@ def run_edit(
     """Apply ``edit`` to the visit file's text and re-plan. Raises VisitFileError when the
     visit (before or after the edit) is invalid, EditError for an impossible edit and
     PlanFileError for an unreadable plan."""
-    load_visit(visit_path)  # the file as it is must be valid
+    before = load_visit(visit_path)  # the file as it is must be valid
     try:
         previous = current_plan(visit_path, plan_file)
     except PlanFileError:
@@ -142,5 +142,9 @@ def run_edit(
         progress=progress,
         reason=edit.describe(),
         edited=frozenset({edit.item}),
+        # a plan made from the visit as it was: only the edited item differs
+        unchanged_except=frozenset({edit.item})
+        if previous is not None and previous.fingerprint == fingerprint(before.visit)
+        else None,
     )
     return EditResult(edit, text, loaded, previous, outcome)

@@ -74,6 +74,10 @@ class _Reporter(cp_model.CpSolverSolutionCallback):
 def _solver(time_limit: float, workers: int, stop_at_first: bool = False) -> cp_model.CpSolver:
     solver = cp_model.CpSolver()
     solver.parameters.stop_after_first_solution = stop_at_first
+    # for the first plan only, presolve and a second thread cost more than they save
+    solver.parameters.cp_model_presolve = not stop_at_first
+    if stop_at_first:
+        workers = 1
     solver.parameters.max_time_in_seconds = max(0.05, time_limit)
     solver.parameters.num_workers = workers
     solver.parameters.random_seed = 1
@@ -161,6 +165,7 @@ def solve(
     now: datetime | None = None,
     edited: frozenset[str] = frozenset(),
     stop_at_first: bool = False,
+    unchanged_except: frozenset[str] | None = None,
 ) -> SolveOutcome:
     """Plan ``visit``; with ``previous`` (and not ``fresh``), change it as little as possible.
 
@@ -171,19 +176,37 @@ def solve(
     wants it there; if it cannot be there, the explanation says why). ``stop_at_first``
     keeps the first plan found for each part (the benchmark's time to a first feasible
     plan).
+
+    ``unchanged_except``: the caller vouches that the visit differs from the one
+    ``previous`` was made from only in these items (an edit of a visit whose plan was up
+    to date). A part without them keeps its previous times as they are: no change is the
+    fewest changes, so nothing is lost, and the part is not solved again.
     """
     began = time.perf_counter()
     base = None if fresh else previous
     axis = Axis.for_visit(visit)
-    groups = parts(visit, axis)
+    whole = ModelBuilder(visit, axis=axis).collect()
+    groups = parts(visit, axis, builder=whole)
     reporter = _Reporter(progress, began)
     left = sum(len(g) for g in groups)
     solved: list[_Part] = []
+    kept: dict[str, PlannedItem] = {}
     for n, group in enumerate(groups, start=1):
+        if base is not None and unchanged_except is not None and not group & unchanged_except:
+            previous_items = [base.item(i) for i in group]
+            if all(_reusable(p) for p in previous_items):
+                kept.update((p.id, p) for p in previous_items if p is not None)
+                left -= len(group)
+                continue
         reporter.prefix = f"part {n}/{len(groups)}: " if len(groups) > 1 else ""
         budget = max(0.2, (time_limit - (time.perf_counter() - began)) * len(group) / max(1, left))
         builder = ModelBuilder(
-            visit, previous=base, axis=axis, only=group, require=edited & group
+            visit,
+            previous=base,
+            axis=axis,
+            only=group,
+            require=edited & group,
+            collected=None if edited & group else whole,
         ).build()
         part = _solve_part(builder, budget, workers, reporter, stop_at_first)
         left -= len(group)
@@ -199,9 +222,11 @@ def solve(
             )
         solved.append(part)
     status_name = "optimal" if all(p.status == "optimal" for p in solved) else "feasible"
-    objective = sum(int(p.solver.objective_value) for p in solved if p.solver)
-    bound = sum(int(p.solver.best_objective_bound) for p in solved if p.solver)
-    items = _extract(visit, axis, solved)
+    objective: int | None = sum(int(p.solver.objective_value) for p in solved if p.solver)
+    bound: int | None = sum(int(p.solver.best_objective_bound) for p in solved if p.solver)
+    if kept:  # the kept parts were not solved again: their share of the objective is unknown
+        objective = bound = None
+    items = _extract(visit, axis, solved, kept)
     seconds = time.perf_counter() - began
     moved = [
         i.id
@@ -256,12 +281,34 @@ def _scores(solved: list[_Part]) -> list[ScoreLine]:
     return [ScoreLine(goal, measure, penalty) for goal, (measure, penalty) in totals.items()]
 
 
-def _extract(visit: Visit, axis: Axis, solved: list[_Part]) -> list[PlannedItem]:
+def _reusable(planned: PlannedItem | None) -> bool:
+    if planned is None or planned.status is Status.CANCELLED:
+        return False
+    return planned.status is Status.DROPPED or planned.start_at() is not None
+
+
+def _extract(
+    visit: Visit, axis: Axis, solved: list[_Part], kept: dict[str, PlannedItem]
+) -> list[PlannedItem]:
     stamp = utc_now()
     result: list[PlannedItem] = []
     placed: dict[str, list[tuple[int, int, str, str, str]]] = {}
     owner = {item_id: part for part in solved for item_id in part.builder.vars}
     for item in visit.items:
+        old = kept.get(item.id)
+        if old is not None:
+            # optional attendees are chosen again below, with everyone's new commitments
+            result.append(old.model_copy(update={"attendees": item.attendees}))
+            when = old.start_at()
+            if old.status is Status.SCHEDULED and when is not None:
+                begin = axis.units(when)
+                venue = old.venue or item.venues[0]
+                end = begin + axis.units_up(item.duration)
+                for pid in item.attendees:
+                    placed.setdefault(pid, []).append(
+                        (begin, end, venue, item.arrival_venue or venue, item.id)
+                    )
+            continue
         part = owner.get(item.id)
         iv = part.builder.vars.get(item.id) if part else None
         solver = part.solver if part else None
