@@ -135,7 +135,7 @@ def test_solve_exercise_prints_home_time_across_the_change(
     # New York is 6 h behind Madrid on the 26th, 5 h on the 27th (the EU changed first)
     assert "10:00 Madrid · 04:00 New York" in out  # arrival, 26 October
     assert "10:00 Madrid · 05:00 New York" in out  # flight, 27 October
-    assert "12:00 Canary · 08:00 New York" in out  # landing side, WET
+    assert "12:00 Las Palmas de Gran Canaria · 08:00 New York" in out  # landing side, WET
     code, out, err = run(
         ["validate", str(FIXTURES / "exercise-spain-2024.yaml"), str(out_file)], capsys
     )

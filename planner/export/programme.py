@@ -9,6 +9,7 @@ from datetime import date
 
 import pendulum
 
+from planner.model.clock import offset_text, tz
 from planner.model.items import Item
 from planner.model.people import Person, Side
 from planner.model.travel import travel_minutes
@@ -19,6 +20,11 @@ from planner.plan import Plan, PlannedItem, Status
 def city_of(zone: str) -> str:
     """'Asia/Baku' → 'Baku'."""
     return zone.rsplit("/", 1)[-1].replace("_", " ")
+
+
+def zone_name(visit: Visit, zone: str) -> str:
+    """How to name a zone's clock: the visit's city on it, else the zone's own city."""
+    return next((c.name for c in visit.cities if c.timezone == zone), city_of(zone))
 
 
 @dataclass(frozen=True)
@@ -86,17 +92,52 @@ def by_day(visit: Visit, plan: Plan) -> dict[date, list[Entry]]:
     return dict(sorted(days.items()))
 
 
+def _clock(instant: pendulum.DateTime, zone: str) -> pendulum.DateTime:
+    return instant.in_timezone(tz(zone))
+
+
+def hm(instant: pendulum.DateTime) -> str:
+    """'14:30', with the UTC offset where that clock time occurs twice that night."""
+    naive = instant.naive()
+    zone = instant.tzinfo
+    if (
+        zone is not None
+        and naive.replace(tzinfo=zone, fold=0).utcoffset()
+        != naive.replace(tzinfo=zone, fold=1).utcoffset()
+    ):
+        return f"{instant:%H:%M} ({offset_text(instant)})"
+    return f"{instant:%H:%M}"
+
+
 def dual_time(visit: Visit, entry: Entry) -> str:
-    """'10:00 Baku · 09:00 Jerusalem' (with '+1 day' when the home date differs)."""
+    """'10:00 Baku · 09:00 Jerusalem': the start in local time at the venue and in the
+    guest's home time ('+1 day' where the home date differs)."""
     zone = entry.planned.timezone or visit.timezone
-    home = entry.start.in_timezone(visit.guest_home_timezone)
-    text = f"{entry.start:%H:%M} {city_of(zone)}"
-    if visit.guest_home_timezone != zone:
-        text += f" · {home:%H:%M} {city_of(visit.guest_home_timezone)}"
-        shift = (home.date() - entry.start.date()).days
+    start = _clock(entry.start, zone)
+    text = f"{hm(start)} {zone_name(visit, zone)}"
+    home_zone = visit.guest_home_timezone
+    if home_zone != zone:
+        home = _clock(entry.start, home_zone)
+        text += f" · {hm(home)} {zone_name(visit, home_zone)}"
+        shift = (home.date() - start.date()).days
         if shift:
             text += f" ({shift:+d} day)"
     return text
+
+
+def until(visit: Visit, entry: Entry) -> str:
+    """'until 11:00 (60 min)', or for a flight 'lands 11:50 Las Palmas (1 h 50 min)'."""
+    zone = entry.planned.end_timezone or entry.planned.timezone or visit.timezone
+    end = _clock(entry.end, zone)
+    minutes = entry.item.duration
+    length = (
+        f"{minutes} min"
+        if minutes < 60
+        else f"{minutes // 60} h" + (f" {minutes % 60} min" if minutes % 60 else "")
+    )
+    if entry.planned.end_timezone and entry.planned.end_timezone != entry.planned.timezone:
+        return f"lands {hm(end)} {zone_name(visit, zone)} ({length})"
+    return f"until {hm(end)} ({length})"
 
 
 def short_names(visit: Visit, ids: tuple[str, ...] | list[str]) -> str:
@@ -118,12 +159,12 @@ def terminal_programme(visit: Visit, plan: Plan) -> str:
                 )
             planned = entry.planned
             pin = " [pinned]" if entry.item.pinned else ""
-            lines.append(f"  {dual_time(visit, entry)}–{entry.end:%H:%M}  {entry.item.title}{pin}")
+            lines.append(f"  {dual_time(visit, entry)}  {entry.item.title}{pin}")
             venue = visit.venue[planned.venue or entry.item.venues[0]]
             place = venue.name + (f" ({venue.local_name})" if venue.local_name else "")
             if planned.arrival_venue:
                 place += f" → {visit.venue[planned.arrival_venue].name}"
-            lines.append(f"      at {place}")
+            lines.append(f"      {until(visit, entry)} at {place}")
             lines.append(f"      with {short_names(visit, planned.attendees)}")
         lines.append("")
     cancelled = [i for i in plan.items if i.status is Status.CANCELLED and i.id in visit.item]
