@@ -67,6 +67,7 @@ from planner.model import (
 )
 from planner.model.clock import TimeProblem
 from planner.model.consistency import Problem, check
+from planner.model.conventions import OrderConvention, Strength
 from planner.model.travel import travel_minutes
 
 GRAIN = 5
@@ -890,7 +891,8 @@ def inject(instance: Instance, kind: str) -> Instance:
     rng = random.Random(f"planner-bench-fault/{instance.size}/{instance.seed}/{kind}")
     v = instance.visit
     planted = {k: _minutes(t) for k, t in instance.planted.items()}
-    items = list(v.items)
+    # faults go into required items: an optional one would just be dropped, not refused
+    items = [i for i in v.items if not i.optional]
     rng.shuffle(items)
     index = {item.id: n for n, item in enumerate(v.items)}
 
@@ -898,16 +900,29 @@ def inject(instance: Instance, kind: str) -> Instance:
         return Instance(instance.size, instance.seed, visit, instance.planted, fault)
 
     if kind == "overlapping-pins":
+        ruled = {
+            k
+            for rule in v.rules()
+            if isinstance(rule, OrderConvention) and rule.strength is Strength.HARD
+            for k in (*rule.first, *rule.then)
+        }
         people = list(v.people)
         rng.shuffle(people)
         for person in people:
             mine = sorted(
-                (i for i in v.items if person.id in i.attendees and i.kind is not ItemKind.FLIGHT),
+                (
+                    i
+                    for i in v.items
+                    if person.id in i.attendees and i.kind is not ItemKind.FLIGHT and not i.optional
+                ),
                 key=lambda i: planted[i.id],
             )
             for a in mine:
                 for b in mine:
                     if b.id == a.id or b.pinned or b.venue == a.venue:
+                        continue
+                    # one fault only: b's people are all at a, and no convention orders them
+                    if not set(b.attendees) <= set(a.attendees) or {a.kind, b.kind} & ruled:
                         continue
                     za, zb = v.item_zone(a), v.item_zone(b)
                     if v.venue[a.venues[0]].city != v.venue[b.venues[0]].city:
@@ -958,6 +973,8 @@ def inject(instance: Instance, kind: str) -> Instance:
                 if rule.after is None:
                     continue
                 other = v.item[rule.after]
+                if other.optional:
+                    continue
                 back = other.model_copy(update={"order": (*other.order, Order(after=item.id))})
                 visit = _replace(v, back)
                 if _errors(visit):
