@@ -1,5 +1,5 @@
 # Two commands do everything on a fresh clone with Python 3.11+:
-#   make run    creates .venv, installs planner, and works through the reference visit
+#   make run    creates .venv, installs planner, and plans the reference visit into out/
 #   make test   creates .venv with the test extras and runs the whole suite (lint included)
 
 PYTHON ?= python3
@@ -23,7 +23,9 @@ $(VENV)/.test-installed: pyproject.toml | $(BIN)/python
 	touch $@ $(VENV)/.run-installed
 
 run: $(VENV)/.run-installed
-	$(BIN)/planner check $(REFERENCE)
+	mkdir -p $(OUT)
+	$(BIN)/planner check --quiet $(REFERENCE)
+	$(BIN)/planner solve $(REFERENCE) --plan $(OUT)/herzog-azerbaijan-2023.plan.yaml
 
 lint: $(VENV)/.test-installed
 	$(BIN)/ruff check planner tui tests bench

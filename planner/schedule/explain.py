@@ -59,8 +59,11 @@ def explain(
     if only is None:
         from planner.schedule.decompose import parts
 
-        for group in parts(visit, explain=True):
-            found = explain(visit, time_limit=time_limit, only=group)
+        groups = parts(visit, explain=True)
+        # explain the parts that have no plan first (a quick feasibility solve finds them)
+        groups.sort(key=lambda group: not _without_plan(visit, group, require))
+        for group in groups:
+            found = explain(visit, time_limit=time_limit, only=group, require=require)
             if found.facts:
                 found.seconds = time.perf_counter() - began
                 return found
@@ -71,6 +74,12 @@ def explain(
             time.perf_counter() - began,
             note="the solver found no contradiction among the visit's hard facts",
         )
+    collected = ModelBuilder(visit, explain=True, only=only, require=require).collect()
+    local = _one_item_core(collected)
+    if local is not None:
+        explanation = Explanation(local, True, True, time.perf_counter() - began)
+        explanation.summary = summarize(visit, local)
+        return explanation
     builder = ModelBuilder(visit, explain=True, only=only, require=require).build()
     facts = list(builder.facts.values())
     model = builder.model
@@ -115,6 +124,54 @@ def explain(
     explanation = Explanation(core, verified, minimal, time.perf_counter() - began)
     explanation.summary = summarize(visit, core)
     return explanation
+
+
+def _one_item_core(builder: ModelBuilder) -> list[Fact] | None:
+    """The facts that leave one item (at one venue) no possible start, shrunk until
+    irreducible, if there is such an item: found from the time rules alone, without a
+    solve. A fact that binds only attendees comes with the attendance it binds."""
+    by_lit = {fact.lit.Index(): fact for fact in builder.facts.values() if fact.lit is not None}
+    for item in builder.selected():
+        if len(item.venues) != 1:
+            continue
+        entries = builder._domains.get(item.id, [])
+        dur = builder.axis.units_up(item.duration)
+        full = cp_model.Domain(0, max(0, builder.axis.horizon - dur))
+
+        def empty(
+            chosen: list[tuple[cp_model.Domain, Fact, str | None, object]],
+            domain: cp_model.Domain = full,
+        ) -> bool:
+            for dom, *_ in chosen:
+                domain = domain.intersection_with(dom)
+            return bool(domain.is_empty())
+
+        if not entries or not empty(entries):
+            continue
+        kept = list(entries)
+        for entry in list(kept):
+            trial = [e for e in kept if e is not entry]
+            if empty(trial):
+                kept = trial
+        facts: list[Fact] = []
+        for _dom, fact, _venue, also in kept:
+            for found in (fact, by_lit.get(also.Index()) if also is not None else None):
+                if found is not None and found not in facts:
+                    facts.append(found)
+        return facts
+    return None
+
+
+def _without_plan(visit: Visit, group: frozenset[str], require: frozenset[str]) -> bool:
+    """Whether this part of the visit has no plan (its optional items may be dropped)."""
+    builder = ModelBuilder(visit, only=group, require=require & group).build()
+    if builder.infeasible_static:
+        return True
+    solver = cp_model.CpSolver()
+    solver.parameters.num_workers = 1
+    solver.parameters.stop_after_first_solution = True
+    solver.parameters.max_time_in_seconds = 5.0
+    return solver.solve(builder.model) == cp_model.INFEASIBLE
 
 
 def summarize(visit: Visit, facts: list[Fact]) -> list[str]:
