@@ -565,10 +565,10 @@ def check_pins(visit: Visit, slots: list[_Slot]) -> Iterator[Violation]:
 def check_programme_hours(visit: Visit, slots: list[_Slot]) -> Iterator[Violation]:
     """Rule 4: an item that is not pinned lies within the programme hours of its local
     start date."""
-    hours = visit.programme_hours
     for s in slots:
         if s.item.pinned is not None:
             continue
+        hours, narrowed = visit.hours_for(s.item)
         day = s.local_date
         opens = _instant(day, hours.start, s.start_zone, upper=False)
         closes = _instant(day, hours.end, s.end_zone, upper=True)
@@ -576,9 +576,11 @@ def check_programme_hours(visit: Visit, slots: list[_Slot]) -> Iterator[Violatio
             yield Violation(
                 "programme-hours",
                 f"{_item(s)} runs {_at(s.start, s.start_zone)} to {_at(s.end, s.end_zone)}, "
-                f"outside the programme hours ({hours.start}–{hours.end}); only pinned items "
-                "may lie outside them",
+                f"outside the programme hours ({hours.start}–{hours.end}"
+                + (f", the day of {_names(visit, list(narrowed))}" if narrowed else "")
+                + "); only pinned items may lie outside them",
                 items=(s.id,),
+                people=narrowed,
             )
 
 

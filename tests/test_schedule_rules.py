@@ -646,3 +646,35 @@ def test_cancelled_item_stays_cancelled(tmp_path: Path) -> None:
 
 def _hm(minutes: int) -> str:
     return f"{minutes // 60:02d}:{minutes % 60:02d}"
+
+
+def test_a_persons_own_programme_hours(tmp_path: Path) -> None:
+    """Rule 4, per person: an attendee's own day narrows the visit's hours."""
+    s = item("s", kind="site_visit", days=[D])
+    conventions = [prefer("site_visit", "08:00")]
+    tired = visit_data(s, conventions=conventions)
+    tired["people"][0]["programme_hours"] = {"start": "09:30", "end": "20:00"}
+    decides(
+        tmp_path,
+        tired,
+        visit_data(s, conventions=conventions),
+        "s",
+        tight=f"{D} 09:30",
+        forbidden=f"{D} 08:00",
+        rule="programme-hours",
+    )
+
+
+def test_own_programme_hours_too_short_is_refused(tmp_path: Path) -> None:
+    """No room left in someone's day for an item: the file checker says so."""
+    s = item("s", kind="site_visit", duration=90)
+    short = visit_data(s)
+    short["people"][0]["programme_hours"] = {"start": "09:00", "end": "10:00"}
+    from planner.visitfile import VisitFileError, load_visit
+    from tests.schedule_support import write_visit
+
+    path = write_visit(tmp_path, short)
+    with pytest.raises(VisitFileError) as caught:
+        load_visit(path)
+    message = str(caught.value)
+    assert "90 min do not fit the programme hours 09:00–10:00 (the day of A)" in message

@@ -221,6 +221,17 @@ class _Checker:
         for k, day in enumerate(item.days):
             if not self._in_visit(day):
                 yield Problem((*base, "days", k), self._outside("the day", day))
+        if item.pinned is None and item.kind is not ItemKind.FLIGHT:
+            hours, narrowed = v.hours_for(item)
+            if hours.end.minutes - hours.start.minutes < item.duration:
+                whose = ", ".join(v.person[p].name for p in narrowed)
+                yield Problem(
+                    (*base, "duration"),
+                    f"{item.duration} min do not fit the programme hours {hours.start}–"
+                    f"{hours.end}"
+                    + (f" (the day of {whose})" if whose else "")
+                    + "; pin the item, shorten it or widen the hours",
+                )
         earliest = latest = pinned = None
         if item.window:
             for key in ("earliest_start", "latest_end"):

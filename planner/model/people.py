@@ -7,7 +7,7 @@ from enum import StrEnum
 from pydantic import Field, model_validator
 
 from planner.model.base import Frozen, Id, Minutes
-from planner.model.clock import WallTime
+from planner.model.clock import ClockTime, WallTime
 from planner.model.provenance import Provenance
 from planner.model.publication import Tier
 
@@ -49,6 +49,20 @@ class Presence(Frozen):
         return self
 
 
+class ProgrammeHours(Frozen):
+    """Official items start and end within these hours each day, unless pinned outside
+    (the visit's, and a person's own where given)."""
+
+    start: ClockTime = ClockTime(7 * 60)
+    end: ClockTime = ClockTime(23 * 60)
+
+    @model_validator(mode="after")
+    def _ordered(self) -> ProgrammeHours:
+        if self.end <= self.start:
+            raise ValueError(f"end {self.end} is not after start {self.start}")
+        return self
+
+
 class Person(Frozen):
     id: Id
     name: str = Field(min_length=1, max_length=200, description="Full name.")
@@ -66,6 +80,9 @@ class Person(Frozen):
     dietary: str | None = None
     presence: tuple[Presence, ...] = Field(
         default=(), description="Stays per city; empty means present throughout the visit."
+    )
+    programme_hours: ProgrammeHours | None = Field(
+        default=None, description="This person's own official day, within the visit's."
     )
     reminders: tuple[Minutes, ...] = Field(
         default=(), description="Calendar reminders, minutes before each item."

@@ -11,7 +11,6 @@ from typing import Any, Literal
 from pydantic import Field, model_validator
 
 from planner.model.base import Day, Frozen, Id
-from planner.model.clock import ClockTime
 from planner.model.conventions import (
     Convention,
     OrderConvention,
@@ -22,7 +21,7 @@ from planner.model.conventions import (
     host_template,
 )
 from planner.model.items import Item
-from planner.model.people import Person, Side
+from planner.model.people import Person, ProgrammeHours, Side
 from planner.model.provenance import Provenance
 from planner.model.travel import TravelRules
 from planner.model.venues import City, Venue
@@ -46,19 +45,6 @@ class Organizer(Frozen):
 
     name: str = Field(min_length=2, max_length=200)
     email: str = Field(pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
-
-
-class ProgrammeHours(Frozen):
-    """Official items start and end within these hours each day, unless pinned outside."""
-
-    start: ClockTime = ClockTime(7 * 60)
-    end: ClockTime = ClockTime(23 * 60)
-
-    @model_validator(mode="after")
-    def _ordered(self) -> ProgrammeHours:
-        if self.end <= self.start:
-            raise ValueError(f"end {self.end} is not after start {self.start}")
-        return self
 
 
 class Visit(Frozen):
@@ -134,6 +120,22 @@ class Visit(Frozen):
     def item_zone(self, item: Item) -> str:
         """The zone an item's times are written in: that of its (first) venue."""
         return self.venue_zone(item.venues[0])
+
+    def hours_for(self, item: Item) -> tuple[ProgrammeHours, tuple[str, ...]]:
+        """The programme hours an item that is not pinned must keep: the visit's, narrowed
+        by the own hours of its required attendees; and who narrowed them."""
+        start, end = self.programme_hours.start, self.programme_hours.end
+        narrowed: list[str] = []
+        for pid in item.attendees:
+            own = self.person[pid].programme_hours if pid in self.person else None
+            if own is None:
+                continue
+            if own.start > start or own.end < end:
+                narrowed.append(pid)
+            start, end = max(start, own.start), min(end, own.end)
+        if end <= start:  # nothing left: the item cannot be placed (unless pinned)
+            end = start
+        return ProgrammeHours.model_construct(start=start, end=end), tuple(narrowed)
 
     def home_zone(self, person: Person) -> str:
         if person.home_timezone:

@@ -239,17 +239,23 @@ class ModelBuilder:
         flight = item.kind is ItemKind.FLIGHT
         # programme hours (pinned items and flights are exempt)
         if item.pinned is None and not flight:
-            hours = v.programme_hours
+            hours, narrowed = v.hours_for(item)
             spans = [
                 (self._clock(d, hours.start, zone), self._clock(d, hours.end, zone) - dur)
                 for d in v.days
             ]
+            whose = ", ".join(v.person[p].name for p in narrowed)
             fact = self.fact(
                 f"hours:{item.id}",
                 f"'{item.title}' ({item.duration} min) takes place within programme hours "
-                f"({hours.start}–{hours.end} local)",
-                [("programme_hours",), base],
+                f"({hours.start}–{hours.end} local{f'; the day of {whose}' if whose else ''})",
+                [
+                    ("programme_hours",),
+                    base,
+                    *(("people", self._person_index(p), "programme_hours") for p in narrowed),
+                ],
                 items=[item.id],
+                people=narrowed,
             )
             self._add_domain(item, _intervals_domain(spans), fact)
         else:
