@@ -678,3 +678,23 @@ def test_own_programme_hours_too_short_is_refused(tmp_path: Path) -> None:
         load_visit(path)
     message = str(caught.value)
     assert "90 min do not fit the programme hours 09:00–10:00 (the day of A)" in message
+
+
+def test_long_days_are_shortened_when_they_can_be(tmp_path: Path) -> None:
+    """Soft goal: a principal's day beyond 12 hours costs 3 per minute. A pull of 150
+    towards 08:00 loses against a 60-minute longer day for a principal (180), and wins
+    for an official, whose day is not counted."""
+    early = item("early", pinned=f"{D} 09:00", duration=30)
+    late = item("late", pinned=f"{D} 20:00", duration=60)
+    flexible = item(
+        "flexible",
+        kind="site_visit",
+        window={"earliest_start": f"{D} 08:00", "latest_end": f"{D} 20:00"},
+    )
+    pull = dict(prefer("site_visit", "08:00"), weight=5)
+    data = visit_data(early, late, flexible, conventions=[pull])
+    data["people"][0]["role"] = "principal"
+    start = local(solved(load(tmp_path, data)), "flexible")
+    assert f"{D} 09:30" <= start <= f"{D} 19:00", start  # inside the 12-hour day
+    data["people"][0]["role"] = "official"
+    assert local(solved(load(tmp_path, data, "official.yaml")), "flexible") == f"{D} 08:00"

@@ -34,6 +34,7 @@ from planner.model.clock import ClockTime
 from planner.model.consistency import Path_
 from planner.model.conventions import OrderConvention, Strength, TimeOfDayConvention
 from planner.model.items import Item, ItemKind
+from planner.model.people import Role
 from planner.model.travel import travel_minutes
 from planner.model.visit import Visit
 from planner.plan import Plan, Status
@@ -865,6 +866,36 @@ class ModelBuilder:
                 )
             self.terms.append(Term("humane", goals.HUMANE * self.axis.unit, before, self.axis.unit))
             self.terms.append(Term("humane", goals.HUMANE * self.axis.unit, after, self.axis.unit))
+        self._long_days()
+
+    def _long_days(self) -> None:
+        """Days of principals, spouses and ministers longer than LONG_DAY_HOURS, from
+        their first item's start to their last item's end (decompose.py keeps each of
+        their days in one part, so the span is whole)."""
+        m, unit = self.model, self.axis.unit
+        limit = self.axis.units_up(goals.LONG_DAY_HOURS * 60)
+        for person in self.visit.people:
+            if person.role not in LONG_DAY_ROLES:
+                continue
+            by_day: dict[date, list[tuple[ItemVars, Lit | None]]] = {}
+            for iv in self.vars.values():
+                if person.id in iv.item.attendees:
+                    for d, lit in iv.days.items():
+                        by_day.setdefault(d, []).append((iv, lit))
+            for d, members in by_day.items():
+                lo = min(iv.lb for iv, _ in members)
+                hi = max(iv.ub + iv.dur for iv, _ in members)
+                if len(members) < 2 or hi - lo <= limit:
+                    continue  # can never be too long
+                first = m.new_int_var(lo, hi, f"daystart[{person.id},{d}]")
+                last = m.new_int_var(lo, hi, f"dayend[{person.id},{d}]")
+                for iv, lit in members:
+                    cond = _conj(lit, iv.present)
+                    m.add(first <= iv.start).only_enforce_if(cond)
+                    m.add(last >= iv.start + iv.dur).only_enforce_if(cond)
+                over = m.new_int_var(0, hi - lo, f"longday[{person.id},{d}]")
+                m.add(over >= last - first - limit)
+                self.terms.append(Term("long_day", goals.LONG_DAY * unit, over, unit))
 
     def _stability(self) -> None:
         """Moved items and shifts against the previous plan (edits)."""
@@ -918,6 +949,9 @@ class ModelBuilder:
         )
         shift = sum(self.shift.values())
         return moved, shift
+
+
+LONG_DAY_ROLES = frozenset({Role.PRINCIPAL, Role.SPOUSE, Role.MINISTER})
 
 
 def _presence_words(visit: Visit, name: str, city: str, windows: list[Any]) -> str:

@@ -21,7 +21,7 @@ from planner.model.travel import travel_minutes
 from planner.model.visit import Visit
 from planner.schedule import goals
 from planner.schedule.axis import Axis
-from planner.schedule.cpmodel import ModelBuilder
+from planner.schedule.cpmodel import LONG_DAY_ROLES, ModelBuilder
 
 
 class _Union:
@@ -116,6 +116,18 @@ def parts(
             if span.hi >= reach:
                 reach, latest = span.hi, item
 
+    # the day of a principal, spouse or minister stays whole (the long-day goal spans it)
+    for pid, mine in attending.items():
+        if visit.person[pid].role not in LONG_DAY_ROLES:
+            continue
+        first_of_day: dict[object, str] = {}
+        for item in mine:
+            for day in _days(builder, item, spans):
+                if day in first_of_day:
+                    union.join(first_of_day[day], item.id)
+                else:
+                    first_of_day[day] = item.id
+
     # venues used at the same time (exclusive or with a capacity)
     at_venue: dict[str, list[Item]] = defaultdict(list)
     for item in items:
@@ -175,17 +187,18 @@ def _no_road(visit: Visit, a: Item, b: Item) -> bool:
     )
 
 
-def _may_share_day(builder: ModelBuilder, a: Item, b: Item, spans: dict[str, Span]) -> bool:
+def _days(builder: ModelBuilder, item: Item, spans: dict[str, Span]) -> set[date]:
+    """The local dates an item could start on."""
     visit, axis = builder.visit, builder.axis
+    zone = visit.item_zone(item)
+    span = spans[item.id]
+    found = set()
+    for day in visit.days:
+        lo, hi = axis.local_day(day, zone)
+        if lo < span.hi and span.lo < hi:
+            found.add(day)
+    return found
 
-    def days(item: Item) -> set[date]:
-        zone = visit.item_zone(item)
-        span = spans[item.id]
-        found = set()
-        for day in visit.days:
-            lo, hi = axis.local_day(day, zone)
-            if lo < span.hi and span.lo < hi:
-                found.add(day)
-        return found
 
-    return bool(days(a) & days(b))
+def _may_share_day(builder: ModelBuilder, a: Item, b: Item, spans: dict[str, Span]) -> bool:
+    return bool(_days(builder, a, spans) & _days(builder, b, spans))

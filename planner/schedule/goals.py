@@ -3,7 +3,8 @@
 Each goal adds terms to the objective (lower is better) and is reported as one score line
 of the solve. Weights are per unit of the goal's measure, so that the order of importance
 is: keep high-priority optional items ≫ host conventions ≫ times of day ≫ buffers before
-pinned items and departures ≫ humane hours ≫ motorcade minutes.
+pinned items and departures ≫ humane days (no early starts or late ends; no day longer
+than 12 hours for principals, spouses and ministers) ≫ motorcade minutes.
 
 In an edit (a plan exists), the fewest moved items and the smallest total shift come
 first, lexicographically (two solves); these goals only break the remaining ties.
@@ -22,6 +23,8 @@ HUMANE_EARLY = "08:00"  # starting earlier than this, or
 HUMANE_LATE = "22:00"  # ending later than this (local) costs per minute:
 HUMANE = 2
 MOTORCADE = 1  # per minute of travel, per person
+LONG_DAY_HOURS = 12  # a principal's, spouse's or minister's day longer than this, first
+LONG_DAY = 3  # item to last, costs per minute beyond it
 
 DEFAULT_PRIORITY = 5
 
@@ -31,6 +34,7 @@ GOAL_NAMES = {
     "time_of_day": "items outside their preferred time of day",
     "buffer": "minutes of buffer missing before pinned items and departures",
     "humane": "minutes before 08:00 or after 22:00",
+    "long_day": "minutes of principals', spouses' and ministers' days beyond 12 hours",
     "motorcade": "motorcade minutes (summed over people)",
 }
 
