@@ -15,7 +15,13 @@ import os
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
+
+if TYPE_CHECKING:  # types only: the verbs import what they need when they run
+    from planner.model.visit import Visit
+    from planner.plan import Plan
+    from planner.schedule import SolveOutcome
+    from planner.visitfile import LoadedVisit
 
 EXIT_OK = 0
 EXIT_NO_PLAN = 1
@@ -126,7 +132,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _load_or_report(path: Path) -> object | None:
+def _load_or_report(path: Path) -> LoadedVisit | None:
     """The loaded visit, or None after printing its problems to stderr."""
     from planner.visitfile import VisitFileError, load_visit
 
@@ -139,22 +145,17 @@ def _load_or_report(path: Path) -> object | None:
         return None
 
 
-def _check_plan(visit: object, plan: object) -> bool:
+def _check_plan(visit: Visit, plan: Plan) -> bool:
     """The independent validator's verdict on a plan the solver made; prints violations."""
-    from planner.plan import Plan
     from planner.validate import validate_plan
 
-    assert isinstance(plan, Plan)
-    errors = [v for v in validate_plan(visit, plan) if v.severity == "error"]  # type: ignore[arg-type]
+    errors = [v for v in validate_plan(visit, plan) if v.severity == "error"]
     for violation in errors:
         print(f"planner: the solver's plan breaks a rule (a bug): {violation}", file=sys.stderr)
     return not errors
 
 
-def _solve_report(outcome: object) -> str:
-    from planner.schedule import SolveOutcome
-
-    assert isinstance(outcome, SolveOutcome)
+def _solve_report(outcome: SolveOutcome) -> str:
     gap = outcome.gap
     text = f"Solve: {outcome.status} in {outcome.seconds:.2f} s"
     if outcome.objective is not None:
@@ -169,11 +170,10 @@ def cmd_solve(args: argparse.Namespace) -> int:
     from planner.schedule import solve, terminal_progress
     from planner.schedule.explain import render
     from planner.schedule.goals import GOAL_NAMES
-    from planner.visitfile import LoadedVisit
 
     path = Path(args.visit)
     loaded = _load_or_report(path)
-    if not isinstance(loaded, LoadedVisit):
+    if loaded is None:
         return EXIT_INVALID
     out = Path(args.plan) if args.plan else plan_path(path)
     previous = None
@@ -226,10 +226,9 @@ def cmd_solve(args: argparse.Namespace) -> int:
 def cmd_explain(args: argparse.Namespace) -> int:
     from planner.schedule import explain
     from planner.schedule.explain import render
-    from planner.visitfile import LoadedVisit
 
     loaded = _load_or_report(Path(args.visit))
-    if not isinstance(loaded, LoadedVisit):
+    if loaded is None:
         return EXIT_INVALID
     explanation = explain(loaded.visit, time_limit=args.time_limit)
     print(render(explanation, loaded.locate))

@@ -34,7 +34,7 @@ from planner.model.clock import ClockTime
 from planner.model.consistency import Path_
 from planner.model.conventions import OrderConvention, Strength, TimeOfDayConvention
 from planner.model.items import Item, ItemKind
-from planner.model.people import Role
+from planner.model.people import ProgrammeHours, Role
 from planner.model.travel import travel_minutes
 from planner.model.visit import Visit
 from planner.plan import Plan, Status
@@ -245,11 +245,9 @@ class ModelBuilder:
                 (self._clock(d, hours.start, zone), self._clock(d, hours.end, zone) - dur)
                 for d in v.days
             ]
-            whose = ", ".join(v.person[p].name for p in narrowed)
             fact = self.fact(
                 f"hours:{item.id}",
-                f"'{item.title}' ({item.duration} min) takes place within programme hours "
-                f"({hours.start}–{hours.end} local{f'; the day of {whose}' if whose else ''})",
+                functools.partial(_hours_words, v, item, hours, narrowed),
                 [
                     ("programme_hours",),
                     base,
@@ -275,7 +273,7 @@ class ModelBuilder:
             spans = [ax.local_day(d, zone) for d in item.days]
             fact = self.fact(
                 f"days:{item.id}",
-                f"'{item.title}' takes place on {', '.join(f'{d:%d %B}' for d in item.days)}",
+                functools.partial(_days_words, item),
                 [(*base, "days")],
                 items=[item.id],
             )
@@ -291,19 +289,18 @@ class ModelBuilder:
                 if item.window.latest_end
                 else ax.horizon
             )
-            text = f"'{item.title}' ({item.duration} min) must fit its window"
-            if item.window.earliest_start:
-                text += f" from {item.window.earliest_start}"
-            if item.window.latest_end:
-                text += f" until {item.window.latest_end}"
-            fact = self.fact(f"window:{item.id}", text, [(*base, "window")], items=[item.id])
+            fact = self.fact(
+                f"window:{item.id}",
+                functools.partial(_window_words, item),
+                [(*base, "window")],
+                items=[item.id],
+            )
             self._add_domain(item, _intervals_domain([(lo, hi)]), fact)
         if item.pinned:
             at = ax.units(item.pinned.resolve(zone))
             fact = self.fact(
                 f"pin:{item.id}",
-                f"'{item.title}' is pinned at {item.pinned} ({_city(zone)}) "
-                f"for {item.duration} min",
+                functools.partial(_pin_words, item, zone),
                 [(*base, "pinned")],
                 items=[item.id],
             )
@@ -952,6 +949,31 @@ class ModelBuilder:
 
 
 LONG_DAY_ROLES = frozenset({Role.PRINCIPAL, Role.SPOUSE, Role.MINISTER})
+
+
+def _hours_words(visit: Visit, item: Item, hours: ProgrammeHours, narrowed: tuple[str, ...]) -> str:
+    whose = ", ".join(visit.person[p].name for p in narrowed)
+    return (
+        f"'{item.title}' ({item.duration} min) takes place within programme hours "
+        f"({hours.start}–{hours.end} local{f'; the day of {whose}' if whose else ''})"
+    )
+
+
+def _days_words(item: Item) -> str:
+    return f"'{item.title}' takes place on {', '.join(f'{d:%d %B}' for d in item.days)}"
+
+
+def _window_words(item: Item) -> str:
+    text = f"'{item.title}' ({item.duration} min) must fit its window"
+    if item.window and item.window.earliest_start:
+        text += f" from {item.window.earliest_start}"
+    if item.window and item.window.latest_end:
+        text += f" until {item.window.latest_end}"
+    return text
+
+
+def _pin_words(item: Item, zone: str) -> str:
+    return f"'{item.title}' is pinned at {item.pinned} ({_city(zone)}) for {item.duration} min"
 
 
 def _presence_words(visit: Visit, name: str, city: str, windows: list[Any]) -> str:
