@@ -1,0 +1,112 @@
+"""plan.json: the plan in machine-readable form, with its JSON Schema.
+
+The file holds the plan itself (as in the plan file, so a later run can read it back and
+say what changed) and, for each item, the resolved facts a script needs without the visit
+file: title, kind, local and UTC times with the zone name, venue, attendees by name.
+It is the full (restricted) view: it belongs to the protocol office, like calendars/full.ics.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from pydantic import Field
+
+from planner.model.base import Frozen
+from planner.model.visit import Visit
+from planner.plan import Plan, Status
+
+PLAN_JSON_VERSION = 1
+
+
+class ItemFacts(Frozen):
+    id: str
+    title: str
+    kind: str
+    status: Status
+    tier: str
+    start_local: str | None = Field(default=None, description="'YYYY-MM-DD HH:MM' at the venue.")
+    end_local: str | None = None
+    timezone: str | None = Field(default=None, description="IANA zone of start_local.")
+    end_timezone: str | None = None
+    start_utc: str | None = None
+    end_utc: str | None = None
+    venue: str | None = None
+    venue_name: str | None = None
+    attendees: tuple[str, ...] = ()
+    attendee_names: tuple[str, ...] = ()
+    revision: int = 0
+
+
+class PlanExport(Frozen):
+    format: str = "planner-plan"
+    version: int = PLAN_JSON_VERSION
+    visit_id: str
+    visit_title: str
+    plan_version: int
+    items: tuple[ItemFacts, ...]
+    plan: Plan = Field(description="The plan file's content, for later runs.")
+
+
+def export(visit: Visit, plan: Plan) -> PlanExport:
+    facts = []
+    for planned in plan.items:
+        item = visit.item.get(planned.id)
+        start, end = planned.start_at(), planned.end_at()
+        venue = visit.venue.get(planned.venue) if planned.venue else None
+        facts.append(
+            ItemFacts(
+                id=planned.id,
+                title=item.title if item else planned.id,
+                kind=item.kind_label if item else "removed",
+                status=planned.status,
+                tier=item.tier.value if item else "restricted",
+                start_local=str(planned.start) if planned.start else None,
+                end_local=str(planned.end) if planned.end else None,
+                timezone=planned.timezone,
+                end_timezone=planned.end_timezone or planned.timezone,
+                start_utc=start.in_timezone("UTC").isoformat() if start else None,
+                end_utc=end.in_timezone("UTC").isoformat() if end else None,
+                venue=planned.venue,
+                venue_name=venue.name if venue else None,
+                attendees=planned.attendees,
+                attendee_names=tuple(
+                    visit.person[p].name for p in planned.attendees if p in visit.person
+                ),
+                revision=planned.revision,
+            )
+        )
+    return PlanExport(
+        visit_id=visit.id,
+        visit_title=visit.title,
+        plan_version=plan.version,
+        items=tuple(facts),
+        plan=plan,
+    )
+
+
+def plan_json(visit: Visit, plan: Plan) -> str:
+    data = export(visit, plan).model_dump(mode="json")
+    return json.dumps(data, indent=2, ensure_ascii=False, sort_keys=False) + "\n"
+
+
+def schema() -> dict[str, Any]:
+    return {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        **PlanExport.model_json_schema(),
+        "title": "planner plan.json (version 1)",
+    }
+
+
+def schema_json() -> str:
+    return json.dumps(schema(), indent=2, ensure_ascii=False) + "\n"
+
+
+def read_plan(text: str) -> Plan | None:
+    """The plan inside a plan.json written earlier, or None if it cannot be read."""
+    try:
+        data = json.loads(text)
+        return PlanExport.model_validate(data).plan
+    except (ValueError, TypeError):
+        return None
