@@ -132,6 +132,71 @@ def cmd_validate(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _read_any_plan(path: Path) -> Plan:
+    """A plan file (*.plan.yaml) or a plan.json written by 'planner generate'; raises
+    PlanFileError saying why it cannot be read."""
+    from planner.plan import PlanFileError, read_plan
+
+    if not path.is_file():
+        raise PlanFileError(f"{path}: no such file")
+    if path.suffix == ".json":
+        from planner.export.planjson import read_plan as read_plan_json
+
+        try:
+            text = path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            raise PlanFileError(f"{path}: cannot be read ({exc})") from None
+        plan = read_plan_json(text)
+        if plan is None:
+            raise PlanFileError(f"{path}: not a plan.json written by 'planner generate'")
+        return plan
+    return read_plan(path)
+
+
+def cmd_diff(args: argparse.Namespace) -> int:
+    from planner.export.changes import changes_text
+    from planner.plan import PlanFileError
+
+    old_path, new_path = Path(args.old), Path(args.new)
+    try:
+        old, new = _read_any_plan(old_path), _read_any_plan(new_path)
+    except PlanFileError as exc:
+        print(f"planner diff: {exc}", file=sys.stderr)
+        return EXIT_INVALID
+    if args.visit:
+        visit_path = Path(args.visit)
+    elif new_path.name.endswith((".plan.yaml", ".plan.yml")):
+        name = new_path.name.rsplit(".plan.", 1)[0]
+        beside = [new_path.with_name(f"{name}{s}") for s in (".yaml", ".yml")]
+        visit_path = next((p for p in beside if p.is_file()), beside[0])
+    else:
+        print(
+            f"planner diff: {new_path} has no visit file beside it (only NAME.plan.yaml has "
+            "NAME.yaml); name the visit with --visit VISIT",
+            file=sys.stderr,
+        )
+        return EXIT_INVALID
+    if not visit_path.is_file():
+        print(
+            f"planner diff: no visit file at {visit_path}; name it with --visit VISIT",
+            file=sys.stderr,
+        )
+        return EXIT_INVALID
+    loaded = _load_or_report(visit_path)
+    if loaded is None:
+        return EXIT_INVALID
+    for path, plan in ((old_path, old), (new_path, new)):
+        if plan.visit != loaded.visit.id:
+            print(
+                f"planner diff: {path} is a plan of visit '{plan.visit}', not of "
+                f"'{loaded.visit.id}' ({visit_path})",
+                file=sys.stderr,
+            )
+            return EXIT_INVALID
+    sys.stdout.write(changes_text(loaded.visit, old, new))
+    return EXIT_OK
+
+
 def _load_or_report(path: Path) -> LoadedVisit | None:
     """The loaded visit, or None after printing its problems to stderr."""
     from planner.visitfile import VisitFileError, load_visit
@@ -335,6 +400,14 @@ def build_parser() -> argparse.ArgumentParser:
         "plan", nargs="?", metavar="PLAN", help="plan file (default: VISIT's NAME.plan.yaml)"
     )
     p.set_defaults(func=cmd_validate)
+
+    p = sub.add_parser("diff", help="say what changed for each person between two plans")
+    p.add_argument("old", metavar="OLD_PLAN", help="plan file (*.plan.yaml) or plan.json")
+    p.add_argument("new", metavar="NEW_PLAN", help="plan file (*.plan.yaml) or plan.json")
+    p.add_argument(
+        "--visit", metavar="VISIT", help="visit file (default: NAME.yaml beside NAME.plan.yaml)"
+    )
+    p.set_defaults(func=cmd_diff)
 
     def solving(p: argparse.ArgumentParser) -> None:
         p.add_argument(
