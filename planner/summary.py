@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from datetime import date
 
+from planner.model.clock import city_of
 from planner.model.items import Item
 from planner.model.people import Side
 from planner.model.provenance import Provenance, SourceKind
@@ -101,7 +102,8 @@ def summarize(loaded: LoadedVisit) -> str:
             home = start.in_timezone(v.guest_home_timezone)
             where = v.venue[item.venues[0]].name
             say(
-                f"  {start:%d %b %H:%M} {_city(zone)} · {home:%H:%M} {_city(v.guest_home_timezone)}"
+                f"  {start:%d %b %H:%M} {city_of(zone)} · "
+                f"{home:%H:%M} {city_of(v.guest_home_timezone)}"
                 f"  {item.title} ({where}, {item.duration} min)"
             )
     found = _provenances(v)
@@ -118,7 +120,3 @@ def summarize(loaded: LoadedVisit) -> str:
     for warning in loaded.warnings:
         say(f"warning: {warning}")
     return "\n".join(out)
-
-
-def _city(zone: str) -> str:
-    return zone.rsplit("/", 1)[-1].replace("_", " ")

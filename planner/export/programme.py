@@ -9,17 +9,12 @@ from datetime import date
 
 import pendulum
 
-from planner.model.clock import offset_text, tz
+from planner.model.clock import city_of, offset_text, tz
 from planner.model.items import Item
 from planner.model.people import Person, Side
 from planner.model.travel import travel_minutes
 from planner.model.visit import Visit
 from planner.plan import Plan, PlannedItem, Status
-
-
-def city_of(zone: str) -> str:
-    """'Asia/Baku' → 'Baku'."""
-    return zone.rsplit("/", 1)[-1].replace("_", " ")
 
 
 def zone_name(visit: Visit, zone: str) -> str:

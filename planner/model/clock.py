@@ -281,5 +281,10 @@ def local_wall(instant: datetime, zone: str) -> datetime:
     return pendulum.instance(instant).in_timezone(tz(zone)).naive()
 
 
+def city_of(zone: str) -> str:
+    """The city an IANA zone is named after: 'Asia/Baku' → 'Baku'."""
+    return zone.rsplit("/", 1)[-1].replace("_", " ")
+
+
 def offset_text(instant: datetime) -> str:
     return _format_offset(instant.utcoffset())

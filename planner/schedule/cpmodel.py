@@ -30,7 +30,7 @@ from typing import Any
 
 from ortools.sat.python import cp_model
 
-from planner.model.clock import ClockTime
+from planner.model.clock import ClockTime, city_of
 from planner.model.consistency import Path_
 from planner.model.conventions import OrderConvention, Strength, TimeOfDayConvention
 from planner.model.items import Item, ItemKind
@@ -973,7 +973,7 @@ def _window_words(item: Item) -> str:
 
 
 def _pin_words(item: Item, zone: str) -> str:
-    return f"'{item.title}' is pinned at {item.pinned} ({_city(zone)}) for {item.duration} min"
+    return f"'{item.title}' is pinned at {item.pinned} ({city_of(zone)}) for {item.duration} min"
 
 
 def _presence_words(visit: Visit, name: str, city: str, windows: list[Any]) -> str:
@@ -983,7 +983,3 @@ def _presence_words(visit: Visit, name: str, city: str, windows: list[Any]) -> s
         return f"{name} is never in {where}"
     spans = "; ".join(f"{s:%d %B %H:%M}–{e:%d %B %H:%M}" for s, e in mine)
     return f"{name} is in {where} only {spans}"
-
-
-def _city(zone: str) -> str:
-    return zone.rsplit("/", 1)[-1].replace("_", " ")
