@@ -72,9 +72,9 @@ def item_sentence(old: ItemView, new: ItemView) -> str | None:
     if not same_venue:
         return f"{title} moved from {old.venue} to {new.venue} (same time, {when(new)})"
     if old.coarse is None and new.coarse is None and old.end != new.end:
-        before, after = _end(old), _end(new)
-        if before and after:
-            return f"{title} now ends at {after} (was {before})"
+        ended, ends = _end(old), _end(new)
+        if ended and ends:
+            return f"{title} now ends at {ends} (was {ended})"
     return None
 
 

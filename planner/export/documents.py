@@ -1,0 +1,471 @@
+"""Printable documents: the day-by-day programme (Markdown and HTML for A4), each person's
+own itinerary, and what changed for whom since the previous plan.
+
+Everything here is built from the audience's views (planner.export.tiers.views) and from
+nothing else of the items: an item above an audience's tier is simply not in the views, so
+it cannot leak into a document. The visit itself supplies only what is not item data: its
+title, the names of its clocks and who is principal, spouse, minister or host (the lanes
+of the timeline).
+
+Every text that comes from a visit file is escaped: Jinja2 autoescapes the HTML, and
+:func:`md` backslash-escapes the characters Markdown would read as markup or raw HTML.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from functools import cache
+from typing import TYPE_CHECKING
+
+import pendulum
+
+from planner.export.programme import attendees_by_precedence, hm, zone_name
+from planner.export.tiers import Audience, ItemView, Leg, for_person, views
+from planner.model.clock import tz
+from planner.model.people import Person, Role, Side
+from planner.model.publication import PressAccess
+from planner.model.visit import Visit
+from planner.plan import Plan
+
+if TYPE_CHECKING:
+    import jinja2
+
+PRESS_WORDS = {
+    PressAccess.OPEN: "open to the press",
+    PressAccess.POOL: "press pool",
+    PressAccess.SPRAY: "photo spray (brief pool)",
+    PressAccess.CLOSED: "closed to the press",
+}
+
+AUDIENCE_WORDS = {
+    "public": "public and press",
+    "delegation": "delegation",
+    "full": "protocol office (restricted)",
+}
+
+
+# -- the facts of one item, as text --------------------------------------------------------
+
+
+def _minutes_text(minutes: int) -> str:
+    if minutes < 60:
+        return f"{minutes} min"
+    return f"{minutes // 60} h" + (f" {minutes % 60} min" if minutes % 60 else "")
+
+
+def clock_text(visit: Visit, view: ItemView, second_zone: str) -> str:
+    """'10:00 Baku · 09:00 Jerusalem' (the second clock only where it differs), or the
+    coarse time as given ('morning of 30 May'), or '' when the item has no time."""
+    if view.coarse is not None:
+        return view.coarse
+    if view.start is None:
+        return ""
+    start = view.start.in_timezone(tz(view.zone))
+    text = f"{hm(start)} {zone_name(visit, view.zone)}"
+    if second_zone != view.zone:
+        other = view.start.in_timezone(tz(second_zone))
+        text += f" · {hm(other)} {zone_name(visit, second_zone)}"
+        shift = (other.date() - start.date()).days
+        if shift:
+            text += f" ({shift:+d} day)"
+    return text
+
+
+def until_text(visit: Visit, view: ItemView) -> str:
+    """'until 11:00 (1 h)', or for a flight 'lands 11:50 Las Palmas (2 h 50 min)'."""
+    if view.start is None or view.end is None:
+        return ""
+    end = view.end.in_timezone(tz(view.end_zone))
+    length = _minutes_text(int((view.end - view.start).total_seconds() // 60))
+    if view.end_zone != view.zone:
+        return f"lands {hm(end)} {zone_name(visit, view.end_zone)} ({length})"
+    return f"until {hm(end)} ({length})"
+
+
+def venue_text(view: ItemView) -> str:
+    text = view.venue
+    if view.venue_local and view.venue_local != view.venue:
+        text += f" ({view.venue_local})"
+    if view.address:
+        text += f", {view.address}"
+    return text
+
+
+def leg_text(leg: Leg) -> str:
+    how = f"motorcade {_minutes_text(leg.minutes)}" if leg.minutes is not None else "no road"
+    return f"from {leg.from_title}: {how} ({', '.join(leg.people)})"
+
+
+@dataclass(frozen=True)
+class Row:
+    """One item of a programme, every fact already a plain (unescaped) text."""
+
+    view: ItemView
+    time: str
+    until: str
+    title: str
+    kind: str
+    venue: str
+    attendees: str
+    dress: str
+    press: str
+    notes: str
+    legs: tuple[str, ...]
+    cancelled: bool
+
+
+def _row(visit: Visit, view: ItemView, second_zone: str) -> Row:
+    return Row(
+        view=view,
+        time=clock_text(visit, view, second_zone),
+        until=until_text(visit, view),
+        title=view.title,
+        kind=view.kind,
+        venue=venue_text(view),
+        attendees=", ".join(view.attendees),
+        dress=view.dress or "",
+        press=PRESS_WORDS[view.press] if view.press else "",
+        notes=view.notes or "",
+        legs=tuple(leg_text(leg) for leg in view.legs),
+        cancelled=view.cancelled,
+    )
+
+
+@dataclass
+class Day:
+    day: date | None  # None: cancelled items that never had a time
+    rows: list[Row] = field(default_factory=list)
+
+    @property
+    def heading(self) -> str:
+        if self.day is None:
+            return "Cancelled"
+        return f"{self.day:%A} {self.day.day} {self.day:%B %Y}"
+
+
+def _days(visit: Visit, item_views: list[ItemView], second_zone: str) -> list[Day]:
+    days: dict[date | None, Day] = {}
+    for view in item_views:
+        key = None if view.start is None and view.coarse is None else view.day
+        days.setdefault(key, Day(key)).rows.append(_row(visit, view, second_zone))
+    dated = sorted((d for d in days.values() if d.day is not None), key=lambda d: d.day or 0)
+    return dated + ([days[None]] if None in days else [])
+
+
+def _clocks_line(visit: Visit, item_views: list[ItemView], second_zone: str) -> str:
+    """'local time at the venue (Baku); second clock: Jerusalem time'."""
+    local = list(dict.fromkeys(z for v in item_views for z in (v.zone, v.end_zone)))
+    names = [zone_name(visit, z) for z in local] or [zone_name(visit, visit.timezone)]
+    text = "local time at the venue (" + ", ".join(dict.fromkeys(names)) + ")"
+    if any(z != second_zone for z in local):
+        text += f"; second clock: {zone_name(visit, second_zone)} time"
+    return text
+
+
+# -- Markdown ------------------------------------------------------------------------------
+
+_MD_SPECIAL = re.compile(r"([\\`*_\[\]<>&|~#!])")
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\u2028\u2029]")
+
+
+def md(text: str) -> str:
+    """Text that Markdown shows as written: no emphasis, links, code, table cells or raw
+    HTML can come out of it (the characters that start them are backslash-escaped), and
+    it stays on one line."""
+    flat = _CONTROL.sub("", text.replace("\r\n", " ").replace("\n", " ").replace("\t", " "))
+    return _MD_SPECIAL.sub(r"\\\1", flat)
+
+
+def _markdown_rows(rows: list[Row]) -> list[str]:
+    lines: list[str] = []
+    for row in rows:
+        when = row.time or "time to be announced"
+        title = f"~~{md(row.title)}~~ — **CANCELLED**" if row.cancelled else md(row.title)
+        lines.append(f"### {md(when)} — {title}")
+        lines.append("")
+        for leg in row.legs:
+            lines.append(f"- Travel before: {md(leg)}")
+        if row.until:
+            lines.append(f"- {md(row.until.capitalize())}")
+        lines.append(f"- What: {md(row.kind)}")
+        lines.append(f"- Venue: {md(row.venue)}")
+        if row.attendees:
+            lines.append(f"- Attendees: {md(row.attendees)}")
+        if row.dress:
+            lines.append(f"- Dress: {md(row.dress)}")
+        if row.press:
+            lines.append(f"- Press: {md(row.press)}")
+        if row.notes:
+            lines.append(f"- Notes: {md(row.notes)}")
+        lines.append("")
+    return lines
+
+
+def _markdown(title: str, subtitle: list[str], days: list[Day]) -> str:
+    lines = [f"# {md(title)}", ""]
+    lines.extend(f"{md(s)}  " for s in subtitle)
+    lines.append("")
+    if not days:
+        lines += ["Nothing scheduled.", ""]
+    for day in days:
+        lines += [f"## {md(day.heading)}", ""]
+        lines += _markdown_rows(day.rows)
+    return "\n".join(lines).rstrip() + "\n"
+
+
+def programme_markdown(visit: Visit, plan: Plan, audience: Audience) -> str:
+    """The day-by-day programme for ``audience``, in Markdown."""
+    item_views = views(visit, plan, audience)
+    second = visit.guest_home_timezone
+    subtitle = [
+        f"Programme for the {AUDIENCE_WORDS.get(audience.key, audience.key)} · "
+        f"plan version {plan.version}",
+        "Times: " + _clocks_line(visit, item_views, second),
+    ]
+    return _markdown(visit.title, subtitle, _days(visit, item_views, second))
+
+
+def person_markdown(visit: Visit, plan: Plan, person: Person) -> str:
+    """One person's own itinerary: the items they attend, at their clearance, with their
+    home time as the second clock."""
+    item_views = views(visit, plan, for_person(person))
+    second = visit.home_zone(person)
+    who = person.name + (f", {person.title}" if person.title else "")
+    subtitle = [
+        f"Itinerary of {who}",
+        f"Plan version {plan.version} · times: " + _clocks_line(visit, item_views, second),
+    ]
+    return _markdown(visit.title, subtitle, _days(visit, item_views, second))
+
+
+def changes_markdown(visit: Visit, old: Plan | None, new: Plan) -> str:
+    """What changed for whom between two plans, per person in precedence order."""
+    from planner.export.changes import person_changes
+
+    lines = [f"# Changes: {md(visit.title)}", ""]
+    if old is None:
+        lines.append(f"First version of the programme (plan version {new.version}).")
+        return "\n".join(lines) + "\n"
+    lines += [f"Plan version {old.version} → {new.version}.", ""]
+    found = person_changes(visit, old, new)
+    if not found:
+        lines.append("No changes.")
+    for person, sentences in found:
+        lines += [f"## {md(person.name)}", ""]
+        lines += [f"- {md(s)}" for s in sentences]
+        lines.append("")
+    return "\n".join(lines).rstrip() + "\n"
+
+
+# -- the timeline (geometry only; the template draws it) ----------------------------------
+
+WIDTH = 1000
+LABEL = 170
+RIGHT = 24
+ROW = 30
+GAP = 6
+TICK_ROW = 16
+
+
+@dataclass(frozen=True)
+class Tick:
+    x: float
+    labels: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Block:
+    x: float
+    y: float
+    width: float
+    height: float
+    label: str
+    tooltip: str
+    host: bool
+
+
+@dataclass(frozen=True)
+class TravelLine:
+    x1: float
+    x2: float
+    y: float
+    label: str
+
+
+@dataclass(frozen=True)
+class LaneBox:
+    key: str
+    label: str
+    sublabel: str
+    y: float
+    height: float
+
+
+@dataclass
+class Timeline:
+    width: int
+    height: float
+    axis_top: float
+    axis_bottom: float
+    zones: tuple[str, ...]
+    ticks: list[Tick]
+    lanes: list[LaneBox]
+    blocks: list[Block]
+    travel: list[TravelLine]
+    caption: str
+
+
+@dataclass(frozen=True)
+class Lane:
+    key: str
+    label: str
+    sublabel: str
+    names: frozenset[str]
+
+
+def lanes_of(visit: Visit) -> list[Lane]:
+    """The tracks of the timeline: the guest principal, the spouse, each minister (the
+    guest's), then the host side as one track."""
+    guests = attendees_by_precedence(visit, [p.id for p in visit.people if p.side is Side.GUEST])
+    result: list[Lane] = []
+    for role, word in ((Role.PRINCIPAL, "principal"), (Role.SPOUSE, "spouse")):
+        result += [
+            Lane(p.id, p.name, p.title or word, frozenset({p.name}))
+            for p in guests
+            if p.role is role
+        ]
+    result += [
+        Lane(p.id, p.name, p.title or "minister", frozenset({p.name}))
+        for p in guests
+        if p.role is Role.MINISTER
+    ]
+    hosts = frozenset(p.name for p in visit.people if p.side is Side.HOST)
+    result.append(Lane("host", "Host side", visit.host.name, hosts))
+    return result
+
+
+def _packed(spans: list[tuple[float, float, int]]) -> dict[int, int]:
+    """Sub-row of each span (by index) so that spans in one sub-row do not overlap."""
+    ends: list[float] = []
+    rows: dict[int, int] = {}
+    for start, end, index in sorted(spans):
+        for n, last in enumerate(ends):
+            if last <= start:
+                ends[n], rows[index] = end, n
+                break
+        else:
+            rows[index] = len(ends)
+            ends.append(end)
+    return rows
+
+
+def timeline(visit: Visit, rows: list[Row], day: date) -> Timeline | None:
+    """The day as a picture: one lane per track, items as blocks on an hour grid in local
+    time, travel legs as lines between the blocks. None when nothing has an exact time."""
+    timed = [r for r in rows if not r.cancelled and r.view.start and r.view.end]
+    if not timed:
+        return None
+    first = min(r.view.start for r in timed if r.view.start)
+    last = max(r.view.end for r in timed if r.view.end)
+    zone = timed[0].view.zone
+    start_local = first.in_timezone(tz(zone)).replace(minute=0, second=0, microsecond=0)
+    t0 = start_local.timestamp()
+    t1 = last.timestamp()
+    hours = max(1, -(-int(t1 - t0) // 3600))
+    t1 = t0 + hours * 3600
+    zones = tuple(dict.fromkeys([zone, *(r.view.zone for r in timed)]))
+
+    def x(instant: pendulum.DateTime | datetime | float) -> float:
+        seconds = instant if isinstance(instant, float) else instant.timestamp()
+        return LABEL + (seconds - t0) / (t1 - t0) * (WIDTH - LABEL - RIGHT)
+
+    step = 1 if hours <= 14 else 2
+    ticks = []
+    for h in range(0, hours + 1, step):
+        at = pendulum.from_timestamp(t0 + h * 3600)
+        ticks.append(
+            Tick(x(t0 + h * 3600.0), tuple(f"{at.in_timezone(tz(z)):%H:%M}" for z in zones))
+        )
+    axis_top = 6 + TICK_ROW * len(zones)
+
+    lanes = lanes_of(visit)
+    members: dict[str, list[Row]] = {
+        ln.key: [r for r in timed if ln.names & set(r.view.attendees)] for ln in lanes
+    }
+    placed = {id(r) for rows_of in members.values() for r in rows_of}
+    unplaced = [r for r in timed if id(r) not in placed]
+    if unplaced:  # items none of the tracks attends (an ambassador's call, say)
+        lanes.append(Lane("other", "Others", "", frozenset()))
+        members["other"] = unplaced
+    boxes: list[LaneBox] = []
+    blocks: list[Block] = []
+    travel: list[TravelLine] = []
+    y = axis_top + 4
+    for lane in lanes:
+        mine = members[lane.key]
+        spans = [(x(r.view.start or first), x(r.view.end or last), n) for n, r in enumerate(mine)]
+        sub = _packed(spans)
+        count = max(sub.values(), default=0) + 1
+        height = max(count * ROW, 36) + 2 * 3
+        boxes.append(LaneBox(lane.key, lane.label, lane.sublabel, y, height))
+        for n, row in enumerate(mine):
+            x1, x2, _ = spans[n]
+            top = y + 3 + sub[n] * ROW
+            tip = f"{row.time} — {row.title} ({row.until}) at {row.view.venue}"
+            width = max(x2 - x1, 2.0)
+            host = lane.key == "host"
+            blocks.append(Block(x1, top + 1, width, ROW - 2, row.title, tip, host))
+            for leg in row.view.legs:
+                if lane.key != "other" and not lane.names & set(leg.people):
+                    continue
+                start = row.view.start or first
+                before = [
+                    (r.view.end or first).timestamp()
+                    for r in mine
+                    if r is not row and (r.view.end or last) <= start
+                ]
+                begin = max(before) if before else start.timestamp() - 60.0 * (leg.minutes or 0)
+                label = _minutes_text(leg.minutes) if leg.minutes is not None else "no road"
+                travel.append(TravelLine(x(float(begin)), x(start), top + ROW / 2, label))
+                break
+        y += height + GAP
+    where = ", ".join(zone_name(visit, z) for z in zones)
+    caption = f"Timeline, {day.day} {day:%B}: hours in local time ({where})"
+    return Timeline(WIDTH, y + 2, axis_top, y - GAP, zones, ticks, boxes, blocks, travel, caption)
+
+
+# -- HTML ----------------------------------------------------------------------------------
+
+
+@cache
+def _environment() -> jinja2.Environment:
+    import jinja2
+
+    return jinja2.Environment(
+        loader=jinja2.PackageLoader("planner.export", "templates"),
+        autoescape=True,  # every text from a visit file is escaped, names above all
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+
+
+def programme_html(visit: Visit, plan: Plan, audience: Audience) -> str:
+    """The programme as one self-contained HTML page that prints on A4: per day a timeline
+    (inline SVG) above the table of items."""
+    item_views = views(visit, plan, audience)
+    second = visit.guest_home_timezone
+    days = _days(visit, item_views, second)
+    pictures = [timeline(visit, d.rows, d.day) if d.day is not None else None for d in days]
+    template = _environment().get_template("programme.html.j2")
+    return template.render(
+        title=visit.title,
+        audience=AUDIENCE_WORDS.get(audience.key, audience.key),
+        version=plan.version,
+        clocks=_clocks_line(visit, item_views, second),
+        organizer=visit.organizer.name,
+        days=list(zip(days, pictures, strict=True)),
+    )
