@@ -1,0 +1,488 @@
+"""iCalendar files (RFC 5545): one calendar per audience, for import and subscription.
+
+Every event is built from the audience's views (planner.export.tiers) and nothing else, so
+an item above the audience's tier leaves no trace. The files follow the project's rules
+(shared research, ical.md §1): METHOD:PUBLISH with one organizer and no ATTENDEE, UIDs
+stable across exports, SEQUENCE/LAST-MODIFIED from the plan's revisions, cancelled items
+kept with STATUS:CANCELLED, every timed value with the IANA TZID of its venue and one
+VTIMEZONE per TZID that agrees with tzdata around the events.
+
+The content lines are written here rather than by the icalendar library, so that escaping,
+folding (75 octets, never inside a UTF-8 character), CRLF and the order of everything are
+under our control and the same plan always gives the same bytes.
+"""
+
+from __future__ import annotations
+
+import calendar as _calendar
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from planner.export.programme import hm, zone_name
+from planner.export.tiers import Audience, ItemView, views
+from planner.model.clock import tz
+from planner.model.publication import Tier
+from planner.model.visit import Visit
+from planner.plan import Plan
+
+PRODID = "-//planner//State-visit itinerary planner 0.1//EN"
+REFRESH = "PT1H"
+MAX_OCTETS = 75
+
+# -- content lines ----------------------------------------------------------------------
+
+
+def escape_text(value: str) -> str:
+    """A TEXT value (RFC 5545 §3.3.11): backslash, semicolon, comma and newlines escaped;
+    any CR/LF (alone or paired) becomes one escaped newline, other control characters
+    (which TEXT may not hold) are dropped. The result can never end a content line."""
+    value = value.replace("\r\n", "\n").replace("\r", "\n")
+    out: list[str] = []
+    for ch in value:
+        if ch == "\\":
+            out.append("\\\\")
+        elif ch == ";":
+            out.append("\\;")
+        elif ch == ",":
+            out.append("\\,")
+        elif ch == "\n":
+            out.append("\\n")
+        elif ch == "\t" or not _is_control(ch):
+            out.append(ch)
+    return "".join(out)
+
+
+def _is_control(ch: str) -> bool:
+    code = ord(ch)
+    return code < 0x20 or code == 0x7F or 0x80 <= code < 0xA0 or ch in "\u2028\u2029"
+
+
+def param_value(value: str) -> str:
+    """A parameter value: quoted when it holds ',', ';' or ':'; DQUOTE and control
+    characters, which a parameter value cannot carry, are dropped."""
+    cleaned = "".join(c for c in value if c != '"' and not _is_control(c))
+    return f'"{cleaned}"' if any(c in cleaned for c in ",;:") else cleaned
+
+
+def fold(line: str) -> bytes:
+    """One content line as bytes: at most 75 octets per physical line, continued with
+    CRLF and a space, split only between characters (and never inside an escape
+    sequence), ending in CRLF."""
+    units: list[bytes] = []
+    i = 0
+    while i < len(line):
+        if line[i] == "\\" and i + 1 < len(line):
+            units.append(line[i : i + 2].encode("utf-8"))
+            i += 2
+        else:
+            units.append(line[i].encode("utf-8"))
+            i += 1
+    physical: list[bytes] = []
+    current = b""
+    limit = MAX_OCTETS
+    for unit in units:
+        if len(current) + len(unit) > limit:
+            physical.append(current)
+            current = b" "
+            limit = MAX_OCTETS
+        current += unit
+    physical.append(current)
+    return b"\r\n".join(physical) + b"\r\n"
+
+
+@dataclass
+class Writer:
+    """Collects content lines."""
+
+    lines: list[str]
+
+    def prop(self, name: str, value: str, **params: str) -> None:
+        head = name + "".join(f";{k.replace('_', '-').upper()}={v}" for k, v in params.items())
+        self.lines.append(f"{head}:{value}")
+
+    def text(self, name: str, value: str) -> None:
+        self.prop(name, escape_text(value))
+
+    def to_bytes(self) -> bytes:
+        return b"".join(fold(line) for line in self.lines)
+
+
+def text_list(values: Iterable[str]) -> str:
+    """A multi-valued TEXT property (CATEGORIES): each value escaped, bare commas between."""
+    return ",".join(escape_text(v) for v in values)
+
+
+# -- times ------------------------------------------------------------------------------
+
+
+def utc_stamp(instant: datetime) -> str:
+    """A UTC DATE-TIME ('20230530T063000Z'); a naive value is taken as UTC."""
+    if instant.tzinfo is None:
+        instant = instant.replace(tzinfo=UTC)
+    return instant.astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
+
+
+def _local(instant: datetime, zone: str) -> datetime | None:
+    """The wall time of ``instant`` in ``zone``, or None where that wall time occurs twice
+    (the hour repeated when clocks go back). RFC 5545 reads such a value as the first
+    occurrence, but readers differ (khal 0.14 takes the second), so it is written in UTC,
+    which every reader takes the same way."""
+    info = ZoneInfo(zone)
+    wall = instant.astimezone(info).replace(tzinfo=None)
+    first = wall.replace(tzinfo=info, fold=0)
+    second = wall.replace(tzinfo=info, fold=1)
+    if first.utcoffset() != second.utcoffset():
+        return None
+    if first.astimezone(UTC) != instant.astimezone(UTC):
+        return None  # cannot happen for a wall time read back from the instant
+    return wall
+
+
+def _datetime_prop(w: Writer, name: str, instant: datetime, zone: str, zones: set[str]) -> None:
+    wall = _local(instant, zone)
+    if wall is None:
+        w.prop(name, utc_stamp(instant))
+    else:
+        zones.add(zone)
+        w.prop(name, wall.strftime("%Y%m%dT%H%M%S"), TZID=param_value(zone))
+
+
+# -- time zones -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _State:
+    offset: timedelta
+    dst: timedelta
+    name: str
+
+
+@dataclass(frozen=True)
+class _Transition:
+    at: datetime  # UTC
+    before: _State
+    after: _State
+
+    @property
+    def local(self) -> datetime:
+        """The onset as RFC 5545 writes it: wall time in the offset before the change."""
+        return (self.at + self.before.offset).replace(tzinfo=None)
+
+    @property
+    def daylight(self) -> bool:
+        return bool(self.after.dst)
+
+
+def _state(info: ZoneInfo, instant: datetime) -> _State:
+    local = instant.astimezone(info)
+    return _State(
+        local.utcoffset() or timedelta(0), local.dst() or timedelta(0), local.tzname() or ""
+    )
+
+
+def transitions(zone: str, start: datetime, end: datetime) -> list[_Transition]:
+    """tzdata's changes of offset (or of DST flag or abbreviation) in [start, end), to the
+    second, found by a daily scan and a bisection within the day."""
+    info = ZoneInfo(zone)
+    found: list[_Transition] = []
+    step = timedelta(hours=12)
+    t = start
+    before = _state(info, t)
+    while t < end:
+        nxt = min(t + step, end)
+        after = _state(info, nxt)
+        if after != before:
+            lo, hi = t, nxt
+            while hi - lo > timedelta(seconds=1):
+                mid = lo + (hi - lo) / 2
+                mid = mid.replace(microsecond=0)
+                if mid <= lo:
+                    break
+                if _state(info, mid) == before:
+                    lo = mid
+                else:
+                    hi = mid
+            found.append(_Transition(hi, before, _state(info, hi)))
+            before = _state(info, hi)
+            t = hi
+            continue
+        t = nxt
+    return found
+
+
+def _offset(delta: timedelta) -> str:
+    seconds = int(delta.total_seconds())
+    sign = "-" if seconds < 0 else "+"
+    seconds = abs(seconds)
+    hours, rest = divmod(seconds, 3600)
+    minutes, secs = divmod(rest, 60)
+    return f"{sign}{hours:02d}{minutes:02d}" + (f"{secs:02d}" if secs else "")
+
+
+_WEEKDAYS = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
+
+
+def yearly_rule(changes: Sequence[_Transition], years: range) -> str | None:
+    """An RRULE that reproduces ``changes`` (one of the same kind per year of ``years``):
+    same month, weekday, wall time and offsets every year, on the n-th or last such
+    weekday of the month, or the one within a fixed 7-day span of month days."""
+    if len(changes) != len(years) or [c.local.year for c in changes] != list(years):
+        return None
+    first = changes[0]
+    for c in changes:
+        if (
+            c.before != first.before
+            or c.after != first.after
+            or c.local.month != first.local.month
+            or c.local.weekday() != first.local.weekday()
+            or c.local.time() != first.local.time()
+        ):
+            return None
+    month, weekday = first.local.month, _WEEKDAYS[first.local.weekday()]
+    days = [c.local.day for c in changes]
+    head = f"FREQ=YEARLY;BYMONTH={month}"
+    for n in range(4):
+        if all(7 * n < d <= 7 * n + 7 for d in days):
+            return f"{head};BYDAY={n + 1}{weekday}"
+    if all(
+        d > _calendar.monthrange(c.local.year, month)[1] - 7
+        for d, c in zip(days, changes, strict=True)
+    ):
+        return f"{head};BYDAY=-1{weekday}"
+    low = max(days) - 6
+    shortest = min(_calendar.monthrange(c.local.year, month)[1] for c in changes)
+    if low >= 1 and min(days) >= low and low + 6 <= shortest:
+        span = ",".join(str(d) for d in range(low, low + 7))
+        return f"{head};BYMONTHDAY={span};BYDAY={weekday}"
+    return None
+
+
+def _observance(
+    w: Writer, kind: str, onset: datetime, before: _State, after: _State, rule: str | None
+) -> None:
+    w.prop("BEGIN", kind)
+    w.prop("TZOFFSETFROM", _offset(before.offset))
+    w.prop("TZOFFSETTO", _offset(after.offset))
+    if after.name:
+        w.text("TZNAME", after.name)
+    w.prop("DTSTART", onset.strftime("%Y%m%dT%H%M%S"))
+    if rule:
+        w.prop("RRULE", rule)
+    w.prop("END", kind)
+
+
+def vtimezone(w: Writer, zone: str, years: Iterable[int]) -> None:
+    """A VTIMEZONE for ``zone`` that agrees with tzdata from the year before the first of
+    ``years`` to the year after the last (yearly rules are checked a year earlier still):
+    one STANDARD observance where the offset never changes then; else a STANDARD and a
+    DAYLIGHT observance with yearly RRULEs when such rules reproduce every change of those
+    years; else one observance per change."""
+    span = sorted(set(years))
+    # rules checked from two years before: the first onsets then lie before the year
+    # ahead of the visit, which is therefore covered from 1 January (southern zones too)
+    window = range(span[0] - 2, span[-1] + 2)
+    start = datetime(window.start, 1, 1, tzinfo=UTC) - timedelta(days=1)
+    end = datetime(window.stop, 1, 1, tzinfo=UTC) + timedelta(days=1)
+    info = ZoneInfo(zone)
+    changes = [c for c in transitions(zone, start, end) if c.local.year in window]
+    w.prop("BEGIN", "VTIMEZONE")
+    w.prop("TZID", zone)
+    if not changes:
+        state = _state(info, start)
+        kind = "DAYLIGHT" if state.dst else "STANDARD"
+        _observance(w, kind, datetime(1970, 1, 1), state, state, None)
+        w.prop("END", "VTIMEZONE")
+        return
+    daylight = [c for c in changes if c.daylight]
+    standard = [c for c in changes if not c.daylight]
+    rules = (yearly_rule(standard, window), yearly_rule(daylight, window))
+    if rules[0] and rules[1]:
+        for kind, group, rule in (
+            ("STANDARD", standard, rules[0]),
+            ("DAYLIGHT", daylight, rules[1]),
+        ):
+            _observance(w, kind, group[0].local, group[0].before, group[0].after, rule)
+    else:
+        initial = _state(info, datetime(window.start, 1, 1, tzinfo=UTC))
+        onset = (datetime(window.start, 1, 1, tzinfo=UTC) + initial.offset).replace(tzinfo=None)
+        first = [c for c in changes if c.local > onset]
+        kind = "DAYLIGHT" if initial.dst else "STANDARD"
+        _observance(w, kind, onset, initial, initial, None)
+        for c in first:
+            _observance(
+                w, "DAYLIGHT" if c.daylight else "STANDARD", c.local, c.before, c.after, None
+            )
+    w.prop("END", "VTIMEZONE")
+
+
+# -- events ---------------------------------------------------------------------------
+
+_CLASS = {
+    Tier.PUBLIC: "PUBLIC",
+    Tier.PRESS: "PUBLIC",
+    Tier.DELEGATION: "PRIVATE",
+    Tier.RESTRICTED: "CONFIDENTIAL",
+}
+
+
+def _label(visit: Visit, audience: Audience) -> str:
+    if audience.person is not None:
+        person = visit.person.get(audience.person)
+        return person.name if person else audience.person
+    return {"public": "public programme", "delegation": "delegation", "full": "full programme"}.get(
+        audience.key, audience.key
+    )
+
+
+def _minutes(minutes: int) -> str:
+    if minutes < 60:
+        return f"{minutes} min"
+    return f"{minutes // 60} h" + (f" {minutes % 60} min" if minutes % 60 else "")
+
+
+def _times(visit: Visit, view: ItemView) -> list[str]:
+    """The time in words: local and home clock, and the end (or landing)."""
+    if view.start is None or view.end is None:
+        if view.coarse:
+            return [f"Time: {view.coarse} (the exact time is not published)"]
+        return ["Time: not fixed"]
+    local = view.start.in_timezone(tz(view.zone))
+    text = f"{hm(local)} {zone_name(visit, view.zone)}"
+    home_zone = visit.guest_home_timezone
+    if home_zone != view.zone:
+        home = view.start.in_timezone(tz(home_zone))
+        text += f" · {hm(home)} {zone_name(visit, home_zone)}"
+        shift = (home.date() - local.date()).days
+        if shift:
+            text += f" ({shift:+d} day)"
+    end = view.end.in_timezone(tz(view.end_zone))
+    length = _minutes(int((view.end - view.start).total_seconds() // 60))
+    if view.end_zone != view.zone:
+        text += f", lands {hm(end)} {zone_name(visit, view.end_zone)} ({length})"
+    else:
+        text += f", until {hm(end)} ({length})"
+    return [f"Time: {text}"]
+
+
+def description(visit: Visit, view: ItemView, audience: Audience) -> str:
+    lines: list[str] = []
+    if view.cancelled:
+        lines.append("CANCELLED.")
+    lines.extend(_times(visit, view))
+    place = view.venue + (f" ({view.venue_local})" if view.venue_local else "")
+    lines.append("Venue: " + ", ".join(part for part in (place, view.address) if part))
+    if view.attendees:
+        lines.append("With: " + ", ".join(view.attendees))
+    if view.dress:
+        lines.append(f"Dress code: {view.dress}")
+    if view.press is not None:
+        lines.append(f"Press: {view.press.value}")
+    if not audience.is_public:
+        for leg in view.legs:
+            how = f"{leg.minutes} min by road" if leg.minutes is not None else "no road"
+            lines.append(f"Travel from {leg.from_title}: {how} ({', '.join(leg.people)})")
+    if view.notes:
+        lines.append(f"Notes: {view.notes}")
+    return "\n".join(lines)
+
+
+def _event(
+    w: Writer,
+    visit: Visit,
+    plan: Plan,
+    audience: Audience,
+    view: ItemView,
+    reminders: Sequence[int],
+    zones: set[str],
+) -> None:
+    w.prop("BEGIN", "VEVENT")
+    w.prop("UID", escape_text(view.uid))
+    w.prop("DTSTAMP", utc_stamp(plan.updated))
+    w.prop("CREATED", utc_stamp(view.created))
+    w.prop("LAST-MODIFIED", utc_stamp(view.modified))
+    w.prop("SEQUENCE", str(view.sequence))
+    timed = view.start is not None and view.end is not None
+    if view.start is not None and view.end is not None:
+        _datetime_prop(w, "DTSTART", view.start, view.zone, zones)
+        _datetime_prop(w, "DTEND", view.end, view.end_zone, zones)
+    else:
+        w.prop("DTSTART", view.day.strftime("%Y%m%d"), VALUE="DATE")
+        w.prop("DTEND", (view.day + timedelta(days=1)).strftime("%Y%m%d"), VALUE="DATE")
+    w.text("SUMMARY", ("Cancelled: " if view.cancelled else "") + view.title)
+    w.text("LOCATION", ", ".join(part for part in (view.venue, view.address) if part))
+    if view.geo is not None:
+        w.prop("GEO", f"{view.geo[0]:.6f};{view.geo[1]:.6f}")
+    w.text("DESCRIPTION", description(visit, view, audience))
+    organizer = visit.organizer
+    w.prop(
+        "ORGANIZER",
+        "mailto:" + "".join(c for c in organizer.email if not _is_control(c)),
+        CN=param_value(organizer.name),
+    )
+    w.prop("CATEGORIES", text_list([view.kind]))
+    w.prop("CLASS", _CLASS[view.tier])
+    w.prop("STATUS", "CANCELLED" if view.cancelled else "CONFIRMED")
+    w.prop("TRANSP", "TRANSPARENT" if view.cancelled or not timed else "OPAQUE")
+    if timed and not view.cancelled:
+        for minutes in reminders:
+            w.prop("BEGIN", "VALARM")
+            w.prop("ACTION", "DISPLAY")
+            w.text(
+                "DESCRIPTION", f"{view.title}: in {_minutes(minutes)}" if minutes else view.title
+            )
+            w.prop("TRIGGER", f"-PT{minutes}M" if minutes else "PT0M")
+            w.prop("END", "VALARM")
+    w.prop("END", "VEVENT")
+
+
+def _zone_years(items: list[ItemView]) -> dict[str, set[int]]:
+    years: dict[str, set[int]] = {}
+    for view in items:
+        if view.start is None or view.end is None:
+            continue
+        years.setdefault(view.zone, set()).add(view.start.in_timezone(tz(view.zone)).year)
+        years.setdefault(view.end_zone, set()).add(view.end.in_timezone(tz(view.end_zone)).year)
+    return years
+
+
+def calendar(visit: Visit, plan: Plan, audience: Audience) -> bytes:
+    """The calendar of ``audience``: bytes of an RFC 5545 file, the same for the same
+    plan."""
+    items = views(visit, plan, audience)
+    reminders: tuple[int, ...] = ()
+    if audience.person is not None and audience.person in visit.person:
+        reminders = tuple(sorted(set(visit.person[audience.person].reminders), reverse=True))
+    events = Writer([])
+    zones: set[str] = set()
+    for view in items:
+        _event(events, visit, plan, audience, view, reminders, zones)
+
+    w = Writer([])
+    w.prop("BEGIN", "VCALENDAR")
+    w.prop("VERSION", "2.0")
+    w.prop("PRODID", escape_text(PRODID))
+    w.prop("CALSCALE", "GREGORIAN")
+    w.prop("METHOD", "PUBLISH")
+    name = f"{visit.title} — {_label(visit, audience)}"
+    w.text("NAME", name)
+    w.text("X-WR-CALNAME", name)
+    days = f"{_day(visit.start)} to {_day(visit.end)}"
+    about = (
+        f"{visit.title}, {days}: {_label(visit, audience)}. Published by {visit.organizer.name}."
+    )
+    w.text("DESCRIPTION", about)
+    w.text("X-WR-CALDESC", about)
+    w.prop("REFRESH-INTERVAL", REFRESH, VALUE="DURATION")
+    w.prop("X-PUBLISHED-TTL", REFRESH)
+    years = _zone_years(items)
+    for zone in sorted(zones):
+        vtimezone(w, zone, years.get(zone) or {visit.start.year})
+    w.lines.extend(events.lines)
+    w.prop("END", "VCALENDAR")
+    return w.to_bytes()
+
+
+def _day(day: date) -> str:
+    return f"{day.day} {day:%B %Y}"
