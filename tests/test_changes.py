@@ -55,17 +55,29 @@ COMMUNITY = "Meeting with the Jewish community of Azerbaijan"
 def test_moved_item(copy: Path) -> None:
     visit, old, new = changed(copy, "move", "community-meeting", "--to", "2023-05-31 10:30")
     sentence = f"{COMMUNITY} moved from 09:00 to 10:30 (same venue)"
-    # Rabbi Segal attends too, but his clearance (public) does not cover a press-tier item
     assert told(visit, old, new) == {
         "herzog": [sentence],
         "michal-herzog": [sentence],
         "schneier": [sentence],
+        "segal": [sentence],
     }
     text = changes_markdown(visit, old, new)
     assert text.index("## Isaac Herzog") < text.index("## Michal Herzog")
     assert text.index("## Michal Herzog") < text.index("## Rabbi Marc Schneier")
-    assert "Segal" not in text
     assert f"- {sentence}\n" in text
+
+
+def test_changes_stay_within_clearance(copy: Path) -> None:
+    """Rabbi Segal attends the press-tier community meeting; with a public clearance he is
+    not told about it (the file checker warns about such a clearance)."""
+    text = copy.read_text(encoding="utf-8")
+    start = text.index("  - id: segal")
+    at = text.index("clearance: press", start)
+    copy.write_text(text[:at] + "clearance: public" + text[at + len("clearance: press") :])
+    visit, old, new = changed(copy, "move", "community-meeting", "--to", "2023-05-31 10:30")
+    assert "segal" not in told(visit, old, new)
+    assert "herzog" in told(visit, old, new)
+    assert "Segal" not in changes_markdown(visit, old, new)
 
 
 def test_cancelled_item(copy: Path) -> None:

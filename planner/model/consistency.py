@@ -448,6 +448,16 @@ class _Checker:
         for n, item in enumerate(v.items):
             if not item.attendees:
                 yield Problem(("items", n), f"'{item.title}' has no required attendees", "warning")
+            for k, pid in enumerate(item.attendees):
+                person = v.person[pid]
+                if not person.clearance.allows(item.tier):
+                    yield Problem(
+                        ("items", n, "attendees", k),
+                        f"{person.name} must attend '{item.title}' (tier {item.tier.value}) but "
+                        f"may only see {person.clearance.value} items: their itinerary will not "
+                        "show it; raise their clearance or lower the item's tier",
+                        "warning",
+                    )
 
 
 def _bound(item: Item, key: str) -> str:
