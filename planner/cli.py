@@ -378,6 +378,49 @@ def cmd_edit(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_generate(args: argparse.Namespace) -> int:
+    from planner.export.generate import GenerateError, VisitOutput, generate
+    from planner.visitfile import VisitFileError
+
+    paths = _expand(args.visits)
+    if not paths:
+        print("planner generate: no visit files found", file=sys.stderr)
+        return EXIT_INVALID
+    out = Path(args.output)
+
+    def report(result: VisitOutput) -> None:
+        how = "solved" if result.solved else "up to date"
+        print(f"{result.visit.id}: plan version {result.plan.version} ({how}, {result.plan_file})")
+
+    try:
+        results = generate(
+            paths,
+            out,
+            plans=Path(args.plans) if args.plans else None,
+            time_limit=args.time_limit,
+            on_visit=report,
+        )
+    except VisitFileError as exc:
+        _print_diagnostics(exc.diagnostics, sys.stderr)
+        print(f"planner generate: nothing was written to {out}", file=sys.stderr)
+        return EXIT_INVALID
+    except GenerateError as exc:
+        print(exc, file=sys.stderr)
+        print(f"planner generate: nothing was written to {out}", file=sys.stderr)
+        return exc.exit_code
+    if args.print_programme and len(results) == 1:
+        from planner.export.programme import terminal_programme
+
+        print()
+        print(terminal_programme(results[0].visit, results[0].plan))
+    print(f"Wrote {out}/:")
+    for result in results:
+        for relative in sorted(result.files):
+            prefix = "" if len(results) == 1 else f"{result.visit.id}/"
+            print(f"  {prefix}{relative}")
+    return EXIT_OK
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="planner",
@@ -428,6 +471,18 @@ def build_parser() -> argparse.ArgumentParser:
     )
     solving(p)
     p.set_defaults(func=cmd_solve)
+
+    p = sub.add_parser(
+        "generate", help="write programmes, itineraries and calendars of visits into a folder"
+    )
+    p.add_argument("visits", nargs="+", metavar="VISIT", help="visit file(s) or folder(s)")
+    p.add_argument("-o", "--output", required=True, metavar="OUT", help="output folder")
+    p.add_argument("--plans", metavar="DIR", help="keep plan files here (default: beside visits)")
+    p.add_argument("--time-limit", type=float, default=10.0, metavar="S")
+    p.add_argument(
+        "--print-programme", action="store_true", help="also print the day-by-day programme"
+    )
+    p.set_defaults(func=cmd_generate)
 
     p = sub.add_parser("explain", help="say why no plan exists (the facts that conflict)")
     p.add_argument("visit", metavar="VISIT")
