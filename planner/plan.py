@@ -43,6 +43,12 @@ class PlannedItem(Frozen):
     arrival_venue: Id | None = None
     attendees: tuple[Id, ...] = ()
     revision: int = Field(default=0, ge=0)
+    facts: str = Field(
+        default="",
+        description="Digest of what calendars publish about the item besides time, venue and "
+        "attendees (title, kind, notes, dress, press access, tier, the venue's name and "
+        "address, the attendees' names): a change raises the revision too.",
+    )
     created: datetime = Field(description="UTC instant the item first appeared in a plan.")
     modified: datetime = Field(description="UTC instant of the item's last revision.")
 
@@ -58,9 +64,11 @@ class PlannedItem(Frozen):
         return self.end.resolve(zone) if zone else None
 
     def same_content(self, other: PlannedItem) -> bool:
-        """Whether time, venue, attendees and status are the same (what SEQUENCE tracks)."""
+        """Whether time, venue, attendees, status and the published facts are the same
+        (what SEQUENCE tracks)."""
         return (
-            self.status == other.status
+            self.facts == other.facts
+            and self.status == other.status
             and self.start_at() == other.start_at()
             and self.end_at() == other.end_at()
             and self.venue == other.venue
@@ -111,6 +119,31 @@ def fingerprint(visit: Visit) -> str:
     data = visit.model_dump(mode="json", by_alias=True)
     text = json.dumps(data, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
     return "sha256:" + hashlib.sha256(text.encode("utf-8")).hexdigest()[:32]
+
+
+def published_facts(visit: Visit, planned: PlannedItem) -> str:
+    """A short digest of what the calendars say about an item besides its time."""
+    item = visit.item.get(planned.id)
+    if item is None:
+        return ""
+    venue = visit.venue.get(planned.venue or item.venues[0])
+    parts = [
+        item.title,
+        item.kind_label,
+        item.notes or "",
+        item.dress or "",
+        item.press.value,
+        item.tier.value,
+        item.public_time.value,
+        *(
+            [venue.name, venue.local_name or "", venue.address, f"{venue.lat};{venue.lon}"]
+            if venue
+            else []
+        ),
+        *(visit.person[p].name for p in planned.attendees if p in visit.person),
+    ]
+    text = "\x1f".join(parts)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
 
 
 def plan_path(visit_path: Path) -> Path:
@@ -170,6 +203,23 @@ def merge(
     changes: list[Change] = []
     for new in items:
         before = old.get(new.id)
+        if new.status is Status.CANCELLED and before is not None and new.start is None:
+            # a cancelled item keeps the time and place it had, so calendars cancel it there
+            new = new.model_copy(
+                update={
+                    key: getattr(before, key)
+                    for key in (
+                        "start",
+                        "end",
+                        "timezone",
+                        "end_timezone",
+                        "venue",
+                        "arrival_venue",
+                        "attendees",
+                    )
+                }
+            )
+        new = new.model_copy(update={"facts": published_facts(visit, new)})
         if before is None:
             result.append(
                 new.model_copy(update={"revision": 0, "created": stamp, "modified": stamp})

@@ -379,10 +379,8 @@ def description(visit: Visit, view: ItemView, audience: Audience) -> str:
         lines.append(f"Dress code: {view.dress}")
     if view.press is not None:
         lines.append(f"Press: {view.press.value}")
-    if not audience.is_public:
-        for leg in view.legs:
-            how = f"{leg.minutes} min by road" if leg.minutes is not None else "no road"
-            lines.append(f"Travel from {leg.from_title}: {how} ({', '.join(leg.people)})")
+    # Travel legs stay in the printed programme: they depend on the neighbouring items, and
+    # an event's text must only change when its SEQUENCE rises.
     if view.notes:
         lines.append(f"Notes: {view.notes}")
     return "\n".join(lines)
