@@ -1,5 +1,6 @@
 # Two commands do everything on a fresh clone with Python 3.11+:
-#   make run    creates .venv, installs planner, and plans the reference visit into out/
+#   make run    creates .venv, installs planner, plans the reference visit and writes its
+#               programme, itineraries and calendars into out/
 #   make test   creates .venv with the test extras and runs the whole suite (lint included)
 
 PYTHON ?= python3
@@ -23,9 +24,8 @@ $(VENV)/.test-installed: pyproject.toml | $(BIN)/python
 	touch $@ $(VENV)/.run-installed
 
 run: $(VENV)/.run-installed
-	mkdir -p $(OUT)
 	$(BIN)/planner check --quiet $(REFERENCE)
-	$(BIN)/planner solve $(REFERENCE) --plan $(OUT)/herzog-azerbaijan-2023.plan.yaml
+	$(BIN)/planner generate $(REFERENCE) -o $(OUT)/herzog-azerbaijan-2023 --plans $(OUT)/plans --print-programme
 
 lint: $(VENV)/.test-installed
 	$(BIN)/ruff check planner tui tests bench

@@ -105,17 +105,19 @@ def build(visit: Visit, plan: Plan, previous: Plan | None) -> dict[str, bytes]:
         text(f"people/{name}.md", documents.person_markdown(visit, plan, person))
         files[f"people/{name}.ics"] = ical.calendar(visit, plan, audience)
     text("changes.md", documents.changes_markdown(visit, previous, plan))
-    text("plan.json", planjson.plan_json(visit, plan))
+    text("plan.json", planjson.plan_json(visit, plan, previous))
     text("plan.schema.json", planjson.schema_json())
     return files
 
 
-def _previous(out: Path, prefix: str) -> Plan | None:
+def _baseline(out: Path, prefix: str, plan: Plan) -> Plan | None:
+    """The plan the previous run of this output folder published (see planjson)."""
     path = out / prefix / "plan.json" if prefix else out / "plan.json"
     try:
-        return planjson.read_plan(path.read_text(encoding="utf-8"))
+        previous = planjson.read_export(path.read_text(encoding="utf-8"))
     except OSError:
-        return None
+        previous = None
+    return planjson.baseline_for(previous, plan)
 
 
 def write_tree(out: Path, files: dict[str, bytes]) -> None:
@@ -170,7 +172,7 @@ def generate(
         plan_file = (plans / plan_path(item.path).name) if plans else plan_path(item.path)
         plan, solved = current_plan(item, plan_file, time_limit)
         prefix = "" if len(loaded) == 1 else slug(item.visit.id, "visit")
-        previous = _previous(out, prefix)
+        previous = _baseline(out, prefix, plan)
         built = build(item.visit, plan, previous)
         result = VisitOutput(item.visit, plan, plan_file, solved, built)
         results.append(result)

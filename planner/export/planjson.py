@@ -47,9 +47,13 @@ class PlanExport(Frozen):
     plan_version: int
     items: tuple[ItemFacts, ...]
     plan: Plan = Field(description="The plan file's content, for later runs.")
+    baseline: Plan | None = Field(
+        default=None,
+        description="The plan changes.md compared this one with (the one generated before).",
+    )
 
 
-def export(visit: Visit, plan: Plan) -> PlanExport:
+def export(visit: Visit, plan: Plan, baseline: Plan | None = None) -> PlanExport:
     facts = []
     for planned in plan.items:
         item = visit.item.get(planned.id)
@@ -83,11 +87,12 @@ def export(visit: Visit, plan: Plan) -> PlanExport:
         plan_version=plan.version,
         items=tuple(facts),
         plan=plan,
+        baseline=baseline,
     )
 
 
-def plan_json(visit: Visit, plan: Plan) -> str:
-    data = export(visit, plan).model_dump(mode="json")
+def plan_json(visit: Visit, plan: Plan, baseline: Plan | None = None) -> str:
+    data = export(visit, plan, baseline).model_dump(mode="json")
     return json.dumps(data, indent=2, ensure_ascii=False, sort_keys=False) + "\n"
 
 
@@ -103,10 +108,25 @@ def schema_json() -> str:
     return json.dumps(schema(), indent=2, ensure_ascii=False) + "\n"
 
 
-def read_plan(text: str) -> Plan | None:
-    """The plan inside a plan.json written earlier, or None if it cannot be read."""
+def read_export(text: str) -> PlanExport | None:
+    """A plan.json written earlier, or None if it cannot be read."""
     try:
-        data = json.loads(text)
-        return PlanExport.model_validate(data).plan
+        return PlanExport.model_validate(json.loads(text))
     except (ValueError, TypeError):
         return None
+
+
+def read_plan(text: str) -> Plan | None:
+    """The plan inside a plan.json written earlier, or None if it cannot be read."""
+    found = read_export(text)
+    return found.plan if found else None
+
+
+def baseline_for(previous: PlanExport | None, plan: Plan) -> Plan | None:
+    """What changes.md compares ``plan`` with: the plan generated before it. Generating
+    the same plan again keeps the same baseline, so the files come out the same."""
+    if previous is None or previous.visit_id != plan.visit:
+        return None
+    if previous.plan.version == plan.version and previous.plan.fingerprint == plan.fingerprint:
+        return previous.baseline
+    return previous.plan
