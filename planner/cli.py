@@ -421,6 +421,27 @@ def cmd_generate(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_tui(args: argparse.Namespace) -> int:
+    from planner.visitfile import VisitFileError
+    from planner.yamledit import EditError
+
+    path = Path(args.visit)
+    try:
+        import tui  # the terminal UI: textual loads only for this verb
+    except ImportError as exc:
+        print(f"planner tui: the terminal UI is not installed ({exc})", file=sys.stderr)
+        return EXIT_INTERNAL
+    try:
+        return tui.main(path, plan_file=Path(args.plan) if args.plan else None, theme=args.theme)
+    except VisitFileError as exc:
+        _print_diagnostics(exc.diagnostics, sys.stderr)
+        print(f"{path}: invalid; fix it before opening it in the terminal UI", file=sys.stderr)
+        return EXIT_INVALID
+    except EditError as exc:
+        print(f"planner tui: {exc}", file=sys.stderr)
+        return EXIT_INVALID
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="planner",
@@ -488,6 +509,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("visit", metavar="VISIT")
     p.add_argument("--time-limit", type=float, default=10.0, metavar="S")
     p.set_defaults(func=cmd_explain)
+
+    p = sub.add_parser("tui", help="browse and edit a visit's plan in the terminal UI")
+    p.add_argument("visit", metavar="VISIT")
+    p.add_argument("--plan", metavar="PATH", help="plan file (default: beside the visit)")
+    p.add_argument("--theme", metavar="NAME", help="Textual theme (default textual-dark)")
+    p.set_defaults(func=cmd_tui)
 
     p = sub.add_parser("move", help="pin an item at a new local time and re-plan")
     p.add_argument("visit", metavar="VISIT")

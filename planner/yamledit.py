@@ -31,12 +31,15 @@ def _item_key_order() -> list[str]:
 class VisitDocument:
     """A visit file loaded for editing."""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, text: str | None = None) -> None:
+        """The file at ``path``, or ``text`` given as its content (an edit in memory)."""
         self.path = path
-        try:
-            self.original = path.read_text(encoding="utf-8-sig")
-        except OSError as exc:
-            raise EditError(f"{path}: cannot read the file: {exc.strerror or exc}") from None
+        if text is None:
+            try:
+                text = path.read_text(encoding="utf-8-sig")
+            except OSError as exc:
+                raise EditError(f"{path}: cannot read the file: {exc.strerror or exc}") from None
+        self.original = text
         self._yaml = _yaml()
         self.data = self._yaml.load(self.original)
 

@@ -1,0 +1,545 @@
+"""An editing session of one visit: the visit text and its plan as edited in memory, with
+undo and redo, saving both files at once, and what a screen needs to show a plan (tracks
+of people, findings with the item they concern, search, one person's itinerary).
+
+Nothing here draws anything: the terminal UI (``tui/``) calls these functions and shows
+their results. The solver (ortools) is imported only by the functions that solve, so a
+session can be opened and shown before it is loaded.
+
+Threads: ``Session.prepare`` and ``Session.first_plan`` compute a new state without
+changing the session, so a background thread may run them; ``commit``, ``adopt``,
+``undo``, ``redo`` and ``save`` change it and belong to one thread (the UI's).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from planner.model.clock import WallTime
+from planner.model.people import Role, Side
+from planner.model.travel import travel_minutes
+from planner.model.visit import Visit
+from planner.plan import (
+    Plan,
+    PlanFileError,
+    PlannedItem,
+    Status,
+    fingerprint,
+    plan_path,
+    read_plan,
+)
+from planner.visitfile import LoadedVisit, VisitFileError, load_visit
+from planner.yamledit import EditError, VisitDocument
+
+if TYPE_CHECKING:
+    from planner.schedule.edits import Edit
+    from planner.schedule.goals import ScoreLine
+    from planner.schedule.solve import SolveOutcome
+
+THIN_SLACK = 15  # minutes: less slack than this before a pinned item is worth a warning
+
+
+# -- what a screen shows --------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Track:
+    """A lane of the day: whose items it holds."""
+
+    key: str
+    label: str
+    people: tuple[str, ...]
+
+
+def tracks(visit: Visit) -> list[Track]:
+    """The guest principal, the guest spouse, each guest minister, then the rest of the
+    delegation (if anyone is left) and the host side."""
+    guests = sorted(
+        (p for p in visit.people if p.side is Side.GUEST), key=lambda p: (p.precedence, p.name)
+    )
+    result: list[Track] = []
+    taken: set[str] = set()
+    for role in (Role.PRINCIPAL, Role.SPOUSE, Role.MINISTER):
+        for person in guests:
+            if person.role is role:
+                result.append(Track(person.id, person.name, (person.id,)))
+                taken.add(person.id)
+    others = tuple(p.id for p in guests if p.id not in taken)
+    if others:
+        result.append(Track("delegation", "Delegation", others))
+    hosts = tuple(p.id for p in visit.people if p.side is Side.HOST)
+    if hosts:
+        result.append(Track("host", f"{visit.host.name} (host)", hosts))
+    return result
+
+
+def nudged(planned: PlannedItem, minutes: int) -> WallTime:
+    """The local start of ``planned`` moved by ``minutes`` (earlier when negative)."""
+    if planned.start is None:
+        raise EditError(f"'{planned.id}' has no planned time to move")
+    return WallTime(planned.start.local + timedelta(minutes=minutes))
+
+
+@dataclass(frozen=True)
+class Slack:
+    """Less than THIN_SLACK minutes to spare before a pinned item."""
+
+    item: str  # the pinned item
+    after: str  # the item before it
+    people: tuple[str, ...]
+    minutes: int  # to spare, after travel and holding (negative: late)
+
+
+def thin_slack(visit: Visit, plan: Plan, threshold: int = THIN_SLACK) -> list[Slack]:
+    """Pinned items that some attendee reaches with less than ``threshold`` minutes to
+    spare: the gap after their previous item of the day, less the journey between the
+    venues and the holding time on site."""
+    scheduled = [
+        p
+        for p in plan.items
+        if p.status is Status.SCHEDULED and p.id in visit.item and p.start_at() and p.end_at()
+    ]
+    scheduled.sort(key=lambda p: (p.start_at(), p.id))
+    found: dict[tuple[str, str], tuple[list[str], int]] = {}
+    for n, planned in enumerate(scheduled):
+        item = visit.item[planned.id]
+        start = planned.start_at()
+        if item.pinned is None or start is None:
+            continue
+        venue = planned.venue or item.venues[0]
+        for person in planned.attendees:
+            before = next(
+                (
+                    p
+                    for p in reversed(scheduled[:n])
+                    if person in p.attendees
+                    and (p.start_at() or start).date() == start.date()
+                    and (p.end_at() or start) <= start
+                ),
+                None,
+            )
+            if before is None:
+                continue
+            end = before.end_at()
+            assert end is not None
+            origin = before.arrival_venue or before.venue or visit.item[before.id].venues[0]
+            journey = 0
+            if origin != venue:
+                road = travel_minutes(visit.travel, visit.venue[origin], visit.venue[venue])
+                journey = (road or 0) + item.holding_minutes
+            spare = int((start - end).total_seconds() // 60) - journey
+            if spare < threshold:
+                people, worst = found.get((planned.id, before.id), ([], spare))
+                people.append(person)
+                found[(planned.id, before.id)] = (people, min(worst, spare))
+    return [
+        Slack(item_id, after, tuple(people), minutes)
+        for (item_id, after), (people, minutes) in found.items()
+    ]
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One line of the conflicts and warnings list; ``glyph`` reads without colour."""
+
+    kind: str  # error, warning, dropped, cancelled, slack, score
+    glyph: str
+    text: str
+    item: str | None = None
+
+
+GLYPHS = {
+    "error": "✗",
+    "warning": "!",
+    "dropped": "⊘",
+    "cancelled": "⊗",
+    "slack": "◷",
+    "score": "≈",
+}
+
+
+def findings(visit: Visit, plan: Plan, scores: Iterable[ScoreLine] = ()) -> list[Finding]:
+    """Everything worth a look in a plan: broken rules (the independent validator), left
+    out and cancelled items, thin slack before pinned items, and the soft goals' scores."""
+    from planner.validate import validate_plan
+
+    result: list[Finding] = []
+    for violation in validate_plan(visit, plan):
+        kind = "error" if violation.severity == "error" else "warning"
+        about = violation.items[0] if violation.items else None
+        result.append(Finding(kind, GLYPHS[kind], violation.message, about))
+    for planned in plan.items:
+        if planned.id not in visit.item:
+            continue
+        item = visit.item[planned.id]
+        if planned.status is Status.DROPPED:
+            text = f"left out: {item.title} (optional, priority {item.priority or 5})"
+            result.append(Finding("dropped", GLYPHS["dropped"], text, planned.id))
+        elif planned.status is Status.CANCELLED:
+            result.append(
+                Finding("cancelled", GLYPHS["cancelled"], f"cancelled: {item.title}", planned.id)
+            )
+    for slack in thin_slack(visit, plan):
+        names = ", ".join(visit.person[p].name for p in slack.people)
+        text = (
+            f"{slack.minutes} min to spare before pinned '{visit.item[slack.item].title}' "
+            f"after '{visit.item[slack.after].title}' ({names})"
+        )
+        result.append(Finding("slack", GLYPHS["slack"], text, slack.item))
+    for line in scores:
+        if line.measure:
+            from planner.schedule.goals import GOAL_NAMES  # only with scores: solved already
+
+            text = (
+                f"{GOAL_NAMES.get(line.goal, line.goal)}: {line.measure} (penalty {line.penalty})"
+            )
+            result.append(Finding("score", GLYPHS["score"], text))
+    return result
+
+
+def _starts(plan: Plan, ids: Iterable[str]) -> list[str]:
+    planned = [plan.item(i) for i in ids]
+    ordered = [p for p in planned if p is not None and p.start_at() is not None]
+    ordered.sort(key=lambda p: (p.start_at(), p.id))
+    return [p.id for p in ordered]
+
+
+def search(visit: Visit, plan: Plan, query: str) -> list[str]:
+    """Scheduled items whose title, venue or attendees' names contain ``query`` (any
+    case), in time order."""
+    needle = query.casefold().strip()
+    if not needle:
+        return []
+    hits = []
+    for planned in plan.items:
+        if planned.status is not Status.SCHEDULED or planned.id not in visit.item:
+            continue
+        item = visit.item[planned.id]
+        words = [item.title, item.kind_label]
+        for venue_id in (planned.venue, planned.arrival_venue):
+            if venue_id and venue_id in visit.venue:
+                venue = visit.venue[venue_id]
+                words += [venue.name, venue.local_name or ""]
+        words += [visit.person[p].name for p in planned.attendees if p in visit.person]
+        if any(needle in w.casefold() for w in words):
+            hits.append(planned.id)
+    return _starts(plan, hits)
+
+
+def itinerary(visit: Visit, plan: Plan, person: str) -> list[str]:
+    """The scheduled items ``person`` attends, in time order, across all days."""
+    ids = [
+        p.id
+        for p in plan.items
+        if p.status is Status.SCHEDULED and p.id in visit.item and person in p.attendees
+    ]
+    return _starts(plan, ids)
+
+
+def days(visit: Visit, plan: Plan | None) -> list[date]:
+    """The programme's days: every day of the visit, and any day the plan uses beyond."""
+    result = set()
+    day = visit.start
+    while day <= visit.end:
+        result.add(day)
+        day += timedelta(days=1)
+    if plan is not None:
+        for p in plan.items:
+            start = p.start_at()
+            if p.status is Status.SCHEDULED and start is not None:
+                result.add(start.date())
+    return sorted(result)
+
+
+# -- the session ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class State:
+    """The visit text, the visit it reads as, its plan and what that plan is worth."""
+
+    text: str
+    loaded: LoadedVisit
+    plan: Plan | None
+    scores: tuple[ScoreLine, ...] = ()
+    findings: tuple[Finding, ...] = ()
+    moved: tuple[str, ...] = ()  # items the last edit moved besides the edited one
+    label: str = "opened"  # what made this state (an edit's description)
+
+
+@dataclass(frozen=True)
+class Nudge:
+    """Move an item's start by some minutes (pins it there)."""
+
+    item: str
+    minutes: int
+
+    def describe(self) -> str:
+        sign = "later" if self.minutes > 0 else "earlier"
+        return f"move {self.item} {abs(self.minutes)} min {sign}"
+
+
+@dataclass(frozen=True)
+class ItemEdit:
+    """Pin, unpin or cancel an item (the same edits as the CLI's verbs)."""
+
+    action: str  # pin, unpin, cancel
+    item: str
+
+    def describe(self) -> str:
+        return f"{self.action} {self.item}"
+
+
+@dataclass
+class Attempt:
+    """The result of trying an edit; ``state`` is None when it cannot be done, and then
+    ``error`` or ``explanation`` says why."""
+
+    base: State
+    description: str
+    state: State | None = None
+    error: str | None = None
+    explanation: str | None = None
+    outcome: SolveOutcome | None = None
+    document: VisitDocument | None = field(default=None, repr=False)
+
+
+class FileChangedError(Exception):
+    """The visit file changed on disk since the session opened (or last saved) it."""
+
+
+def _digest(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+class Session:
+    """One visit being edited: the current state, undo and redo stacks, and the state
+    last saved (or opened)."""
+
+    def __init__(self, state: State, plan_file: Path, disk_digest: str | None) -> None:
+        self.state = state
+        self.plan_file = plan_file
+        self.undo_stack: list[State] = []
+        self.redo_stack: list[State] = []
+        self._saved_text = state.text
+        self._saved_plan = state.plan
+        self._disk_digest = disk_digest
+        self._document: tuple[str, VisitDocument] | None = None
+        self.plan_problem: str | None = None  # the plan file could not be read
+
+    # opening ----------------------------------------------------------------------
+
+    @classmethod
+    def open(cls, path: Path, plan_file: Path | None = None) -> Session:
+        """Read a visit file and its plan. Raises VisitFileError for an invalid visit; an
+        unreadable plan file is set aside (``plan_problem``) and a new plan is made."""
+        path = Path(path)
+        try:
+            raw = path.read_bytes()
+        except OSError as exc:
+            raise EditError(f"{path}: cannot read the file: {exc.strerror or exc}") from None
+        loaded = load_visit(path)
+        text = raw.decode("utf-8-sig")
+        plan_file = plan_file or plan_path(path)
+        plan: Plan | None = None
+        problem = None
+        if plan_file.is_file():
+            try:
+                plan = read_plan(plan_file)
+            except PlanFileError as exc:
+                problem = str(exc)
+        if plan is not None and plan.visit != loaded.visit.id:
+            problem = f"{plan_file}: a plan of visit '{plan.visit}', not '{loaded.visit.id}'"
+            plan = None
+        state = State(text, loaded, plan)
+        if plan is not None:
+            state = State(text, loaded, plan, findings=tuple(findings(loaded.visit, plan)))
+        session = cls(state, plan_file, _digest(raw))
+        session.plan_problem = problem
+        return session
+
+    @property
+    def path(self) -> Path:
+        return self.state.loaded.path
+
+    @property
+    def visit(self) -> Visit:
+        return self.state.loaded.visit
+
+    @property
+    def plan(self) -> Plan | None:
+        return self.state.plan
+
+    @property
+    def needs_plan(self) -> bool:
+        """No plan yet, or a plan made from another version of the visit."""
+        plan = self.state.plan
+        return plan is None or plan.fingerprint != fingerprint(self.visit)
+
+    @property
+    def dirty(self) -> bool:
+        return self.state.text != self._saved_text or self.state.plan != self._saved_plan
+
+    def is_pinned(self, item_id: str) -> bool:
+        item = self.visit.item.get(item_id)
+        return item is not None and item.pinned is not None
+
+    # solving ----------------------------------------------------------------------
+
+    def first_plan(self, time_limit: float = 10.0) -> Attempt:
+        """Plan the visit as opened: changing its previous plan as little as possible, or
+        from scratch when there is none. Does not change the session (see ``adopt``)."""
+        from planner.schedule import solve
+
+        base = self.state
+        outcome = solve(base.loaded.visit, base.plan, time_limit=time_limit, reason="solve")
+        return self._attempt(base, "plan the visit", base.text, base.loaded, outcome, None)
+
+    def adopt(self, attempt: Attempt) -> bool:
+        """Take the first plan as the opened state (not an undoable edit)."""
+        if attempt.state is None or attempt.base is not self.state:
+            return False
+        self.state = attempt.state
+        return True
+
+    def prepare(self, request: Edit | Nudge | ItemEdit, time_limit: float = 10.0) -> Attempt:
+        """Apply ``request`` to the current visit text and re-plan with the fewest changes.
+        Does not change the session: ``commit`` the attempt to keep it."""
+        from planner.schedule import solve
+        from planner.schedule.edits import Edit, apply, load_text
+
+        base = self.state
+        try:
+            if isinstance(request, ItemEdit):
+                edit = Edit(request.action, request.item)
+            elif isinstance(request, Nudge):
+                planned = base.plan.item(request.item) if base.plan else None
+                if planned is None:
+                    raise EditError(f"'{request.item}' is not in the plan")
+                edit = Edit("move", request.item, to=str(nudged(planned, request.minutes)))
+            else:
+                edit = request
+            cached = self._document
+            self._document = None
+            if cached is not None and cached[0] == base.text:
+                document = cached[1]
+            else:
+                document = VisitDocument(self.path, base.text)
+            apply(document, edit, base.plan)
+            text = document.text()
+            loaded = load_text(text, self.path)
+        except EditError as exc:
+            return Attempt(base, request.describe(), error=str(exc))
+        except VisitFileError as exc:
+            return Attempt(
+                base, request.describe(), error="\n".join(str(d) for d in exc.diagnostics)
+            )
+        previous = base.plan
+        outcome = solve(
+            loaded.visit,
+            previous,
+            time_limit=time_limit,
+            reason=edit.describe(),
+            edited=frozenset({edit.item}),
+            unchanged_except=frozenset({edit.item})
+            if previous is not None and previous.fingerprint == fingerprint(base.loaded.visit)
+            else None,
+        )
+        return self._attempt(base, request.describe(), text, loaded, outcome, document)
+
+    def _attempt(
+        self,
+        base: State,
+        description: str,
+        text: str,
+        loaded: LoadedVisit,
+        outcome: SolveOutcome,
+        document: VisitDocument | None,
+    ) -> Attempt:
+        if outcome.plan is None:
+            from planner.schedule.explain import render
+
+            why = (
+                render(outcome.explanation, loaded.locate)
+                if outcome.explanation is not None
+                else f"No plan found in time (solver status: {outcome.status})."
+            )
+            return Attempt(base, description, explanation=why, outcome=outcome)
+        plan = outcome.plan
+        state = State(
+            text,
+            loaded,
+            plan,
+            scores=tuple(outcome.scores),
+            findings=tuple(findings(loaded.visit, plan, outcome.scores)),
+            moved=tuple(outcome.moved),
+            label=description,
+        )
+        return Attempt(base, description, state=state, outcome=outcome, document=document)
+
+    def commit(self, attempt: Attempt) -> bool:
+        """Keep a successful attempt as the current state (one undo step). An attempt made
+        from a state that is no longer current is refused."""
+        if attempt.state is None or attempt.base is not self.state:
+            return False
+        self.undo_stack.append(self.state)
+        self.redo_stack.clear()
+        self.state = attempt.state
+        if attempt.document is not None:
+            self._document = (attempt.state.text, attempt.document)
+        return True
+
+    def undo(self) -> State | None:
+        """Go back one edit; returns the state undone, or None when there is none."""
+        if not self.undo_stack:
+            return None
+        undone = self.state
+        self.redo_stack.append(undone)
+        self.state = self.undo_stack.pop()
+        return undone
+
+    def redo(self) -> State | None:
+        if not self.redo_stack:
+            return None
+        self.undo_stack.append(self.state)
+        self.state = self.redo_stack.pop()
+        return self.state
+
+    # saving -----------------------------------------------------------------------
+
+    def changed_on_disk(self) -> bool:
+        try:
+            return _digest(self.path.read_bytes()) != self._disk_digest
+        except OSError:
+            return True
+
+    def save(self) -> list[Path]:
+        """Write the visit file (comments kept: it is the edited text) and the plan, each
+        atomically; returns the files written. Raises FileChangedError, and writes
+        nothing, when the visit file changed on disk since it was opened or saved."""
+        from planner.atomic import write_text
+        from planner.plan import write_plan
+
+        if self.changed_on_disk():
+            raise FileChangedError(
+                f"{self.path} changed on disk since it was opened; not overwritten "
+                "(reopen it to see the changes)"
+            )
+        written = []
+        state = self.state
+        if state.plan is not None and (
+            state.plan != self._saved_plan or not self.plan_file.exists()
+        ):
+            write_plan(self.plan_file, state.plan)
+            written.append(self.plan_file)
+        if state.text != self._saved_text:
+            write_text(self.path, state.text)
+            written.append(self.path)
+        self._saved_text, self._saved_plan = state.text, state.plan
+        self._disk_digest = _digest(self.path.read_bytes())
+        return written

@@ -1,0 +1,172 @@
+"""planner.session: the editing session behind the terminal UI (no textual here)."""
+
+from __future__ import annotations
+
+import shutil
+import sys
+from pathlib import Path
+
+import pytest
+
+from planner.model.clock import WallTime
+from planner.plan import plan_path, read_plan
+from planner.session import (
+    FileChangedError,
+    ItemEdit,
+    Nudge,
+    Session,
+    days,
+    itinerary,
+    nudged,
+    search,
+    thin_slack,
+    tracks,
+)
+from planner.visitfile import load_visit
+
+ROOT = Path(__file__).resolve().parent.parent
+REFERENCE = ROOT / "fixtures" / "herzog-azerbaijan-2023.yaml"
+
+
+@pytest.fixture(scope="module")
+def solved(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    folder = tmp_path_factory.mktemp("session")
+    visit = folder / "visit.yaml"
+    shutil.copy(REFERENCE, visit)
+    session = Session.open(visit)
+    assert session.needs_plan and session.plan is None
+    assert session.adopt(session.first_plan())
+    assert session.dirty
+    assert session.save() == [plan_path(visit)]  # the visit text is unchanged
+    return visit
+
+
+@pytest.fixture
+def session(solved: Path, tmp_path: Path) -> Session:
+    visit = tmp_path / "visit.yaml"
+    shutil.copy(solved, visit)
+    shutil.copy(plan_path(solved), plan_path(visit))
+    return Session.open(visit)
+
+
+def test_open_reads_the_plan_without_the_solver(solved: Path) -> None:
+    import subprocess
+
+    probe = (
+        "import sys; from pathlib import Path; from planner.session import Session;"
+        f"s = Session.open(Path({str(solved)!r})); assert not s.needs_plan;"
+        "print(sorted(m for m in sys.modules if m.split('.')[0] in ('ortools', 'textual')))"
+    )
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "[]"
+
+
+def test_tracks_of_the_reference() -> None:
+    visit = load_visit(REFERENCE).visit
+    keys = [t.key for t in tracks(visit)]
+    assert keys == ["herzog", "michal-herzog", "arbel", "delegation", "host"]
+    host = tracks(visit)[-1]
+    assert "aliyev" in host.people and "herzog" not in host.people
+
+
+def test_nudged() -> None:
+    from planner.plan import PlannedItem, Status
+    from planner.plan import utc_now as now
+
+    planned = PlannedItem(
+        id="x",
+        status=Status.SCHEDULED,
+        start=WallTime.parse("2023-05-30 23:50"),
+        timezone="Asia/Baku",
+        created=now(),
+        modified=now(),
+    )
+    assert str(nudged(planned, 15)) == "2023-05-31 00:05"
+    assert str(nudged(planned, -5)) == "2023-05-30 23:45"
+
+
+def test_search_itinerary_days(session: Session) -> None:
+    plan = session.plan
+    assert plan is not None
+    visit = session.visit
+    assert search(visit, plan, "WREATH") == ["wreath-alley-of-honour", "wreath-alley-of-martyrs"]
+    assert search(visit, plan, "zagulba")  # a venue
+    assert "spouse-programme" in search(visit, plan, "Michal")  # a person
+    assert search(visit, plan, "  ") == []
+    mine = itinerary(visit, plan, "michal-herzog")
+    assert mine[0] == "arrival" and mine[-1] == "departure"
+    assert [str(d) for d in days(visit, plan)] == ["2023-05-30", "2023-05-31"]
+
+
+def test_nudge_commit_undo_redo_save(session: Session) -> None:
+    before = session.plan
+    assert before is not None
+    attempt = session.prepare(Nudge("wreath-alley-of-martyrs", 15))
+    assert attempt.state is not None and attempt.error is None
+    assert session.plan is before  # prepare changes nothing
+    assert session.commit(attempt)
+    assert not session.commit(attempt)  # made from a state no longer current
+    moved = session.plan.item("wreath-alley-of-martyrs")  # type: ignore[union-attr]
+    assert moved is not None
+    old = before.item("wreath-alley-of-martyrs")
+    assert old is not None and moved.start_at() == old.start_at().add(minutes=15)  # type: ignore[union-attr]
+    assert session.is_pinned("wreath-alley-of-martyrs") and session.dirty
+    assert session.undo() is not None and session.plan is before and not session.dirty
+    assert session.undo() is None
+    assert session.redo() is not None and session.is_pinned("wreath-alley-of-martyrs")
+    # a second edit reuses the document kept from the first
+    assert session.commit(session.prepare(ItemEdit("cancel", "spouse-programme")))
+    written = session.save()
+    assert set(written) == {session.path, session.plan_file}
+    on_disk = load_visit(session.path).visit
+    assert on_disk.item["spouse-programme"].cancelled
+    assert str(on_disk.item["wreath-alley-of-martyrs"].pinned) == str(moved.start)
+    text = session.path.read_text(encoding="utf-8")
+    assert text.startswith("# State visit of Israeli President")  # comments kept
+    assert read_plan(session.plan_file) == session.plan
+    assert not session.dirty
+
+
+def test_refused_edits(session: Session) -> None:
+    error = session.prepare(ItemEdit("unpin", "one-on-one"))
+    assert error.state is None and "not pinned" in (error.error or "")
+    from planner.schedule.edits import Edit
+
+    # before the welcome ceremony it must follow: no plan, and the facts why
+    early_talks = session.prepare(Edit("move", "one-on-one", to="2023-05-30 09:40"))
+    assert early_talks.state is None and early_talks.explanation
+    assert "No plan exists" in early_talks.explanation
+    assert "Official welcome ceremony" in early_talks.explanation
+    # before the guests arrive: the visit file itself becomes invalid
+    early = session.prepare(Nudge("arrival", -15))
+    assert early.state is None and "not present" in (early.error or "")
+
+
+def test_save_refuses_a_changed_file(session: Session) -> None:
+    assert session.commit(session.prepare(ItemEdit("pin", "one-on-one")))
+    session.path.write_text(session.path.read_text(encoding="utf-8") + "# other\n", "utf-8")
+    with pytest.raises(FileChangedError):
+        session.save()
+    assert session.dirty
+    assert "# other" in session.path.read_text(encoding="utf-8")
+
+
+def test_thin_slack_before_a_pinned_item(session: Session) -> None:
+    plan = session.plan
+    assert plan is not None
+    visit = session.visit
+    assert thin_slack(visit, plan) == []
+    # move the community meeting right up to the departure in the plan (hand edit)
+    departure = plan.item("departure")
+    meeting = plan.item("community-meeting")
+    assert departure is not None and meeting is not None and departure.start is not None
+    start = WallTime(departure.start.local.replace(hour=11, minute=50))
+    end = WallTime(departure.start.local.replace(hour=12, minute=50))
+    items = tuple(
+        p.model_copy(update={"start": start, "end": end}) if p.id == "community-meeting" else p
+        for p in plan.items
+    )
+    found = thin_slack(visit, plan.model_copy(update={"items": items}))
+    assert [(s.item, s.after) for s in found] == [("departure", "community-meeting")]
+    assert found[0].minutes < 15 and "herzog" in found[0].people

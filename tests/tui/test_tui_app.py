@@ -1,0 +1,434 @@
+"""Pilot tests of the terminal UI: each action, asserted on the session's plan and on the
+files on disk, not only on the screen."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from textual.widgets import DataTable, OptionList, Static
+
+from planner.plan import plan_path, read_plan
+from planner.visitfile import load_visit
+from tui.app import PlannerApp
+from tui.screens import ConfirmQuitScreen, ExplanationScreen, HelpScreen, PersonScreen
+from tui.timeline import Timeline
+
+MakeApp = Callable[[Path], PlannerApp]
+
+
+async def settle(app: PlannerApp, pilot: object) -> None:
+    await app.workers.wait_for_complete()
+    await pilot.pause()  # type: ignore[attr-defined]
+    await app.workers.wait_for_complete()
+    await pilot.pause()  # type: ignore[attr-defined]
+
+
+async def find(app: PlannerApp, pilot: object, text: str) -> None:
+    """Search with '/' (the text is put in the box at once; typing is tested once)."""
+    from textual.widgets import Input
+
+    await pilot.press("slash")  # type: ignore[attr-defined]
+    app.query_one("#search", Input).value = text
+    await pilot.press("enter")  # type: ignore[attr-defined]
+
+
+def status(app: PlannerApp) -> str:
+    return str(app.query_one("#status", Static).content)
+
+
+async def test_opens_on_the_first_item_of_day_one(visit_copy: Path, make_app: MakeApp) -> None:
+    app = make_app(visit_copy)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+        assert app.selected == "arrival"
+        assert app.query_one("#timeline", Timeline).selected == "arrival"
+        assert "plan v1" in status(app)
+        assert "unsaved" not in status(app)
+        assert not app.session.needs_plan
+
+
+async def test_navigation_keys(visit_copy: Path, make_app: MakeApp) -> None:
+    app = make_app(visit_copy)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("j")
+        second = app.selected
+        assert second not in (None, "arrival")
+        await pilot.press("down", "k")
+        assert app.selected == second
+        await pilot.press("end")
+        last = app.selected
+        await pilot.press("home")
+        assert app.selected == "arrival" and last != "arrival"
+        await pilot.press("l")
+        assert app.day_index == 1
+        assert app.selected == "community-meeting"
+        await pilot.press("h")
+        assert app.day_index == 0
+        await pilot.press("2")
+        assert app.day_index == 1
+        await pilot.press("1", "right", "left")
+        assert app.day_index == 0
+
+
+async def test_agenda_view_and_row_selection(visit_copy: Path, make_app: MakeApp) -> None:
+    app = make_app(visit_copy)
+    async with app.run_test(size=(120, 30)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("v")
+        assert app.view == "agenda"
+        table = app.query_one("#agenda", DataTable)
+        assert table.row_count == 12  # the first day's items
+        await pilot.press("down", "down")
+        assert app.selected == table.coordinate_to_cell_key((2, 0)).row_key.value
+        await pilot.press("v")
+        assert app.view == "timeline"
+        assert app.query_one("#timeline", Timeline).selected == app.selected
+
+
+async def test_click_selects_a_block(visit_copy: Path, make_app: MakeApp) -> None:
+    app = make_app(visit_copy)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await settle(app, pilot)
+        timeline = app.query_one("#timeline", Timeline)
+        place = next(p for p in timeline._places if p.block.item == "official-welcome")
+        x = 6 + place.lane * timeline._lane_width + 3
+        y = place.row - timeline.scroll_offset.y + 1
+        await pilot.click(Timeline, offset=(x + 1, y + 1))  # the border is one cell
+        await pilot.pause()
+        assert app.selected == "official-welcome"
+
+
+async def test_search_and_next_match(visit_copy: Path, make_app: MakeApp) -> None:
+    app = make_app(visit_copy)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("slash", *"wreath", "enter")
+        assert app.selected == "wreath-alley-of-honour"
+        await pilot.press("n")
+        assert app.selected == "wreath-alley-of-martyrs"
+        await find(app, pilot, "Arbel")  # a person
+        assert app.hits and all(
+            "arbel" in app.session.plan.item(i).attendees  # type: ignore[union-attr]
+            for i in app.hits
+        )
+        await find(app, pilot, "Or Avner")  # a venue
+        assert app.selected == "community-meeting" and app.day_index == 1
+
+
+async def test_person_filter_shows_one_itinerary(visit_copy: Path, make_app: MakeApp) -> None:
+    app = make_app(visit_copy)
+    async with app.run_test(size=(120, 30)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("f")
+        await pilot.pause()
+        assert isinstance(app.screen, PersonScreen)
+        options = app.screen.query_one(OptionList)
+        options.highlighted = options.get_option_index("michal-herzog")
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.person == "michal-herzog"
+        lanes = app.query_one("#timeline", Timeline).model.lanes
+        assert [lane.label for lane in lanes] == ["Michal Herzog"]
+        await pilot.press("v")
+        table = app.query_one("#agenda", DataTable)
+        rows = [table.get_row_at(n)[5] for n in range(table.row_count)]
+        # across both days, only her items
+        assert any("Carpet" in str(r) for r in rows) and any("Departure" in str(r) for r in rows)
+        assert table.row_count == sum(
+            1
+            for p in app.session.plan.items  # type: ignore[union-attr]
+            if "michal-herzog" in p.attendees and p.start is not None
+        )
+        await pilot.press("F")
+        assert app.person is None
+
+
+async def test_help_lists_every_binding(visit_copy: Path, make_app: MakeApp) -> None:
+    app = make_app(visit_copy)
+    async with app.run_test(size=(100, 40)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("question_mark")
+        await pilot.pause()
+        assert isinstance(app.screen, HelpScreen)
+        table = app.screen.query_one(DataTable)
+        ids = {str(table.get_row_at(n)[2]) for n in range(table.row_count)}
+        expected = {b.id for b in PlannerApp.BINDINGS if b.id}  # type: ignore[union-attr]
+        assert expected <= ids
+        await pilot.press("escape")
+        await pilot.pause()
+        await pilot.press("f1")
+        await pilot.pause()
+        assert isinstance(app.screen, HelpScreen)
+
+
+async def test_keymap_remaps_by_id(visit_copy: Path) -> None:
+    from planner.session import Session
+
+    app = PlannerApp(Session.open(visit_copy), theme="textual-dark", keymap={"next-item": "w"})
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("w")
+        assert app.selected not in (None, "arrival")
+
+
+async def test_palette_offers_every_action(visit_copy: Path, make_app: MakeApp) -> None:
+    app = make_app(visit_copy)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+        titles = [c.title for c in app.get_system_commands(app.screen)]
+        for binding in PlannerApp.BINDINGS:
+            if binding.description and not binding.action.startswith("go_day"):  # type: ignore[union-attr]
+                assert f"planner: {binding.description}" in titles  # type: ignore[union-attr]
+        assert any(t.startswith("go: day 2") for t in titles)
+        assert "person: Moshe Arbel" in titles
+
+
+async def test_conflict_line_jumps_to_its_item(visit_copy: Path, make_app: MakeApp) -> None:
+    app = make_app(visit_copy)
+    async with app.run_test(size=(120, 30)) as pilot:
+        await settle(app, pilot)
+        await find(app, pilot, "Carpet")
+        await pilot.press("x")
+        await settle(app, pilot)
+        found = app.session.state.findings
+        index = next(n for n, f in enumerate(found) if f.item == "spouse-programme")
+        assert found[index].glyph == "⊗"
+        await pilot.press("2")
+        assert app.day_index == 1 and app.selected == "community-meeting"
+        await pilot.press("c")
+        options = app.query_one("#findings", OptionList)
+        assert options.has_focus
+        options.highlighted = index
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.selected == "spouse-programme"
+        assert "cancelled" in str(app.query_one("#detail", Static).content)
+
+
+async def test_nudge_pins_replans_and_saves(visit_copy: Path, make_app: MakeApp) -> None:
+    app = make_app(visit_copy)
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        await settle(app, pilot)
+        await find(app, pilot, "Alley of Martyrs")
+        assert app.selected == "wreath-alley-of-martyrs"
+        before = app.session.plan.item("wreath-alley-of-martyrs")  # type: ignore[union-attr]
+        await pilot.press("greater_than_sign")
+        await settle(app, pilot)
+        await pilot.press("full_stop")
+        await settle(app, pilot)
+        after = app.session.plan.item("wreath-alley-of-martyrs")  # type: ignore[union-attr]
+        assert before is not None and after is not None
+        assert after.start_at() == before.start_at().add(minutes=20)  # type: ignore[union-attr]
+        assert app.session.is_pinned("wreath-alley-of-martyrs")
+        assert "unsaved" in status(app)
+        assert app.session.plan.version == 3  # type: ignore[union-attr]
+        # nothing on disk yet
+        assert "wreath-alley-of-martyrs" not in load_visit(visit_copy).visit.item or (
+            load_visit(visit_copy).visit.item["wreath-alley-of-martyrs"].pinned is None
+        )
+        original = visit_copy.read_text(encoding="utf-8")
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert "unsaved" not in status(app)
+    saved = load_visit(visit_copy).visit.item["wreath-alley-of-martyrs"]
+    assert str(saved.pinned) == f"{after.start.local:%Y-%m-%d %H:%M}"  # type: ignore[union-attr]
+    text = visit_copy.read_text(encoding="utf-8")
+    assert text.splitlines()[0] == original.splitlines()[0]  # comments kept
+    assert text.count("\n#") == original.count("\n#")
+    plan = read_plan(plan_path(visit_copy))
+    assert plan.version == 3
+    assert plan.item("wreath-alley-of-martyrs").start_at() == after.start_at()  # type: ignore[union-attr]
+
+
+async def test_moved_items_are_highlighted(visit_copy: Path, make_app: MakeApp) -> None:
+    app = make_app(visit_copy)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await settle(app, pilot)
+        await find(app, pilot, "Alley of Martyrs")
+        for _ in range(3):
+            await pilot.press("greater_than_sign")
+        await settle(app, pilot)
+        await settle(app, pilot)
+        moved = app.session.state.moved
+        assert moved, "pushing the wreath 45 min later moves the evening event"
+        blocks = [b for lane in app.query_one(Timeline).model.lanes for b in lane.blocks]
+        assert {b.item for b in blocks if b.moved} == set(moved)
+
+
+async def test_pin_unpin_cancel_undo_redo(visit_copy: Path, make_app: MakeApp) -> None:
+    app = make_app(visit_copy)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+        await find(app, pilot, "One-on-one")
+        item = app.selected
+        assert item == "one-on-one" and not app.session.is_pinned(item)
+        await pilot.press("p")
+        await settle(app, pilot)
+        assert app.session.is_pinned(item)
+        await pilot.press("p")
+        await settle(app, pilot)
+        assert not app.session.is_pinned(item)
+        await find(app, pilot, "Carpet")
+        await pilot.press("x")
+        await settle(app, pilot)
+        plan = app.session.plan
+        assert plan is not None and plan.item("spouse-programme").status.value == "cancelled"  # type: ignore[union-attr]
+        assert app.session.visit.item["spouse-programme"].cancelled
+        assert len(app.session.undo_stack) == 3
+        await pilot.press("u")
+        assert not app.session.visit.item["spouse-programme"].cancelled
+        await pilot.press("ctrl+z", "ctrl+z")
+        assert app.session.undo_stack == [] and not app.session.dirty
+        await pilot.press("ctrl+r")
+        assert app.session.is_pinned("one-on-one")
+        await pilot.press("ctrl+y", "ctrl+y")
+        assert app.session.visit.item["spouse-programme"].cancelled
+
+
+async def test_infeasible_edit_keeps_the_plan_and_explains(
+    visit_copy: Path, make_app: MakeApp
+) -> None:
+    app = make_app(visit_copy)
+    async with app.run_test(size=(120, 30)) as pilot:
+        await settle(app, pilot)
+        await find(app, pilot, "One-on-one")
+        # 10:50: the welcome it follows cannot end by then (the guests come from the
+        # airport at 10:00, 25 min by road, and are on site 10 min before a ceremony)
+        await pilot.press("less_than_sign", "less_than_sign")
+        await settle(app, pilot)
+        await settle(app, pilot)
+        assert isinstance(app.screen, ExplanationScreen)
+        text = str(app.screen.query_one("#explanation-text", Static).content)
+        assert "No plan exists" in text and "Official welcome ceremony" in text
+        assert app.session.undo_stack == []  # the queued second nudge was dropped too
+        kept = app.session.plan.item("one-on-one")  # type: ignore[union-attr]
+        assert kept is not None and f"{kept.start.local:%H:%M}" == "11:05"  # type: ignore[union-attr]
+        assert "refused" in status(app)
+        await pilot.press("escape")
+        await pilot.pause()
+        assert not isinstance(app.screen, ExplanationScreen)
+
+
+async def test_edit_that_breaks_the_visit_file_is_explained(
+    visit_copy: Path, make_app: MakeApp
+) -> None:
+    app = make_app(visit_copy)
+    async with app.run_test(size=(120, 30)) as pilot:
+        await settle(app, pilot)
+        before = app.session.plan
+        await pilot.press("2", "end")
+        assert app.selected == "departure"
+        for _ in range(2):  # 14:00: the principals have left Baku by then
+            await pilot.press("greater_than_sign")
+        await settle(app, pilot)
+        await settle(app, pilot)
+        assert isinstance(app.screen, ExplanationScreen)
+        assert app.session.plan is before and not app.session.dirty
+
+
+async def test_save_refuses_a_file_changed_on_disk(visit_copy: Path, make_app: MakeApp) -> None:
+    app = make_app(visit_copy)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("p")
+        await settle(app, pilot)
+        changed = visit_copy.read_text(encoding="utf-8") + "# someone else's edit\n"
+        visit_copy.write_text(changed, encoding="utf-8")
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert app.session.dirty
+        assert "changed on disk" in status(app)
+    assert visit_copy.read_text(encoding="utf-8") == changed
+
+
+async def test_quit_asks_when_unsaved(visit_copy: Path, make_app: MakeApp) -> None:
+    app = make_app(visit_copy)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("p")
+        await settle(app, pilot)
+        await pilot.press("q")
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmQuitScreen)
+        await pilot.press("escape")
+        await pilot.pause()
+        assert not isinstance(app.screen, ConfirmQuitScreen)
+        await pilot.press("q")
+        await pilot.pause()
+        await pilot.press("s")  # save and quit
+        await pilot.pause()
+    assert app.return_code == 0
+    assert load_visit(visit_copy).visit.item["arrival"].pinned is None  # p unpinned it
+
+
+async def test_quit_without_saving_leaves_files(visit_copy: Path, make_app: MakeApp) -> None:
+    original = visit_copy.read_bytes()
+    app = make_app(visit_copy)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("x")
+        await settle(app, pilot)
+        await pilot.press("q")
+        await pilot.pause()
+        await pilot.press("d")
+        await pilot.pause()
+    assert visit_copy.read_bytes() == original
+
+
+async def test_first_plan_when_there_is_none(
+    planned_reference: Path, tmp_path: Path, make_app: MakeApp
+) -> None:
+    import shutil
+
+    visit = tmp_path / "v.yaml"
+    shutil.copy(planned_reference, visit)
+    app = make_app(visit)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+        assert app.session.plan is not None and app.selected == "arrival"
+        assert "unsaved" in status(app)
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+    assert read_plan(plan_path(visit)).version == 1
+
+
+@pytest.mark.parametrize("size", [(40, 12), (80, 24), (160, 48), (20, 6)])
+async def test_no_crash_at_any_size(
+    visit_copy: Path, make_app: MakeApp, size: tuple[int, int]
+) -> None:
+    app = make_app(visit_copy)
+    async with app.run_test(size=size) as pilot:
+        await settle(app, pilot)
+        await pilot.press("j", "l", "v", "j", "v", "f")
+        await pilot.pause()
+        await pilot.press("escape", "question_mark")
+        await pilot.pause()
+        await pilot.press("escape", "plus", "minus", "minus")
+        await pilot.resize_terminal(size[0] + 7, size[1] + 3)
+        await pilot.pause()
+    assert app.return_code in (0, None)
+
+
+def test_a_crash_exits_non_zero(visit_copy: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import tui
+    from planner.cli import main
+
+    def boom(self: PlannerApp) -> None:
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(PlannerApp, "on_mount", boom)
+    assert tui.main(visit_copy, headless=True) == 1
+    monkeypatch.setattr(PlannerApp, "run", lambda self, **kw: PlannerApp.exit(self, None, 1))
+    assert main(["tui", str(visit_copy)]) == 1
+
+
+def test_cli_refuses_an_invalid_visit(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from planner.cli import main
+
+    broken = tmp_path / "broken.yaml"
+    broken.write_text("schema_version: 1\nid: x\n", encoding="utf-8")
+    assert main(["tui", str(broken)]) == 2
+    assert "broken.yaml" in capsys.readouterr().err

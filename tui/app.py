@@ -1,0 +1,695 @@
+"""The planner's terminal UI: browse a visit's plan day by day, see its conflicts and why,
+edit it (nudge, pin, unpin, cancel) with a re-plan that changes as little as possible,
+undo, save and export.
+
+The app owns one ``planner.session.Session`` and only shows what its functions return.
+Solving runs in a thread worker that posts a message back; widgets are only touched on
+the UI thread. Every binding has an id, so a keymap (TOML file of ``id = "keys"``, named
+by $PLANNER_KEYMAP) can remap it; help and the command palette are generated from them.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import tomllib
+from collections.abc import Iterable
+from datetime import date
+from functools import partial
+from pathlib import Path
+from typing import ClassVar
+
+from rich.text import Text
+from textual import on, work
+from textual.app import App, ComposeResult, SystemCommand
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical
+from textual.message import Message
+from textual.screen import Screen
+from textual.widgets import ContentSwitcher, DataTable, Footer, Input, OptionList, Static, Tab, Tabs
+from textual.widgets.option_list import Option
+from textual.worker import Worker, WorkerState
+
+from planner.export.programme import Entry, by_day
+from planner.session import (
+    Attempt,
+    FileChangedError,
+    ItemEdit,
+    Nudge,
+    Session,
+    days,
+    itinerary,
+    search,
+    tracks,
+)
+from tui.screens import (
+    ConfirmQuitScreen,
+    ExplanationScreen,
+    ExportScreen,
+    HelpScreen,
+    PersonScreen,
+)
+from tui.timeline import Timeline
+from tui.views import day_model, detail, row
+
+DEFAULT_THEME = "textual-dark"
+
+
+class Planned(Message):
+    """A worker finished planning (the first plan, or an edit)."""
+
+    def __init__(self, attempt: Attempt, first: bool) -> None:
+        super().__init__()
+        self.attempt = attempt
+        self.first = first
+
+
+class Exported(Message):
+    def __init__(self, folder: Path, error: str | None) -> None:
+        super().__init__()
+        self.folder = folder
+        self.error = error
+
+
+def _b(
+    keys: str, action: str, description: str, ident: str, show: bool = False, **kw: object
+) -> Binding:
+    return Binding(keys, action, description, show=show, id=ident, **kw)  # type: ignore[arg-type]
+
+
+class PlannerApp(App[None]):
+    CSS_PATH = "app.tcss"
+    TITLE = "planner"
+    HORIZONTAL_BREAKPOINTS = [(0, "-tiny"), (60, "-narrow"), (120, "-wide")]  # noqa: RUF012
+    VERTICAL_BREAKPOINTS = [(0, "-short"), (36, "-tall")]  # noqa: RUF012
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        _b("question_mark,f1", "help", "Help", "help", show=True),
+        _b("down,j", "next_item", "Next item", "next-item"),
+        _b("up,k", "previous_item", "Previous item", "previous-item"),
+        _b("right,l,]", "next_day", "Next day", "next-day"),
+        _b("left,h,[", "previous_day", "Previous day", "previous-day"),
+        _b("home,g", "first_item", "First item of the day", "first-item"),
+        _b("end,G", "last_item", "Last item of the day", "last-item"),
+        *(_b(str(n), f"go_day({n})", f"Go to day {n}", f"go-day-{n}") for n in range(1, 10)),
+        _b("v", "toggle_view", "Timeline / agenda", "toggle-view", show=True),
+        _b("slash", "search", "Search", "search", show=True),
+        _b("n", "search_next", "Next match", "search-next"),
+        _b("N", "search_previous", "Previous match", "search-previous"),
+        _b("f", "person", "Person filter", "person-filter", show=True),
+        _b("F", "clear_person", "Everyone (clear filter)", "clear-filter"),
+        _b("plus,equals_sign", "zoom(-1)", "Zoom in", "zoom-in"),
+        _b("minus", "zoom(1)", "Zoom out", "zoom-out"),
+        _b("c", "focus_findings", "Conflicts list", "focus-findings"),
+        _b("t", "focus_main", "Timeline / agenda focus", "focus-main"),
+        _b("greater_than_sign,shift+down", "nudge(15)", "Later by 15 min (pins)", "later-15"),
+        _b("less_than_sign,shift+up", "nudge(-15)", "Earlier by 15 min (pins)", "earlier-15"),
+        _b("full_stop", "nudge(5)", "Later by 5 min (pins)", "later-5"),
+        _b("comma", "nudge(-5)", "Earlier by 5 min (pins)", "earlier-5"),
+        _b("p", "toggle_pin", "Pin / unpin", "toggle-pin", show=True),
+        _b("x", "cancel_item", "Cancel item", "cancel-item"),
+        _b("u,ctrl+z", "undo", "Undo", "undo", show=True),
+        _b("ctrl+r,ctrl+y", "redo", "Redo", "redo"),
+        _b("ctrl+s", "save", "Save", "save", show=True),
+        _b("e", "export", "Export", "export"),
+        _b("q", "quit", "Quit", "quit", show=True),
+    ]
+
+    def __init__(
+        self,
+        session: Session,
+        *,
+        theme: str | None = None,
+        keymap: dict[str, str] | None = None,
+    ) -> None:
+        super().__init__()
+        self.session = session
+        self.theme = theme or os.environ.get("PLANNER_THEME") or DEFAULT_THEME
+        self._keymap_file = keymap
+        self.tracks = tracks(session.visit)
+        self.days: list[date] = days(session.visit, session.plan)
+        self.day_index = 0
+        self.selected: str | None = None
+        self.person: str | None = None
+        self.busy = False
+        self.queue: list[ItemEdit | Nudge] = []
+        self.hits: list[str] = []
+        self.hit = 0
+        self.last_error: str | None = None
+        self._by_day: dict[date, list[Entry]] = {}
+        self._syncing = False
+
+    # layout -----------------------------------------------------------------------
+
+    def compose(self) -> ComposeResult:
+        yield Tabs(*self._day_tabs(), id="days")
+        with Horizontal(id="body"):
+            with ContentSwitcher(initial="timeline", id="main"):
+                yield Timeline(id="timeline")
+                yield DataTable(id="agenda", cursor_type="row", zebra_stripes=True)
+            with Vertical(id="side"):
+                yield Static(id="detail", markup=False)
+                yield OptionList(id="findings")
+        yield Input(placeholder="search title, person or venue; enter jumps", id="search")
+        yield Static(id="status", markup=False)
+        yield Footer(show_command_palette=True)
+
+    def _day_tabs(self) -> list[Tab]:
+        return [Tab(f"{d:%a %d %b}", id=f"day-{n}") for n, d in enumerate(self.days)]
+
+    def on_mount(self) -> None:
+        if self._keymap_file:
+            self.set_keymap(self._keymap_file)
+        table = self.query_one("#agenda", DataTable)
+        table.add_columns("", "Day", "Time", "Home", "Until", "Item", "Venue", "With")
+        self.query_one("#findings", OptionList).border_title = "Conflicts & warnings"
+        self.query_one("#detail", Static).border_title = "Item"
+        self.query_one("#timeline", Timeline).focus()
+        self._state_changed(select_first=True)
+        if self.session.plan_problem:
+            self.notify(self.session.plan_problem, title="Plan file set aside", severity="warning")
+        if self.session.needs_plan:
+            self._start(None)
+
+    # refreshing -------------------------------------------------------------------
+
+    def _state_changed(self, select_first: bool = False) -> None:
+        state = self.session.state
+        visit = self.session.visit
+        self._by_day = by_day(visit, state.plan) if state.plan else {}
+        new_days = days(visit, state.plan)
+        if new_days != self.days:
+            self.days = new_days
+            tabs = self.query_one("#days", Tabs)
+            tabs.clear()
+            for tab in self._day_tabs():
+                tabs.add_tab(tab)
+            self.day_index = min(self.day_index, len(self.days) - 1)
+        if self.selected is not None and self._entry(self.selected) is None:
+            self.selected = None
+        if select_first or self.selected is None:
+            ids = self._day_ids()
+            self.selected = ids[0] if ids else None
+        self._render_findings()
+        self._refresh_views()
+
+    def _refresh_views(self) -> None:
+        state = self.session.state
+        visit = self.session.visit
+        day = self.days[self.day_index] if self.days else None
+        tabs = self.query_one("#days", Tabs)
+        if day is not None and tabs.active != f"day-{self.day_index}":
+            self._syncing = True
+            tabs.active = f"day-{self.day_index}"
+            self._syncing = False
+        timeline = self.query_one("#timeline", Timeline)
+        entries = self._by_day.get(day, []) if day else []
+        model = day_model(visit, state, day, entries, self.tracks, self.person) if day else None
+        if model is not None:
+            timeline.empty_text = "Planning…" if state.plan is None else "No items this day."
+            timeline.show(model, self.selected)
+        self._render_agenda()
+        entry = self._entry(self.selected) if self.selected else None
+        self.query_one("#detail", Static).update(detail(visit, state, entry, self.selected))
+        self._render_status()
+
+    def _render_agenda(self) -> None:
+        table = self.query_one("#agenda", DataTable)
+        state = self.session.state
+        visit = self.session.visit
+        self._syncing = True
+        table.clear()
+        for entry in self._agenda_entries():
+            r = row(visit, state, entry)
+            style = "bold" if entry.item.id in state.moved else ""
+            table.add_row(
+                r.marks,
+                r.day,
+                r.time,
+                r.home,
+                r.until,
+                Text(r.title, style),
+                r.venue,
+                r.people,
+                key=r.item,
+            )
+        if self.selected is not None:
+            with contextlib.suppress(Exception):  # not in this list (another day)
+                table.move_cursor(row=table.get_row_index(self.selected), animate=False)
+        self._syncing = False
+
+    def _render_findings(self) -> None:
+        options = self.query_one("#findings", OptionList)
+        options.clear_options()
+        found = self.session.state.findings
+        if not found:
+            text = "✓ no conflicts" if self.session.plan else "… planning"
+            options.add_option(Option(text, id="none", disabled=True))
+            return
+        for n, finding in enumerate(found):
+            options.add_option(Option(f"{finding.glyph} {finding.text}", id=f"f{n}"))
+
+    def _render_status(self) -> None:
+        session = self.session
+        plan = session.plan
+        parts = [session.path.name + (" ● unsaved" if session.dirty else "")]
+        if plan is not None:
+            parts.append(f"plan v{plan.version}")
+            parts.append(f"{plan.solve.status} {plan.solve.seconds:.2f} s")
+        else:
+            parts.append("no plan")
+        counts: dict[str, int] = {}
+        for finding in session.state.findings:
+            counts[finding.glyph] = counts.get(finding.glyph, 0) + 1
+        parts.append(" ".join(f"{g}{n}" for g, n in counts.items()) or "✓")
+        if self.person:
+            parts.append(f"only {session.visit.person[self.person].name}")
+        if self.busy:
+            parts.append("re-planning…" if session.plan else "planning…")
+        elif self.last_error:
+            parts.append(self.last_error)
+        self.query_one("#status", Static).update(" │ ".join(parts))
+
+    # selection helpers ------------------------------------------------------------
+
+    def _entry(self, item_id: str | None) -> Entry | None:
+        for entries in self._by_day.values():
+            for entry in entries:
+                if entry.item.id == item_id:
+                    return entry
+        return None
+
+    def _day_ids(self) -> list[str]:
+        if not self.days:
+            return []
+        entries = self._by_day.get(self.days[self.day_index], [])
+        if self.person:
+            entries = [e for e in entries if self.person in e.planned.attendees]
+        return [e.item.id for e in entries]
+
+    def _agenda_entries(self) -> list[Entry]:
+        if self.person and self.session.plan:
+            ids = itinerary(self.session.visit, self.session.plan, self.person)
+            return [e for e in (self._entry(i) for i in ids) if e is not None]
+        if not self.days:
+            return []
+        return self._by_day.get(self.days[self.day_index], [])
+
+    def select(self, item_id: str | None) -> None:
+        """Select an item, switching to its day."""
+        if item_id is not None:
+            entry = self._entry(item_id)
+            if entry is not None:
+                zone = entry.planned.timezone or self.session.visit.timezone
+                day = entry.start.in_timezone(zone).date()
+                if day in self.days:
+                    self.day_index = self.days.index(day)
+        self.selected = item_id
+        self._refresh_views()
+
+    def _step(self, delta: int) -> None:
+        if self.person and self.session.plan:
+            ids = itinerary(self.session.visit, self.session.plan, self.person)
+        else:
+            ids = self._day_ids()
+        if not ids:
+            return
+        if self.selected not in ids:
+            self.select(ids[0] if delta > 0 else ids[-1])
+            return
+        n = ids.index(self.selected) + delta
+        self.select(ids[max(0, min(len(ids) - 1, n))])
+
+    def _go_day(self, index: int) -> None:
+        if not self.days:
+            return
+        self.day_index = max(0, min(len(self.days) - 1, index))
+        ids = self._day_ids()
+        self.selected = ids[0] if ids else None
+        self._refresh_views()
+
+    # navigation actions -----------------------------------------------------------
+
+    def action_next_item(self) -> None:
+        self._step(1)
+
+    def action_previous_item(self) -> None:
+        self._step(-1)
+
+    def action_next_day(self) -> None:
+        self._go_day(self.day_index + 1)
+
+    def action_previous_day(self) -> None:
+        self._go_day(self.day_index - 1)
+
+    def action_go_day(self, number: int) -> None:
+        self._go_day(number - 1)
+
+    def action_first_item(self) -> None:
+        ids = self._day_ids()
+        if ids:
+            self.select(ids[0])
+
+    def action_last_item(self) -> None:
+        ids = self._day_ids()
+        if ids:
+            self.select(ids[-1])
+
+    def action_toggle_view(self) -> None:
+        switcher = self.query_one("#main", ContentSwitcher)
+        switcher.current = "agenda" if switcher.current == "timeline" else "timeline"
+        self.query_one(f"#{switcher.current}").focus()
+        self._refresh_views()
+
+    @property
+    def view(self) -> str:
+        return self.query_one("#main", ContentSwitcher).current or "timeline"
+
+    def action_zoom(self, step: int) -> None:
+        self.query_one("#timeline", Timeline).zoom(step)
+
+    def action_focus_findings(self) -> None:
+        self.query_one("#findings", OptionList).focus()
+
+    def action_focus_main(self) -> None:
+        self.query_one(f"#{self.view}").focus()
+
+    def action_search(self) -> None:
+        search_box = self.query_one("#search", Input)
+        search_box.add_class("-open")
+        search_box.focus()
+
+    @on(Input.Submitted, "#search")
+    def _searched(self, event: Input.Submitted) -> None:
+        self._close_search()
+        if self.session.plan is None:
+            return
+        self.hits = search(self.session.visit, self.session.plan, event.value)
+        self.hit = 0
+        if self.hits:
+            self.select(self.hits[0])
+            self.notify(f"{len(self.hits)} match(es) for “{event.value}”; n / N for the others")
+        else:
+            self.notify(f"Nothing matches “{event.value}”", severity="warning")
+
+    def _close_search(self) -> None:
+        self.query_one("#search", Input).remove_class("-open")
+        self.action_focus_main()
+
+    def on_key(self, event: object) -> None:
+        key = getattr(event, "key", "")
+        if key == "escape" and self.query_one("#search", Input).has_class("-open"):
+            self._close_search()
+
+    def action_search_next(self) -> None:
+        if self.hits:
+            self.hit = (self.hit + 1) % len(self.hits)
+            self.select(self.hits[self.hit])
+
+    def action_search_previous(self) -> None:
+        if self.hits:
+            self.hit = (self.hit - 1) % len(self.hits)
+            self.select(self.hits[self.hit])
+
+    def action_person(self) -> None:
+        def chosen(person: str | None) -> None:
+            if person is None:
+                return
+            self.set_person(person or None)
+
+        self.push_screen(PersonScreen(self.session.visit, self.person), chosen)
+
+    def set_person(self, person: str | None) -> None:
+        self.person = person
+        if person and self.session.plan:
+            ids = itinerary(self.session.visit, self.session.plan, person)
+            if self.selected not in ids:
+                self.select(ids[0] if ids else None)
+                return
+        self._refresh_views()
+
+    def action_clear_person(self) -> None:
+        self.set_person(None)
+
+    def action_help(self) -> None:
+        active = self.screen.active_bindings
+        display = {key: self.get_key_display(a.binding) for key, a in active.items()}
+        self.push_screen(HelpScreen(active, display))
+
+    # widget events ----------------------------------------------------------------
+
+    @on(Tabs.TabActivated, "#days")
+    def _day_tab(self, event: Tabs.TabActivated) -> None:
+        if self._syncing or event.tab.id is None:
+            return
+        index = int(event.tab.id.split("-")[1])
+        if index != self.day_index:
+            self._go_day(index)
+
+    @on(Timeline.Selected)
+    def _clicked(self, event: Timeline.Selected) -> None:
+        self.select(event.item)
+
+    @on(DataTable.RowHighlighted, "#agenda")
+    def _row(self, event: DataTable.RowHighlighted) -> None:
+        table = event.data_table
+        if self._syncing or event.row_key.value is None or self.view != "agenda":
+            return
+        if not table.is_valid_row_index(table.cursor_row):
+            return
+        current = table.coordinate_to_cell_key(table.cursor_coordinate).row_key
+        if current != event.row_key:  # a highlight from an earlier render: stale
+            return
+        if event.row_key.value != self.selected:
+            self.select(event.row_key.value)
+
+    @on(OptionList.OptionSelected, "#findings")
+    def _finding(self, event: OptionList.OptionSelected) -> None:
+        ident = event.option.id or ""
+        if not ident.startswith("f"):
+            return
+        finding = self.session.state.findings[int(ident[1:])]
+        if finding.item is not None:
+            if self._entry(finding.item) is None:
+                self.selected = finding.item  # dropped or cancelled: shown in the detail
+                self._refresh_views()
+            else:
+                self.select(finding.item)
+            self.action_focus_main()
+
+    # editing ----------------------------------------------------------------------
+
+    def _edit(self, request: ItemEdit | Nudge) -> None:
+        if self.session.plan is None:
+            self.notify("No plan yet: wait for the first plan", severity="warning")
+            return
+        self.queue.append(request)
+        if not self.busy:
+            self._next()
+
+    def _next(self) -> None:
+        if self.queue:
+            self._start(self.queue.pop(0))
+
+    def _start(self, request: ItemEdit | Nudge | None) -> None:
+        self.busy = True
+        self.last_error = None
+        self._render_status()
+        self._plan(request)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="solver", description="Planning")
+    def _plan(self, request: ItemEdit | Nudge | None) -> None:
+        """Runs in a thread: computes, never touches a widget, posts the result."""
+        session = self.session
+        attempt = session.first_plan() if request is None else session.prepare(request)
+        self.post_message(Planned(attempt, first=request is None))
+
+    def on_planned(self, message: Planned) -> None:
+        attempt = message.attempt
+        self.busy = False
+        if message.first:
+            if self.session.adopt(attempt):
+                self._state_changed(select_first=True)
+            else:
+                self._refused(attempt)
+        elif self.session.commit(attempt):
+            moved = self.session.state.moved
+            if moved:
+                titles = ", ".join(self.session.visit.item[i].title for i in moved)
+                self.notify(f"Also moved: {titles}", title=attempt.description)
+            else:
+                self.notify("Nothing else moved", title=attempt.description)
+            self._state_changed()
+        else:
+            self.queue.clear()
+            self._refused(attempt)
+        self._render_status()
+        self._next()
+
+    def _refused(self, attempt: Attempt) -> None:
+        if attempt.explanation is not None:
+            self.last_error = "edit refused: no plan"
+            self.push_screen(
+                ExplanationScreen(f"{attempt.description}: no plan exists", attempt.explanation)
+            )
+        elif attempt.error is not None:
+            self.last_error = "edit refused"
+            if "\n" in attempt.error or len(attempt.error) > 100:
+                self.push_screen(
+                    ExplanationScreen(f"{attempt.description}: not possible", attempt.error)
+                )
+            else:
+                self.notify(attempt.error, title="Not possible", severity="warning")
+        self._render_status()
+
+    @on(Worker.StateChanged)
+    def _worker_state(self, event: Worker.StateChanged) -> None:
+        if event.state is WorkerState.ERROR:
+            self.busy = False
+            self.queue.clear()
+            error = event.worker.error
+            self.last_error = f"error: {error}"
+            self.notify(
+                f"{type(error).__name__}: {error}", title="Internal error", severity="error"
+            )
+            self._render_status()
+
+    def _selected_or_warn(self) -> str | None:
+        if self.selected is None:
+            self.notify("Select an item first", severity="warning")
+        return self.selected
+
+    def action_nudge(self, minutes: int) -> None:
+        item = self._selected_or_warn()
+        if item is not None:
+            self._edit(Nudge(item, minutes))
+
+    def action_toggle_pin(self) -> None:
+        item = self._selected_or_warn()
+        if item is not None:
+            self._edit(ItemEdit("unpin" if self.session.is_pinned(item) else "pin", item))
+
+    def action_cancel_item(self) -> None:
+        item = self._selected_or_warn()
+        if item is not None:
+            self._edit(ItemEdit("cancel", item))
+
+    def action_undo(self) -> None:
+        if self.busy:
+            self.notify("Re-planning: wait a moment", severity="warning")
+            return
+        undone = self.session.undo()
+        if undone is None:
+            self.notify("Nothing to undo")
+            return
+        self.notify(f"Undone: {undone.label}")
+        self._state_changed()
+
+    def action_redo(self) -> None:
+        if self.busy:
+            self.notify("Re-planning: wait a moment", severity="warning")
+            return
+        redone = self.session.redo()
+        if redone is None:
+            self.notify("Nothing to redo")
+            return
+        self.notify(f"Redone: {redone.label}")
+        self._state_changed()
+
+    def action_save(self) -> bool:
+        if self.busy:
+            self.notify("Re-planning: save when it is done", severity="warning")
+            return False
+        try:
+            written = self.session.save()
+        except FileChangedError as exc:
+            self.last_error = "not saved: file changed on disk"
+            self.notify(str(exc), title="Not saved", severity="error", timeout=10)
+            self._render_status()
+            return False
+        except OSError as exc:
+            self.last_error = "not saved"
+            self.notify(str(exc), title="Not saved", severity="error", timeout=10)
+            self._render_status()
+            return False
+        self.last_error = None
+        names = ", ".join(p.name for p in written) or "nothing changed"
+        self.notify(f"Saved: {names}")
+        self._render_status()
+        return True
+
+    async def action_quit(self) -> None:
+        if not self.session.dirty:
+            self.exit()
+            return
+
+        def chosen(choice: str | None) -> None:
+            if choice == "discard" or (choice == "save" and self.action_save()):
+                self.exit()
+
+        self.push_screen(ConfirmQuitScreen(id="confirm"), chosen)
+
+    def action_export(self) -> None:
+        if self.session.dirty:
+            self.notify("Save first (ctrl+s): export reads the saved files", severity="warning")
+            return
+        default = self.session.path.with_name(self.session.path.stem + "-out")
+
+        def chosen(folder: str | None) -> None:
+            if folder:
+                self.notify(f"Exporting into {folder}…")
+                self._export(Path(folder))
+
+        self.push_screen(ExportScreen(str(default)), chosen)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="export", description="Export")
+    def _export(self, folder: Path) -> None:
+        try:
+            from planner.export.generate import generate
+
+            generate([self.session.path], folder, plans=self.session.plan_file.parent)
+        except Exception as exc:  # reported on screen; the folder is left as it was
+            self.post_message(Exported(folder, f"{type(exc).__name__}: {exc}"))
+            return
+        self.post_message(Exported(folder, None))
+
+    def on_exported(self, message: Exported) -> None:
+        if message.error:
+            self.notify(message.error, title="Export failed", severity="error", timeout=10)
+        else:
+            self.notify(f"Exported into {message.folder}", title="Export")
+
+    # command palette ----------------------------------------------------------------
+
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:  # type: ignore[type-arg]
+        yield from super().get_system_commands(screen)
+        for binding in self.BINDINGS:
+            if not isinstance(binding, Binding) or not binding.description:
+                continue
+            if binding.action.startswith("go_day"):
+                continue
+            key = binding.key.split(",")[0]
+            yield SystemCommand(
+                f"planner: {binding.description}",
+                f"key {key} · id {binding.id}",
+                partial(self.run_action, binding.action),
+            )
+        for n, day in enumerate(self.days):
+            yield SystemCommand(
+                f"go: day {n + 1}, {day:%A %d %B}", "show this day", partial(self._go_day, n)
+            )
+        for person in self.session.visit.people:
+            yield SystemCommand(
+                f"person: {person.name}",
+                "show this person's itinerary",
+                partial(self.set_person, person.id),
+            )
+
+
+def load_keymap(path: str | None) -> dict[str, str] | None:
+    """A keymap file: TOML of binding id = "keys" (e.g. ``save = "ctrl+w"``)."""
+    if not path:
+        return None
+    with open(path, "rb") as handle:
+        data = tomllib.load(handle)
+    return {str(k): str(v) for k, v in data.items()}
