@@ -20,3 +20,18 @@ os.environ.pop("FORCE_COLOR", None)
 @pytest.fixture
 def reference_path() -> Path:
     return REFERENCE
+
+
+def need_tool(name: str, package: str) -> str:
+    """The path of a Debian tool a test drives. Where it is missing the test is skipped
+    with a reason naming the package; on CI (CI set), where .ci/run installs it, a missing
+    tool fails the test instead: CI never skips."""
+    import shutil
+
+    found = shutil.which(name)
+    if found is not None:
+        return found
+    message = f"{name} is not installed (Debian package '{package}'; .ci/run installs it)"
+    if os.environ.get("CI"):
+        pytest.fail(message)
+    pytest.skip(message)

@@ -25,7 +25,7 @@ import pytest
 from planner.cli import main
 from planner.export import ical
 from planner.export.tiers import DELEGATION, FULL, Audience, event_uid, views
-from tests.conftest import REFERENCE
+from tests.conftest import REFERENCE, need_tool
 from tests.ical_support import solved
 
 pytestmark = pytest.mark.clients
@@ -149,10 +149,7 @@ def test_khal_lists_every_event_at_its_jerusalem_time(tmp_path: Path, name: str)
 
 
 def _calcurse() -> str:
-    binary = shutil.which("calcurse")
-    if binary is None:
-        pytest.skip("calcurse is not installed (Debian package 'calcurse'; .ci/run installs it)")
-    return binary
+    return need_tool("calcurse", "calcurse")
 
 
 @pytest.mark.parametrize("name", ["reference", "spain"])
