@@ -15,12 +15,13 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from planner.model.clock import WallTime
+from planner.model.consistency import Path_
 from planner.model.people import Role, Side
 from planner.model.travel import travel_minutes
 from planner.model.visit import Visit
@@ -436,9 +437,8 @@ class Session:
         except EditError as exc:
             return Attempt(base, request.describe(), error=str(exc))
         except VisitFileError as exc:
-            return Attempt(
-                base, request.describe(), error="\n".join(str(d) for d in exc.diagnostics)
-            )
+            problems = [replace(d, file=self.path.name) for d in exc.diagnostics]
+            return Attempt(base, request.describe(), error="\n".join(map(str, problems)))
         previous = base.plan
         outcome = solve(
             loaded.visit,
@@ -464,8 +464,12 @@ class Session:
         if outcome.plan is None:
             from planner.schedule.explain import render
 
+            def locate(where: Path_) -> str:  # the file's name: a screen is narrow
+                line, col = loaded.source.locate(where)
+                return f"{loaded.path.name}:{line}:{col}"
+
             why = (
-                render(outcome.explanation, loaded.locate)
+                render(outcome.explanation, locate)
                 if outcome.explanation is not None
                 else f"No plan found in time (solver status: {outcome.status})."
             )
