@@ -255,7 +255,9 @@ class PlannerApp(App[None]):
         parts = [session.path.name + (" ● unsaved" if session.dirty else "")]
         if plan is not None:
             parts.append(f"plan v{plan.version}")
-            parts.append(f"{plan.solve.status} {plan.solve.seconds:.2f} s")
+            solved_here = session.state.label != "opened"  # from the file: no timing shown
+            timing = f" {plan.solve.seconds:.2f} s" if solved_here else ""
+            parts.append(f"{plan.solve.status}{timing}")
         else:
             parts.append("no plan")
         counts: dict[str, int] = {}

@@ -287,19 +287,16 @@ class Timeline(ScrollView, can_focus=True, inherit_bindings=False):
         self.refresh()
 
     def scroll_to_selected(self) -> None:
+        """Scroll so the selected item shows: from the top when it fits on the first page,
+        else with one line above it. The result depends only on the item and the size, not
+        on the scrolling before (screens look the same however they were reached)."""
         place = next((p for p in self._places if p.block.item == self.selected), None)
         if place is None:
             return
         height = max(1, self.size.height - 1)
-        y = self.scroll_offset.y
-        if place.row < y:
-            y = place.row
-        elif place.row + place.rows > y + height:
-            y = min(place.row, place.row + place.rows - height)
-        x = self.scroll_offset.x
+        y = 0 if place.row + place.rows <= height else max(0, place.row - 1)
         left = GUTTER + place.lane * self._lane_width
-        if left < x + GUTTER or left + self._lane_width > x + self.size.width:
-            x = max(0, left - GUTTER)
+        x = 0 if left + self._lane_width <= self.size.width else max(0, left - GUTTER)
         self.scroll_to(x=x, y=y, animate=False, immediate=True)
 
     # drawing ----------------------------------------------------------------------
