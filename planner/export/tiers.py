@@ -194,9 +194,7 @@ def _view(
     members = _people_in_order(visit, _attendees(item, planned))
     if audience.is_public:
         # the public learn who of rank takes part, not the staff around them
-        names = tuple(
-            p.name for p in members if p.precedence <= 3 or p.id == audience.person
-        )
+        names = tuple(p.name for p in members if p.precedence <= 3 or p.id == audience.person)
     else:
         names = tuple(p.name for p in members)
     legs: list[Leg] = []
