@@ -51,6 +51,13 @@ def _parse_offset(text: str) -> timedelta:
     return sign * timedelta(hours=int(hours), minutes=int(minutes))
 
 
+def _written_as_text(parse: Any) -> core_schema.CoreSchema:
+    """A value written as text in files: parsed by ``parse``, serialised by ``str``."""
+    return core_schema.no_info_plain_validator_function(
+        parse, serialization=core_schema.plain_serializer_function_ser_schema(str)
+    )
+
+
 @dataclass(frozen=True, order=True)
 class WallTime:
     """A local date and clock time, optionally with the UTC offset that disambiguates it."""
@@ -109,10 +116,7 @@ class WallTime:
     def __get_pydantic_core_schema__(
         cls, source: type[Any], handler: GetCoreSchemaHandler
     ) -> core_schema.CoreSchema:
-        return core_schema.no_info_plain_validator_function(
-            cls.parse,
-            serialization=core_schema.plain_serializer_function_ser_schema(str),
-        )
+        return _written_as_text(cls.parse)
 
     @classmethod
     def __get_pydantic_json_schema__(
@@ -156,10 +160,7 @@ class ClockTime:
     def __get_pydantic_core_schema__(
         cls, source: type[Any], handler: GetCoreSchemaHandler
     ) -> core_schema.CoreSchema:
-        return core_schema.no_info_plain_validator_function(
-            cls.parse,
-            serialization=core_schema.plain_serializer_function_ser_schema(str),
-        )
+        return _written_as_text(cls.parse)
 
     @classmethod
     def __get_pydantic_json_schema__(
