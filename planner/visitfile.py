@@ -237,6 +237,31 @@ def read_yaml(path: Path) -> tuple[Any, SourceMap]:
         before = exc.object[: exc.start].decode("utf-8", "replace")  # after a BOM, if any
         line, col = _line_col(before, len(before))  # columns count characters, not bytes
         raise fail(line, col, "the file is not UTF-8 text; save it as UTF-8") from None
+    return read_yaml_text(text, path)
+
+
+def _compose_fast(text: str) -> Any:
+    """The YAML nodes from libyaml through ruamel.yaml.clib (about 15 times faster than the
+    pure-Python parser), or None when it is not installed or the text does not parse:
+    then the pure parser runs, and its messages are the ones reported."""
+    from ruamel.yaml import YAML
+
+    yaml = YAML(typ="safe", pure=False)
+    if getattr(yaml.Parser, "__name__", "") != "CParser":
+        return None
+    try:
+        return yaml.compose(text)
+    except Exception:
+        return None
+
+
+def read_yaml_text(text: str, path: Path) -> tuple[Any, SourceMap]:
+    """Plain data and its source map from the text of ``path``."""
+    name = str(path)
+
+    def fail(line: int, col: int, message: str) -> VisitFileError:
+        return VisitFileError([Diagnostic(name, line, col, "", message)])
+
     if "\x00" in text:
         line, col = _line_col(text, text.index("\x00"))
         raise fail(line, col, "the file contains a NUL byte; it is not a text file")
@@ -248,7 +273,9 @@ def read_yaml(path: Path) -> tuple[Any, SourceMap]:
 
     yaml = YAML(typ="rt")
     try:
-        root = yaml.compose(text)
+        root = _compose_fast(text)
+        if root is None:
+            root = yaml.compose(text)
     except MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
@@ -485,6 +512,13 @@ def parse_visit(data: Any, path: Path, source: SourceMap) -> LoadedVisit:
         raise VisitFileError(diagnostics(path, source, problems))
     warnings = tuple(diagnostics(path, source, problems))
     return LoadedVisit(visit, path, source, warnings)
+
+
+def load_visit_text(text: str, path: str | os.PathLike[str]) -> LoadedVisit:
+    """Check a visit given as text (an edit not yet saved), reporting against ``path``."""
+    p = Path(path)
+    data, source = read_yaml_text(text, p)
+    return parse_visit(data, p, source)
 
 
 def load_visit(path: str | os.PathLike[str]) -> LoadedVisit:

@@ -4,15 +4,13 @@ nothing is written here — the caller writes both files only when a plan exists
 
 from __future__ import annotations
 
-import os
-import tempfile
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 
 from planner.model.clock import WallTime
 from planner.plan import Plan, PlanFileError, fingerprint, plan_path, read_plan
 from planner.schedule.solve import Progress, SolveOutcome, solve
-from planner.visitfile import LoadedVisit, VisitFileError, load_visit
+from planner.visitfile import LoadedVisit, load_visit, load_visit_text
 from planner.yamledit import EditError, VisitDocument
 
 
@@ -51,22 +49,7 @@ class EditResult:
 
 def load_text(text: str, path: Path) -> LoadedVisit:
     """Check a visit given as text, reporting problems against ``path``."""
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".check.yaml", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(text)
-        try:
-            loaded = load_visit(tmp)
-        except VisitFileError as exc:
-            raise VisitFileError([replace(d, file=str(path)) for d in exc.diagnostics]) from None
-        return LoadedVisit(
-            loaded.visit,
-            path,
-            loaded.source,
-            tuple(replace(w, file=str(path)) for w in loaded.warnings),
-        )
-    finally:
-        os.unlink(tmp)
+    return load_visit_text(text, path)
 
 
 def current_plan(visit_path: Path, plan_file: Path | None = None) -> Plan | None:
