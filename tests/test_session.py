@@ -170,3 +170,35 @@ def test_thin_slack_before_a_pinned_item(session: Session) -> None:
     found = thin_slack(visit, plan.model_copy(update={"items": items}))
     assert [(s.item, s.after) for s in found] == [("departure", "community-meeting")]
     assert found[0].minutes < 15 and "herzog" in found[0].people
+
+
+def test_set_edits_title_dress_and_notes_keeping_comments() -> None:
+    from planner.schedule.edits import Edit, apply
+    from planner.visitfile import load_visit_text
+    from planner.yamledit import EditError, VisitDocument
+
+    text = REFERENCE.read_text(encoding="utf-8")
+    document = VisitDocument(REFERENCE, text)
+    edit = Edit(
+        "set", "health-meeting", title="  Health ministers meet ", dress="Lounge suit", notes=""
+    )
+    apply(document, edit, None)
+    changed = document.text()
+    item = load_visit_text(changed, REFERENCE).visit.item["health-meeting"]
+    assert (item.title, item.dress, item.notes) == ("Health ministers meet", "Lounge suit", None)
+    assert "# Not reported where" in changed  # the comment in that item survives
+    assert "dress 'Lounge suit'" in edit.describe() and "no notes" in edit.describe()
+    with pytest.raises(EditError, match="title cannot be empty"):
+        apply(VisitDocument(REFERENCE, text), Edit("set", "health-meeting", title=" "), None)
+
+
+def test_one_set_edit_is_one_undo_step(session: Session) -> None:
+    from planner.schedule.edits import Edit
+
+    edit = Edit("set", "one-on-one", title="Tête-à-tête", duration=60, notes="Interpreters")
+    assert session.commit(session.prepare(edit))
+    item = session.visit.item["one-on-one"]
+    assert (item.title, item.duration, item.notes) == ("Tête-à-tête", 60, "Interpreters")
+    assert len(session.undo_stack) == 1
+    session.undo()
+    assert session.visit.item["one-on-one"].title == "One-on-one meeting of the Presidents"

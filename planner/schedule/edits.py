@@ -22,18 +22,27 @@ class Edit:
     duration: int | None = None
     venue: str | None = None
     attendees: tuple[str, ...] | None = None
+    title: str | None = None
+    dress: str | None = None  # "" removes it
+    notes: str | None = None  # "" removes them
 
     def describe(self) -> str:
         if self.action == "move":
             return f"move {self.item} to {self.to}"
         if self.action == "set":
             parts = []
+            if self.title is not None:
+                parts.append(f"title {self.title!r}")
             if self.duration is not None:
                 parts.append(f"duration {self.duration} min")
             if self.venue is not None:
                 parts.append(f"venue {self.venue}")
             if self.attendees is not None:
                 parts.append("attendees " + ", ".join(self.attendees))
+            if self.dress is not None:
+                parts.append(f"dress {self.dress!r}" if self.dress else "no dress code")
+            if self.notes is not None:
+                parts.append("notes" if self.notes else "no notes")
             return f"set {self.item}: " + "; ".join(parts)
         return f"{self.action} {self.item}"
 
@@ -85,8 +94,13 @@ def apply(doc: VisitDocument, edit: Edit, previous: Plan | None) -> None:
             raise EditError(f"'{edit.item}' is cancelled already")
         doc.set(edit.item, "cancelled", True)
     elif edit.action == "set":
-        if edit.duration is None and edit.venue is None and edit.attendees is None:
+        fields = (edit.duration, edit.venue, edit.attendees, edit.title, edit.dress, edit.notes)
+        if all(value is None for value in fields):
             raise EditError("set needs --duration, --venue or --attendees")
+        if edit.title is not None:
+            if not edit.title.strip():
+                raise EditError("the title cannot be empty")
+            doc.set(edit.item, "title", edit.title.strip())
         if edit.duration is not None:
             doc.set(edit.item, "duration", edit.duration)
         if edit.venue is not None:
@@ -94,6 +108,13 @@ def apply(doc: VisitDocument, edit: Edit, previous: Plan | None) -> None:
             doc.set(edit.item, "venue", edit.venue)
         if edit.attendees is not None:
             doc.set(edit.item, "attendees", list(edit.attendees))
+        for key, text in (("dress", edit.dress), ("notes", edit.notes)):
+            if text is None:
+                continue
+            if text.strip():
+                doc.set(edit.item, key, text.strip())
+            else:
+                doc.remove(edit.item, key)
     else:
         raise EditError(f"unknown edit '{edit.action}'")
 
