@@ -17,7 +17,7 @@ from collections.abc import Iterable
 from datetime import date
 from functools import partial
 from pathlib import Path
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar, TypeAlias
 
 from rich.text import Text
 from textual import on, work
@@ -44,6 +44,7 @@ from planner.session import (
 )
 from tui.screens import (
     ConfirmQuitScreen,
+    EditItemScreen,
     ExplanationScreen,
     ExportScreen,
     HelpScreen,
@@ -52,7 +53,12 @@ from tui.screens import (
 from tui.timeline import Timeline
 from tui.views import day_model, detail, row
 
+if TYPE_CHECKING:
+    from planner.schedule.edits import Edit
+
 DEFAULT_THEME = "textual-dark"
+
+Request: TypeAlias = "ItemEdit | Nudge | Edit"
 
 
 class Planned(Message):
@@ -108,6 +114,9 @@ class PlannerApp(App[None]):
         _b("comma", "nudge(-5)", "Earlier by 5 min (pins)", "earlier-5"),
         _b("p", "toggle_pin", "Pin / unpin", "toggle-pin", show=True),
         _b("x", "cancel_item", "Cancel item", "cancel-item"),
+        _b("o,enter", "edit_item", "Edit item (form)", "edit-item"),
+        _b("m", "move_day(1)", "Move to the next day (pins)", "move-next-day"),
+        _b("M", "move_day(-1)", "Move to the previous day (pins)", "move-previous-day"),
         _b("u,ctrl+z", "undo", "Undo", "undo", show=True),
         _b("ctrl+r,ctrl+y", "redo", "Redo", "redo"),
         _b("ctrl+s", "save", "Save", "save", show=True),
@@ -132,7 +141,7 @@ class PlannerApp(App[None]):
         self.selected: str | None = None
         self.person: str | None = None
         self.busy = False
-        self.queue: list[ItemEdit | Nudge] = []
+        self.queue: list[Request] = []
         self.hits: list[str] = []
         self.hit = 0
         self.last_error: str | None = None
@@ -481,7 +490,7 @@ class PlannerApp(App[None]):
 
     # editing ----------------------------------------------------------------------
 
-    def _edit(self, request: ItemEdit | Nudge) -> None:
+    def _edit(self, request: Request) -> None:
         if self.session.plan is None:
             self.notify("No plan yet: wait for the first plan", severity="warning")
             return
@@ -493,14 +502,14 @@ class PlannerApp(App[None]):
         if self.queue:
             self._start(self.queue.pop(0))
 
-    def _start(self, request: ItemEdit | Nudge | None) -> None:
+    def _start(self, request: Request | None) -> None:
         self.busy = True
         self.last_error = None
         self._render_status()
         self._plan(request)
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="solver", description="Planning")
-    def _plan(self, request: ItemEdit | Nudge | None) -> None:
+    def _plan(self, request: Request | None) -> None:
         """Runs in a thread: computes, never touches a widget, posts the result."""
         session = self.session
         attempt = session.first_plan() if request is None else session.prepare(request)
@@ -522,6 +531,8 @@ class PlannerApp(App[None]):
             else:
                 self.notify("Nothing else moved", title=attempt.description)
             self._state_changed()
+            if self.selected is not None:
+                self.select(self.selected)  # follow it to its day (moved to another)
         else:
             self.queue.clear()
             self._refused(attempt)
@@ -575,6 +586,40 @@ class PlannerApp(App[None]):
         item = self._selected_or_warn()
         if item is not None:
             self._edit(ItemEdit("cancel", item))
+
+    def action_edit_item(self) -> None:
+        item_id = self._selected_or_warn()
+        if item_id is None:
+            return
+        item = self.session.visit.item.get(item_id)
+        if item is None:
+            return
+
+        def chosen(edit: Edit | None) -> None:
+            if edit is not None:
+                self._edit(edit)
+
+        self.push_screen(EditItemScreen(self.session.visit, item), chosen)
+
+    def action_move_day(self, delta: int) -> None:
+        """Pin the selected item at the same local clock time on the next (or previous)
+        programme day."""
+        from planner.schedule.edits import Edit
+
+        item_id = self._selected_or_warn()
+        entry = self._entry(item_id)
+        if item_id is None or entry is None or entry.planned.start is None:
+            if item_id is not None:
+                self.notify("This item has no planned time", severity="warning")
+            return
+        zone = entry.planned.timezone or self.session.visit.timezone
+        day = entry.start.in_timezone(zone).date()
+        index = self.days.index(day) + delta if day in self.days else -1
+        if not 0 <= index < len(self.days):
+            self.notify("No programme day there", severity="warning")
+            return
+        clock = entry.planned.start.local
+        self._edit(Edit("move", item_id, to=f"{self.days[index]:%Y-%m-%d} {clock:%H:%M}"))
 
     def action_undo(self) -> None:
         if self.busy:

@@ -1,18 +1,32 @@
 """Modal screens: help, person filter, explanation of a refused edit, quit with unsaved
-changes, export folder."""
+changes, export folder, and the form that edits one item."""
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from textual.app import ComposeResult
 from textual.binding import ActiveBinding, Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
-from textual.widgets import Button, DataTable, Input, Label, OptionList, Static
+from textual.widgets import (
+    Button,
+    DataTable,
+    Input,
+    Label,
+    OptionList,
+    Select,
+    SelectionList,
+    Static,
+    TextArea,
+)
 from textual.widgets.option_list import Option
 
+from planner.model.items import Item
 from planner.model.visit import Visit
+
+if TYPE_CHECKING:
+    from planner.schedule.edits import Edit  # noqa: F401 (named in a string)
 
 
 class HelpScreen(ModalScreen[None]):
@@ -158,3 +172,123 @@ class ExportScreen(ModalScreen[str | None]):
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         self.dismiss(event.value.strip() or None)
+
+
+def form_problems(title: str, duration: str, attendees: list[str]) -> dict[str, str]:
+    """What is wrong with the edit form's values, by field ('' when nothing is)."""
+    problems: dict[str, str] = {}
+    if not title.strip():
+        problems["title"] = "The title cannot be empty."
+    try:
+        minutes = int(duration.strip())
+    except ValueError:
+        minutes = 0
+    if minutes <= 0:
+        problems["duration"] = "A positive whole number of minutes."
+    if not attendees:
+        problems["attendees"] = "At least one required attendee."
+    return problems
+
+
+class EditItemScreen(ModalScreen["Edit | None"]):
+    """Edit one item: title, duration, venue, required attendees, dress, notes. Returns one
+    ``set`` edit of the fields that changed (None: cancelled or nothing changed)."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("ctrl+s", "save", "Apply the changes", id="edit-save", priority=True),
+        Binding("escape", "cancel", "Cancel", id="edit-cancel"),
+    ]
+
+    def __init__(self, visit: Visit, item: Item) -> None:
+        super().__init__(id="edit")
+        self._visit = visit
+        self._item = item
+
+    def compose(self) -> ComposeResult:
+        item = self._item
+        venues = [(f"{v.name} ({v.id})", v.id) for v in self._visit.venues]
+        people = sorted(
+            self._visit.people, key=lambda p: (p.side.value != "guest", p.precedence, p.name)
+        )
+        with Vertical(id="edit-box"):
+            yield Label(f"Edit “{item.title}” ({item.id})", id="edit-title")
+            with VerticalScroll(id="edit-fields"):
+                yield Label("Title", classes="field")
+                yield Input(item.title, id="edit-item-title")
+                yield Label("", id="title-error", classes="error")
+                yield Label("Duration (minutes)", classes="field")
+                yield Input(str(item.duration), id="edit-duration")
+                yield Label("", id="duration-error", classes="error")
+                yield Label(
+                    "Venue" + (" (blank: the scheduler chooses)" if item.candidate_venues else ""),
+                    classes="field",
+                )
+                yield Select(
+                    venues,
+                    value=item.venue if item.venue else Select.NULL,
+                    allow_blank=not item.venue,
+                    id="edit-venue",
+                )
+                yield Label("Required attendees", classes="field")
+                yield SelectionList[str](
+                    *((f"{p.name} ({p.side.value})", p.id, p.id in item.attendees) for p in people),
+                    id="edit-attendees",
+                )
+                yield Label("", id="attendees-error", classes="error")
+                yield Label("Dress", classes="field")
+                yield Input(item.dress or "", id="edit-dress")
+                yield Label("Notes", classes="field")
+                yield TextArea(item.notes or "", id="edit-notes", soft_wrap=True)
+            with Horizontal(id="edit-buttons"):
+                yield Button("Apply (ctrl+s)", id="edit-apply", variant="primary")
+                yield Button("Cancel (esc)", id="edit-close")
+
+    def values(self) -> tuple[str, str, str | None, list[str], str, str]:
+        venue = self.query_one("#edit-venue", Select).value
+        return (
+            self.query_one("#edit-item-title", Input).value,
+            self.query_one("#edit-duration", Input).value,
+            venue if isinstance(venue, str) else None,
+            list(self.query_one("#edit-attendees", SelectionList).selected),
+            self.query_one("#edit-dress", Input).value,
+            self.query_one("#edit-notes", TextArea).text,
+        )
+
+    def action_save(self) -> None:
+        from planner.schedule.edits import Edit
+
+        title, duration, venue, attendees, dress, notes = self.values()
+        problems = form_problems(title, duration, attendees)
+        for field in ("title", "duration", "attendees"):
+            self.query_one(f"#{field}-error", Label).update(problems.get(field, ""))
+        if problems:
+            self.notify("Check the fields marked in red", severity="warning")
+            return
+        item = self._item
+        minutes = int(duration.strip())
+        ordered = tuple(p.id for p in self._visit.people if p.id in attendees)
+        edit = Edit(
+            "set",
+            item.id,
+            title=title.strip() if title.strip() != item.title else None,
+            duration=minutes if minutes != item.duration else None,
+            venue=venue if venue is not None and venue != item.venue else None,
+            attendees=ordered if set(ordered) != set(item.attendees) else None,
+            dress=dress.strip() if dress.strip() != (item.dress or "") else None,
+            notes=notes.strip() if notes.strip() != (item.notes or "").strip() else None,
+        )
+        changed = (edit.title, edit.duration, edit.venue, edit.attendees, edit.dress, edit.notes)
+        if all(value is None for value in changed):
+            self.notify("Nothing changed")
+            self.dismiss(None)
+            return
+        self.dismiss(edit)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        if event.button.id == "edit-apply":
+            self.action_save()
+        else:
+            self.action_cancel()

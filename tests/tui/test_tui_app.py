@@ -7,12 +7,27 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from textual.widgets import DataTable, OptionList, Static
+from textual.widgets import (
+    DataTable,
+    Input,
+    Label,
+    OptionList,
+    Select,
+    SelectionList,
+    Static,
+    TextArea,
+)
 
 from planner.plan import plan_path, read_plan
 from planner.visitfile import load_visit
 from tui.app import PlannerApp
-from tui.screens import ConfirmQuitScreen, ExplanationScreen, HelpScreen, PersonScreen
+from tui.screens import (
+    ConfirmQuitScreen,
+    EditItemScreen,
+    ExplanationScreen,
+    HelpScreen,
+    PersonScreen,
+)
 from tui.timeline import Timeline
 
 MakeApp = Callable[[Path], PlannerApp]
@@ -432,3 +447,132 @@ def test_cli_refuses_an_invalid_visit(tmp_path: Path, capsys: pytest.CaptureFixt
     broken.write_text("schema_version: 1\nid: x\n", encoding="utf-8")
     assert main(["tui", str(broken)]) == 2
     assert "broken.yaml" in capsys.readouterr().err
+
+
+async def _open_form(app: PlannerApp, pilot: object, title: str) -> EditItemScreen:
+    await find(app, pilot, title)
+    await pilot.press("o")  # type: ignore[attr-defined]
+    await pilot.pause()  # type: ignore[attr-defined]
+    assert isinstance(app.screen, EditItemScreen)
+    return app.screen
+
+
+async def test_edit_form_applies_one_undoable_edit(visit_copy: Path, make_app: MakeApp) -> None:
+    app = make_app(visit_copy)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        form = await _open_form(app, pilot, "Ministers of Health")
+        assert app.selected == "health-meeting"
+        assert form.query_one("#edit-venue", Select).is_blank()  # candidate venues
+        form.query_one("#edit-item-title", Input).value = "Health ministers' meeting"
+        form.query_one("#edit-duration", Input).value = "50"
+        form.query_one("#edit-venue", Select).value = "moh-az"
+        form.query_one("#edit-attendees", SelectionList).select("deek")
+        form.query_one("#edit-dress", Input).value = "Lounge suit"
+        form.query_one("#edit-notes", TextArea).text = "Digital health first."
+        await pilot.press("ctrl+s")
+        await settle(app, pilot)
+        assert not isinstance(app.screen, EditItemScreen)
+        item = app.session.visit.item["health-meeting"]
+        assert item.title == "Health ministers' meeting" and item.duration == 50
+        assert item.venue == "moh-az" and item.candidate_venues == ()
+        assert item.attendees == ("arbel", "deek", "musayev")
+        assert (item.dress, item.notes) == ("Lounge suit", "Digital health first.")
+        planned = app.session.plan.item("health-meeting")  # type: ignore[union-attr]
+        assert planned is not None and planned.venue == "moh-az"
+        assert planned.end_at() == planned.start_at().add(minutes=50)  # type: ignore[union-attr]
+        assert "deek" in planned.attendees
+        assert len(app.session.undo_stack) == 1  # one edit
+        text = app.session.state.text
+        assert (
+            "# after the welcome of 30 May" in text
+            and 'title: "Health ministers\' meeting"' in text
+        )
+        await pilot.press("u")
+        assert app.session.visit.item["health-meeting"].title.startswith("Working meeting")
+        assert not app.session.dirty
+
+
+async def test_edit_form_validates_and_escape_cancels(visit_copy: Path, make_app: MakeApp) -> None:
+    app = make_app(visit_copy)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        before = (app.session.state.text, app.session.plan)
+        form = await _open_form(app, pilot, "One-on-one")
+        form.query_one("#edit-item-title", Input).value = "  "
+        form.query_one("#edit-duration", Input).value = "-5"
+        form.query_one("#edit-attendees", SelectionList).deselect_all()
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert app.screen is form  # still open, the problems shown next to the fields
+        assert "empty" in str(form.query_one("#title-error", Label).content)
+        assert "positive" in str(form.query_one("#duration-error", Label).content)
+        assert "attendee" in str(form.query_one("#attendees-error", Label).content)
+        form.query_one("#edit-duration", Input).value = "forty"
+        await pilot.click("#edit-apply")
+        await pilot.pause()
+        assert app.screen is form
+        assert "positive" in str(form.query_one("#duration-error", Label).content)
+        await pilot.press("escape")
+        await pilot.pause()
+        await settle(app, pilot)
+        assert not isinstance(app.screen, EditItemScreen)
+        assert (app.session.state.text, app.session.plan) == before
+        assert app.session.undo_stack == [] and not app.session.dirty
+
+
+async def test_infeasible_form_edit_is_explained_and_changes_nothing(
+    visit_copy: Path, make_app: MakeApp
+) -> None:
+    app = make_app(visit_copy)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        before = (app.session.state.text, app.session.plan)
+        form = await _open_form(app, pilot, "One-on-one")
+        # the expanded meeting must follow within 20 min, and the day has no room for this
+        form.query_one("#edit-duration", Input).value = "900"
+        await pilot.press("ctrl+s")
+        await settle(app, pilot)
+        await settle(app, pilot)
+        assert isinstance(app.screen, ExplanationScreen)
+        assert (app.session.state.text, app.session.plan) == before
+        assert app.session.undo_stack == []
+
+
+async def test_move_to_the_next_day_keeps_the_clock_time(
+    visit_copy: Path, make_app: MakeApp
+) -> None:
+    app = make_app(visit_copy)
+    async with app.run_test(size=(120, 30)) as pilot:
+        await settle(app, pilot)
+        assert app.selected == "arrival" and app.day_index == 0
+        before = app.session.plan
+        await pilot.press("M")  # no day before the first
+        await settle(app, pilot)
+        assert app.session.plan is before and app.session.undo_stack == []
+        await pilot.press("m")
+        await settle(app, pilot)
+        planned = app.session.plan.item("arrival")  # type: ignore[union-attr]
+        assert planned is not None and str(planned.start) == "2023-05-31 09:30"
+        assert str(app.session.visit.item["arrival"].pinned) == "2023-05-31 09:30"
+        assert len(app.session.undo_stack) == 1
+        assert app.day_index == 1 and app.selected == "arrival"  # followed to its day
+        await pilot.press("u")
+        assert str(app.session.visit.item["arrival"].pinned) == "2023-05-30 09:30"
+
+
+async def test_move_to_another_day_that_breaks_the_visit_changes_nothing(
+    visit_copy: Path, make_app: MakeApp
+) -> None:
+    app = make_app(visit_copy)
+    async with app.run_test(size=(120, 30)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("2")
+        assert app.selected == "community-meeting"
+        before = (app.session.state.text, app.session.plan)
+        await pilot.press("M")  # the day before: the principal is busy then
+        await settle(app, pilot)
+        await settle(app, pilot)
+        assert isinstance(app.screen, ExplanationScreen)
+        assert (app.session.state.text, app.session.plan) == before
+        assert "refused" in status(app)
