@@ -576,3 +576,51 @@ async def test_move_to_another_day_that_breaks_the_visit_changes_nothing(
         assert isinstance(app.screen, ExplanationScreen)
         assert (app.session.state.text, app.session.plan) == before
         assert "refused" in status(app)
+
+
+async def test_export_writes_the_saved_plan(
+    visit_copy: Path, make_app: MakeApp, tmp_path: Path
+) -> None:
+    from tui.screens import ExportScreen
+
+    out = tmp_path / "out"
+    app = make_app(visit_copy)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        form = await _open_form(app, pilot, "One-on-one")
+        form.query_one("#edit-item-title", Input).value = "Tête-à-tête of the Presidents"
+        await pilot.press("ctrl+s")
+        await settle(app, pilot)
+        await pilot.press("e")  # unsaved: export reads the files, so it asks to save first
+        await pilot.pause()
+        assert not isinstance(app.screen, ExportScreen)
+        await pilot.press("ctrl+s", "e")
+        await pilot.pause()
+        assert isinstance(app.screen, ExportScreen)
+        app.screen.query_one("#export-folder", Input).value = str(out)
+        await pilot.press("enter")
+        await settle(app, pilot)
+        version = app.session.plan.version  # type: ignore[union-attr]
+    assert "Tête-à-tête of the Presidents" in (out / "people" / "herzog.md").read_text("utf-8")
+    assert "Tête-à-tête of the Presidents" in (out / "calendars" / "full.ics").read_text("utf-8")
+    assert "One-on-one meeting" not in (out / "people" / "herzog.md").read_text("utf-8")
+    assert read_plan(plan_path(visit_copy)).version == version  # exported, not re-planned
+
+
+async def test_no_color_still_shows_the_glyphs(
+    visit_copy: Path, make_app: MakeApp, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("NO_COLOR", "1")
+    app = make_app(visit_copy)
+    assert app.no_color
+    async with app.run_test(size=(160, 48)) as pilot:
+        await settle(app, pilot)
+        await find(app, pilot, "Alley of Martyrs")
+        for _ in range(3):  # moves the evening event too
+            await pilot.press("greater_than_sign")
+        await settle(app, pilot)
+        await settle(app, pilot)
+        assert app.session.state.moved
+        screen = app.export_screenshot()
+    assert "◆" in screen and "↻" in screen  # pinned, moved: meaning without colour
+    assert app.session.is_pinned("wreath-alley-of-martyrs")
