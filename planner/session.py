@@ -431,7 +431,7 @@ class Session:
                 document = cached[1]
             else:
                 document = VisitDocument(self.path, base.text)
-            apply(document, edit, base.plan)
+            touched = apply(document, edit, base.plan)
             text = document.text()
             loaded = load_text(text, self.path)
         except EditError as exc:
@@ -445,8 +445,8 @@ class Session:
             previous,
             time_limit=time_limit,
             reason=edit.describe(),
-            edited=frozenset({edit.item}),
-            unchanged_except=frozenset({edit.item})
+            edited=frozenset({touched}),
+            unchanged_except=frozenset({touched})
             if previous is not None and previous.fingerprint == fingerprint(base.loaded.visit)
             else None,
         )

@@ -28,6 +28,32 @@ def _item_key_order() -> list[str]:
     return list(Item.model_fields)
 
 
+PLAIN_KEYS = frozenset({"id", "kind", "tier", "press", "public_time"})  # unquoted names
+
+
+def _flow(value: Any) -> Any:
+    """Lists and mappings written in flow style (``[a, b]``, ``{k: v}``), as the format's
+    examples are."""
+    from ruamel.yaml.comments import CommentedBase, CommentedMap, CommentedSeq
+
+    if isinstance(value, CommentedBase):  # from the file (a copy): keeps its style
+        return value
+    if isinstance(value, list | tuple):
+        seq = CommentedSeq(_flow(v) for v in value)
+        seq.fa.set_flow_style()
+        return seq
+    if isinstance(value, dict):
+        from ruamel.yaml.scalarstring import DoubleQuotedScalarString
+
+        mapping = CommentedMap(
+            (k, DoubleQuotedScalarString(v) if isinstance(v, str) else _flow(v))
+            for k, v in value.items()
+        )
+        mapping.fa.set_flow_style()
+        return mapping
+    return value
+
+
 class VisitDocument:
     """A visit file loaded for editing."""
 
@@ -56,17 +82,13 @@ class VisitDocument:
         raise EditError(f"{self.path}: no item '{item_id}'{hint}")
 
     def set(self, item_id: str, key: str, value: Any) -> None:
-        from ruamel.yaml.comments import CommentedSeq
-
         entry = self.item(item_id)
-        if isinstance(value, str):
+        if isinstance(value, str) and key not in PLAIN_KEYS:
             from ruamel.yaml.scalarstring import DoubleQuotedScalarString
 
             value = DoubleQuotedScalarString(value)
-        elif isinstance(value, list | tuple):
-            seq = CommentedSeq(value)
-            seq.fa.set_flow_style()
-            value = seq
+        else:
+            value = _flow(value)
         if key in entry:
             entry[key] = value
             return
@@ -78,6 +100,46 @@ class VisitDocument:
                 position = n
                 break
         entry.insert(position, key, value)
+
+    def item_ids(self) -> list[str]:
+        return [str(e.get("id")) for e in self.data.get("items") or [] if isinstance(e, dict)]
+
+    def add_item(self, fields: dict[str, Any], after: str | None = None) -> None:
+        """Append an item (or put it right after item ``after``); keys in the documented
+        order, lists and mappings in flow style, strings quoted."""
+        from ruamel.yaml.comments import CommentedMap, CommentedSeq
+        from ruamel.yaml.scalarstring import DoubleQuotedScalarString
+
+        if fields.get("id") in self.item_ids():
+            raise EditError(f"{self.path}: an item '{fields.get('id')}' exists already")
+        order = _item_key_order()
+        entry = CommentedMap()
+        for key in sorted(fields, key=lambda k: order.index(k) if k in order else len(order)):
+            value = fields[key]
+            entry[key] = (
+                DoubleQuotedScalarString(value)
+                if isinstance(value, str) and key not in PLAIN_KEYS
+                else _flow(value)
+            )
+        items = self.data.get("items")
+        if items is None:
+            self.data["items"] = items = CommentedSeq()
+        if after is not None:
+            position = next(n for n, e in enumerate(items) if e is self.item(after)) + 1
+            items.insert(position, entry)
+        else:
+            items.append(entry)
+
+    def copy_item(self, item_id: str) -> dict[str, Any]:
+        """A deep copy of an item's fields (comments dropped)."""
+        import copy
+
+        return {str(k): copy.deepcopy(v) for k, v in self.item(item_id).items()}
+
+    def delete_item(self, item_id: str) -> None:
+        entry = self.item(item_id)
+        items = self.data["items"]
+        del items[next(n for n, e in enumerate(items) if e is entry)]
 
     def remove(self, item_id: str, key: str) -> bool:
         entry = self.item(item_id)

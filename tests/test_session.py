@@ -202,3 +202,112 @@ def test_one_set_edit_is_one_undo_step(session: Session) -> None:
     assert len(session.undo_stack) == 1
     session.undo()
     assert session.visit.item["one-on-one"].title == "One-on-one meeting of the Presidents"
+
+
+# -- the form's fields, adding, duplicating and deleting items ------------------------
+
+
+def _edit(session: Session, edit: object) -> None:
+    attempt = session.prepare(edit)  # type: ignore[arg-type]
+    assert attempt.state is not None, attempt.error or attempt.explanation
+    assert session.commit(attempt)
+
+
+def test_set_kind_window_tier_and_press(session: Session) -> None:
+    from planner.schedule.edits import Edit
+
+    _edit(
+        session,
+        Edit(
+            "set",
+            "festive-lunch",
+            kind="custom",
+            custom_kind="working lunch",
+            window=("2023-05-30 13:00", ""),
+            tier="restricted",
+            press="pool",
+        ),
+    )
+    text = session.state.text
+    assert '    kind: custom\n    custom_kind: "working lunch"\n' in text
+    assert 'window: {earliest_start: "2023-05-30 13:00"}' in text
+    assert "    tier: restricted\n    press: pool\n" in text
+    assert "# gives carries a `seed` provenance" in text  # comments kept
+    item = session.visit.item["festive-lunch"]
+    assert item.kind_label == "working lunch" and item.window is not None
+    assert item.window.latest_end is None
+    planned = session.plan.item("festive-lunch")  # type: ignore[union-attr]
+    assert planned is not None and planned.start is not None
+    assert planned.start.local >= WallTime.parse("2023-05-30 13:00").local
+    _edit(session, Edit("set", "festive-lunch", kind="lunch", window=("", "")))
+    assert "custom_kind" not in session.state.text.split("id: festive-lunch")[1].split("- id")[0]
+    assert session.visit.item["festive-lunch"].window is None
+    assert len(session.undo_stack) == 2
+
+
+def test_set_refuses_a_bad_window_or_kind(session: Session) -> None:
+    from planner.schedule.edits import Edit, window_problems
+
+    assert window_problems("", "") == {}
+    assert set(window_problems("30 May", "2023-05-30 12:00")) == {"earliest_start"}
+    assert "after" in window_problems("2023-05-30 12:00", "2023-05-30 11:00")["latest_end"]
+    bad = session.prepare(Edit("set", "festive-lunch", window=("2023-05-30 12:00", "noon")))
+    assert bad.state is None and bad.error is not None and "window" in bad.error
+    custom = session.prepare(Edit("set", "festive-lunch", kind="custom"))
+    assert custom.state is None and "name" in (custom.error or "")
+
+
+def test_add_duplicate_and_delete_items(session: Session) -> None:
+    from planner.plan import Status
+    from planner.schedule.edits import Edit, copy_id
+
+    opened = session.state.text
+    _edit(
+        session,
+        Edit(
+            "add",
+            "tea",
+            title="Tea with the mayor",
+            kind="reception",
+            duration=30,
+            venue="zagulba",
+            attendees=("herzog",),
+            window=("2023-05-30 16:00", "2023-05-30 18:00"),
+        ),
+    )
+    text = session.state.text
+    assert text.startswith(opened.rstrip("\n")[:200])
+    assert '  - id: tea\n    title: "Tea with the mayor"\n    kind: reception\n' in text
+    assert "provenance: {source: assumed" in text
+    planned = session.plan.item("tea")  # type: ignore[union-attr]
+    assert planned is not None and planned.status is Status.SCHEDULED
+    assert planned.start is not None and planned.start.local.hour >= 16
+
+    assert copy_id({"tea", "tea-2"}, "tea") == "tea-3"
+    _edit(session, Edit("duplicate", "tea"))
+    copy = session.visit.item["tea-2"]
+    assert copy.title == "Tea with the mayor" and copy.pinned is None
+    assert session.plan.item("tea-2") is not None  # type: ignore[union-attr]
+    assert session.state.text.index("id: tea\n") < session.state.text.index("id: tea-2\n")
+
+    _edit(session, Edit("delete", "tea"))
+    assert "id: tea\n" not in session.state.text and "tea" not in session.visit.item
+    kept = session.plan.item("tea")  # type: ignore[union-attr]
+    assert kept is not None and kept.status is Status.CANCELLED  # the plan keeps it
+    session.undo()
+    assert "tea" in session.visit.item
+    session.undo()
+    session.undo()
+    assert session.state.text == opened and not session.dirty
+
+
+def test_duplicate_drops_the_pin_and_add_refuses_a_taken_id(session: Session) -> None:
+    from planner.schedule.edits import Edit
+
+    pinned = next(i for i in session.visit.items if i.pinned and i.kind.value != "flight")
+    _edit(session, Edit("duplicate", pinned.id))
+    assert session.visit.item[f"{pinned.id}-2"].pinned is None
+    taken = session.prepare(
+        Edit("add", pinned.id, title="x", kind="briefing", duration=10, venue="zagulba")
+    )
+    assert taken.state is None and "exists" in (taken.error or "")

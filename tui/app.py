@@ -64,10 +64,11 @@ Request: TypeAlias = "ItemEdit | Nudge | Edit"
 class Planned(Message):
     """A worker finished planning (the first plan, or an edit)."""
 
-    def __init__(self, attempt: Attempt, first: bool) -> None:
+    def __init__(self, attempt: Attempt, first: bool, request: Request | None = None) -> None:
         super().__init__()
         self.attempt = attempt
         self.first = first
+        self.request = request
 
 
 class Exported(Message):
@@ -115,6 +116,9 @@ class PlannerApp(App[None]):
         _b("p", "toggle_pin", "Pin / unpin", "toggle-pin", show=True),
         _b("x", "cancel_item", "Cancel item", "cancel-item"),
         _b("o,enter", "edit_item", "Edit item (form)", "edit-item"),
+        _b("a", "add_item", "Add an item (form)", "add-item"),
+        _b("d", "duplicate_item", "Duplicate item", "duplicate-item"),
+        _b("delete,D", "delete_item", "Delete item (the plan keeps it cancelled)", "delete-item"),
         _b("m", "move_day(1)", "Move to the next day (pins)", "move-next-day"),
         _b("M", "move_day(-1)", "Move to the previous day (pins)", "move-previous-day"),
         _b("u,ctrl+z", "undo", "Undo", "undo", show=True),
@@ -513,7 +517,7 @@ class PlannerApp(App[None]):
         """Runs in a thread: computes, never touches a widget, posts the result."""
         session = self.session
         attempt = session.first_plan() if request is None else session.prepare(request)
-        self.post_message(Planned(attempt, first=request is None))
+        self.post_message(Planned(attempt, first=request is None, request=request))
 
     def on_planned(self, message: Planned) -> None:
         attempt = message.attempt
@@ -530,6 +534,9 @@ class PlannerApp(App[None]):
                 self.notify(f"Also moved: {titles}", title=attempt.description)
             else:
                 self.notify("Nothing else moved", title=attempt.description)
+            made = _made(message.request)
+            if made is not None:
+                self.selected = made  # a new item (added or a copy): show it
             self._state_changed()
             if self.selected is not None:
                 self.select(self.selected)  # follow it to its day (moved to another)
@@ -600,6 +607,28 @@ class PlannerApp(App[None]):
                 self._edit(edit)
 
         self.push_screen(EditItemScreen(self.session.visit, item), chosen)
+
+    def action_add_item(self) -> None:
+        def chosen(edit: Edit | None) -> None:
+            if edit is not None:
+                self._edit(edit)
+
+        self.push_screen(EditItemScreen(self.session.visit, None), chosen)
+
+    def action_duplicate_item(self) -> None:
+        from planner.schedule.edits import Edit, copy_id
+
+        item_id = self._selected_or_warn()
+        if item_id is not None and item_id in self.session.visit.item:
+            new_id = copy_id(set(self.session.visit.item), item_id)
+            self._edit(Edit("duplicate", item_id, new_id=new_id))
+
+    def action_delete_item(self) -> None:
+        from planner.schedule.edits import Edit
+
+        item_id = self._selected_or_warn()
+        if item_id is not None and item_id in self.session.visit.item:
+            self._edit(Edit("delete", item_id))
 
     def action_move_day(self, delta: int) -> None:
         """Pin the selected item at the same local clock time on the next (or previous)
@@ -731,6 +760,16 @@ class PlannerApp(App[None]):
                 "show this person's itinerary",
                 partial(self.set_person, person.id),
             )
+
+
+def _made(request: Request | None) -> str | None:
+    """The item an edit creates (added, or a copy), if any."""
+    action = getattr(request, "action", None)
+    if action == "add":
+        return str(getattr(request, "item", "")) or None
+    if action == "duplicate":
+        return getattr(request, "new_id", None)
+    return None
 
 
 def load_keymap(path: str | None) -> dict[str, str] | None:

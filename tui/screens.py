@@ -3,6 +3,7 @@ changes, export folder, and the form that edits one item."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import TYPE_CHECKING, ClassVar
 
 from textual.app import ComposeResult
@@ -22,11 +23,12 @@ from textual.widgets import (
 )
 from textual.widgets.option_list import Option
 
-from planner.model.items import Item
+from planner.model.items import Item, ItemKind
+from planner.model.publication import PressAccess, Tier
 from planner.model.visit import Visit
 
 if TYPE_CHECKING:
-    from planner.schedule.edits import Edit  # noqa: F401 (named in a string)
+    from planner.schedule.edits import Edit
 
 
 class HelpScreen(ModalScreen[None]):
@@ -190,16 +192,34 @@ def form_problems(title: str, duration: str, attendees: list[str]) -> dict[str, 
     return problems
 
 
+def new_item_problems(item_id: str, taken: Iterable[str], venue: str | None) -> dict[str, str]:
+    """What is wrong with a new item's id and venue, by field."""
+    import re
+
+    from planner.model.base import ID_PATTERN
+
+    problems: dict[str, str] = {}
+    if not re.match(ID_PATTERN, item_id.strip()):
+        problems["id"] = "Lower-case letters, digits, - and _ (e.g. tea-with-mayor)."
+    elif item_id.strip() in set(taken):
+        problems["id"] = "An item with this id exists already."
+    if not venue:
+        problems["venue"] = "Choose a venue."
+    return problems
+
+
 class EditItemScreen(ModalScreen["Edit | None"]):
-    """Edit one item: title, duration, venue, required attendees, dress, notes. Returns one
-    ``set`` edit of the fields that changed (None: cancelled or nothing changed)."""
+    """Edit one item: title, kind, duration, venue, required attendees, window, tier, press
+    access, dress, notes. Returns one ``set`` edit of the fields that changed (None:
+    cancelled or nothing changed). Without an item it is the form of a new item (id,
+    title, kind, duration, venue, attendees, window) and returns one ``add`` edit."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+s", "save", "Apply the changes", id="edit-save", priority=True),
         Binding("escape", "cancel", "Cancel", id="edit-cancel"),
     ]
 
-    def __init__(self, visit: Visit, item: Item) -> None:
+    def __init__(self, visit: Visit, item: Item | None) -> None:
         super().__init__(id="edit")
         self._visit = visit
         self._item = item
@@ -210,63 +230,184 @@ class EditItemScreen(ModalScreen["Edit | None"]):
         people = sorted(
             self._visit.people, key=lambda p: (p.side.value != "guest", p.precedence, p.name)
         )
+        window = item.window if item is not None else None
         with Vertical(id="edit-box"):
-            yield Label(f"Edit “{item.title}” ({item.id})", id="edit-title")
+            yield Label(
+                f"Edit “{item.title}” ({item.id})" if item else "Add an item", id="edit-title"
+            )
             with VerticalScroll(id="edit-fields"):
+                if item is None:
+                    yield Label("Id", classes="field")
+                    yield Input("", id="edit-id", placeholder="e.g. tea-with-mayor")
+                    yield Label("", id="id-error", classes="error")
                 yield Label("Title", classes="field")
-                yield Input(item.title, id="edit-item-title")
+                yield Input(item.title if item else "", id="edit-item-title")
                 yield Label("", id="title-error", classes="error")
+                yield Label("Kind", classes="field")
+                yield Select(
+                    [(k.label, k.value) for k in ItemKind],
+                    value=item.kind.value if item else ItemKind.BRIEFING.value,
+                    allow_blank=False,
+                    id="edit-kind",
+                )
+                yield Input(
+                    (item.custom_kind or "") if item else "",
+                    id="edit-custom-kind",
+                    placeholder="name of the custom kind",
+                )
+                yield Label("", id="kind-error", classes="error")
                 yield Label("Duration (minutes)", classes="field")
-                yield Input(str(item.duration), id="edit-duration")
+                yield Input(str(item.duration) if item else "30", id="edit-duration")
                 yield Label("", id="duration-error", classes="error")
                 yield Label(
-                    "Venue" + (" (blank: the scheduler chooses)" if item.candidate_venues else ""),
+                    "Venue"
+                    + (" (blank: the scheduler chooses)" if item and item.candidate_venues else ""),
                     classes="field",
                 )
                 yield Select(
                     venues,
-                    value=item.venue if item.venue else Select.NULL,
-                    allow_blank=not item.venue,
+                    value=item.venue if item and item.venue else Select.NULL,
+                    allow_blank=not (item and item.venue),
                     id="edit-venue",
                 )
+                yield Label("", id="venue-error", classes="error")
                 yield Label("Required attendees", classes="field")
                 yield SelectionList[str](
-                    *((f"{p.name} ({p.side.value})", p.id, p.id in item.attendees) for p in people),
+                    *(
+                        (f"{p.name} ({p.side.value})", p.id, bool(item and p.id in item.attendees))
+                        for p in people
+                    ),
                     id="edit-attendees",
                 )
                 yield Label("", id="attendees-error", classes="error")
-                yield Label("Dress", classes="field")
-                yield Input(item.dress or "", id="edit-dress")
-                yield Label("Notes", classes="field")
-                yield TextArea(item.notes or "", id="edit-notes", soft_wrap=True)
+                yield Label("Earliest start (YYYY-MM-DD HH:MM, blank: none)", classes="field")
+                yield Input(
+                    str(window.earliest_start) if window and window.earliest_start else "",
+                    id="edit-earliest",
+                )
+                yield Label("", id="earliest-error", classes="error")
+                yield Label("Latest end (YYYY-MM-DD HH:MM, blank: none)", classes="field")
+                yield Input(
+                    str(window.latest_end) if window and window.latest_end else "",
+                    id="edit-latest",
+                )
+                yield Label("", id="latest-error", classes="error")
+                if item is not None:
+                    yield Label("Tier (who may see it)", classes="field")
+                    yield Select(
+                        [(t.value, t.value) for t in Tier],
+                        value=item.tier.value,
+                        allow_blank=False,
+                        id="edit-tier",
+                    )
+                    yield Label("Press access", classes="field")
+                    yield Select(
+                        [(a.value, a.value) for a in PressAccess],
+                        value=item.press.value,
+                        allow_blank=False,
+                        id="edit-press",
+                    )
+                    yield Label("Dress", classes="field")
+                    yield Input(item.dress or "", id="edit-dress")
+                    yield Label("Notes", classes="field")
+                    yield TextArea(item.notes or "", id="edit-notes", soft_wrap=True)
             with Horizontal(id="edit-buttons"):
                 yield Button("Apply (ctrl+s)", id="edit-apply", variant="primary")
                 yield Button("Cancel (esc)", id="edit-close")
 
+    def _text(self, selector: str) -> str:
+        return self.query_one(selector, Input).value
+
+    def _select(self, selector: str) -> str | None:
+        value = self.query_one(selector, Select).value
+        return value if isinstance(value, str) else None
+
     def values(self) -> tuple[str, str, str | None, list[str], str, str]:
-        venue = self.query_one("#edit-venue", Select).value
+        item = self._item
         return (
-            self.query_one("#edit-item-title", Input).value,
-            self.query_one("#edit-duration", Input).value,
-            venue if isinstance(venue, str) else None,
+            self._text("#edit-item-title"),
+            self._text("#edit-duration"),
+            self._select("#edit-venue"),
             list(self.query_one("#edit-attendees", SelectionList).selected),
-            self.query_one("#edit-dress", Input).value,
-            self.query_one("#edit-notes", TextArea).text,
+            self._text("#edit-dress") if item else "",
+            self.query_one("#edit-notes", TextArea).text if item else "",
         )
 
-    def action_save(self) -> None:
-        from planner.schedule.edits import Edit
+    def _problems(self) -> dict[str, str]:
+        from planner.schedule.edits import window_problems
 
-        title, duration, venue, attendees, dress, notes = self.values()
+        title, duration, venue, attendees, _, _ = self.values()
         problems = form_problems(title, duration, attendees)
-        for field in ("title", "duration", "attendees"):
+        if (
+            self._select("#edit-kind") == ItemKind.CUSTOM.value
+            and not self._text("#edit-custom-kind").strip()
+        ):
+            problems["kind"] = "A custom kind needs its name."
+        window = window_problems(self._text("#edit-earliest"), self._text("#edit-latest"))
+        for key, field in (("earliest_start", "earliest"), ("latest_end", "latest")):
+            if key in window:
+                problems[field] = window[key]
+        if self._item is None:
+            taken = [i.id for i in self._visit.items]
+            problems.update(new_item_problems(self._text("#edit-id"), taken, venue))
+        return problems
+
+    def action_save(self) -> None:
+        problems = self._problems()
+        fields = ["title", "duration", "attendees", "kind", "earliest", "latest"]
+        if self._item is None:
+            fields += ["id", "venue"]
+        for field in fields:
             self.query_one(f"#{field}-error", Label).update(problems.get(field, ""))
         if problems:
             self.notify("Check the fields marked in red", severity="warning")
             return
-        item = self._item
+        edit = self._added() if self._item is None else self._changed(self._item)
+        if edit is None:
+            self.notify("Nothing changed")
+        self.dismiss(edit)
+
+    def _kind_values(self) -> tuple[str, str]:
+        kind = self._select("#edit-kind") or ItemKind.CUSTOM.value
+        custom = self._text("#edit-custom-kind").strip()
+        return kind, custom if kind == ItemKind.CUSTOM.value else ""
+
+    def _window_values(self) -> tuple[str, str]:
+        return self._text("#edit-earliest").strip(), self._text("#edit-latest").strip()
+
+    def _added(self) -> Edit:
+        from planner.schedule.edits import Edit
+
+        title, duration, venue, attendees, _, _ = self.values()
+        kind, custom = self._kind_values()
+        window = self._window_values()
+        return Edit(
+            "add",
+            self._text("#edit-id").strip(),
+            title=title.strip(),
+            kind=kind,
+            custom_kind=custom or None,
+            duration=int(duration.strip()),
+            venue=venue,
+            attendees=tuple(p.id for p in self._visit.people if p.id in attendees),
+            window=window if any(window) else None,
+        )
+
+    def _changed(self, item: Item) -> Edit | None:
+        from planner.schedule.edits import Edit
+
+        title, duration, venue, attendees, dress, notes = self.values()
         minutes = int(duration.strip())
         ordered = tuple(p.id for p in self._visit.people if p.id in attendees)
+        kind, custom = self._kind_values()
+        window = self._window_values()
+        old = item.window
+        old_window = (
+            str(old.earliest_start) if old and old.earliest_start else "",
+            str(old.latest_end) if old and old.latest_end else "",
+        )
+        tier, press = self._select("#edit-tier"), self._select("#edit-press")
+        kind_changed = (kind, custom) != (item.kind.value, item.custom_kind or "")
         edit = Edit(
             "set",
             item.id,
@@ -276,13 +417,25 @@ class EditItemScreen(ModalScreen["Edit | None"]):
             attendees=ordered if set(ordered) != set(item.attendees) else None,
             dress=dress.strip() if dress.strip() != (item.dress or "") else None,
             notes=notes.strip() if notes.strip() != (item.notes or "").strip() else None,
+            kind=kind if kind_changed else None,
+            custom_kind=custom if kind_changed else None,
+            window=window if window != old_window else None,
+            tier=tier if tier is not None and tier != item.tier.value else None,
+            press=press if press is not None and press != item.press.value else None,
         )
-        changed = (edit.title, edit.duration, edit.venue, edit.attendees, edit.dress, edit.notes)
-        if all(value is None for value in changed):
-            self.notify("Nothing changed")
-            self.dismiss(None)
-            return
-        self.dismiss(edit)
+        changed = (
+            edit.title,
+            edit.duration,
+            edit.venue,
+            edit.attendees,
+            edit.dress,
+            edit.notes,
+            edit.kind,
+            edit.window,
+            edit.tier,
+            edit.press,
+        )
+        return None if all(value is None for value in changed) else edit
 
     def action_cancel(self) -> None:
         self.dismiss(None)

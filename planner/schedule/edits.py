@@ -5,6 +5,7 @@ nothing is written here — the caller writes both files only when a plan exists
 from __future__ import annotations
 
 from dataclasses import dataclass
+from enum import StrEnum
 from pathlib import Path
 
 from planner.model.clock import WallTime
@@ -16,8 +17,8 @@ from planner.yamledit import EditError, VisitDocument
 
 @dataclass(frozen=True)
 class Edit:
-    action: str  # move, pin, unpin, cancel, set
-    item: str
+    action: str  # move, pin, unpin, cancel, set, add, duplicate, delete
+    item: str  # add: the new item's id; duplicate: the item copied
     to: str | None = None  # move: local wall time
     duration: int | None = None
     venue: str | None = None
@@ -25,12 +26,35 @@ class Edit:
     title: str | None = None
     dress: str | None = None  # "" removes it
     notes: str | None = None  # "" removes them
+    kind: str | None = None  # an ItemKind value
+    custom_kind: str | None = None  # the name of kind 'custom' ("" with another kind)
+    window: tuple[str, str] | None = None  # earliest start, latest end ("" no bound)
+    tier: str | None = None  # a Tier value
+    press: str | None = None  # a PressAccess value
+    new_id: str | None = None  # duplicate: the copy's id (None: the next free -2, -3…)
 
     def describe(self) -> str:
         if self.action == "move":
             return f"move {self.item} to {self.to}"
+        if self.action == "add":
+            return f"add {self.item}"
+        if self.action == "duplicate":
+            return f"duplicate {self.item}" + (f" as {self.new_id}" if self.new_id else "")
+        if self.action == "delete":
+            return f"delete {self.item}"
         if self.action == "set":
             parts = []
+            if self.kind is not None:
+                parts.append(f"kind {self.custom_kind or self.kind}")
+            if self.window is not None:
+                start, end = self.window
+                parts.append(
+                    f"window {start or '…'} – {end or '…'}" if start or end else "no window"
+                )
+            if self.tier is not None:
+                parts.append(f"tier {self.tier}")
+            if self.press is not None:
+                parts.append(f"press {self.press}")
             if self.title is not None:
                 parts.append(f"title {self.title!r}")
             if self.duration is not None:
@@ -68,8 +92,119 @@ def current_plan(visit_path: Path, plan_file: Path | None = None) -> Plan | None
     return read_plan(path)
 
 
-def apply(doc: VisitDocument, edit: Edit, previous: Plan | None) -> None:
+def window_problems(earliest: str, latest: str) -> dict[str, str]:
+    """What is wrong with a window given as text ('YYYY-MM-DD HH:MM', either blank), by
+    bound: ``earliest_start``, ``latest_end``."""
+    problems: dict[str, str] = {}
+    parsed: dict[str, WallTime] = {}
+    for key, text in (("earliest_start", earliest), ("latest_end", latest)):
+        if not text.strip():
+            continue
+        try:
+            parsed[key] = WallTime.parse(text.strip())
+        except ValueError:
+            problems[key] = "A local time 'YYYY-MM-DD HH:MM', or blank."
+    if len(parsed) == 2 and parsed["latest_end"].local <= parsed["earliest_start"].local:
+        problems["latest_end"] = "The latest end must be after the earliest start."
+    return problems
+
+
+def copy_id(taken: list[str] | set[str], item_id: str) -> str:
+    """The id of a copy of ``item_id``: the first free of ``item_id-2``, ``-3``…"""
+    n = 2
+    while f"{item_id}-{n}" in taken:
+        n += 1
+    return f"{item_id}-{n}"
+
+
+def _window(doc: VisitDocument, item_id: str, window: tuple[str, str]) -> None:
+    problems = window_problems(*window)
+    if problems:
+        raise EditError("window: " + " ".join(problems.values()))
+    bounds = {
+        key: str(WallTime.parse(text.strip()))
+        for key, text in zip(("earliest_start", "latest_end"), window, strict=True)
+        if text.strip()
+    }
+    if bounds:
+        doc.set(item_id, "window", bounds)
+    else:
+        doc.remove(item_id, "window")
+
+
+def _kind(doc: VisitDocument, item_id: str, kind: str, custom: str | None) -> None:
+    from planner.model.items import ItemKind
+
+    try:
+        chosen = ItemKind(kind)
+    except ValueError:
+        raise EditError(f"unknown kind '{kind}'") from None
+    doc.set(item_id, "kind", chosen.value)
+    if chosen is ItemKind.CUSTOM:
+        if custom is not None and custom.strip():
+            doc.set(item_id, "custom_kind", custom.strip())
+        elif not doc.item(item_id).get("custom_kind"):
+            raise EditError("kind 'custom' needs its name")
+    else:
+        doc.remove(item_id, "custom_kind")
+
+
+def _choice(name: str, value: str, choices: type[StrEnum]) -> str:
+    try:
+        return choices(value).value
+    except ValueError:
+        known = ", ".join(c.value for c in choices)
+        raise EditError(f"unknown {name} '{value}' (one of {known})") from None
+
+
+ADDED = {"source": "assumed", "reason": "added in the planner"}
+
+
+def _add(doc: VisitDocument, edit: Edit) -> None:
+    from planner.model.publication import PressAccess, Tier
+
+    if not edit.item.strip():
+        raise EditError("the new item needs an id")
+    if not edit.title or not edit.title.strip():
+        raise EditError("the title cannot be empty")
+    if edit.kind is None or edit.duration is None or not edit.venue:
+        raise EditError("a new item needs a kind, a duration and a venue")
+    fields: dict[str, object] = {
+        "id": edit.item.strip(),
+        "title": edit.title.strip(),
+        "kind": edit.kind,
+        "duration": edit.duration,
+        "attendees": list(edit.attendees or ()),
+        "venue": edit.venue,
+        "provenance": dict(ADDED),
+    }
+    if edit.tier is not None:
+        fields["tier"] = _choice("tier", edit.tier, Tier)
+    if edit.press is not None:
+        fields["press"] = _choice("press access", edit.press, PressAccess)
+    doc.add_item(fields)
+    _kind(doc, edit.item.strip(), edit.kind, edit.custom_kind)
+    if edit.window is not None:
+        _window(doc, edit.item.strip(), edit.window)
+
+
+def apply(doc: VisitDocument, edit: Edit, previous: Plan | None) -> str:
+    """Apply ``edit`` to the document; returns the id of the item it made or changed."""
+    if edit.action == "add":
+        _add(doc, edit)
+        return edit.item.strip()
     item = doc.item(edit.item)  # unknown item: EditError with a suggestion
+    if edit.action == "duplicate":
+        new_id = edit.new_id or copy_id(set(doc.item_ids()), edit.item)
+        fields = doc.copy_item(edit.item)
+        fields["id"] = new_id
+        for key in ("pinned", "cancelled"):
+            fields.pop(key, None)
+        doc.add_item(fields, after=edit.item)
+        return new_id
+    if edit.action == "delete":
+        doc.delete_item(edit.item)
+        return edit.item
     if edit.action == "move":
         if not edit.to:
             raise EditError("move needs --to 'YYYY-MM-DD HH:MM'")
@@ -94,9 +229,32 @@ def apply(doc: VisitDocument, edit: Edit, previous: Plan | None) -> None:
             raise EditError(f"'{edit.item}' is cancelled already")
         doc.set(edit.item, "cancelled", True)
     elif edit.action == "set":
-        fields = (edit.duration, edit.venue, edit.attendees, edit.title, edit.dress, edit.notes)
-        if all(value is None for value in fields):
+        given = (
+            edit.duration,
+            edit.venue,
+            edit.attendees,
+            edit.title,
+            edit.dress,
+            edit.notes,
+            edit.kind,
+            edit.window,
+            edit.tier,
+            edit.press,
+        )
+        if all(value is None for value in given):
             raise EditError("set needs --duration, --venue or --attendees")
+        if edit.kind is not None:
+            _kind(doc, edit.item, edit.kind, edit.custom_kind)
+        if edit.window is not None:
+            _window(doc, edit.item, edit.window)
+        if edit.tier is not None:
+            from planner.model.publication import Tier
+
+            doc.set(edit.item, "tier", _choice("tier", edit.tier, Tier))
+        if edit.press is not None:
+            from planner.model.publication import PressAccess
+
+            doc.set(edit.item, "press", _choice("press access", edit.press, PressAccess))
         if edit.title is not None:
             if not edit.title.strip():
                 raise EditError("the title cannot be empty")
@@ -117,6 +275,7 @@ def apply(doc: VisitDocument, edit: Edit, previous: Plan | None) -> None:
                 doc.remove(edit.item, key)
     else:
         raise EditError(f"unknown edit '{edit.action}'")
+    return edit.item
 
 
 def run_edit(
@@ -136,7 +295,7 @@ def run_edit(
     except PlanFileError:
         raise
     doc = VisitDocument(visit_path)
-    apply(doc, edit, previous)
+    touched = apply(doc, edit, previous)
     text = doc.text()
     loaded = load_text(text, visit_path)
     outcome = solve(
@@ -145,9 +304,9 @@ def run_edit(
         time_limit=time_limit,
         progress=progress,
         reason=edit.describe(),
-        edited=frozenset({edit.item}),
+        edited=frozenset({touched}),
         # a plan made from the visit as it was: only the edited item differs
-        unchanged_except=frozenset({edit.item})
+        unchanged_except=frozenset({touched})
         if previous is not None and previous.fingerprint == fingerprint(before.visit)
         else None,
     )

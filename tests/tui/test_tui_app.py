@@ -624,3 +624,122 @@ async def test_no_color_still_shows_the_glyphs(
         screen = app.export_screenshot()
     assert "◆" in screen and "↻" in screen  # pinned, moved: meaning without colour
     assert app.session.is_pinned("wreath-alley-of-martyrs")
+
+
+async def test_edit_form_sets_kind_window_tier_and_press(
+    visit_copy: Path, make_app: MakeApp
+) -> None:
+    app = make_app(visit_copy)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        form = await _open_form(app, pilot, "Festive lunch")
+        assert app.selected == "festive-lunch"
+        assert form.query_one("#edit-earliest", Input).value == "2023-05-30 12:00"
+        assert form.query_one("#edit-latest", Input).value == "2023-05-30 16:30"
+        form.query_one("#edit-kind", Select).value = "custom"
+        form.query_one("#edit-earliest", Input).value = "30 May"
+        form.query_one("#edit-latest", Input).value = "2023-05-30 11:00"
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert app.screen is form  # problems next to the fields
+        assert "custom" in str(form.query_one("#kind-error", Label).content)
+        assert "YYYY-MM-DD" in str(form.query_one("#earliest-error", Label).content)
+        form.query_one("#edit-earliest", Input).value = "2023-05-30 12:00"
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert app.screen is form
+        assert "after" in str(form.query_one("#latest-error", Label).content)
+        form.query_one("#edit-custom-kind", Input).value = "working lunch"
+        form.query_one("#edit-earliest", Input).value = "2023-05-30 13:00"
+        form.query_one("#edit-latest", Input).value = ""
+        form.query_one("#edit-tier", Select).value = "restricted"
+        form.query_one("#edit-press", Select).value = "pool"
+        await pilot.press("ctrl+s")
+        await settle(app, pilot)
+        assert not isinstance(app.screen, EditItemScreen)
+        text = app.session.state.text
+        lunch = text.split("  - id: festive-lunch\n")[1].split("  - id:")[0]
+        assert 'kind: custom\n    custom_kind: "working lunch"\n' in lunch
+        assert 'window: {earliest_start: "2023-05-30 13:00"}' in lunch
+        assert "tier: restricted\n    press: pool\n" in lunch
+        assert "# after the welcome of 30 May" in text  # comments kept
+        item = app.session.visit.item["festive-lunch"]
+        assert item.kind_label == "working lunch"
+        planned = app.session.plan.item("festive-lunch")  # type: ignore[union-attr]
+        assert planned is not None and planned.start is not None
+        assert f"{planned.start.local:%H:%M}" >= "13:00"
+        assert len(app.session.undo_stack) == 1
+        await pilot.press("u")
+        assert app.session.visit.item["festive-lunch"].kind.value == "lunch"
+        assert not app.session.dirty
+
+
+async def test_add_an_item_with_the_form(visit_copy: Path, make_app: MakeApp) -> None:
+    app = make_app(visit_copy)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        opened = app.session.state.text
+        await pilot.press("a")
+        await pilot.pause()
+        form = app.screen
+        assert isinstance(form, EditItemScreen)
+        form.query_one("#edit-id", Input).value = "festive-lunch"  # taken
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert app.screen is form
+        assert "exists" in str(form.query_one("#id-error", Label).content)
+        assert "venue" in str(form.query_one("#venue-error", Label).content)
+        assert "empty" in str(form.query_one("#title-error", Label).content)
+        form.query_one("#edit-id", Input).value = "tea"
+        form.query_one("#edit-item-title", Input).value = "Tea with the mayor"
+        form.query_one("#edit-kind", Select).value = "reception"
+        form.query_one("#edit-duration", Input).value = "30"
+        form.query_one("#edit-venue", Select).value = "zagulba"
+        form.query_one("#edit-attendees", SelectionList).select("herzog")
+        form.query_one("#edit-earliest", Input).value = "2023-05-30 16:00"
+        form.query_one("#edit-latest", Input).value = "2023-05-30 18:00"
+        await pilot.press("ctrl+s")
+        await settle(app, pilot)
+        assert not isinstance(app.screen, EditItemScreen)
+        text = app.session.state.text
+        assert '  - id: tea\n    title: "Tea with the mayor"\n    kind: reception\n' in text
+        assert "# after the welcome of 30 May" in text
+        assert app.session.visit.item["tea"].attendees == ("herzog",)
+        planned = app.session.plan.item("tea")  # type: ignore[union-attr]
+        assert planned is not None and planned.start is not None
+        assert app.selected == "tea" and len(app.session.undo_stack) == 1
+        await pilot.press("u")
+        assert app.session.state.text == opened and not app.session.dirty
+
+
+async def test_duplicate_and_delete_are_undoable(visit_copy: Path, make_app: MakeApp) -> None:
+    from planner.plan import Status
+
+    app = make_app(visit_copy)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        opened = app.session.state.text
+        await find(app, pilot, "Festive lunch")
+        assert app.selected == "festive-lunch"
+        await pilot.press("d")
+        await settle(app, pilot)
+        assert app.selected == "festive-lunch-2"
+        copy = app.session.visit.item["festive-lunch-2"]
+        assert copy.title == app.session.visit.item["festive-lunch"].title
+        assert copy.pinned is None
+        assert "  - id: festive-lunch-2\n" in app.session.state.text
+        assert app.session.plan.item("festive-lunch-2") is not None  # type: ignore[union-attr]
+        await pilot.press("delete")
+        await settle(app, pilot)
+        assert "festive-lunch-2" not in app.session.visit.item
+        assert "id: festive-lunch-2" not in app.session.state.text
+        kept = app.session.plan.item("festive-lunch-2")  # type: ignore[union-attr]
+        assert kept is not None and kept.status is Status.CANCELLED
+        assert len(app.session.undo_stack) == 2
+        await pilot.press("ctrl+s")
+        await settle(app, pilot)
+        assert "id: festive-lunch-2" not in visit_copy.read_text(encoding="utf-8")
+        saved = read_plan(plan_path(visit_copy)).item("festive-lunch-2")
+        assert saved is not None and saved.status is Status.CANCELLED
+        await pilot.press("u", "u")
+        assert app.session.state.text == opened
