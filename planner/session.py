@@ -38,6 +38,7 @@ from planner.visitfile import LoadedVisit, VisitFileError, load_visit
 from planner.yamledit import EditError, VisitDocument
 
 if TYPE_CHECKING:
+    from planner.lock import VisitLock
     from planner.schedule.edits import Edit
     from planner.schedule.goals import ScoreLine
     from planner.schedule.solve import SolveOutcome
@@ -332,13 +333,26 @@ class Session:
         self._disk_digest = disk_digest
         self._document: tuple[str, VisitDocument] | None = None
         self.plan_problem: str | None = None  # the plan file could not be read
+        self.lock: VisitLock | None = None  # the lock file beside the visit
+
+    @property
+    def lock_warning(self) -> str | None:
+        """Another live process has this visit open (its lock file is there)."""
+        return self.lock.warning if self.lock is not None else None
+
+    def close(self) -> None:
+        """Remove this session's lock file (when it wrote one)."""
+        if self.lock is not None:
+            self.lock.release()
 
     # opening ----------------------------------------------------------------------
 
     @classmethod
-    def open(cls, path: Path, plan_file: Path | None = None) -> Session:
+    def open(cls, path: Path, plan_file: Path | None = None, *, lock: bool = True) -> Session:
         """Read a visit file and its plan. Raises VisitFileError for an invalid visit; an
-        unreadable plan file is set aside (``plan_problem``) and a new plan is made."""
+        unreadable plan file is set aside (``plan_problem``) and a new plan is made. With
+        ``lock``, writes a lock file beside the visit (``close`` removes it); when another
+        live process holds one, ``lock_warning`` says so."""
         path = Path(path)
         try:
             raw = path.read_bytes()
@@ -362,6 +376,10 @@ class Session:
             state = State(text, loaded, plan, findings=tuple(findings(loaded.visit, plan)))
         session = cls(state, plan_file, _digest(raw))
         session.plan_problem = problem
+        if lock:
+            from planner.lock import acquire
+
+            session.lock = acquire(path)
         return session
 
     @property

@@ -311,3 +311,51 @@ def test_duplicate_drops_the_pin_and_add_refuses_a_taken_id(session: Session) ->
         Edit("add", pinned.id, title="x", kind="briefing", duration=10, venue="zagulba")
     )
     assert taken.state is None and "exists" in (taken.error or "")
+
+
+# -- a second editor of the same visit -----------------------------------------------
+
+
+def test_a_second_session_of_the_same_visit_is_warned(session: Session) -> None:
+    import json
+    import os
+    import socket
+
+    from planner.lock import lock_path
+
+    path = session.path
+    lock = lock_path(path)
+    assert lock.name == ".visit.yaml.lock" and lock.parent == path.parent
+    assert session.lock_warning is None  # the first: it wrote the lock
+    data = json.loads(lock.read_text(encoding="utf-8"))
+    assert (data["pid"], data["host"]) == (os.getpid(), socket.gethostname())
+    second = Session.open(path)  # a live pid holds it (this process)
+    assert second.lock_warning is not None and str(os.getpid()) in second.lock_warning
+    assert second.state.text == session.state.text  # warned, not refused
+    second.close()
+    assert lock.exists()  # not the second's to remove
+    session.close()
+    assert not lock.exists()
+    third = Session.open(path)
+    assert third.lock_warning is None and lock.exists()
+    third.close()
+
+
+def test_a_stale_lock_is_replaced(session: Session) -> None:
+    import json
+    import os
+    import socket
+    import subprocess
+
+    from planner.lock import lock_path
+
+    session.close()
+    ended = subprocess.Popen([sys.executable, "-c", "pass"])
+    ended.wait()
+    lock = lock_path(session.path)
+    lock.write_text(json.dumps({"pid": ended.pid, "host": socket.gethostname()}))
+    fresh = Session.open(session.path)
+    assert fresh.lock_warning is None
+    assert json.loads(lock.read_text(encoding="utf-8"))["pid"] == os.getpid()
+    fresh.close()
+    assert not lock.exists()

@@ -20,5 +20,8 @@ def main(
 
     session = Session.open(visit, plan_file)
     app = PlannerApp(session, theme=theme, keymap=load_keymap(os.environ.get("PLANNER_KEYMAP")))
-    app.run(headless=headless)
+    try:
+        app.run(headless=headless)
+    finally:
+        session.close()
     return app.return_code or 0

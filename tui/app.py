@@ -179,10 +179,15 @@ class PlannerApp(App[None]):
         self.query_one("#detail", Static).border_title = "Item"
         self.query_one("#timeline", Timeline).focus()
         self._state_changed(select_first=True)
+        if self.session.lock_warning:
+            self.notify(self.session.lock_warning, title="Open elsewhere", severity="warning")
         if self.session.plan_problem:
             self.notify(self.session.plan_problem, title="Plan file set aside", severity="warning")
         if self.session.needs_plan:
             self._start(None)
+
+    def on_unmount(self) -> None:
+        self.session.close()  # the lock file goes with the app
 
     # refreshing -------------------------------------------------------------------
 
@@ -279,6 +284,8 @@ class PlannerApp(App[None]):
         parts.append(" ".join(f"{g}{n}" for g, n in counts.items()) or "✓")
         if self.person:
             parts.append(f"only {session.visit.person[self.person].name}")
+        if session.lock_warning:
+            parts.append(f"⚠ {session.lock_warning}")
         if self.busy:
             parts.append("re-planning…" if session.plan else "planning…")
         elif self.last_error:

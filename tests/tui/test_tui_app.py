@@ -665,7 +665,7 @@ async def test_edit_form_sets_kind_window_tier_and_press(
         assert "# after the welcome of 30 May" in text  # comments kept
         item = app.session.visit.item["festive-lunch"]
         assert item.kind_label == "working lunch"
-        planned = app.session.plan.item("festive-lunch")  # type: ignore[union-attr]
+        planned = app.session.plan.item("festive-lunch")
         assert planned is not None and planned.start is not None
         assert f"{planned.start.local:%H:%M}" >= "13:00"
         assert len(app.session.undo_stack) == 1
@@ -705,7 +705,7 @@ async def test_add_an_item_with_the_form(visit_copy: Path, make_app: MakeApp) ->
         assert '  - id: tea\n    title: "Tea with the mayor"\n    kind: reception\n' in text
         assert "# after the welcome of 30 May" in text
         assert app.session.visit.item["tea"].attendees == ("herzog",)
-        planned = app.session.plan.item("tea")  # type: ignore[union-attr]
+        planned = app.session.plan.item("tea")
         assert planned is not None and planned.start is not None
         assert app.selected == "tea" and len(app.session.undo_stack) == 1
         await pilot.press("u")
@@ -743,3 +743,36 @@ async def test_duplicate_and_delete_are_undoable(visit_copy: Path, make_app: Mak
         assert saved is not None and saved.status is Status.CANCELLED
         await pilot.press("u", "u")
         assert app.session.state.text == opened
+
+
+async def test_a_visit_open_elsewhere_is_a_warning(visit_copy: Path, make_app: MakeApp) -> None:
+    import json
+    import os
+    import socket
+
+    from planner.lock import lock_path
+
+    lock = lock_path(visit_copy)
+    holder = {"pid": os.getpid(), "host": socket.gethostname(), "token": "other"}
+    lock.write_text(json.dumps(holder), encoding="utf-8")  # a live pid: this process
+    app = make_app(visit_copy)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        assert f"also open in process {os.getpid()}" in status(app)
+        await pilot.press("greater_than_sign")  # still editable: a warning, not a refusal
+        await settle(app, pilot)
+        assert len(app.session.undo_stack) == 1
+    assert json.loads(lock.read_text(encoding="utf-8"))["token"] == "other"  # left alone
+
+
+async def test_the_lock_file_is_removed_on_exit(visit_copy: Path, make_app: MakeApp) -> None:
+    from planner.lock import lock_path
+
+    app = make_app(visit_copy)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        assert lock_path(visit_copy).exists()
+        assert "also open" not in status(app)
+        await pilot.press("q")
+        await pilot.pause()
+    assert not lock_path(visit_copy).exists()
