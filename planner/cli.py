@@ -94,15 +94,10 @@ def cmd_schema(args: argparse.Namespace) -> int:
 def cmd_validate(args: argparse.Namespace) -> int:
     from planner.plan import PlanFileError, Status, plan_path, read_plan
     from planner.validate import validate_plan
-    from planner.visitfile import VisitFileError, load_visit
 
     visit_path = Path(args.visit)
-    try:
-        loaded = load_visit(visit_path)
-    except VisitFileError as exc:
-        _print_diagnostics(exc.diagnostics, sys.stderr)
-        count = sum(1 for d in exc.diagnostics if d.severity == "error")
-        print(f"{visit_path}: invalid ({count} error{'s' if count != 1 else ''})", file=sys.stderr)
+    loaded = _load_or_report(visit_path)
+    if loaded is None:
         return EXIT_INVALID
     path = Path(args.plan) if args.plan else plan_path(visit_path)
     if not path.is_file():

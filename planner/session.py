@@ -430,7 +430,8 @@ class Session:
         """Apply ``request`` to the current visit text and re-plan with the fewest changes.
         Does not change the session: ``commit`` the attempt to keep it."""
         from planner.schedule import solve
-        from planner.schedule.edits import Edit, apply, load_text
+        from planner.schedule.edits import Edit, apply
+        from planner.visitfile import load_visit_text
 
         base = self.state
         try:
@@ -451,7 +452,7 @@ class Session:
                 document = VisitDocument(self.path, base.text)
             touched = apply(document, edit, base.plan)
             text = document.text()
-            loaded = load_text(text, self.path)
+            loaded = load_visit_text(text, self.path)
         except EditError as exc:
             return Attempt(base, request.describe(), error=str(exc))
         except VisitFileError as exc:

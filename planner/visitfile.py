@@ -15,7 +15,6 @@ import os
 import unicodedata
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from datetime import date, datetime
 from pathlib import Path
 from typing import Any, Union, get_args, get_origin
 
@@ -526,12 +525,3 @@ def load_visit(path: str | os.PathLike[str]) -> LoadedVisit:
     p = Path(path)
     data, source = read_yaml(p)
     return parse_visit(data, p, source)
-
-
-def to_plain(value: Any) -> Any:
-    """JSON-like data for a model value (dates and times as the file writes them)."""
-    if isinstance(value, BaseModel):
-        return value.model_dump(mode="json", by_alias=True, exclude_defaults=True)
-    if isinstance(value, datetime | date):
-        return value.isoformat()
-    return value

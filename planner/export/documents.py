@@ -21,7 +21,13 @@ from typing import TYPE_CHECKING
 
 import pendulum
 
-from planner.export.programme import attendees_by_precedence, hm, zone_name
+from planner.export.programme import (
+    attendees_by_precedence,
+    end_clause,
+    length_text,
+    start_clocks,
+    zone_name,
+)
 from planner.export.tiers import Audience, ItemView, Leg, for_person, views
 from planner.model.clock import tz
 from planner.model.people import Person, Role, Side
@@ -49,39 +55,21 @@ AUDIENCE_WORDS = {
 # -- the facts of one item, as text --------------------------------------------------------
 
 
-def _minutes_text(minutes: int) -> str:
-    if minutes < 60:
-        return f"{minutes} min"
-    return f"{minutes // 60} h" + (f" {minutes % 60} min" if minutes % 60 else "")
-
-
 def clock_text(visit: Visit, view: ItemView, second_zone: str) -> str:
-    """'10:00 Baku · 09:00 Jerusalem' (the second clock only where it differs), or the
-    coarse time as given ('morning of 30 May'), or '' when the item has no time."""
+    """The item's start at the venue and on a second clock, or its coarse time as given
+    ('morning of 30 May'), or '' when the item has no time."""
     if view.coarse is not None:
         return view.coarse
     if view.start is None:
         return ""
-    start = view.start.in_timezone(tz(view.zone))
-    text = f"{hm(start)} {zone_name(visit, view.zone)}"
-    if second_zone != view.zone:
-        other = view.start.in_timezone(tz(second_zone))
-        text += f" · {hm(other)} {zone_name(visit, second_zone)}"
-        shift = (other.date() - start.date()).days
-        if shift:
-            text += f" ({shift:+d} day)"
-    return text
+    return start_clocks(visit, view.start, view.zone, second_zone)
 
 
 def until_text(visit: Visit, view: ItemView) -> str:
     """'until 11:00 (1 h)', or for a flight 'lands 11:50 Las Palmas (2 h 50 min)'."""
     if view.start is None or view.end is None:
         return ""
-    end = view.end.in_timezone(tz(view.end_zone))
-    length = _minutes_text(int((view.end - view.start).total_seconds() // 60))
-    if view.end_zone != view.zone:
-        return f"lands {hm(end)} {zone_name(visit, view.end_zone)} ({length})"
-    return f"until {hm(end)} ({length})"
+    return end_clause(visit, view.start, view.end, view.zone, view.end_zone)
 
 
 def venue_text(view: ItemView) -> str:
@@ -94,7 +82,7 @@ def venue_text(view: ItemView) -> str:
 
 
 def leg_text(leg: Leg) -> str:
-    how = f"motorcade {_minutes_text(leg.minutes)}" if leg.minutes is not None else "no road"
+    how = f"motorcade {length_text(leg.minutes)}" if leg.minutes is not None else "no road"
     return f"from {leg.from_title}: {how} ({', '.join(leg.people)})"
 
 
@@ -427,7 +415,7 @@ def timeline(visit: Visit, rows: list[Row], day: date) -> Timeline | None:
                     if r is not row and (r.view.end or last) <= start
                 ]
                 begin = max(before) if before else start.timestamp() - 60.0 * (leg.minutes or 0)
-                label = _minutes_text(leg.minutes) if leg.minutes is not None else "no road"
+                label = length_text(leg.minutes) if leg.minutes is not None else "no road"
                 travel.append(TravelLine(x(float(begin)), x(start), top + ROW / 2, label))
                 break
         y += height + GAP

@@ -104,35 +104,47 @@ def hm(instant: pendulum.DateTime) -> str:
     return f"{instant:%H:%M}"
 
 
-def dual_time(visit: Visit, entry: Entry) -> str:
-    """'10:00 Baku · 09:00 Jerusalem': the start in local time at the venue and in the
-    guest's home time ('+1 day' where the home date differs)."""
-    zone = entry.planned.timezone or visit.timezone
-    start = _clock(entry.start, zone)
-    text = f"{hm(start)} {zone_name(visit, zone)}"
-    home_zone = visit.guest_home_timezone
-    if home_zone != zone:
-        home = _clock(entry.start, home_zone)
-        text += f" · {hm(home)} {zone_name(visit, home_zone)}"
-        shift = (home.date() - start.date()).days
+def length_text(minutes: int) -> str:
+    """'45 min', '1 h', '1 h 30 min'."""
+    if minutes < 60:
+        return f"{minutes} min"
+    return f"{minutes // 60} h" + (f" {minutes % 60} min" if minutes % 60 else "")
+
+
+def start_clocks(visit: Visit, start: pendulum.DateTime, zone: str, second_zone: str) -> str:
+    """'10:00 Baku · 09:00 Jerusalem': a start in local time and on a second clock ('+1
+    day' where that clock's date differs); one clock when both are the same zone."""
+    local = _clock(start, zone)
+    text = f"{hm(local)} {zone_name(visit, zone)}"
+    if second_zone != zone:
+        other = _clock(start, second_zone)
+        text += f" · {hm(other)} {zone_name(visit, second_zone)}"
+        shift = (other.date() - local.date()).days
         if shift:
             text += f" ({shift:+d} day)"
     return text
 
 
+def end_clause(
+    visit: Visit, start: pendulum.DateTime, end: pendulum.DateTime, zone: str, end_zone: str
+) -> str:
+    """'until 11:00 (1 h)', or for a flight 'lands 11:50 Las Palmas (1 h 50 min)'."""
+    length = length_text(int((end - start).total_seconds() // 60))
+    if end_zone != zone:
+        return f"lands {hm(_clock(end, end_zone))} {zone_name(visit, end_zone)} ({length})"
+    return f"until {hm(_clock(end, zone))} ({length})"
+
+
+def dual_time(visit: Visit, entry: Entry) -> str:
+    """The entry's start at the venue and in the guest's home time."""
+    zone = entry.planned.timezone or visit.timezone
+    return start_clocks(visit, entry.start, zone, visit.guest_home_timezone)
+
+
 def until(visit: Visit, entry: Entry) -> str:
-    """'until 11:00 (60 min)', or for a flight 'lands 11:50 Las Palmas (1 h 50 min)'."""
-    zone = entry.planned.end_timezone or entry.planned.timezone or visit.timezone
-    end = _clock(entry.end, zone)
-    minutes = entry.item.duration
-    length = (
-        f"{minutes} min"
-        if minutes < 60
-        else f"{minutes // 60} h" + (f" {minutes % 60} min" if minutes % 60 else "")
-    )
-    if entry.planned.end_timezone and entry.planned.end_timezone != entry.planned.timezone:
-        return f"lands {hm(end)} {zone_name(visit, zone)} ({length})"
-    return f"until {hm(end)} ({length})"
+    zone = entry.planned.timezone or visit.timezone
+    end_zone = entry.planned.end_timezone or zone
+    return end_clause(visit, entry.start, entry.end, zone, end_zone)
 
 
 def short_names(visit: Visit, ids: tuple[str, ...] | list[str]) -> str:

@@ -277,11 +277,6 @@ def resolve_local(local: datetime, zone: str, offset: timedelta | None = None) -
     return pendulum.instance(instant).in_timezone(tz(zone))
 
 
-def local_wall(instant: datetime, zone: str) -> datetime:
-    """The naive local clock reading of ``instant`` in ``zone``."""
-    return pendulum.instance(instant).in_timezone(tz(zone)).naive()
-
-
 def city_of(zone: str) -> str:
     """The city an IANA zone is named after: 'Asia/Baku' → 'Baku'."""
     return zone.rsplit("/", 1)[-1].replace("_", " ")

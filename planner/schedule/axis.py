@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime, timedelta
 from functools import lru_cache
 
 import pendulum
@@ -112,7 +112,3 @@ def _local_clock(axis: Axis, day: date, minutes: int, zone: str) -> int:
     base = datetime(day.year, day.month, day.day) + timedelta(minutes=minutes)
     local = pendulum.datetime(base.year, base.month, base.day, base.hour, base.minute, tz=tz(zone))
     return axis.units(local)
-
-
-def utc(instant: datetime) -> datetime:
-    return instant.astimezone(UTC)

@@ -80,11 +80,6 @@ class EditResult:
     outcome: SolveOutcome
 
 
-def load_text(text: str, path: Path) -> LoadedVisit:
-    """Check a visit given as text, reporting problems against ``path``."""
-    return load_visit_text(text, path)
-
-
 def current_plan(visit_path: Path, plan_file: Path | None = None) -> Plan | None:
     path = plan_file or plan_path(visit_path)
     if not path.is_file():
@@ -297,7 +292,7 @@ def run_edit(
     doc = VisitDocument(visit_path)
     touched = apply(doc, edit, previous)
     text = doc.text()
-    loaded = load_text(text, visit_path)
+    loaded = load_visit_text(text, visit_path)
     outcome = solve(
         loaded.visit,
         previous,
