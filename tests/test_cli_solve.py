@@ -140,3 +140,26 @@ def test_solve_exercise_prints_home_time_across_the_change(
         ["validate", str(FIXTURES / "exercise-spain-2024.yaml"), str(out_file)], capsys
     )
     assert code == 0, out + err
+
+
+def test_progress_is_reported_only_after_a_second(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Solves longer than a second report each plan found; shorter ones say nothing; and
+    only an interactive terminal gets a progress printer."""
+    import importlib
+    import itertools
+
+    from planner.schedule import solve, terminal_progress
+
+    solving = importlib.import_module("planner.schedule.solve")
+    from planner.visitfile import load_visit
+
+    visit = load_visit(FIXTURES / "herzog-azerbaijan-2023.yaml").visit
+    quick: list[str] = []
+    assert solve(visit, progress=quick.append).plan is not None
+    assert quick == []  # 0.1 s: nothing to report
+    clock = itertools.count(0.0, 2.0)  # every reading two seconds later
+    monkeypatch.setattr(solving.time, "perf_counter", lambda: next(clock))
+    slow: list[str] = []
+    assert solve(visit, progress=slow.append).plan is not None
+    assert slow and all("objective" in line and "bound" in line for line in slow)
+    assert terminal_progress() is None  # pytest's stderr is not a terminal
