@@ -29,7 +29,8 @@ from bench.generator import FAULTS, Instance, generate, inject
 from planner.model import Item, Visit
 from planner.model.consistency import check
 from planner.plan import Plan, Status
-from planner.schedule import explain, solve
+from planner.schedule.explain import explain
+from planner.schedule.solve import solve
 from planner.validate import validate_plan
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -198,7 +199,7 @@ def peak_memory_mb(size: str, seed: int) -> float:
     code = (
         "import resource, sys\n"
         "from bench.generator import generate\n"
-        "from planner.schedule import solve\n"
+        "from planner.schedule.solve import solve\n"
         f"solve(generate({size!r}, {seed}).visit, time_limit=10)\n"
         "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)\n"
     )

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, TextIO
 if TYPE_CHECKING:  # types only: the verbs import what they need when they run
     from planner.model.visit import Visit
     from planner.plan import Plan
-    from planner.schedule import SolveOutcome
+    from planner.schedule.solve import SolveOutcome
     from planner.visitfile import LoadedVisit
 
 EXIT_OK = 0
@@ -227,9 +227,9 @@ def _solve_report(outcome: SolveOutcome) -> str:
 def cmd_solve(args: argparse.Namespace) -> int:
     from planner.export.programme import terminal_programme
     from planner.plan import PlanFileError, plan_path, read_plan, write_plan
-    from planner.schedule import solve, terminal_progress
     from planner.schedule.explain import render
     from planner.schedule.goals import GOAL_NAMES
+    from planner.schedule.solve import solve, terminal_progress
 
     path = Path(args.visit)
     loaded = _load_or_report(path)
@@ -284,8 +284,7 @@ def cmd_solve(args: argparse.Namespace) -> int:
 
 
 def cmd_explain(args: argparse.Namespace) -> int:
-    from planner.schedule import explain
-    from planner.schedule.explain import render
+    from planner.schedule.explain import explain, render
 
     loaded = _load_or_report(Path(args.visit))
     if loaded is None:
@@ -297,9 +296,9 @@ def cmd_explain(args: argparse.Namespace) -> int:
 
 def cmd_edit(args: argparse.Namespace) -> int:
     from planner.plan import PlanFileError, plan_path, write_plan
-    from planner.schedule import terminal_progress
     from planner.schedule.edits import Edit, run_edit
     from planner.schedule.explain import render
+    from planner.schedule.solve import terminal_progress
     from planner.visitfile import VisitFileError
     from planner.yamledit import EditError
 

@@ -15,7 +15,8 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterable
-from dataclasses import dataclass, field, replace
+from contextlib import AbstractContextManager, nullcontext
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -42,6 +43,7 @@ if TYPE_CHECKING:
     from planner.schedule.edits import Edit
     from planner.schedule.goals import ScoreLine
     from planner.schedule.solve import SolveOutcome
+    from planner.stop import StopSignal
 
 THIN_SLACK = 15  # minutes: less slack than this before a pinned item is worth a warning
 
@@ -263,15 +265,21 @@ def days(visit: Visit, plan: Plan | None) -> list[date]:
 
 @dataclass(frozen=True)
 class State:
-    """The visit text, the visit it reads as, its plan and what that plan is worth."""
+    """The visit's document, the visit it reads as, its plan and what that plan is worth.
+    A document is never changed once it is in a state: an edit forks a new one."""
 
-    text: str
+    document: VisitDocument
     loaded: LoadedVisit
     plan: Plan | None
     scores: tuple[ScoreLine, ...] = ()
     findings: tuple[Finding, ...] = ()
     moved: tuple[str, ...] = ()  # items the last edit moved besides the edited one
     label: str = "opened"  # what made this state (an edit's description)
+
+    @property
+    def text(self) -> str:
+        """The visit file's text (written out on first use after an edit)."""
+        return self.document.text()
 
 
 @dataclass(frozen=True)
@@ -308,7 +316,11 @@ class Attempt:
     error: str | None = None
     explanation: str | None = None
     outcome: SolveOutcome | None = None
-    document: VisitDocument | None = field(default=None, repr=False)
+    stopped: bool = False  # the caller asked the solve to stop
+
+
+def _watching(stop: StopSignal | None) -> AbstractContextManager[object]:
+    return stop.watching() if stop is not None else nullcontext()
 
 
 class FileChangedError(Exception):
@@ -328,10 +340,9 @@ class Session:
         self.plan_file = plan_file
         self.undo_stack: list[State] = []
         self.redo_stack: list[State] = []
-        self._saved_text = state.text
+        self._saved_document = state.document
         self._saved_plan = state.plan
         self._disk_digest = disk_digest
-        self._document: tuple[str, VisitDocument] | None = None
         self.plan_problem: str | None = None  # the plan file could not be read
         self.lock: VisitLock | None = None  # the lock file beside the visit
 
@@ -371,9 +382,10 @@ class Session:
         if plan is not None and plan.visit != loaded.visit.id:
             problem = f"{plan_file}: a plan of visit '{plan.visit}', not '{loaded.visit.id}'"
             plan = None
-        state = State(text, loaded, plan)
+        document = VisitDocument(path, text)
+        state = State(document, loaded, plan)
         if plan is not None:
-            state = State(text, loaded, plan, findings=tuple(findings(loaded.visit, plan)))
+            state = State(document, loaded, plan, findings=tuple(findings(loaded.visit, plan)))
         session = cls(state, plan_file, _digest(raw))
         session.plan_problem = problem
         if lock:
@@ -402,22 +414,35 @@ class Session:
 
     @property
     def dirty(self) -> bool:
-        return self.state.text != self._saved_text or self.state.plan != self._saved_plan
+        state = self.state
+        return state.document is not self._saved_document or state.plan != self._saved_plan
 
     def is_pinned(self, item_id: str) -> bool:
         item = self.visit.item.get(item_id)
         return item is not None and item.pinned is not None
 
+    def warm(self) -> None:
+        """Do ahead, in any thread, the slow work an edit would otherwise do first: parse
+        the visit for editing and load the solver."""
+        self.state.document.data  # noqa: B018 (parsed on first use)
+        import planner.schedule.solve  # noqa: F401
+
     # solving ----------------------------------------------------------------------
 
-    def first_plan(self, time_limit: float = 10.0) -> Attempt:
-        """Plan the visit as opened: changing its previous plan as little as possible, or
-        from scratch when there is none. Does not change the session (see ``adopt``)."""
-        from planner.schedule import solve
+    def first_plan(self, time_limit: float = 10.0, stop: StopSignal | None = None) -> Attempt:
+        """Plan the visit as it is: changing its previous plan as little as possible, or
+        from scratch when there is none. Does not change the session (see ``adopt``).
+        ``stop`` may end the solve from another thread (the attempt is then ``stopped``)."""
+        from planner.schedule.solve import solve
+        from planner.stop import Stopped
 
         base = self.state
-        outcome = solve(base.loaded.visit, base.plan, time_limit=time_limit, reason="solve")
-        return self._attempt(base, "plan the visit", base.text, base.loaded, outcome, None)
+        try:
+            with _watching(stop):
+                outcome = solve(base.loaded.visit, base.plan, time_limit=time_limit, reason="solve")
+        except Stopped:
+            return Attempt(base, "plan the visit", error="stopped", stopped=True)
+        return self._attempt(base, "plan the visit", base.document, base.loaded, outcome)
 
     def adopt(self, attempt: Attempt) -> bool:
         """Take the first plan as the opened state (not an undoable edit)."""
@@ -426,12 +451,19 @@ class Session:
         self.state = attempt.state
         return True
 
-    def prepare(self, request: Edit | Nudge | ItemEdit, time_limit: float = 10.0) -> Attempt:
+    def prepare(
+        self,
+        request: Edit | Nudge | ItemEdit,
+        time_limit: float = 10.0,
+        stop: StopSignal | None = None,
+    ) -> Attempt:
         """Apply ``request`` to the current visit text and re-plan with the fewest changes.
-        Does not change the session: ``commit`` the attempt to keep it."""
-        from planner.schedule import solve
+        Does not change the session: ``commit`` the attempt to keep it. ``stop`` may end
+        the solve from another thread (the attempt is then ``stopped``)."""
         from planner.schedule.edits import Edit, apply
-        from planner.visitfile import load_visit_text
+        from planner.schedule.solve import solve
+        from planner.stop import Stopped
+        from planner.visitfile import load_edited
 
         base = self.state
         try:
@@ -444,41 +476,39 @@ class Session:
                 edit = Edit("move", request.item, to=str(nudged(planned, request.minutes)))
             else:
                 edit = request
-            cached = self._document
-            self._document = None
-            if cached is not None and cached[0] == base.text:
-                document = cached[1]
-            else:
-                document = VisitDocument(self.path, base.text)
+            document = base.document.fork(edit.item)
             touched = apply(document, edit, base.plan)
-            text = document.text()
-            loaded = load_visit_text(text, self.path)
+            loaded = load_edited(document, base.document, base.loaded)
         except EditError as exc:
             return Attempt(base, request.describe(), error=str(exc))
         except VisitFileError as exc:
             problems = [replace(d, file=self.path.name) for d in exc.diagnostics]
             return Attempt(base, request.describe(), error="\n".join(map(str, problems)))
         previous = base.plan
-        outcome = solve(
-            loaded.visit,
-            previous,
-            time_limit=time_limit,
-            reason=edit.describe(),
-            edited=frozenset({touched}),
-            unchanged_except=frozenset({touched})
-            if previous is not None and previous.fingerprint == fingerprint(base.loaded.visit)
-            else None,
-        )
-        return self._attempt(base, request.describe(), text, loaded, outcome, document)
+        try:
+            with _watching(stop):
+                outcome = solve(
+                    loaded.visit,
+                    previous,
+                    time_limit=time_limit,
+                    reason=edit.describe(),
+                    edited=frozenset({touched}),
+                    unchanged_except=frozenset({touched})
+                    if previous is not None
+                    and previous.fingerprint == fingerprint(base.loaded.visit)
+                    else None,
+                )
+        except Stopped:
+            return Attempt(base, request.describe(), error="stopped", stopped=True)
+        return self._attempt(base, request.describe(), document, loaded, outcome)
 
     def _attempt(
         self,
         base: State,
         description: str,
-        text: str,
+        document: VisitDocument,
         loaded: LoadedVisit,
         outcome: SolveOutcome,
-        document: VisitDocument | None,
     ) -> Attempt:
         if outcome.plan is None:
             from planner.schedule.explain import render
@@ -495,7 +525,7 @@ class Session:
             return Attempt(base, description, explanation=why, outcome=outcome)
         plan = outcome.plan
         state = State(
-            text,
+            document,
             loaded,
             plan,
             scores=tuple(outcome.scores),
@@ -503,7 +533,7 @@ class Session:
             moved=tuple(outcome.moved),
             label=description,
         )
-        return Attempt(base, description, state=state, outcome=outcome, document=document)
+        return Attempt(base, description, state=state, outcome=outcome)
 
     def commit(self, attempt: Attempt) -> bool:
         """Keep a successful attempt as the current state (one undo step). An attempt made
@@ -513,8 +543,6 @@ class Session:
         self.undo_stack.append(self.state)
         self.redo_stack.clear()
         self.state = attempt.state
-        if attempt.document is not None:
-            self._document = (attempt.state.text, attempt.document)
         return True
 
     def undo(self) -> State | None:
@@ -560,9 +588,9 @@ class Session:
         ):
             write_plan(self.plan_file, state.plan)
             written.append(self.plan_file)
-        if state.text != self._saved_text:
+        if state.document is not self._saved_document and state.text != self._saved_document.text():
             write_text(self.path, state.text)
             written.append(self.path)
-        self._saved_text, self._saved_plan = state.text, state.plan
+        self._saved_document, self._saved_plan = state.document, state.plan
         self._disk_digest = _digest(self.path.read_bytes())
         return written

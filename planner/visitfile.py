@@ -12,16 +12,21 @@ from __future__ import annotations
 import difflib
 import math
 import os
+import threading
 import unicodedata
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
-from typing import Any, Union, get_args, get_origin
+from typing import TYPE_CHECKING, Any, Union, get_args, get_origin
 
 from pydantic import BaseModel, ValidationError
 
 from planner.model.consistency import Path_, Problem, check
 from planner.model.visit import SCHEMA_VERSION, Visit
+
+if TYPE_CHECKING:
+    from planner.yamledit import VisitDocument
 
 MAX_BYTES = 8 * 1024 * 1024
 MAX_NODES = 200_000
@@ -71,23 +76,36 @@ class VisitFileError(Exception):
 
 @dataclass
 class SourceMap:
-    """Where each value of the file stands (1-based line and column)."""
+    """Where each value of the file stands (1-based line and column). A map made with
+    ``later`` is found only when first asked for: a visit edited in memory needs its lines
+    only to report a problem."""
 
     positions: dict[Path_, tuple[int, int]] = field(default_factory=dict)
     labels: dict[Path_, str] = field(default_factory=dict)  # list element -> its id
+    later: Callable[[], SourceMap] | None = field(default=None, repr=False, compare=False)
+    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False, compare=False)
+
+    def _found(self) -> SourceMap:
+        with self._lock:
+            if self.later is not None:
+                found, self.later = self.later(), None
+                self.positions, self.labels = found.positions, found.labels
+        return self
 
     def locate(self, path: Path_) -> tuple[int, int]:
+        positions = self._found().positions
         for n in range(len(path), -1, -1):
-            found = self.positions.get(path[:n])
+            found = positions.get(path[:n])
             if found is not None:
                 return found
         return (1, 1)
 
     def render(self, path: Path_) -> str:
+        labels = self._found().labels
         text = ""
         for n, part in enumerate(path):
             if isinstance(part, int):
-                label = self.labels.get(path[: n + 1])
+                label = labels.get(path[: n + 1])
                 text += f"[{label}]" if label else f"[{part}]"
             else:
                 text += f".{part}" if text else str(part)
@@ -96,10 +114,19 @@ class SourceMap:
 
 @dataclass(frozen=True)
 class LoadedVisit:
+    """A checked visit, the plain data it was read from, where each value stands in its
+    file, and the problems that are only warnings."""
+
     visit: Visit
     path: Path
-    source: SourceMap
-    warnings: tuple[Diagnostic, ...] = ()
+    source: SourceMap = field(compare=False)
+    problems: tuple[Problem, ...] = ()  # warnings
+    data: Any = field(default=None, repr=False, compare=False)
+
+    @cached_property
+    def warnings(self) -> tuple[Diagnostic, ...]:
+        """The warnings, located (finding the lines of an edited visit takes a while)."""
+        return tuple(diagnostics(self.path, self.source, self.problems))
 
     def locate(self, path: Path_) -> str:
         line, col = self.source.locate(path)
@@ -509,8 +536,7 @@ def parse_visit(data: Any, path: Path, source: SourceMap) -> LoadedVisit:
     errors = [p for p in problems if p.severity == "error"]
     if errors:
         raise VisitFileError(diagnostics(path, source, problems))
-    warnings = tuple(diagnostics(path, source, problems))
-    return LoadedVisit(visit, path, source, warnings)
+    return LoadedVisit(visit, path, source, tuple(problems), data)
 
 
 def load_visit_text(text: str, path: str | os.PathLike[str]) -> LoadedVisit:
@@ -518,6 +544,38 @@ def load_visit_text(text: str, path: str | os.PathLike[str]) -> LoadedVisit:
     p = Path(path)
     data, source = read_yaml_text(text, p)
     return parse_visit(data, p, source)
+
+
+def load_edited(document: VisitDocument, before: VisitDocument, loaded: LoadedVisit) -> LoadedVisit:
+    """Check ``document``, an edit of ``before`` (which reads as ``loaded``), without
+    reading all of it again: the item entries it shares with ``before`` keep their plain
+    data, and only its new or copied entries are read (each written out and read alone,
+    as a file would be). The lines of the edited text are found only when a problem is
+    reported. Raises VisitFileError as ``load_visit_text`` would."""
+    path = loaded.path
+    old, new = before.entries(), document.entries()
+    items = loaded.data.get("items") if isinstance(loaded.data, dict) else None
+    if not isinstance(items, list) or len(items) != len(old) or not new:
+        return load_visit_text(document.text(), path)  # nothing to reuse
+    known = {id(entry): plain for entry, plain in zip(old, items, strict=True)}
+    revised: list[Any] = []
+    for entry in new:
+        plain = known.get(id(entry), _UNREAD)
+        if plain is _UNREAD:
+            try:
+                plain, _ = read_yaml_text(document.entry_text(entry), path)
+            except VisitFileError:
+                return load_visit_text(document.text(), path)  # located in the whole text
+        revised.append(plain)
+    data = {**loaded.data, "items": revised}
+
+    def lines() -> SourceMap:
+        return read_yaml_text(document.text(), path)[1]
+
+    return parse_visit(data, path, SourceMap(later=lines))
+
+
+_UNREAD = object()
 
 
 def load_visit(path: str | os.PathLike[str]) -> LoadedVisit:

@@ -4,6 +4,7 @@ style survive; new keys go where the format documents them."""
 from __future__ import annotations
 
 import io
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +23,45 @@ def _yaml() -> Any:
     yaml.width = 4096
     yaml.indent(mapping=2, sequence=4, offset=2)
     return yaml
+
+
+def _list_copy(items: Any) -> Any:
+    """A copy of a round-trip list that shares its elements but not its comments."""
+
+    twin = items.__class__()
+    list.extend(twin, items)
+    if hasattr(items, "copy_attributes"):
+        items.copy_attributes(twin, memo={})  # deep copies of the comments and positions
+    return twin
+
+
+def _forget_printed(node: Any, skip: set[int]) -> None:
+    """Mark every comment of a copied document as not yet written out. ruamel.yaml flags
+    a comment it has written (``pre_done``) and clears some of those flags only when it
+    writes the same objects again; a copy made after a dump would otherwise lose them."""
+    from ruamel.yaml.comments import Comment
+    from ruamel.yaml.tokens import CommentToken
+
+    stack = [node]
+    while stack:
+        current = stack.pop()
+        if id(current) in skip:
+            continue
+        comment = getattr(current, Comment.attrib, None)
+        if comment is not None:
+            parts: list[Any] = [getattr(comment, slot, None) for slot in Comment.__slots__]
+            while parts:
+                part = parts.pop()
+                if isinstance(part, CommentToken):
+                    part.reset()
+                elif isinstance(part, list | tuple):
+                    parts.extend(part)
+                elif isinstance(part, dict):
+                    parts.extend(part.values())
+        if isinstance(current, dict):
+            stack.extend(current.values())
+        elif isinstance(current, list):
+            stack.extend(current)
 
 
 def _item_key_order() -> list[str]:
@@ -55,7 +95,13 @@ def _flow(value: Any) -> Any:
 
 
 class VisitDocument:
-    """A visit file loaded for editing."""
+    """A visit file loaded for editing.
+
+    Its YAML is parsed when first needed, and its text is written out (comments, order
+    and style kept) when first asked for after a change. ``fork`` makes the document of
+    an edit without copying the whole file: the copy shares every item entry it does not
+    change, so a document must not be changed once another has been forked from it (the
+    session keeps that rule: it edits only fresh forks)."""
 
     def __init__(self, path: Path, text: str | None = None) -> None:
         """The file at ``path``, or ``text`` given as its content (an edit in memory)."""
@@ -65,9 +111,57 @@ class VisitDocument:
                 text = path.read_text(encoding="utf-8-sig")
             except OSError as exc:
                 raise EditError(f"{path}: cannot read the file: {exc.strerror or exc}") from None
-        self.original = text
+        self.original: str | None = text
+        self._text: str | None = text
         self._yaml = _yaml()
-        self.data = self._yaml.load(self.original)
+        self._data: Any = None
+        self._lock = threading.Lock()
+
+    @property
+    def data(self) -> Any:
+        """The round-trip YAML data (parsed on first use; threads may share it)."""
+        with self._lock:
+            if self._data is None:
+                assert self.original is not None
+                self._data = self._yaml.load(self.original)
+            return self._data
+
+    def fork(self, item_id: str | None = None) -> VisitDocument:
+        """A document to edit: a copy of this one that shares its item entries, except
+        the entry of ``item_id`` (when there is one), which is copied too."""
+        import copy
+
+        data = self.data
+        entries = self.entries()
+        shared = {id(entry): entry for entry in entries if entry is not None}
+        twin = VisitDocument.__new__(VisitDocument)
+        twin.path, twin.original, twin._text = self.path, None, None
+        twin._yaml, twin._lock = _yaml(), threading.Lock()
+        memo: dict[int, Any] = dict(shared)  # the entries stay as they are
+        items = data.get("items") if isinstance(data, dict) else None
+        if isinstance(items, list):  # ruamel copies a list's attributes once per element
+            memo[id(items)] = _list_copy(items)
+        twin._data = copy.deepcopy(data, memo)
+        _forget_printed(twin._data, set(shared))
+        if item_id is not None:
+            items = twin._data["items"]
+            for n, entry in enumerate(items):
+                if isinstance(entry, dict) and entry.get("id") == item_id:
+                    items[n] = copy.deepcopy(entry)
+                    _forget_printed(items[n], set())
+        return twin
+
+    def entries(self) -> list[Any]:
+        """The entries of the list of items, in order (empty when there is none)."""
+        data = self.data
+        items = data.get("items") if isinstance(data, dict) else None
+        return list(items) if isinstance(items, list) else []
+
+    def entry_text(self, entry: Any) -> str:
+        """One entry of the list of items written out as a YAML document of its own."""
+        buffer = io.StringIO()
+        _yaml().dump(entry, buffer)
+        return buffer.getvalue()
 
     def item(self, item_id: str) -> Any:
         items = self.data.get("items") or []
@@ -83,6 +177,7 @@ class VisitDocument:
 
     def set(self, item_id: str, key: str, value: Any) -> None:
         entry = self.item(item_id)
+        self._text = None
         if isinstance(value, str) and key not in PLAIN_KEYS:
             from ruamel.yaml.scalarstring import DoubleQuotedScalarString
 
@@ -112,6 +207,7 @@ class VisitDocument:
 
         if fields.get("id") in self.item_ids():
             raise EditError(f"{self.path}: an item '{fields.get('id')}' exists already")
+        self._text = None
         order = _item_key_order()
         entry = CommentedMap()
         for key in sorted(fields, key=lambda k: order.index(k) if k in order else len(order)):
@@ -139,16 +235,22 @@ class VisitDocument:
     def delete_item(self, item_id: str) -> None:
         entry = self.item(item_id)
         items = self.data["items"]
+        self._text = None
         del items[next(n for n, e in enumerate(items) if e is entry)]
 
     def remove(self, item_id: str, key: str) -> bool:
         entry = self.item(item_id)
         if key in entry:
+            self._text = None
             del entry[key]
             return True
         return False
 
     def text(self) -> str:
-        buffer = io.StringIO()
-        self._yaml.dump(self.data, buffer)
-        return buffer.getvalue()
+        """The document as YAML text: the text it was read from while it is unchanged."""
+        with self._lock:
+            if self._text is None:
+                buffer = io.StringIO()
+                self._yaml.dump(self._data, buffer)
+                self._text = buffer.getvalue()
+            return self._text

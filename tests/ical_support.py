@@ -11,7 +11,7 @@ from functools import cache
 from planner.export.tiers import DELEGATION, FULL, PUBLIC, Audience, ItemView, for_person, views
 from planner.model import Visit
 from planner.plan import Plan
-from planner.schedule import solve
+from planner.schedule.solve import solve
 from planner.visitfile import load_visit
 from tests.conftest import FIXTURES, REFERENCE
 

@@ -148,7 +148,7 @@ def test_progress_is_reported_only_after_a_second(monkeypatch: pytest.MonkeyPatc
     import importlib
     import itertools
 
-    from planner.schedule import solve, terminal_progress
+    from planner.schedule.solve import solve, terminal_progress
 
     solving = importlib.import_module("planner.schedule.solve")
     from planner.visitfile import load_visit

@@ -25,7 +25,7 @@ from planner.export.tiers import DELEGATION, FULL, PUBLIC
 from planner.model.clock import tz
 from planner.model.visit import Visit
 from planner.plan import Plan, Status
-from planner.schedule import solve
+from planner.schedule.solve import solve
 from planner.visitfile import load_visit
 from tests.conftest import REFERENCE
 from tests.schedule_support import D, item, load, person, venue, visit_data

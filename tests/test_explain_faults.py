@@ -7,8 +7,8 @@ import pytest
 from ortools.sat.python import cp_model
 
 from bench.generator import FAULTS, generate, inject
-from planner.schedule import explain
 from planner.schedule.cpmodel import ModelBuilder
+from planner.schedule.explain import explain
 
 
 def feasible_with(visit: object, keys: set[str]) -> bool:

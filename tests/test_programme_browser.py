@@ -15,7 +15,7 @@ import pytest
 
 from planner.export.documents import programme_html
 from planner.export.tiers import DELEGATION
-from planner.schedule import solve
+from planner.schedule.solve import solve
 from planner.visitfile import load_visit
 from tests.conftest import REFERENCE, need_tool
 

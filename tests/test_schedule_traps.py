@@ -14,9 +14,8 @@ from ortools.sat.python import cp_model
 from planner.cli import main
 from planner.model import Visit
 from planner.plan import Plan, Status
-from planner.schedule import explain
 from planner.schedule.cpmodel import ModelBuilder
-from planner.schedule.explain import Explanation, render
+from planner.schedule.explain import Explanation, explain, render
 from planner.visitfile import load_visit
 from tests.conftest import FIXTURES
 from tests.schedule_support import (

@@ -359,3 +359,37 @@ def test_a_stale_lock_is_replaced(session: Session) -> None:
     assert json.loads(lock.read_text(encoding="utf-8"))["pid"] == os.getpid()
     fresh.close()
     assert not lock.exists()
+
+
+def test_the_modules_threads_load_may_be_loaded_at_once(solved: Path) -> None:
+    """The TUI's threads (first plan, warm-up, edits, export) load the scheduler, the
+    validator and the exporters after the visit is open, sometimes at the same moment.
+    That once failed ("partially initialized module", a deadlock error) while the
+    scheduler's package imported its own modules."""
+    import subprocess
+
+    modules = [
+        "planner.schedule.edits",
+        "planner.schedule.solve",
+        "planner.schedule.explain",
+        "planner.schedule.decompose",
+        "planner.validate",
+        "planner.export.generate",
+        "planner.export.ical",
+    ]
+    probe = (
+        "import importlib, threading; from pathlib import Path\n"
+        "from planner.session import Session\n"
+        f"Session.open(Path({str(solved)!r}), lock=False)\n"
+        f"names = {modules!r}; gate = threading.Barrier(len(names)); errors = []\n"
+        "def load(name):\n"
+        "    gate.wait()\n"
+        "    try: importlib.import_module(name)\n"
+        "    except Exception as exc: errors.append(repr(exc))\n"
+        "threads = [threading.Thread(target=load, args=(n,)) for n in names]\n"
+        "[t.start() for t in threads]; [t.join() for t in threads]\n"
+        "print(errors or 'ok')\n"
+    )
+    for _ in range(3):
+        done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True)
+        assert done.returncode == 0 and done.stdout.strip() == "ok", done.stdout + done.stderr

@@ -53,8 +53,8 @@ class VisitOutput:
 def current_plan(loaded: LoadedVisit, plan_file: Path, time_limit: float) -> tuple[Plan, bool]:
     """The visit's plan: the plan file if it was made from this very visit, else a new
     solve that changes the previous plan as little as possible (written to the file)."""
-    from planner.schedule import solve
     from planner.schedule.explain import render
+    from planner.schedule.solve import solve
     from planner.validate import validate_plan
 
     previous: Plan | None = None

@@ -238,7 +238,14 @@ def resolve_local(local: datetime, zone: str, offset: timedelta | None = None) -
 
     Raises TimeProblem for a time skipped by a daylight-saving change, for a time that
     occurs twice without an explicit offset, and for an offset the zone does not have then.
+    Answers are remembered (a plan's times are resolved again and again: validation,
+    findings, programmes); an instant is immutable, and problems are not remembered.
     """
+    return _resolved(local, zone, offset)
+
+
+@lru_cache(maxsize=1 << 16)
+def _resolved(local: datetime, zone: str, offset: timedelta | None) -> pendulum.DateTime:
     info = zoneinfo.ZoneInfo(zone)
     first = local.replace(tzinfo=info, fold=0)
     second = local.replace(tzinfo=info, fold=1)

@@ -1,8 +1,7 @@
-"""The scheduler: visits to plans with OR-Tools CP-SAT, explanations when no plan exists,
-and edits that change as little as possible. Importing this package loads ortools; the
-CLI imports it only for the verbs that solve."""
+"""The scheduler: visits to plans with OR-Tools CP-SAT (``solve``), explanations when no
+plan exists (``explain``), and edits that change as little as possible (``edits``).
 
-from planner.schedule.explain import Explanation, explain
-from planner.schedule.solve import SolveOutcome, solve, terminal_progress
-
-__all__ = ["Explanation", "SolveOutcome", "explain", "solve", "terminal_progress"]
+Importing a module of this package that solves loads ortools, so callers import
+them where they solve (the CLI only for the verbs that do). This file imports nothing:
+the modules import one another without a cycle, so two threads may import them at once.
+"""

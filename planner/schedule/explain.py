@@ -18,6 +18,7 @@ from planner.model.consistency import Path_
 from planner.model.travel import travel_minutes
 from planner.model.visit import Visit
 from planner.schedule.cpmodel import Fact, ModelBuilder
+from planner.stop import run
 
 
 @dataclass
@@ -38,7 +39,7 @@ def _feasible(builder: ModelBuilder, facts: list[Fact], time_limit: float) -> bo
     solver = cp_model.CpSolver()
     solver.parameters.num_workers = 1
     solver.parameters.max_time_in_seconds = time_limit
-    status = solver.solve(model)
+    status = run(solver, model)
     if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         return True
     if status == cp_model.INFEASIBLE:
@@ -87,7 +88,7 @@ def explain(
     solver = cp_model.CpSolver()
     solver.parameters.num_workers = 1
     solver.parameters.max_time_in_seconds = time_limit
-    status = solver.solve(model)
+    status = run(solver, model)
     if status != cp_model.INFEASIBLE:
         return Explanation(
             [],
@@ -171,7 +172,7 @@ def _without_plan(visit: Visit, group: frozenset[str], require: frozenset[str]) 
     solver.parameters.num_workers = 1
     solver.parameters.stop_after_first_solution = True
     solver.parameters.max_time_in_seconds = 5.0
-    return solver.solve(builder.model) == cp_model.INFEASIBLE
+    return bool(run(solver, builder.model) == cp_model.INFEASIBLE)
 
 
 def summarize(visit: Visit, facts: list[Fact]) -> list[str]:

@@ -26,6 +26,7 @@ from planner.schedule.cpmodel import ModelBuilder
 from planner.schedule.decompose import parts
 from planner.schedule.explain import Explanation, explain
 from planner.schedule.goals import ScoreLine
+from planner.stop import active, run
 
 Progress = Callable[[str], None]
 
@@ -60,8 +61,11 @@ class _Reporter(cp_model.CpSolverSolutionCallback):
         self.began = began
         self.count = 0
         self.prefix = ""
+        self.signal = active()  # made in the solving thread: its stop signal
 
     def on_solution_callback(self) -> None:
+        if self.signal is not None and self.signal.requested:
+            self.stop_search()  # in case the signal came before the search began
         self.count += 1
         elapsed = time.perf_counter() - self.began
         if self.progress is not None and elapsed > 1.0:
@@ -129,7 +133,7 @@ def _solve_part(
         weight = len(builder.shift) * builder.axis.horizon + 1
         model.minimize(weight * moved_expr + shift_expr)
         solver = _solver(time_limit * 0.6, workers, stop_at_first)
-        status = solver.solve(model, reporter)
+        status = run(solver, model, reporter)
         if status in (cp_model.OPTIMAL, cp_model.FEASIBLE) and not stop_at_first:
             stable_optimal = status == cp_model.OPTIMAL
             moved_value = int(solver.value(moved_expr))
@@ -140,13 +144,13 @@ def _solve_part(
             model.minimize(builder.quality())
             remaining = time_limit - (time.perf_counter() - began)
             solver = _solver(max(0.2, remaining), workers, stop_at_first)
-            status = solver.solve(model, reporter)
+            status = run(solver, model, reporter)
             if status == cp_model.OPTIMAL and not stable_optimal:
                 status = cp_model.FEASIBLE
     else:
         model.minimize(builder.quality())
         solver = _solver(time_limit, workers, stop_at_first)
-        status = solver.solve(model, reporter)
+        status = run(solver, model, reporter)
     name = _STATUS.get(status, "unknown")
     if name == "invalid":
         raise RuntimeError("the scheduler built an invalid CP-SAT model")
