@@ -3,10 +3,13 @@
 (a) first screen: from starting a process to the first frame of the reference visit
     painted (Textual's Ready event; headless, 80×24), with its plan file beside it, and
     without one (the first frame comes before the plan; "plan shown" is when it is);
-(b) edit: from the key that nudges an item 15 min later to the re-planned screen
-    (Pilot, 120×40), on the reference and on fixtures/synthetic-m.yaml.
+(b) edit: from the key that nudges an item 15 min later (or earlier) to the re-planned
+    screen (Pilot, 120×40), on the reference and on a 200-item visit (the generator's size
+    M, seed 13: 200 items, 30 people, 20 venues). Every edit is timed, the first too: the
+    app parses the visit for editing and loads the solver in the background after its
+    first screen, and the bench waits for that as a person reading the screen would.
 
-Targets: (a) ≤ 1 s; (b) ≤ 300 ms on the reference, ≤ 1 s on synthetic-m.
+Targets: (a) ≤ 1 s; (b) ≤ 300 ms on the reference, ≤ 1 s on the 200-item visit.
 """
 
 from __future__ import annotations
@@ -22,7 +25,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 REFERENCE = ROOT / "fixtures" / "herzog-azerbaijan-2023.yaml"
-SYNTHETIC = ROOT / "fixtures" / "synthetic-m.yaml"
+LARGE = ("M", 13)  # bench.generator size and seed of a visit of exactly 200 items
 
 _CHILD = """
 import sys, time
@@ -80,14 +83,13 @@ async def _edits(visit: Path, item: str, runs: int) -> list[float]:
         await app.workers.wait_for_complete()
         await pilot.pause()
         app.select(item)
-        for n in range(runs + 1):
+        for n in range(runs):
             key = "greater_than_sign" if n % 2 == 0 else "less_than_sign"
             began = time.perf_counter()
             await pilot.press(key)
             await app.workers.wait_for_complete()
             await pilot.pause()
-            if n:  # the first edit warms up (imports the solver)
-                times.append(time.perf_counter() - began)
+            times.append(time.perf_counter() - began)
             if app.last_error:
                 raise SystemExit(f"the edit was refused: {app.last_error}")
     return times
@@ -103,7 +105,7 @@ def _prepared(source: Path, folder: Path) -> Path:
     folder.mkdir(parents=True, exist_ok=True)
     visit = folder / source.name
     shutil.copy(source, visit)
-    session = Session.open(visit)
+    session = Session.open(visit, lock=False)
     if session.needs_plan:
         assert session.adopt(session.first_plan())
         session.save()
@@ -118,7 +120,7 @@ def _ms(values: list[float]) -> str:
 
 
 def main() -> int:
-    runs = 5
+    runs = 7
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
         reference = _prepared(REFERENCE, folder / "ref")
@@ -133,16 +135,22 @@ def main() -> int:
         print("(b) nudge key to re-planned screen")
         ref_times = edit_times(reference, "wreath-alley-of-martyrs", runs)
         print(f"  reference (target ≤ 300 ms): {_ms(ref_times)}")
-        synthetic = _prepared(SYNTHETIC, folder / "syn")
+        from bench.generator import generate, to_yaml
         from planner.session import Session
 
-        session = Session.open(synthetic)
+        size, seed = LARGE
+        instance = generate(size, seed)
+        assert len(instance.visit.items) == 200, len(instance.visit.items)
+        source = folder / "large-source.yaml"
+        source.write_text(to_yaml(instance.visit), encoding="utf-8")
+        large = _prepared(source, folder / "large")
+        session = Session.open(large, lock=False)
         assert session.plan is not None
         movable = next(
             p.id for p in session.plan.items if p.start is not None and not session.is_pinned(p.id)
         )
-        syn_times = edit_times(synthetic, movable, runs)
-        print(f"  synthetic-m, item {movable} (target ≤ 1 s): {_ms(syn_times)}")
+        large_times = edit_times(large, movable, runs)
+        print(f"  200-item visit, item {movable} (target ≤ 1 s): {_ms(large_times)}")
     return 0
 
 

@@ -55,6 +55,7 @@ from tui.views import day_model, detail, row
 
 if TYPE_CHECKING:
     from planner.schedule.edits import Edit
+    from planner.stop import StopSignal
 
 DEFAULT_THEME = "textual-dark"
 
@@ -121,6 +122,8 @@ class PlannerApp(App[None]):
         _b("delete,D", "delete_item", "Delete item (the plan keeps it cancelled)", "delete-item"),
         _b("m", "move_day(1)", "Move to the next day (pins)", "move-next-day"),
         _b("M", "move_day(-1)", "Move to the previous day (pins)", "move-previous-day"),
+        _b("r", "replan", "Re-plan now (fewest changes)", "replan"),
+        _b("escape", "stop_replan", "Stop the re-plan (the plan stays as it was)", "stop-replan"),
         _b("u,ctrl+z", "undo", "Undo", "undo", show=True),
         _b("ctrl+r,ctrl+y", "redo", "Redo", "redo"),
         _b("ctrl+s", "save", "Save", "save", show=True),
@@ -149,6 +152,7 @@ class PlannerApp(App[None]):
         self.hits: list[str] = []
         self.hit = 0
         self.last_error: str | None = None
+        self._stop: StopSignal | None = None  # asks the running solve to stop
         self._by_day: dict[date, list[Entry]] = {}
         self._syncing = False
 
@@ -185,13 +189,20 @@ class PlannerApp(App[None]):
             self.notify(self.session.plan_problem, title="Plan file set aside", severity="warning")
         if self.session.needs_plan:
             self._start(None)
+        self.call_after_refresh(self._warm)  # after the first screen is painted
+
+    @work(thread=True, exit_on_error=False, group="warm", description="Warming up")
+    def _warm(self) -> None:
+        """Runs in a thread while the first screen is read: the first edit is then as
+        quick as the next ones."""
+        self.session.warm()
 
     def on_unmount(self) -> None:
         self.session.close()  # the lock file goes with the app
 
     # refreshing -------------------------------------------------------------------
 
-    def _state_changed(self, select_first: bool = False) -> None:
+    def _state_changed(self, select_first: bool = False, follow: bool = False) -> None:
         state = self.session.state
         visit = self.session.visit
         self._by_day = by_day(visit, state.plan) if state.plan else {}
@@ -205,6 +216,8 @@ class PlannerApp(App[None]):
             self.day_index = min(self.day_index, len(self.days) - 1)
         if self.selected is not None and self._entry(self.selected) is None:
             self.selected = None
+        if follow and self.selected is not None:
+            self._follow(self.selected)
         if select_first or self.selected is None:
             ids = self._day_ids()
             self.selected = ids[0] if ids else None
@@ -220,13 +233,15 @@ class PlannerApp(App[None]):
             self._syncing = True
             tabs.active = f"day-{self.day_index}"
             self._syncing = False
-        timeline = self.query_one("#timeline", Timeline)
-        entries = self._by_day.get(day, []) if day else []
-        model = day_model(visit, state, day, entries, self.tracks, self.person) if day else None
-        if model is not None:
-            timeline.empty_text = "Planning…" if state.plan is None else "No items this day."
-            timeline.show(model, self.selected)
-        self._render_agenda()
+        if self.view == "timeline":  # only the view on screen is drawn
+            timeline = self.query_one("#timeline", Timeline)
+            entries = self._by_day.get(day, []) if day else []
+            model = day_model(visit, state, day, entries, self.tracks, self.person) if day else None
+            if model is not None:
+                timeline.empty_text = "Planning…" if state.plan is None else "No items this day."
+                timeline.show(model, self.selected)
+        else:
+            self._render_agenda()
         entry = self._entry(self.selected) if self.selected else None
         self.query_one("#detail", Static).update(detail(visit, state, entry, self.selected))
         self._render_status()
@@ -287,7 +302,7 @@ class PlannerApp(App[None]):
         if session.lock_warning:
             parts.append(f"⚠ {session.lock_warning}")
         if self.busy:
-            parts.append("re-planning…" if session.plan else "planning…")
+            parts.append(("re-planning…" if session.plan else "planning…") + " (esc stops)")
         elif self.last_error:
             parts.append(self.last_error)
         self.query_one("#status", Static).update(" │ ".join(parts))
@@ -317,15 +332,19 @@ class PlannerApp(App[None]):
             return []
         return self._by_day.get(self.days[self.day_index], [])
 
+    def _follow(self, item_id: str) -> None:
+        """Show the day of an item."""
+        entry = self._entry(item_id)
+        if entry is not None:
+            zone = entry.planned.timezone or self.session.visit.timezone
+            day = entry.start.in_timezone(zone).date()
+            if day in self.days:
+                self.day_index = self.days.index(day)
+
     def select(self, item_id: str | None) -> None:
         """Select an item, switching to its day."""
         if item_id is not None:
-            entry = self._entry(item_id)
-            if entry is not None:
-                zone = entry.planned.timezone or self.session.visit.timezone
-                day = entry.start.in_timezone(zone).date()
-                if day in self.days:
-                    self.day_index = self.days.index(day)
+            self._follow(item_id)
         self.selected = item_id
         self._refresh_views()
 
@@ -514,26 +533,60 @@ class PlannerApp(App[None]):
             self._start(self.queue.pop(0))
 
     def _start(self, request: Request | None) -> None:
+        from planner.stop import StopSignal
+
         self.busy = True
         self.last_error = None
+        self._stop = StopSignal()
         self._render_status()
-        self._plan(request)
+        self._plan(request, self._stop, first=self.session.plan is None)
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="solver", description="Planning")
-    def _plan(self, request: Request | None) -> None:
+    def _plan(self, request: Request | None, stop: StopSignal, first: bool) -> None:
         """Runs in a thread: computes, never touches a widget, posts the result."""
         session = self.session
-        attempt = session.first_plan() if request is None else session.prepare(request)
-        self.post_message(Planned(attempt, first=request is None, request=request))
+        attempt = (
+            session.first_plan(stop=stop)
+            if request is None
+            else session.prepare(request, stop=stop)
+        )
+        self.post_message(Planned(attempt, first=first, request=request))
+
+    def action_stop_replan(self) -> None:
+        if not self.busy or self._stop is None:
+            self.notify("Nothing is being planned")
+            return
+        self.queue.clear()
+        self._stop.request()
+        self.notify("Stopping the re-plan…")
+
+    def action_replan(self) -> None:
+        """Solve again from the visit as it is, changing the plan as little as possible
+        (an undoable step; the first plan when there is none)."""
+        if self.busy:
+            self.notify("Re-planning already", severity="warning")
+            return
+        self._start(None)
 
     def on_planned(self, message: Planned) -> None:
         attempt = message.attempt
         self.busy = False
-        if message.first:
+        self._stop = None
+        if attempt.stopped:
+            self.queue.clear()
+            self.last_error = "re-plan stopped"
+            self.notify("Stopped: the plan is as it was", title=attempt.description)
+        elif message.first:
             if self.session.adopt(attempt):
                 self._state_changed(select_first=True)
             else:
                 self._refused(attempt)
+        elif (
+            message.request is None
+            and attempt.state is not None
+            and attempt.state.plan is self.session.plan
+        ):
+            self.notify("The plan is up to date: nothing changed", title=attempt.description)
         elif self.session.commit(attempt):
             moved = self.session.state.moved
             if moved:
@@ -544,9 +597,7 @@ class PlannerApp(App[None]):
             made = _made(message.request)
             if made is not None:
                 self.selected = made  # a new item (added or a copy): show it
-            self._state_changed()
-            if self.selected is not None:
-                self.select(self.selected)  # follow it to its day (moved to another)
+            self._state_changed(follow=True)  # to the item's day (it may have moved)
         else:
             self.queue.clear()
             self._refused(attempt)

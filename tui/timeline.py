@@ -136,6 +136,7 @@ class Timeline(ScrollView, can_focus=True, inherit_bindings=False):
         self._places: list[_Placed] = []
         self._lane_width = MIN_LANE
         self._first = self.model.day
+        self._grid_cache: tuple[object, list[tuple[tuple[str, Style], ...]]] | None = None
 
     # data -------------------------------------------------------------------------
 
@@ -165,6 +166,35 @@ class Timeline(ScrollView, can_focus=True, inherit_bindings=False):
 
     def _style(self, name: str) -> Style:
         return self.get_component_rich_style(f"timeline--{name}", partial=True)
+
+    def _grid(
+        self, first: datetime, rows: int, step: int, lanes: int, lane_width: int
+    ) -> list[tuple[tuple[str, Style], ...]]:
+        """The empty grid (hour labels, lane rules), one character per cell; kept while
+        its shape and the theme stay the same (an edit redraws only the blocks)."""
+        grid, gutter = self._style("grid"), self._style("gutter")
+        key = (first, rows, step, lanes, lane_width, grid, gutter)
+        if self._grid_cache is not None and self._grid_cache[0] == key:
+            return self._grid_cache[1]
+        blank = Style()
+        canvas: list[tuple[tuple[str, Style], ...]] = []
+        for r in range(rows):
+            moment = first + timedelta(minutes=r * step)
+            on_hour = moment.minute == 0 or (step > 60)
+            if moment.minute == 0:
+                label = f"{moment:%H:%M} "
+            elif moment.minute % 30 == 0 and step < 30:
+                label = "   ·  "
+            else:
+                label = " " * GUTTER
+            chars = [(ch, gutter) for ch in label.ljust(GUTTER)]
+            fill = ("┈" if on_hour else " ", grid if on_hour else blank)
+            for _ in range(lanes):
+                chars.append(("│", grid))
+                chars.extend([fill] * (lane_width - 1))
+            canvas.append(tuple(chars))
+        self._grid_cache = (key, canvas)
+        return canvas
 
     def _layout(self) -> None:
         model = self.model
@@ -204,34 +234,10 @@ class Timeline(ScrollView, can_focus=True, inherit_bindings=False):
         rows = max([rows, *(p.row + p.rows for p in places)])
         self._places = places
 
-        grid = self._style("grid")
-        gutter = self._style("gutter")
-        blank = Style()
         lines: list[list[tuple[str, Style]]] = []
         hits: list[list[tuple[int, int, str]]] = [[] for _ in range(rows)]
-        cells: list[list[tuple[str, Style]]] = []
-        for r in range(rows):
-            moment = first + timedelta(minutes=r * step)
-            on_hour = moment.minute == 0 or (step > 60)
-            if moment.minute == 0:
-                label = f"{moment:%H:%M} "
-            elif moment.minute % 30 == 0 and step < 30:
-                label = "   ·  "
-            else:
-                label = " " * GUTTER
-            row_cells: list[tuple[str, Style]] = [(label.ljust(GUTTER), gutter)]
-            for _ in lanes:
-                fill = "┈" if on_hour else " "
-                row_cells.append(("│", grid))
-                row_cells.append((fill * (lane_width - 1), grid if on_hour else blank))
-            cells.append(row_cells)
-        # blocks are painted over the empty lane cells, one character run at a time
-        canvas: list[list[tuple[str, Style]]] = []
-        for row_cells in cells:
-            chars: list[tuple[str, Style]] = []
-            for text, style in row_cells:
-                chars.extend((ch, style) for ch in text)
-            canvas.append(chars)
+        # blocks are painted over a copy of the empty grid, one character at a time
+        canvas = [list(chars) for chars in self._grid(first, rows, step, len(lanes), lane_width)]
         travel = self._style("travel")
         for place in places:
             block = place.block

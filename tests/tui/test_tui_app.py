@@ -776,3 +776,90 @@ async def test_the_lock_file_is_removed_on_exit(visit_copy: Path, make_app: Make
         await pilot.press("q")
         await pilot.pause()
     assert not lock_path(visit_copy).exists()
+
+
+async def test_escape_stops_a_replan_and_the_plan_stays(
+    visit_copy: Path, make_app: MakeApp, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import time
+
+    import planner.schedule.solve as solving
+    from planner.stop import Stopped, active
+
+    real_solve = solving.solve
+    started: list[bool] = []
+
+    def endless(*args: object, **kwargs: object) -> object:
+        """A solve that only ends when it is stopped (through the app's signal)."""
+        signal = active()
+        assert signal is not None, "the worker's solve is not watched by a stop signal"
+        started.append(True)
+        while not signal.requested:
+            time.sleep(0.01)
+        raise Stopped
+
+    app = make_app(visit_copy)
+    original = visit_copy.read_text(encoding="utf-8")
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        await settle(app, pilot)
+        plan = app.session.plan
+        monkeypatch.setattr(solving, "solve", endless)
+        await find(app, pilot, "Alley of Martyrs")
+        await pilot.press("greater_than_sign")
+        while not started:
+            await pilot.pause(0.02)
+        assert app.busy and "esc stops" in status(app)
+        await pilot.press("j")  # the screen still answers while it plans
+        assert app.selected != "wreath-alley-of-martyrs"
+        await pilot.press("escape")
+        await settle(app, pilot)
+        assert not app.busy and "re-plan stopped" in status(app)
+        assert app.session.plan is plan and not app.session.undo_stack
+        assert not app.session.is_pinned("wreath-alley-of-martyrs")
+        assert "unsaved" not in status(app)
+        monkeypatch.setattr(solving, "solve", real_solve)
+        await pilot.press("r")  # re-plan now: the plan is up to date, nothing changes
+        await settle(app, pilot)
+        assert not app.busy and app.last_error is None
+        assert app.session.plan is plan and not app.session.undo_stack
+        await pilot.press("escape")  # nothing to stop: nothing happens
+        assert app.session.plan is plan and not app.busy
+    assert visit_copy.read_text(encoding="utf-8") == original
+
+
+async def test_a_stopped_first_plan_is_made_again_with_r(
+    planned_reference: Path, tmp_path: Path, make_app: MakeApp, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import shutil
+    import time
+
+    import planner.schedule.solve as solving
+    from planner.stop import Stopped, active
+
+    real_solve = solving.solve
+
+    def endless(*args: object, **kwargs: object) -> object:
+        signal = active()
+        assert signal is not None
+        while not signal.requested:
+            time.sleep(0.01)
+        raise Stopped
+
+    visit = tmp_path / "v.yaml"
+    shutil.copy(planned_reference, visit)  # no plan file: the app plans at once
+    monkeypatch.setattr(solving, "solve", endless)
+    app = make_app(visit)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        assert app.busy and "planning… (esc stops)" in status(app)
+        await pilot.press("escape")
+        await settle(app, pilot)
+        assert app.session.plan is None and not app.busy
+        assert "no plan" in status(app) and "re-plan stopped" in status(app)
+        monkeypatch.setattr(solving, "solve", real_solve)
+        await pilot.press("r")
+        await settle(app, pilot)
+        assert app.session.plan is not None and app.selected == "arrival"
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+    assert read_plan(plan_path(visit)).version == 1
