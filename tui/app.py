@@ -14,11 +14,12 @@ import contextlib
 import os
 import tomllib
 from collections.abc import Iterable
-from datetime import date
+from datetime import date, datetime
 from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar, TypeAlias
 
+import pendulum
 from rich.text import Text
 from textual import on, work
 from textual.app import App, ComposeResult, SystemCommand
@@ -51,7 +52,7 @@ from tui.screens import (
     PersonScreen,
 )
 from tui.timeline import Timeline
-from tui.views import day_model, detail, row
+from tui.views import day_model, day_zone, detail, row
 
 if TYPE_CHECKING:
     from planner.schedule.edits import Edit
@@ -190,6 +191,7 @@ class PlannerApp(App[None]):
         if self.session.needs_plan:
             self._start(None)
         self.call_after_refresh(self._warm)  # after the first screen is painted
+        self.set_interval(30, self._tick)
 
     @work(thread=True, exit_on_error=False, group="warm", description="Warming up")
     def _warm(self) -> None:
@@ -218,7 +220,7 @@ class PlannerApp(App[None]):
             self.selected = None
         if follow and self.selected is not None:
             self._follow(self.selected)
-        if select_first or self.selected is None:
+        if (select_first and not self._now_on_screen()) or self.selected is None:
             ids = self._day_ids()
             self.selected = ids[0] if ids else None
         self._render_findings()
@@ -236,7 +238,11 @@ class PlannerApp(App[None]):
         if self.view == "timeline":  # only the view on screen is drawn
             timeline = self.query_one("#timeline", Timeline)
             entries = self._by_day.get(day, []) if day else []
-            model = day_model(visit, state, day, entries, self.tracks, self.person) if day else None
+            model = (
+                day_model(visit, state, day, entries, self.tracks, self.person, self._now())
+                if day
+                else None
+            )
             if model is not None:
                 timeline.empty_text = "Planning…" if state.plan is None else "No items this day."
                 timeline.show(model, self.selected)
@@ -245,6 +251,33 @@ class PlannerApp(App[None]):
         entry = self._entry(self.selected) if self.selected else None
         self.query_one("#detail", Static).update(detail(visit, state, entry, self.selected))
         self._render_status()
+
+    def _now(self) -> datetime:
+        return pendulum.now("UTC")
+
+    def _now_on_screen(self) -> bool:
+        """While the visit is under way: show today, on the item in progress (or the
+        next one; the last of the day once it is over). False on other days."""
+        now = self._now()
+        visit = self.session.visit
+        for index, day in enumerate(self.days):
+            entries = self._by_day.get(day, [])
+            if pendulum.instance(now).in_timezone(day_zone(visit, entries)).date() != day:
+                continue
+            self.day_index = index
+            if entries:
+                self.selected = next((e for e in entries if e.end > now), entries[-1]).item.id
+            return True
+        return False
+
+    def _tick(self) -> None:
+        """Every half minute: move the now-line (only the timeline of today changes)."""
+        if (
+            self.view == "timeline"
+            and self.days
+            and self.days[self.day_index] == (pendulum.now(self.session.visit.timezone).date())
+        ):
+            self._refresh_views()
 
     def _render_agenda(self) -> None:
         table = self.query_one("#agenda", DataTable)

@@ -4,7 +4,8 @@ whole grid is laid out into strips when the data, the size or the selection chan
 and each visible line is cropped out of them.
 
 Glyphs carry meaning without colour: ◆ pinned, ↻ moved by the last edit, ✗ breaks a
-rule, ┊ a journey (its minutes on the first line).
+rule, ┊ a journey (its minutes on the first line), ━ now (with the time in the gutter)
+on the day the visit is under way.
 """
 
 from __future__ import annotations
@@ -53,6 +54,7 @@ class DayModel:
 
     day: datetime  # midnight of the day, local
     lanes: list[Lane] = field(default_factory=list)
+    now: datetime | None = None  # the local time now, when it falls on this day
 
     def bounds(self) -> tuple[datetime, datetime]:
         starts = [
@@ -98,6 +100,7 @@ class Timeline(ScrollView, can_focus=True, inherit_bindings=False):
         "timeline--selected",
         "timeline--travel",
         "timeline--empty",
+        "timeline--now",
     }
 
     DEFAULT_CSS = """
@@ -113,6 +116,7 @@ class Timeline(ScrollView, can_focus=True, inherit_bindings=False):
         & > .timeline--selected { background: $accent; color: $text; text-style: bold reverse; }
         & > .timeline--travel { color: $text-muted; }
         & > .timeline--empty { color: $text-muted; text-style: italic; }
+        & > .timeline--now { color: $error; text-style: bold; }
     }
     """
 
@@ -279,6 +283,8 @@ class Timeline(ScrollView, can_focus=True, inherit_bindings=False):
                     label = f"┊ {block.travel} min" if r == free[-1] else "┊"
                     for j, ch in enumerate(label[:w]):
                         canvas[r][x0 + j] = (ch, travel)
+        if model.now is not None and first <= model.now:
+            self._paint_now(canvas, hits, row_of(model.now), model.now)
         for chars in canvas:
             lines.append(chars)
         self._lines = lines
@@ -291,6 +297,28 @@ class Timeline(ScrollView, can_focus=True, inherit_bindings=False):
         self._header = head
         self.virtual_size = Size(total_width, rows + 1)
         self.refresh()
+
+    def _paint_now(
+        self,
+        canvas: list[list[tuple[str, Style]]],
+        hits: list[list[tuple[int, int, str]]],
+        r: int,
+        now: datetime,
+    ) -> None:
+        """The now-line: the time in the gutter and a rule across the lanes, under the
+        blocks (a block on the line stays whole)."""
+        if not 0 <= r < len(canvas):
+            return
+        style = self._style("now")
+        label = f"{now:%H:%M}▶"[:GUTTER].ljust(GUTTER)
+        row = canvas[r]
+        for x, ch in enumerate(label):
+            row[x] = (ch, style)
+        covered, travel = hits[r], self._style("travel")
+        for x in range(GUTTER, len(row)):
+            ch, was = row[x]
+            if ch in "┈ │" and was != travel and not any(a <= x < b for a, b, _i in covered):
+                row[x] = ("━", style)
 
     def scroll_to_selected(self) -> None:
         """Scroll so the selected item shows: from the top when it fits on the first page,

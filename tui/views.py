@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
+import pendulum
 from rich.text import Text
 
 from planner.export.programme import Entry, dual_time, short_names, until
@@ -49,6 +50,11 @@ def local(entry: Entry, visit: Visit) -> datetime:
     return entry.start.in_timezone(zone).naive()
 
 
+def day_zone(visit: Visit, day_entries: list[Entry]) -> str:
+    """The zone a day is read in: its first item's (the visit's when it has none)."""
+    return next((e.planned.timezone for e in day_entries if e.planned.timezone), visit.timezone)
+
+
 def day_model(
     visit: Visit,
     state: State,
@@ -56,7 +62,11 @@ def day_model(
     day_entries: list[Entry],
     tracks: list[Track],
     person: str | None = None,
+    now: datetime | None = None,
 ) -> DayModel:
+    """The timeline of one day: a lane per track (or the one person's), each item a
+    block at its local wall time; ``now`` (an instant) draws the now-line when it falls
+    on this day in the zone of the day's first item (the visit's zone when it has none)."""
     errors = {f.item for f in state.findings if f.kind == "error"}
     lanes = []
     shown = tracks
@@ -90,7 +100,13 @@ def day_model(
                 )
             )
         lanes.append(Lane(track.label, tuple(blocks)))
-    return DayModel(datetime(day.year, day.month, day.day), lanes)
+    local_now = None
+    if now is not None:
+        zone = next((e.planned.timezone for e in day_entries if e.planned.timezone), visit.timezone)
+        local_now = pendulum.instance(now).in_timezone(zone).naive()
+        if local_now.date() != day:
+            local_now = None
+    return DayModel(datetime(day.year, day.month, day.day), lanes, local_now)
 
 
 def row(visit: Visit, state: State, entry: Entry) -> Row:

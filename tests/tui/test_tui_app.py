@@ -863,3 +863,37 @@ async def test_a_stopped_first_plan_is_made_again_with_r(
         await pilot.press("ctrl+s")
         await pilot.pause()
     assert read_plan(plan_path(visit)).version == 1
+
+
+async def test_the_now_line_shows_today_only(visit_copy: Path, make_app: MakeApp) -> None:
+    import time_machine
+
+    def text(row: list[tuple[str, object]]) -> str:
+        return "".join(ch for ch, _style in row)
+
+    with time_machine.travel("2023-05-30 07:17:00+00:00", tick=False):  # 11:17 in Baku
+        app = make_app(visit_copy)
+        async with app.run_test(size=(120, 40)) as pilot:
+            await settle(app, pilot)
+            timeline = app.query_one("#timeline", Timeline)
+            entry = app._entry(app.selected)  # opens on the item in progress at 11:17
+            assert entry is not None and app.day_index == 0
+            assert entry.start.in_timezone("Asia/Baku").format("HH:mm") <= "11:17"
+            assert entry.end.in_timezone("Asia/Baku").format("HH:mm") > "11:17"
+            lines = [text(r) for r in timeline._lines]
+            marked = [n for n, line in enumerate(lines) if line.startswith("11:17▶")]
+            assert len(marked) == 1, lines
+            row = marked[0]
+            first = timeline._first
+            assert first.hour * 60 + first.minute + row * timeline.minutes_per_row == 11 * 60 + 15
+            assert "━" in lines[row]
+            assert not any("▶" in line for n, line in enumerate(lines) if n != row)
+            await pilot.press("l")  # the second day: not today, no line
+            await settle(app, pilot)
+            assert not any("━" in text(r) for r in timeline._lines)
+    with time_machine.travel("2023-05-20 09:00:00+00:00", tick=False):  # before the visit
+        app = make_app(visit_copy)
+        async with app.run_test(size=(120, 40)) as pilot:
+            await settle(app, pilot)
+            timeline = app.query_one("#timeline", Timeline)
+            assert not any("━" in text(r) for r in timeline._lines)

@@ -79,3 +79,14 @@ def test_screen(
     snap_compare: Any, visit_copy: Path, frozen: None, screen: str, size: tuple[int, int]
 ) -> None:
     assert snap_compare(_app(visit_copy), terminal_size=size, run_before=SCREENS[screen])
+
+
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+def test_timeline_while_the_visit_is_under_way(
+    snap_compare: Any, visit_copy: Path, size: tuple[int, int]
+) -> None:
+    """11:17 in Baku on the first day: the now-line across the lanes."""
+    import time_machine
+
+    with time_machine.travel("2023-05-30 07:17:00+00:00", tick=False):
+        assert snap_compare(_app(visit_copy), terminal_size=size, run_before=_then())
