@@ -141,7 +141,13 @@ class PlannerApp(App[None]):
     ) -> None:
         super().__init__()
         self.session = session
-        self.theme = theme or os.environ.get("PLANNER_THEME") or DEFAULT_THEME
+        wanted = theme or os.environ.get("PLANNER_THEME") or DEFAULT_THEME
+        self._theme_problem: str | None = None
+        if wanted not in self.available_themes:
+            known = ", ".join(sorted(self.available_themes))
+            self._theme_problem = f"No theme '{wanted}'; using {DEFAULT_THEME}. Themes: {known}"
+            wanted = DEFAULT_THEME
+        self.theme = wanted
         self._keymap_file = keymap
         self.tracks = tracks(session.visit)
         self.days: list[date] = days(session.visit, session.plan)
@@ -184,6 +190,8 @@ class PlannerApp(App[None]):
         self.query_one("#detail", Static).border_title = "Item"
         self.query_one("#timeline", Timeline).focus()
         self._state_changed(select_first=True)
+        if self._theme_problem:
+            self.notify(self._theme_problem, title="Theme", severity="warning", timeout=10)
         if self.session.lock_warning:
             self.notify(self.session.lock_warning, title="Open elsewhere", severity="warning")
         if self.session.plan_problem:

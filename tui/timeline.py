@@ -142,6 +142,14 @@ class Timeline(ScrollView, can_focus=True, inherit_bindings=False):
         self._first = self.model.day
         self._grid_cache: tuple[object, list[tuple[tuple[str, Style], ...]]] | None = None
 
+    def on_mount(self) -> None:
+        self.app.theme_changed_signal.subscribe(self, self._recolour)
+
+    def _recolour(self, _theme: object) -> None:
+        """Another theme: the grid and the blocks take its colours (they are laid out
+        with the styles of the theme at the time)."""
+        self.call_after_refresh(self._layout)  # once the new theme's styles are in
+
     # data -------------------------------------------------------------------------
 
     def show(self, model: DayModel, selected: str | None = None) -> None:

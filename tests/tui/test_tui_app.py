@@ -897,3 +897,41 @@ async def test_the_now_line_shows_today_only(visit_copy: Path, make_app: MakeApp
             await settle(app, pilot)
             timeline = app.query_one("#timeline", Timeline)
             assert not any("━" in text(r) for r in timeline._lines)
+
+
+async def test_themes_recolour_and_an_unknown_theme_is_a_warning(
+    visit_copy: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from planner.session import Session
+
+    monkeypatch.setenv("PLANNER_THEME", "no-such-theme")
+    app = PlannerApp(Session.open(visit_copy, lock=False))
+    async with app.run_test(size=(100, 30), notifications=True) as pilot:
+        await settle(app, pilot)
+        assert app.theme == "textual-dark"
+        assert any("No theme 'no-such-theme'" in n.message for n in app._notifications)
+        timeline = app.query_one("#timeline", Timeline)
+        before = {style for row in timeline._lines for _ch, style in row}
+        app.theme = "textual-light"
+        await settle(app, pilot)
+        after = {style for row in timeline._lines for _ch, style in row}
+        assert before and after and before != after  # the grid and blocks took new colours
+    monkeypatch.setenv("PLANNER_THEME", "nord")
+    app = PlannerApp(Session.open(visit_copy, lock=False))
+    assert app.theme == "nord"
+
+
+async def test_the_mouse_wheel_scrolls_the_timeline(visit_copy: Path, make_app: MakeApp) -> None:
+    from textual import events
+
+    app = make_app(visit_copy)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+        timeline = app.query_one("#timeline", Timeline)
+        assert timeline.scroll_offset.y == 0 and timeline.virtual_size.height > 24
+        await pilot._post_mouse_events([events.MouseScrollDown], Timeline, offset=(10, 5))
+        await pilot.pause()
+        assert timeline.scroll_offset.y > 0
+        await pilot._post_mouse_events([events.MouseScrollUp], Timeline, offset=(10, 5))
+        await pilot.pause()
+        assert timeline.scroll_offset.y == 0
