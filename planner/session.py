@@ -437,12 +437,13 @@ class Session:
         from planner.stop import Stopped
 
         base = self.state
+        what = "re-plan" if base.plan is not None else "plan the visit"
         try:
             with _watching(stop):
                 outcome = solve(base.loaded.visit, base.plan, time_limit=time_limit, reason="solve")
         except Stopped:
-            return Attempt(base, "plan the visit", error="stopped", stopped=True)
-        return self._attempt(base, "plan the visit", base.document, base.loaded, outcome)
+            return Attempt(base, what, error="stopped", stopped=True)
+        return self._attempt(base, what, base.document, base.loaded, outcome)
 
     def adopt(self, attempt: Attempt) -> bool:
         """Take the first plan as the opened state (not an undoable edit)."""

@@ -332,12 +332,12 @@ class PlannerApp(App[None]):
             solved_here = session.state.label != "opened"  # from the file: no timing shown
             timing = f" {plan.solve.seconds:.2f} s" if solved_here else ""
             parts.append(f"{plan.solve.status}{timing}")
+            counts: dict[str, int] = {}
+            for finding in session.state.findings:
+                counts[finding.glyph] = counts.get(finding.glyph, 0) + 1
+            parts.append(" ".join(f"{g}{n}" for g, n in counts.items()) or "✓")
         else:
-            parts.append("no plan")
-        counts: dict[str, int] = {}
-        for finding in session.state.findings:
-            counts[finding.glyph] = counts.get(finding.glyph, 0) + 1
-        parts.append(" ".join(f"{g}{n}" for g, n in counts.items()) or "✓")
+            parts.append("no plan" if self.busy else "no plan (r plans)")
         if self.person:
             parts.append(f"only {session.visit.person[self.person].name}")
         if session.lock_warning:
@@ -616,7 +616,10 @@ class PlannerApp(App[None]):
         if attempt.stopped:
             self.queue.clear()
             self.last_error = "re-plan stopped"
-            self.notify("Stopped: the plan is as it was", title=attempt.description)
+            if self.session.plan is None:
+                self.notify("Stopped: no plan yet (r plans the visit)", title=attempt.description)
+            else:
+                self.notify("Stopped: the plan is as it was", title=attempt.description)
         elif message.first:
             if self.session.adopt(attempt):
                 self._state_changed(select_first=True)

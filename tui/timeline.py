@@ -26,6 +26,7 @@ from textual.strip import Strip
 
 GUTTER = 6
 MIN_LANE = 12
+MIN_SUB = 10  # the narrowest column of items side by side in one lane
 ZOOMS = (5, 10, 15, 30)  # minutes per line
 
 
@@ -138,7 +139,8 @@ class Timeline(ScrollView, can_focus=True, inherit_bindings=False):
         self._header: list[tuple[str, Style]] = []
         self._hits: list[list[tuple[int, int, str]]] = []
         self._places: list[_Placed] = []
-        self._lane_width = MIN_LANE
+        self._lefts: list[int] = []
+        self._widths: tuple[int, ...] = ()
         self._first = self.model.day
         self._grid_cache: tuple[object, list[tuple[tuple[str, Style], ...]]] | None = None
 
@@ -180,12 +182,12 @@ class Timeline(ScrollView, can_focus=True, inherit_bindings=False):
         return self.get_component_rich_style(f"timeline--{name}", partial=True)
 
     def _grid(
-        self, first: datetime, rows: int, step: int, lanes: int, lane_width: int
+        self, first: datetime, rows: int, step: int, widths: tuple[int, ...]
     ) -> list[tuple[tuple[str, Style], ...]]:
         """The empty grid (hour labels, lane rules), one character per cell; kept while
         its shape and the theme stay the same (an edit redraws only the blocks)."""
         grid, gutter = self._style("grid"), self._style("gutter")
-        key = (first, rows, step, lanes, lane_width, grid, gutter)
+        key = (first, rows, step, widths, grid, gutter)
         if self._grid_cache is not None and self._grid_cache[0] == key:
             return self._grid_cache[1]
         blank = Style()
@@ -201,7 +203,7 @@ class Timeline(ScrollView, can_focus=True, inherit_bindings=False):
                 label = " " * GUTTER
             chars = [(ch, gutter) for ch in label.ljust(GUTTER)]
             fill = ("┈" if on_hour else " ", grid if on_hour else blank)
-            for _ in range(lanes):
+            for lane_width in widths:
                 chars.append(("│", grid))
                 chars.extend([fill] * (lane_width - 1))
             canvas.append(tuple(chars))
@@ -213,8 +215,7 @@ class Timeline(ScrollView, can_focus=True, inherit_bindings=False):
         lanes = model.lanes
         width = max(1, self.size.width)
         count = max(1, len(lanes))
-        self._lane_width = lane_width = max(MIN_LANE, (width - GUTTER) // count)
-        total_width = GUTTER + lane_width * count
+        base = max(MIN_LANE, (width - GUTTER) // count)
         first, last = model.bounds()
         self._first = first
         step = self.minutes_per_row
@@ -249,13 +250,22 @@ class Timeline(ScrollView, can_focus=True, inherit_bindings=False):
         lines: list[list[tuple[str, Style]]] = []
         hits: list[list[tuple[int, int, str]]] = [[] for _ in range(rows)]
         # blocks are painted over a copy of the empty grid, one character at a time
-        canvas = [list(chars) for chars in self._grid(first, rows, step, len(lanes), lane_width)]
+        # a lane with items side by side is widened (to be scrolled to) rather than
+        # cut into columns too narrow to read
+        subs_of = [1] * len(lanes)
+        for place in places:
+            subs_of[place.lane] = max(subs_of[place.lane], place.subs)
+        widths = tuple(max(base, subs * MIN_SUB + 1) for subs in subs_of)
+        lefts = [GUTTER + sum(widths[:n]) for n in range(len(widths))]
+        self._lefts, self._widths = lefts, widths
+        total_width = GUTTER + sum(widths)
+        canvas = [list(chars) for chars in self._grid(first, rows, step, widths)]
         travel = self._style("travel")
         for place in places:
             block = place.block
-            inner = lane_width - 1
+            inner = widths[place.lane] - 1
             sub_width = max(1, inner // place.subs)
-            x0 = GUTTER + place.lane * lane_width + 1 + place.sub * sub_width
+            x0 = lefts[place.lane] + 1 + place.sub * sub_width
             w = sub_width if place.sub < place.subs - 1 else inner - place.sub * sub_width
             if block.item == self.selected:
                 style = self._style("selected")
@@ -300,7 +310,7 @@ class Timeline(ScrollView, can_focus=True, inherit_bindings=False):
 
         header = self._style("header")
         head: list[tuple[str, Style]] = [(" " * GUTTER, header)]
-        for lane in lanes:
+        for lane, lane_width in zip(lanes, widths, strict=True):
             head.append(("│" + _fit(lane.label, lane_width - 1), header))
         self._header = head
         self.virtual_size = Size(total_width, rows + 1)
@@ -337,8 +347,8 @@ class Timeline(ScrollView, can_focus=True, inherit_bindings=False):
             return
         height = max(1, self.size.height - 1)
         y = 0 if place.row + place.rows <= height else max(0, place.row - 1)
-        left = GUTTER + place.lane * self._lane_width
-        x = 0 if left + self._lane_width <= self.size.width else max(0, left - GUTTER)
+        left = self._lefts[place.lane]
+        x = 0 if left + self._widths[place.lane] <= self.size.width else max(0, left - GUTTER)
         self.scroll_to(x=x, y=y, animate=False, immediate=True)
 
     # drawing ----------------------------------------------------------------------

@@ -109,7 +109,7 @@ async def test_click_selects_a_block(visit_copy: Path, make_app: MakeApp) -> Non
         await settle(app, pilot)
         timeline = app.query_one("#timeline", Timeline)
         place = next(p for p in timeline._places if p.block.item == "official-welcome")
-        x = 6 + place.lane * timeline._lane_width + 3
+        x = timeline._lefts[place.lane] + 3
         y = place.row - timeline.scroll_offset.y + 1
         await pilot.click(Timeline, offset=(x + 1, y + 1))  # the border is one cell
         await pilot.pause()
@@ -855,7 +855,7 @@ async def test_a_stopped_first_plan_is_made_again_with_r(
         await pilot.press("escape")
         await settle(app, pilot)
         assert app.session.plan is None and not app.busy
-        assert "no plan" in status(app) and "re-plan stopped" in status(app)
+        assert "no plan (r plans)" in status(app) and "re-plan stopped" in status(app)
         monkeypatch.setattr(solving, "solve", real_solve)
         await pilot.press("r")
         await settle(app, pilot)
@@ -935,3 +935,36 @@ async def test_the_mouse_wheel_scrolls_the_timeline(visit_copy: Path, make_app: 
         await pilot._post_mouse_events([events.MouseScrollUp], Timeline, offset=(10, 5))
         await pilot.pause()
         assert timeline.scroll_offset.y == 0
+
+
+async def test_a_crowded_lane_is_widened_not_cut_into_slivers(
+    visit_copy: Path, make_app: MakeApp
+) -> None:
+    from datetime import datetime
+
+    from tui.timeline import MIN_SUB, Block, DayModel, Lane
+
+    day = datetime(2023, 5, 30)
+    crowded = tuple(
+        Block(f"b{n}", day.replace(hour=10), day.replace(hour=11), f"Meeting {n}", "Hall")
+        for n in range(6)
+    )
+    alone = (Block("solo", day.replace(hour=9), day.replace(hour=10), "Solo", "Hall"),)
+    app = make_app(visit_copy)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+        timeline = app.query_one("#timeline", Timeline)
+        timeline.show(DayModel(day, [Lane("Alone", alone), Lane("Crowded", crowded)]), "b5")
+        await pilot.pause()
+        assert timeline._widths[1] >= 6 * MIN_SUB + 1 > timeline._widths[0]
+        starts = sorted({p.sub for p in timeline._places if p.block.item.startswith("b")})
+        assert starts == list(range(6))
+        row = "".join(
+            ch
+            for ch, _s in timeline._lines[
+                next(p.row for p in timeline._places if p.block.item == "b0")
+            ]
+        )
+        assert row.count("▌10:00") == 6  # each column shows its start time in full
+        assert timeline.virtual_size.width > timeline.size.width  # scrolls sideways
+        assert timeline.scroll_offset.x > 0  # to the selected block, the last column
