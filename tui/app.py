@@ -74,10 +74,11 @@ class Planned(Message):
 
 
 class Exported(Message):
-    def __init__(self, folder: Path, error: str | None) -> None:
+    def __init__(self, folder: Path, error: str | None, written: str = "") -> None:
         super().__init__()
         self.folder = folder
         self.error = error
+        self.written = written  # what was written (planner.export.generate.summary)
 
 
 def _b(
@@ -159,6 +160,7 @@ class PlannerApp(App[None]):
         self.hits: list[str] = []
         self.hit = 0
         self.last_error: str | None = None
+        self.last_export: str | None = None
         self._stop: StopSignal | None = None  # asks the running solve to stop
         self._by_day: dict[date, list[Entry]] = {}
         self._syncing = False
@@ -823,19 +825,20 @@ class PlannerApp(App[None]):
     @work(thread=True, exclusive=True, exit_on_error=False, group="export", description="Export")
     def _export(self, folder: Path) -> None:
         try:
-            from planner.export.generate import generate
+            from planner.export.generate import generate, summary
 
-            generate([self.session.path], folder, plans=self.session.plan_file.parent)
+            results = generate([self.session.path], folder, plans=self.session.plan_file.parent)
         except Exception as exc:  # reported on screen; the folder is left as it was
             self.post_message(Exported(folder, f"{type(exc).__name__}: {exc}"))
             return
-        self.post_message(Exported(folder, None))
+        self.post_message(Exported(folder, None, summary(results)))
 
     def on_exported(self, message: Exported) -> None:
         if message.error:
             self.notify(message.error, title="Export failed", severity="error", timeout=10)
         else:
-            self.notify(f"Exported into {message.folder}", title="Export")
+            self.last_export = f"Exported into {message.folder}: {message.written}"
+            self.notify(self.last_export, title="Export", timeout=12)
 
     # command palette ----------------------------------------------------------------
 

@@ -22,6 +22,7 @@ import contextlib
 import os
 import shutil
 import tempfile
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -149,6 +150,27 @@ def write_tree(out: Path, files: dict[str, bytes]) -> None:
         with contextlib.suppress(OSError):
             shutil.rmtree(staging)
         raise
+
+
+def summary(results: list[VisitOutput]) -> str:
+    """What an export wrote, in one line: the files at the top of the folder by name, the
+    others counted per folder and kind ("people/: 14 .ics, 14 .md")."""
+    top: list[str] = []
+    folders: dict[str, Counter[str]] = {}
+    for result in results:
+        for relative in result.files:
+            folder, _, name = relative.rpartition("/")
+            if folder:
+                folders.setdefault(folder, Counter())[Path(name).suffix or name] += 1
+            else:
+                top.append(name)
+    total = len(top) + sum(sum(c.values()) for c in folders.values())
+    parts = [", ".join(sorted(top))] if top else []
+    parts += [
+        f"{folder}/: " + ", ".join(f"{n} {kind}" for kind, n in sorted(counts.items()))
+        for folder, counts in sorted(folders.items())
+    ]
+    return f"{total} file{'s' if total != 1 else ''}: " + "; ".join(parts)
 
 
 def generate(

@@ -605,6 +605,12 @@ async def test_export_writes_the_saved_plan(
     assert "Tête-à-tête of the Presidents" in (out / "calendars" / "full.ics").read_text("utf-8")
     assert "One-on-one meeting" not in (out / "people" / "herzog.md").read_text("utf-8")
     assert read_plan(plan_path(visit_copy)).version == version  # exported, not re-planned
+    written = sorted(f for f in out.rglob("*") if f.is_file())
+    people = len(list((out / "people").glob("*.ics")))
+    assert app.last_export is not None and app.last_export.startswith(f"Exported into {out}")
+    assert f"{len(written)} files: " in app.last_export
+    assert f"people/: {people} .ics, {people} .md" in app.last_export
+    assert "calendars/: 3 .ics" in app.last_export and "programme.html" in app.last_export
 
 
 async def test_no_color_still_shows_the_glyphs(
