@@ -133,7 +133,7 @@ class VisitDocument:
 
         data = self.data
         entries = self.entries()
-        shared = {id(entry): entry for entry in entries if entry is not None}
+        shared = {id(entry): entry for entry in entries if isinstance(entry, dict)}
         twin = VisitDocument.__new__(VisitDocument)
         twin.path, twin.original, twin._text = self.path, None, None
         twin._yaml, twin._lock = _yaml(), threading.Lock()
@@ -143,8 +143,8 @@ class VisitDocument:
             memo[id(items)] = _list_copy(items)
         twin._data = copy.deepcopy(data, memo)
         _forget_printed(twin._data, set(shared))
-        if item_id is not None:
-            items = twin._data["items"]
+        items = twin._data.get("items") if isinstance(twin._data, dict) else None
+        if item_id is not None and isinstance(items, list):
             for n, entry in enumerate(items):
                 if isinstance(entry, dict) and entry.get("id") == item_id:
                     items[n] = copy.deepcopy(entry)

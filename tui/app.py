@@ -269,24 +269,25 @@ class PlannerApp(App[None]):
         """While the visit is under way: show today, on the item in progress (or the
         next one; the last of the day once it is over). False on other days."""
         now = self._now()
-        visit = self.session.visit
         for index, day in enumerate(self.days):
-            entries = self._by_day.get(day, [])
-            if pendulum.instance(now).in_timezone(day_zone(visit, entries)).date() != day:
+            if not self._is_today(day, now):
                 continue
             self.day_index = index
+            entries = self._by_day.get(day, [])
             if entries:
                 self.selected = next((e for e in entries if e.end > now), entries[-1]).item.id
             return True
         return False
 
+    def _is_today(self, day: date, now: datetime) -> bool:
+        """Whether ``now`` falls on ``day``, read in that day's zone."""
+        zone = day_zone(self.session.visit, self._by_day.get(day, []))
+        return bool(pendulum.instance(now).in_timezone(zone).date() == day)
+
     def _tick(self) -> None:
         """Every half minute: move the now-line (only the timeline of today changes)."""
-        if (
-            self.view == "timeline"
-            and self.days
-            and self.days[self.day_index] == (pendulum.now(self.session.visit.timezone).date())
-        ):
+        shown = self.days[self.day_index] if self.days else None
+        if self.view == "timeline" and shown is not None and self._is_today(shown, self._now()):
             self._refresh_views()
 
     def _render_agenda(self) -> None:
