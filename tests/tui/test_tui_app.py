@@ -877,7 +877,7 @@ async def test_the_now_line_shows_today_only(visit_copy: Path, make_app: MakeApp
     def text(row: list[tuple[str, object]]) -> str:
         return "".join(ch for ch, _style in row)
 
-    with time_machine.travel("2023-05-30 07:17:00+00:00", tick=False):  # 11:17 in Baku
+    with time_machine.travel("2023-05-30 07:17:00+00:00", tick=False) as clock:  # 11:17 Baku
         app = make_app(visit_copy)
         async with app.run_test(size=(120, 40)) as pilot:
             await settle(app, pilot)
@@ -894,6 +894,15 @@ async def test_the_now_line_shows_today_only(visit_copy: Path, make_app: MakeApp
             assert first.hour * 60 + first.minute + row * timeline.minutes_per_row == 11 * 60 + 15
             assert "━" in lines[row]
             assert not any("▶" in line for n, line in enumerate(lines) if n != row)
+            clock.move_to("2023-05-30 08:02:00+00:00")  # 12:02: the half-minute tick moves it
+            app._tick()
+            await pilot.pause()
+            lines = [text(r) for r in timeline._lines]
+            assert (
+                [n for n, line in enumerate(lines) if "▶" in line]
+                == [n for n, line in enumerate(lines) if line.startswith("12:02▶")]
+                != []
+            )
             await pilot.press("l")  # the second day: not today, no line
             await settle(app, pilot)
             assert not any("━" in text(r) for r in timeline._lines)
