@@ -90,7 +90,7 @@ class Timeline(ScrollView, can_focus=True, inherit_bindings=False):
         Binding("pagedown", "scroll_page_down", "Page down", show=False, id="timeline-page-down"),
     ]
 
-    COMPONENT_CLASSES: ClassVar[set[str]] = {
+    COMPONENT_CLASSES: ClassVar[set[str]] = {  # styled in tui/app.tcss
         "timeline--header",
         "timeline--gutter",
         "timeline--grid",
@@ -103,23 +103,6 @@ class Timeline(ScrollView, can_focus=True, inherit_bindings=False):
         "timeline--empty",
         "timeline--now",
     }
-
-    DEFAULT_CSS = """
-    Timeline {
-        background: $surface;
-        & > .timeline--header { background: $panel; color: $text; text-style: bold; }
-        & > .timeline--gutter { color: $text-muted; }
-        & > .timeline--grid { color: $panel-lighten-2; }
-        & > .timeline--block { background: $primary-muted; color: $text; }
-        & > .timeline--pinned { background: $accent-muted; color: $text; }
-        & > .timeline--moved { background: $warning-muted; color: $text; text-style: bold; }
-        & > .timeline--conflict { background: $error-muted; color: $text; text-style: bold; }
-        & > .timeline--selected { background: $accent; color: $text; text-style: bold reverse; }
-        & > .timeline--travel { color: $text-muted; }
-        & > .timeline--empty { color: $text-muted; text-style: italic; }
-        & > .timeline--now { color: $error; text-style: bold; }
-    }
-    """
 
     minutes_per_row: reactive[int] = reactive(15)
     selected: reactive[str | None] = reactive(None)
