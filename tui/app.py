@@ -187,7 +187,8 @@ class PlannerApp(App[None]):
         if self._keymap_file:
             self.set_keymap(self._keymap_file)
         table = self.query_one("#agenda", DataTable)
-        table.add_columns("", "Day", "Time", "Home", "Until", "Item", "Venue", "With")
+        # the item comes early: on a narrow screen the columns to its right scroll away
+        table.add_columns("", "Day", "Time", "Item", "Until", "Venue", "With", "Home")
         self.query_one("#findings", OptionList).border_title = "Conflicts & warnings"
         self.query_one("#detail", Static).border_title = "Item"
         self.query_one("#timeline", Timeline).focus()
@@ -303,11 +304,11 @@ class PlannerApp(App[None]):
                 r.marks,
                 r.day,
                 r.time,
-                r.home,
-                r.until,
                 Text(r.title, style),
+                r.until,
                 r.venue,
                 r.people,
+                r.home,
                 key=r.item,
             )
         if self.selected is not None:
