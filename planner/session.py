@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from planner.model.clock import WallTime
-from planner.model.consistency import Path_
+from planner.model.consistency import Path_, Problem
 from planner.model.people import Role, Side
 from planner.model.travel import travel_minutes
 from planner.model.visit import Visit
@@ -167,12 +167,27 @@ GLYPHS = {
 }
 
 
-def findings(visit: Visit, plan: Plan, scores: Iterable[ScoreLine] = ()) -> list[Finding]:
-    """Everything worth a look in a plan: broken rules (the independent validator), left
-    out and cancelled items, thin slack before pinned items, and the soft goals' scores."""
+def findings(
+    visit: Visit,
+    plan: Plan,
+    scores: Iterable[ScoreLine] = (),
+    warnings: Iterable[Problem] = (),
+) -> list[Finding]:
+    """Everything worth a look in a plan: broken rules (the independent validator), the
+    visit file's warnings (``LoadedVisit.problems``: e.g. an attendee whose clearance
+    hides the item from their itinerary), left out and cancelled items, thin slack before
+    pinned items, and the soft goals' scores."""
     from planner.validate import validate_plan
 
     result: list[Finding] = []
+    for problem in warnings:
+        path = problem.path
+        about = (
+            visit.items[path[1]].id
+            if len(path) > 1 and path[0] == "items" and isinstance(path[1], int)
+            else None
+        )
+        result.append(Finding("warning", GLYPHS["warning"], problem.message, about))
     for violation in validate_plan(visit, plan):
         kind = "error" if violation.severity == "error" else "warning"
         about = violation.items[0] if violation.items else None
@@ -385,7 +400,8 @@ class Session:
         document = VisitDocument(path, text)
         state = State(document, loaded, plan)
         if plan is not None:
-            state = State(document, loaded, plan, findings=tuple(findings(loaded.visit, plan)))
+            found = findings(loaded.visit, plan, (), loaded.problems)
+            state = State(document, loaded, plan, findings=tuple(found))
         session = cls(state, plan_file, _digest(raw))
         session.plan_problem = problem
         if lock:
@@ -530,7 +546,7 @@ class Session:
             loaded,
             plan,
             scores=tuple(outcome.scores),
-            findings=tuple(findings(loaded.visit, plan, outcome.scores)),
+            findings=tuple(findings(loaded.visit, plan, outcome.scores, loaded.problems)),
             moved=tuple(outcome.moved),
             label=description,
         )

@@ -393,3 +393,25 @@ def test_the_modules_threads_load_may_be_loaded_at_once(solved: Path) -> None:
     for _ in range(3):
         done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True)
         assert done.returncode == 0 and done.stdout.strip() == "ok", done.stdout + done.stderr
+
+
+def test_the_visit_files_warnings_are_findings(session: Session) -> None:
+    """Raising an item's tier above an attendee's clearance is allowed, but the checker
+    warns that their itinerary will not show it: the conflicts list says so, on the item."""
+    from planner.schedule.edits import Edit
+
+    assert not [f for f in session.state.findings if f.kind == "warning"]
+    _edit(session, Edit("set", "health-agreement", tier="restricted"))
+    warned = [f for f in session.state.findings if f.kind == "warning"]
+    low = [
+        p.name
+        for p in session.visit.people
+        if p.id in session.visit.item["health-agreement"].attendees
+        and not p.clearance.allows(session.visit.item["health-agreement"].tier)
+    ]
+    assert low and len(warned) == len(low)
+    assert all(f.item == "health-agreement" and f.glyph == "!" for f in warned)
+    assert all(any(name in f.text for f in warned) for name in low)
+    assert all("will not show it" in f.text for f in warned)
+    session.undo()
+    assert not [f for f in session.state.findings if f.kind == "warning"]
