@@ -45,6 +45,7 @@ from planner.session import (
 )
 from tui.screens import (
     ConfirmQuitScreen,
+    ConfirmReloadScreen,
     EditItemScreen,
     ExplanationScreen,
     ExportScreen,
@@ -129,6 +130,7 @@ class PlannerApp(App[None]):
         _b("u,ctrl+z", "undo", "Undo", "undo", show=True),
         _b("ctrl+r,ctrl+y", "redo", "Redo", "redo"),
         _b("ctrl+s", "save", "Save", "save", show=True),
+        _b("R", "reload", "Reload the visit from disk", "reload"),
         _b("e", "export", "Export", "export"),
         _b("q", "quit", "Quit", "quit", show=True),
     ]
@@ -200,7 +202,7 @@ class PlannerApp(App[None]):
         if self.session.plan_problem:
             self.notify(self.session.plan_problem, title="Plan file set aside", severity="warning")
         if self.session.needs_plan:
-            self._start(None)
+            self._start(None, opening=True)
         self.call_after_refresh(self._warm)  # after the first screen is painted
         self.set_interval(30, self._tick)
 
@@ -577,14 +579,18 @@ class PlannerApp(App[None]):
         if self.queue:
             self._start(self.queue.pop(0))
 
-    def _start(self, request: Request | None) -> None:
+    def _start(self, request: Request | None, opening: bool = False) -> None:
+        """Plan in a worker: an edit, or (no request) the visit as it is. The plan made
+        on opening a visit (none yet, or one of another version of the file) is taken as
+        the opened state, not an undoable step."""
         from planner.stop import StopSignal
 
         self.busy = True
         self.last_error = None
         self._stop = StopSignal()
         self._render_status()
-        self._plan(request, self._stop, first=self.session.plan is None)
+        first = opening or self.session.plan is None
+        self._plan(request, self._stop, first=first)
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="solver", description="Planning")
     def _plan(self, request: Request | None, stop: StopSignal, first: bool) -> None:
@@ -785,8 +791,13 @@ class PlannerApp(App[None]):
         try:
             written = self.session.save()
         except FileChangedError as exc:
-            self.last_error = "not saved: file changed on disk"
-            self.notify(str(exc), title="Not saved", severity="error", timeout=10)
+            self.last_error = "not saved: file changed on disk (R reloads it)"
+            self.notify(
+                f"{exc}. R reloads it from disk (your unsaved changes are then lost).",
+                title="Not saved",
+                severity="error",
+                timeout=10,
+            )
             self._render_status()
             return False
         except OSError as exc:
@@ -799,6 +810,46 @@ class PlannerApp(App[None]):
         self.notify(f"Saved: {names}")
         self._render_status()
         return True
+
+    def action_reload(self) -> None:
+        """Open the visit again from disk (a colleague saved it, say); asks first when
+        there are unsaved changes."""
+        if self.busy:
+            self.notify("Re-planning: reload when it is done", severity="warning")
+            return
+        if not self.session.dirty:
+            self._reload()
+            return
+
+        def chosen(reload: bool | None) -> None:
+            if reload:
+                self._reload()
+
+        self.push_screen(ConfirmReloadScreen(id="confirm-reload"), chosen)
+
+    def _reload(self) -> None:
+        from planner.visitfile import VisitFileError
+        from planner.yamledit import EditError
+
+        old = self.session
+        try:
+            fresh = Session.open(old.path, old.plan_file, lock=False)
+        except VisitFileError as exc:
+            text = "\n".join(str(d) for d in exc.diagnostics)
+            self.push_screen(ExplanationScreen("Not reloaded: the file on disk has problems", text))
+            return
+        except EditError as exc:
+            self.notify(str(exc), title="Not reloaded", severity="error")
+            return
+        fresh.lock, old.lock = old.lock, None  # this app keeps its lock file
+        self.session = fresh
+        self.tracks = tracks(fresh.visit)
+        self.queue.clear()
+        self.last_error = None
+        self._state_changed()
+        self.notify(f"Reloaded {fresh.path.name} from disk")
+        if fresh.needs_plan:
+            self._start(None, opening=True)
 
     async def action_quit(self) -> None:
         if not self.session.dirty:

@@ -155,6 +155,31 @@ class ConfirmQuitScreen(ModalScreen[str | None]):
         self.dismiss(None if event.button.id == "stay" else event.button.id)
 
 
+class ConfirmReloadScreen(ModalScreen[bool]):
+    """Reload the visit from disk, dropping the unsaved changes?"""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("r,y", "choose(True)", "Reload", id="reload-yes"),
+        Binding("escape,n,c", "choose(False)", "Stay", id="reload-stay"),
+    ]
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="confirm-box"):
+            yield Label(
+                "Reload the visit from disk? Unsaved changes and the undo history are lost.",
+                id="confirm-title",
+            )
+            with Horizontal(id="confirm-buttons"):
+                yield Button("Reload (r)", id="reload", variant="error")
+                yield Button("Stay (esc)", id="stay")
+
+    def action_choose(self, choice: bool) -> None:
+        self.dismiss(choice)
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        self.dismiss(event.button.id == "reload")
+
+
 class ExportScreen(ModalScreen[str | None]):
     """Ask for the folder to export into."""
 

@@ -983,3 +983,46 @@ async def test_a_crowded_lane_is_widened_not_cut_into_slivers(
         assert row.count("▌10:00") == 6  # each column shows its start time in full
         assert timeline.virtual_size.width > timeline.size.width  # scrolls sideways
         assert timeline.scroll_offset.x > 0  # to the selected block, the last column
+
+
+async def test_reload_takes_the_file_from_disk_after_asking(
+    visit_copy: Path, make_app: MakeApp
+) -> None:
+    from tui.screens import ConfirmReloadScreen
+
+    app = make_app(visit_copy)
+    async with app.run_test(size=(100, 30), notifications=True) as pilot:
+        await settle(app, pilot)
+        await find(app, pilot, "Alley of Martyrs")
+        await pilot.press("greater_than_sign")  # an unsaved edit
+        await settle(app, pilot)
+        assert app.session.dirty and app.session.undo_stack
+        # a colleague saves the file meanwhile
+        text = visit_copy.read_text(encoding="utf-8")
+        edited = text.replace("title: Joint press statements", "title: Joint press conference")
+        assert edited != text
+        visit_copy.write_text(edited, encoding="utf-8")
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert "R reloads it" in status(app)
+        assert visit_copy.read_text(encoding="utf-8") == edited  # not overwritten
+        await pilot.press("R")
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmReloadScreen)
+        await pilot.press("escape")  # stay: nothing changes
+        await pilot.pause()
+        assert app.session.dirty and app.session.undo_stack
+        await pilot.press("R")
+        await pilot.pause()
+        await pilot.press("r")
+        await settle(app, pilot)
+        titles = {i.title for i in app.session.visit.items}
+        assert "Joint press conference" in titles and "Joint press statements" not in titles
+        assert not app.session.undo_stack
+        assert not app.session.is_pinned("wreath-alley-of-martyrs")  # the edit is gone
+        assert app.session.plan is not None and not app.session.needs_plan  # re-planned
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert "unsaved" not in status(app)
+    assert visit_copy.read_text(encoding="utf-8") == edited  # the colleague's text kept
+    assert read_plan(plan_path(visit_copy)).fingerprint == app.session.plan.fingerprint  # type: ignore[union-attr]
