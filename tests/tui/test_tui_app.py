@@ -1026,3 +1026,20 @@ async def test_reload_takes_the_file_from_disk_after_asking(
         assert "unsaved" not in status(app)
     assert visit_copy.read_text(encoding="utf-8") == edited  # the colleague's text kept
     assert read_plan(plan_path(visit_copy)).fingerprint == app.session.plan.fingerprint  # type: ignore[union-attr]
+
+
+async def test_reload_of_a_broken_file_keeps_the_session(
+    visit_copy: Path, make_app: MakeApp
+) -> None:
+    app = make_app(visit_copy)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(app, pilot)
+        before = app.session
+        text = visit_copy.read_text(encoding="utf-8")
+        visit_copy.write_text(text.replace("venue: zagulba", "venue: zagulbaa", 1), "utf-8")
+        await pilot.press("R")  # nothing unsaved: no question
+        await settle(app, pilot)
+        assert isinstance(app.screen, ExplanationScreen)
+        shown = str(app.screen.query_one("#explanation-text", Static).content)
+        assert "zagulbaa" in shown and f"{visit_copy}:" in shown
+        assert app.session is before
