@@ -484,11 +484,6 @@ class PlannerApp(App[None]):
         self.query_one("#search", Input).remove_class("-open")
         self.action_focus_main()
 
-    def on_key(self, event: object) -> None:
-        key = getattr(event, "key", "")
-        if key == "escape" and self.query_one("#search", Input).has_class("-open"):
-            self._close_search()
-
     def action_search_next(self) -> None:
         if self.hits:
             self.hit = (self.hit + 1) % len(self.hits)
@@ -604,6 +599,10 @@ class PlannerApp(App[None]):
         self.post_message(Planned(attempt, first=first, request=request))
 
     def action_stop_replan(self) -> None:
+        """escape: closes the search box when it is open, else stops the re-plan."""
+        if self.query_one("#search", Input).has_class("-open"):
+            self._close_search()
+            return
         if not self.busy or self._stop is None:
             self.notify("Nothing is being planned")
             return

@@ -817,6 +817,10 @@ async def test_escape_stops_a_replan_and_the_plan_stays(
         assert app.busy and "esc stops" in status(app)
         await pilot.press("j")  # the screen still answers while it plans
         assert app.selected != "wreath-alley-of-martyrs"
+        await pilot.press("slash", "escape")  # escape closes the search box only
+        await pilot.pause(0.1)
+        assert not app.query_one("#search", Input).has_class("-open")
+        assert app.busy and app._stop is not None and not app._stop.requested
         await pilot.press("escape")
         await settle(app, pilot)
         assert not app.busy and "re-plan stopped" in status(app)
