@@ -228,7 +228,6 @@ def cmd_solve(args: argparse.Namespace) -> int:
     from planner.export.programme import terminal_programme
     from planner.plan import PlanFileError, plan_path, read_plan, write_plan
     from planner.schedule.explain import render
-    from planner.schedule.goals import GOAL_NAMES
     from planner.schedule.solve import solve, terminal_progress
 
     path = Path(args.visit)
@@ -276,7 +275,7 @@ def cmd_solve(args: argparse.Namespace) -> int:
         print(f"Moved since the previous plan: {', '.join(outcome.moved)}")
     print("Soft goals:")
     for line in outcome.scores:
-        print(f"  {GOAL_NAMES.get(line.goal, line.goal)}: {line.measure} (penalty {line.penalty})")
+        print(f"  {line}")
     print(_solve_report(outcome))
     state = "unchanged" if outcome.plan is previous else f"version {outcome.plan.version}"
     print(f"Plan: {out} ({state})")

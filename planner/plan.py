@@ -10,11 +10,12 @@ The plan records a fingerprint of the visit it was made from, so a stale plan is
 from __future__ import annotations
 
 import hashlib
-import json
+from collections.abc import Mapping
 from datetime import UTC, datetime
 from enum import StrEnum
+from functools import cached_property
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 import pendulum
 from pydantic import Field, ValidationError
@@ -107,7 +108,19 @@ class Plan(Frozen):
     history: tuple[Version, ...] = ()
 
     def item(self, item_id: str) -> PlannedItem | None:
-        return next((i for i in self.items if i.id == item_id), None)
+        return self.items_by_id.get(item_id)
+
+    @cached_property
+    def items_by_id(self) -> dict[str, PlannedItem]:
+        """The items by id (the first of an id, were one given twice); the scheduler and
+        the validator look items up by id in loops over all items."""
+        return {i.id: i for i in reversed(self.items)}
+
+    def model_copy(self, *, update: Mapping[str, Any] | None = None, deep: bool = False) -> Plan:
+        """A copy whose lookup is made afresh (a plain pydantic copy keeps the cached one)."""
+        copy = super().model_copy(update=update, deep=deep)
+        copy.__dict__.pop("items_by_id", None)
+        return copy
 
     @property
     def updated(self) -> datetime:
@@ -115,10 +128,9 @@ class Plan(Frozen):
 
 
 def fingerprint(visit: Visit) -> str:
-    """A digest of everything in the visit that a plan depends on."""
-    data = visit.model_dump(mode="json", by_alias=True)
-    text = json.dumps(data, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
-    return "sha256:" + hashlib.sha256(text.encode("utf-8")).hexdigest()[:32]
+    """A digest of everything in the visit that a plan depends on (cached on the visit:
+    an edit checks it for the visit, the merge and the validator)."""
+    return visit.digest
 
 
 def published_facts(visit: Visit, planned: PlannedItem) -> str:

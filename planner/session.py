@@ -212,12 +212,7 @@ def findings(
         result.append(Finding("slack", GLYPHS["slack"], text, slack.item))
     for line in scores:
         if line.measure:
-            from planner.schedule.goals import GOAL_NAMES  # only with scores: solved already
-
-            text = (
-                f"{GOAL_NAMES.get(line.goal, line.goal)}: {line.measure} (penalty {line.penalty})"
-            )
-            result.append(Finding("score", GLYPHS["score"], text))
+            result.append(Finding("score", GLYPHS["score"], str(line)))
     return result
 
 
@@ -262,11 +257,7 @@ def itinerary(visit: Visit, plan: Plan, person: str) -> list[str]:
 
 def days(visit: Visit, plan: Plan | None) -> list[date]:
     """The programme's days: every day of the visit, and any day the plan uses beyond."""
-    result = set()
-    day = visit.start
-    while day <= visit.end:
-        result.add(day)
-        day += timedelta(days=1)
+    result = set(visit.days)
     if plan is not None:
         for p in plan.items:
             start = p.start_at()
@@ -286,7 +277,6 @@ class State:
     document: VisitDocument
     loaded: LoadedVisit
     plan: Plan | None
-    scores: tuple[ScoreLine, ...] = ()
     findings: tuple[Finding, ...] = ()
     moved: tuple[str, ...] = ()  # items the last edit moved besides the edited one
     label: str = "opened"  # what made this state (an edit's description)
@@ -330,8 +320,8 @@ class Attempt:
     state: State | None = None
     error: str | None = None
     explanation: str | None = None
-    outcome: SolveOutcome | None = None
     stopped: bool = False  # the caller asked the solve to stop
+    made: str | None = None  # the item the edit created (added, or a copy)
 
 
 def _watching(stop: StopSignal | None) -> AbstractContextManager[object]:
@@ -517,7 +507,10 @@ class Session:
                 )
         except Stopped:
             return Attempt(base, request.describe(), error="stopped", stopped=True)
-        return self._attempt(base, request.describe(), document, loaded, outcome)
+        attempt = self._attempt(base, request.describe(), document, loaded, outcome)
+        if touched not in base.loaded.visit.item:
+            attempt.made = touched
+        return attempt
 
     def _attempt(
         self,
@@ -539,18 +532,17 @@ class Session:
                 if outcome.explanation is not None
                 else f"No plan found in time (solver status: {outcome.status})."
             )
-            return Attempt(base, description, explanation=why, outcome=outcome)
+            return Attempt(base, description, explanation=why)
         plan = outcome.plan
         state = State(
             document,
             loaded,
             plan,
-            scores=tuple(outcome.scores),
             findings=tuple(findings(loaded.visit, plan, outcome.scores, loaded.problems)),
             moved=tuple(outcome.moved),
             label=description,
         )
-        return Attempt(base, description, state=state, outcome=outcome)
+        return Attempt(base, description, state=state)
 
     def commit(self, attempt: Attempt) -> bool:
         """Keep a successful attempt as the current state (one undo step). An attempt made

@@ -1,9 +1,10 @@
 """Stopping a solve from another thread: the terminal UI's "cancel the re-plan" key.
 
 A ``StopSignal`` is made active for the solves of one thread (``with signal.watching():``);
-every CP-SAT search those solves start goes through ``run``, which the signal can stop at
-once (``CpSolver.stop_search``). A search asked to stop ends the whole solve with
-``Stopped``: a stopped search's plan is never used.
+every CP-SAT search those solves start goes through ``planner.schedule.search.run``,
+which the signal can stop at once (``CpSolver.stop_search``). A search asked to stop ends
+the whole solve with ``Stopped``: a stopped search's plan is never used. This module
+does not load ortools: the UI thread makes signals.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from ortools.sat.python import cp_model
@@ -53,13 +54,13 @@ class StopSignal:
         finally:
             _active.reset(token)
 
-    def _start(self, solver: cp_model.CpSolver) -> None:
+    def start(self, solver: cp_model.CpSolver) -> None:
         with self._lock:
             if self._requested:
                 raise Stopped
             self._searching.append(solver)
 
-    def _end(self, solver: cp_model.CpSolver) -> None:
+    def end(self, solver: cp_model.CpSolver) -> None:
         with self._lock:
             self._searching.remove(solver)
         if self._requested:
@@ -69,17 +70,3 @@ class StopSignal:
 def active() -> StopSignal | None:
     """The signal watching this thread's solves, if any."""
     return _active.get()
-
-
-def run(solver: cp_model.CpSolver, model: cp_model.CpModel, callback: Any = None) -> Any:
-    """``solver.solve(model, callback)``, stopped when this thread's signal asks. Raises
-    Stopped instead of returning a stopped search's status."""
-    signal = _active.get()
-    if signal is None:
-        return solver.solve(model, callback)
-    signal._start(solver)
-    try:
-        status = solver.solve(model, callback)
-    finally:
-        signal._end(solver)
-    return status

@@ -43,7 +43,7 @@ from typing import Literal
 
 import pendulum
 
-from planner.model.clock import ClockTime, TimeProblem, WallTime
+from planner.model.clock import ClockTime, TimeProblem, WallTime, city_of, offset_text
 from planner.model.consistency import stays
 from planner.model.conventions import OrderConvention, Strength, TimeOfDayConvention
 from planner.model.items import Item, ItemKind
@@ -134,19 +134,13 @@ def validate_plan(visit: Visit, plan: Plan) -> list[Violation]:
 # -- wording ------------------------------------------------------------------------------
 
 
-def _zone_city(zone: str) -> str:
-    return zone.rsplit("/", 1)[-1].replace("_", " ")
-
-
 def _at(instant: datetime, zone: str) -> str:
     """'30 May 11:00 Baku time', with the UTC offset when that clock time occurs twice."""
     local = pendulum.instance(instant).in_timezone(zone)
-    text = f"{local.day} {local:%B %H:%M} {_zone_city(zone)} time"
+    text = f"{local.day} {local:%B %H:%M} {city_of(zone)} time"
     naive, tz = local.naive(), zoneinfo.ZoneInfo(zone)
     if naive.replace(tzinfo=tz, fold=0).utcoffset() != naive.replace(tzinfo=tz, fold=1).utcoffset():
-        offset = int((local.utcoffset() or timedelta(0)).total_seconds() // 60)
-        sign = "+" if offset >= 0 else "-"
-        text += f" (UTC{sign}{abs(offset) // 60:02d}:{abs(offset) % 60:02d})"
+        text += f" (UTC{offset_text(local)})"
     return text
 
 
@@ -466,8 +460,8 @@ def check_two_places(visit: Visit, slots: list[_Slot]) -> Iterator[Violation]:
 def _between(visit: Visit, a: _Slot, b: _Slot, names: str) -> tuple[str, str] | None:
     """What is wrong with going from item ``a`` to the next item ``b``, if anything."""
     left = f"'{a.item.title}' ({a.leaves.name})"
-    until, at = _at(a.end, a.end_zone), _at(b.start, b.start_zone)
     if b.start < a.end:
+        until, at = _at(a.end, a.end_zone), _at(b.start, b.start_zone)
         return "two-places", (
             f"{names} cannot be in two places at once: at {left} until {until} and at "
             f"{_item(b)} from {at}"
@@ -485,6 +479,7 @@ def _between(visit: Visit, a: _Slot, b: _Slot, names: str) -> tuple[str, str] | 
     needed = journey + holding
     if b.start >= a.end + timedelta(minutes=needed):
         return None
+    until, at = _at(a.end, a.end_zone), _at(b.start, b.start_zone)
     why = f"the journey takes {_min(journey)}"
     if holding:
         why += (
@@ -714,6 +709,7 @@ def check_presence(visit: Visit, slots: list[_Slot]) -> Iterator[Violation]:
     """Rule 9: an attendee with presence entries attends only while present in the city
     of the venue (a flight: in the departure city at take-off and the arrival city at
     landing). Attendees with the same stays there are named together."""
+    spans: dict[str, list[tuple[str, pendulum.DateTime, pendulum.DateTime]]] = {}  # stays
     for s in slots:
         if s.is_flight:
             checks = [(s.venue, s.start, s.start, "take off"), (s.leaves, s.end, s.end, "land")]
@@ -725,11 +721,13 @@ def check_presence(visit: Visit, slots: list[_Slot]) -> Iterator[Violation]:
                 person = visit.person.get(pid)
                 if person is None or not person.presence:
                     continue
-                there = tuple(
-                    (_utc(a), _utc(d)) for c, a, d in stays(visit, person) if c == venue.city
-                )
+                if pid not in spans:
+                    spans[pid] = [(c, _utc(a), _utc(d)) for c, a, d in stays(visit, person)]
+                there = tuple((a, d) for c, a, d in spans[pid] if c == venue.city)
                 if not any(a <= start and end <= d for a, d in there):
                     absent.setdefault(there, []).append(pid)
+            if not absent:
+                continue
             zone = visit.venue_zone(venue.id)
             city = _city(visit, venue)
             what = (

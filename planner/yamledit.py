@@ -221,7 +221,8 @@ class VisitDocument:
         if items is None:
             self.data["items"] = items = CommentedSeq()
         if after is not None:
-            position = next(n for n, e in enumerate(items) if e is self.item(after)) + 1
+            anchor = self.item(after)
+            position = next(n for n, e in enumerate(items) if e is anchor) + 1
             items.insert(position, entry)
         else:
             items.append(entry)

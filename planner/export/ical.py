@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from planner.export.programme import hm, zone_name
+from planner.export.programme import end_clause, length_text, start_clocks
 from planner.export.tiers import Audience, ItemView, views
 from planner.model.clock import tz
 from planner.model.publication import Tier
@@ -336,34 +336,15 @@ def _label(visit: Visit, audience: Audience) -> str:
     )
 
 
-def _minutes(minutes: int) -> str:
-    if minutes < 60:
-        return f"{minutes} min"
-    return f"{minutes // 60} h" + (f" {minutes % 60} min" if minutes % 60 else "")
-
-
 def _times(visit: Visit, view: ItemView) -> list[str]:
     """The time in words: local and home clock, and the end (or landing)."""
     if view.start is None or view.end is None:
         if view.coarse:
             return [f"Time: {view.coarse} (the exact time is not published)"]
         return ["Time: not fixed"]
-    local = view.start.in_timezone(tz(view.zone))
-    text = f"{hm(local)} {zone_name(visit, view.zone)}"
-    home_zone = visit.guest_home_timezone
-    if home_zone != view.zone:
-        home = view.start.in_timezone(tz(home_zone))
-        text += f" · {hm(home)} {zone_name(visit, home_zone)}"
-        shift = (home.date() - local.date()).days
-        if shift:
-            text += f" ({shift:+d} day)"
-    end = view.end.in_timezone(tz(view.end_zone))
-    length = _minutes(int((view.end - view.start).total_seconds() // 60))
-    if view.end_zone != view.zone:
-        text += f", lands {hm(end)} {zone_name(visit, view.end_zone)} ({length})"
-    else:
-        text += f", until {hm(end)} ({length})"
-    return [f"Time: {text}"]
+    clocks = start_clocks(visit, view.start, view.zone, visit.guest_home_timezone)
+    ends = end_clause(visit, view.start, view.end, view.zone, view.end_zone)
+    return [f"Time: {clocks}, {ends}"]
 
 
 def description(visit: Visit, view: ItemView, audience: Audience) -> str:
@@ -428,7 +409,7 @@ def _event(
             w.prop("BEGIN", "VALARM")
             w.prop("ACTION", "DISPLAY")
             w.text(
-                "DESCRIPTION", f"{view.title}: in {_minutes(minutes)}" if minutes else view.title
+                "DESCRIPTION", f"{view.title}: in {length_text(minutes)}" if minutes else view.title
             )
             w.prop("TRIGGER", f"-PT{minutes}M" if minutes else "PT0M")
             w.prop("END", "VALARM")

@@ -20,9 +20,10 @@ from datetime import date, datetime
 
 import pendulum
 
+from planner.export.programme import attendees_by_precedence
 from planner.model.clock import tz
 from planner.model.items import Item
-from planner.model.people import Person, Side
+from planner.model.people import Person
 from planner.model.publication import PressAccess, PublicTime, Tier
 from planner.model.travel import travel_minutes
 from planner.model.visit import Visit
@@ -113,11 +114,6 @@ class ItemView:
     modified: datetime
 
 
-def _people_in_order(visit: Visit, ids: tuple[str, ...]) -> list[Person]:
-    people = [visit.person[p] for p in ids if p in visit.person]
-    return sorted(people, key=lambda p: (p.side is not Side.GUEST, p.precedence, p.name))
-
-
 def visible(visit: Visit, plan: Plan, audience: Audience) -> list[PlannedItem]:
     """The plan's items this audience may see at all, in time order (cancelled ones too:
     calendars must cancel them)."""
@@ -191,7 +187,7 @@ def _view(
     if coarse is not None:
         start = end = None
     venue = visit.venue[planned.venue or item.venues[0]]
-    members = _people_in_order(visit, _attendees(item, planned))
+    members = attendees_by_precedence(visit, _attendees(item, planned))
     if audience.is_public:
         # the public learn who of rank takes part, not the staff around them
         names = tuple(p.name for p in members if p.precedence <= 3 or p.id == audience.person)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
 from collections.abc import Mapping
 from datetime import date, timedelta
 from enum import StrEnum
@@ -81,12 +83,20 @@ class Visit(Frozen):
         return self
 
     def model_copy(self, *, update: Mapping[str, Any] | None = None, deep: bool = False) -> Visit:
-        """A copy; the lookups below are computed afresh for it (a plain pydantic copy
-        would carry over the cached ones of the original)."""
+        """A copy; the cached properties below are computed afresh for it (a plain
+        pydantic copy would carry over the original's)."""
         copy = super().model_copy(update=update, deep=deep)
-        for name in ("person", "venue", "city", "item"):
+        for name in _CACHED:
             copy.__dict__.pop(name, None)
         return copy
+
+    @cached_property
+    def digest(self) -> str:
+        """A digest of everything in the visit that a plan depends on (see
+        ``planner.plan.fingerprint``); computed once per visit."""
+        data = self.model_dump(mode="json", by_alias=True)
+        text = json.dumps(data, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+        return "sha256:" + hashlib.sha256(text.encode("utf-8")).hexdigest()[:32]
 
     # -- lookups (valid only once planner.model.consistency.check passed) -------------
 
@@ -163,3 +173,6 @@ class Visit(Frozen):
             and c.strength is not Strength.OFF
         )
         return result
+
+
+_CACHED = tuple(name for name, value in vars(Visit).items() if isinstance(value, cached_property))

@@ -103,9 +103,6 @@ class Axis:
         next midnight). Clock times inside a skipped hour move forward, like clocks do."""
         return _local_clock(self, day, minutes, zone)
 
-    def local_date(self, units: int, zone: str) -> date:
-        return pendulum.instance(self.instant(units)).in_timezone(tz(zone)).date()
-
 
 @lru_cache(maxsize=65536)
 def _local_clock(axis: Axis, day: date, minutes: int, zone: str) -> int:

@@ -42,7 +42,6 @@ from planner.schedule import goals
 from planner.schedule.axis import Axis
 
 Lit = Any  # a CP-SAT literal (BoolVar or its negation)
-Intervals = list[tuple[int, int]]
 
 
 @dataclass
@@ -53,7 +52,6 @@ class Fact:
     text: str
     paths: tuple[Path_, ...]
     items: tuple[str, ...] = ()
-    people: tuple[str, ...] = ()
     lit: Lit = field(default=None, repr=False, compare=False)
 
 
@@ -134,8 +132,6 @@ class ModelBuilder:
         self.lost: dict[str, Lit] = {}
         self.shift: dict[str, Any] = {}
         self.importance: dict[str, int] = {}
-        self.arcs: dict[str, list[tuple[str, str, Lit]]] = {}
-        self.attends: dict[tuple[str, str], Lit | None] = {}
         self.infeasible_static = False
         self._stay_cache: dict[str, list[Any]] = {}
         self._travel_cache: dict[tuple[str, str], int | None] = {}
@@ -159,14 +155,13 @@ class ModelBuilder:
         text: str | Callable[[], str],
         paths: Sequence[Path_],
         items: Sequence[str] = (),
-        people: Sequence[str] = (),
     ) -> Fact:
         """The fact under ``key`` (made once). Its words are only composed when explaining;
         pass a callable for words that are costly to compose."""
         found = self.facts.get(key)
         if found is None:
             words = "" if not self.explain else text() if callable(text) else text
-            found = Fact(key, words, tuple(paths), tuple(items), tuple(people))
+            found = Fact(key, words, tuple(paths), tuple(items))
             if self.explain:
                 found.lit = self.model.new_bool_var(key)
             self.facts[key] = found
@@ -199,10 +194,9 @@ class ModelBuilder:
         return self
 
     def build(self) -> ModelBuilder:
-        v = self.visit
         self.collect()
         for item in self.selected():
-            self._make_vars(v.item[item.id])
+            self._make_vars(item)
         for iv in self.vars.values():
             self._day_literals(iv)
         self._people()
@@ -254,7 +248,6 @@ class ModelBuilder:
                     *(("people", self._person_index(p), "programme_hours") for p in narrowed),
                 ],
                 items=[item.id],
-                people=narrowed,
             )
             self._add_domain(item, _intervals_domain(spans), fact)
         else:
@@ -354,7 +347,6 @@ class ModelBuilder:
                     functools.partial(_presence_words, v, person.name, city, windows),
                     [("people", pn, "presence")],
                     items=[item.id],
-                    people=[pid],
                 )
                 self._add_domain(
                     item,
@@ -397,7 +389,6 @@ class ModelBuilder:
             f"{person.name} must attend '{item.title}'",
             [("items", self._index[item.id], "attendees", item.attendees.index(pid))],
             items=[item.id],
-            people=[pid],
         )
 
     def _venue_index(self, venue_id: str) -> int:
@@ -439,7 +430,7 @@ class ModelBuilder:
         if self._optional(item):
             present = m.new_bool_var(f"keep[{item.id}]")
         if domain.is_empty():
-            if item.optional:
+            if present is not None:  # optional and not required by an edit: left out
                 m.add(present == 0)
                 domain = full
             else:
@@ -537,7 +528,6 @@ class ModelBuilder:
                     active.append(self._attendance(person.id, iv.item).lit)
                 else:
                     active.append(iv.present)
-                self.attends[(person.id, iv.item.id)] = active[-1]
             if len(mine) > 1:
                 intervals = []
                 for iv, act in zip(mine, active, strict=True):
@@ -555,7 +545,6 @@ class ModelBuilder:
     def _circuit(self, pid: str, mine: list[ItemVars], active: list[Lit | None]) -> None:
         m = self.model
         arcs: list[tuple[int, int, Lit]] = []
-        named: list[tuple[str, str, Lit]] = []
         all_optional = all(a is not None for a in active)
         for k, (iv, act) in enumerate(zip(mine, active, strict=True), start=1):
             first = m.new_bool_var(f"first[{pid},{iv.item.id}]")
@@ -581,7 +570,6 @@ class ModelBuilder:
                     continue
                 arc = m.new_bool_var(f"next[{pid},{a.item.id},{b.item.id}]")
                 arcs.append((k, n, arc))
-                named.append((a.item.id, b.item.id, arc))
                 for vo, vi, gap in combos:
                     cond = _conj(arc, a.out_choice(vo), b.choice[vi])
                     if gap is None:
@@ -591,7 +579,6 @@ class ModelBuilder:
                 if not self.explain:
                     self._arc_goals(pid, a, b, arc, usable)
         m.add_circuit(arcs)
-        self.arcs[pid] = named
 
     def _arc_goals(
         self,

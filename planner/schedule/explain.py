@@ -18,7 +18,7 @@ from planner.model.consistency import Path_
 from planner.model.travel import travel_minutes
 from planner.model.visit import Visit
 from planner.schedule.cpmodel import Fact, ModelBuilder
-from planner.stop import run
+from planner.schedule.search import run
 
 
 @dataclass
@@ -81,7 +81,7 @@ def explain(
         explanation = Explanation(local, True, True, time.perf_counter() - began)
         explanation.summary = summarize(visit, local)
         return explanation
-    builder = ModelBuilder(visit, explain=True, only=only, require=require).build()
+    builder = collected.build()
     facts = list(builder.facts.values())
     model = builder.model
     model.add_assumptions([f.lit for f in facts])

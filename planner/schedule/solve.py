@@ -26,7 +26,7 @@ from planner.schedule.cpmodel import ModelBuilder
 from planner.schedule.decompose import parts
 from planner.schedule.explain import Explanation, explain
 from planner.schedule.goals import ScoreLine
-from planner.stop import active, run
+from planner.schedule.search import SearchCallback, run
 
 Progress = Callable[[str], None]
 
@@ -54,18 +54,15 @@ class SolveOutcome:
         return abs(self.objective - self.bound) / max(1, abs(self.objective))
 
 
-class _Reporter(cp_model.CpSolverSolutionCallback):
+class _Reporter(SearchCallback):
     def __init__(self, progress: Progress | None, began: float) -> None:
         super().__init__()
         self.progress = progress
         self.began = began
         self.count = 0
         self.prefix = ""
-        self.signal = active()  # made in the solving thread: its stop signal
 
-    def on_solution_callback(self) -> None:
-        if self.signal is not None and self.signal.requested:
-            self.stop_search()  # in case the signal came before the search began
+    def on_solution(self) -> None:
         self.count += 1
         elapsed = time.perf_counter() - self.began
         if self.progress is not None and elapsed > 1.0:
@@ -238,7 +235,6 @@ def solve(
         if base is not None
         and i.id not in edited
         and (old := base.item(i.id)) is not None
-        and not old.same_content(i)
         and (old.start_at() != i.start_at() or old.venue != i.venue or old.status != i.status)
     ]
     info = SolveInfo(
