@@ -81,12 +81,6 @@ EPOCH = datetime(START.year, START.month, START.day, tzinfo=UTC)
 HOME_ZONE = "America/New_York"
 
 FAULTS = ("overlapping-pins", "short-window", "order-cycle", "pin-outside-hours")
-CHECKER_FINDS = {
-    "overlapping-pins": False,
-    "short-window": True,
-    "order-cycle": True,
-    "pin-outside-hours": True,
-}
 
 
 @dataclass(frozen=True)
@@ -860,7 +854,8 @@ def _with_items(visit: Visit, items: Sequence[Item]) -> Visit:
     return Visit(**{**fields, "items": tuple(items)})
 
 
-def _replace(visit: Visit, *items: Item) -> Visit:
+def replace_items(visit: Visit, *items: Item) -> Visit:
+    """The visit with these items in place of those of the same ids."""
     new = {i.id: i for i in items}
     return _with_items(visit, [new.get(i.id, i) for i in visit.items])
 
@@ -932,7 +927,7 @@ def inject(instance: Instance, kind: str) -> Instance:
                     pin_a = a.pinned or _wall(planted[a.id], za)
                     moved = b.model_copy(update={"pinned": pin_a, "window": None, "order": ()})
                     fixed_a = a.model_copy(update={"pinned": pin_a, "window": None})
-                    visit = _replace(_drop_orders_on(v, b.id), fixed_a, moved)
+                    visit = replace_items(_drop_orders_on(v, b.id), fixed_a, moved)
                     if _errors(visit):
                         continue
                     return done(
@@ -955,7 +950,7 @@ def inject(instance: Instance, kind: str) -> Instance:
             shrunk = item.model_copy(
                 update={"window": Window(earliest_start=start, latest_end=end)}
             )
-            visit = _replace(v, shrunk)
+            visit = replace_items(v, shrunk)
             errors = _errors(visit)
             if errors and all(e.path[:2] == ("items", index[item.id]) for e in errors):
                 return done(
@@ -976,7 +971,7 @@ def inject(instance: Instance, kind: str) -> Instance:
                 if other.optional:
                     continue
                 back = other.model_copy(update={"order": (*other.order, Order(after=item.id))})
-                visit = _replace(v, back)
+                visit = replace_items(v, back)
                 if _errors(visit):
                     return done(
                         visit,
@@ -1000,7 +995,7 @@ def inject(instance: Instance, kind: str) -> Instance:
                 continue
             pin = _wall(_at(day, at, zone), zone)
             moved = item.model_copy(update={"pinned": pin, "window": None, "order": ()})
-            visit = _replace(_drop_orders_on(v, item.id), moved)
+            visit = replace_items(_drop_orders_on(v, item.id), moved)
             errors = _errors(visit)
             if len(errors) == 1 and "opening hours" in errors[0].message:
                 return done(
@@ -1013,10 +1008,6 @@ def inject(instance: Instance, kind: str) -> Instance:
                     ),
                 )
     raise RuntimeError(f"could not inject '{kind}' into {v.id}")
-
-
-def generate_infeasible(size: str, seed: int, fault: str) -> Instance:
-    return inject(generate(size, seed), fault)
 
 
 # -- writing visit files --------------------------------------------------------------------

@@ -25,8 +25,8 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
-from bench.generator import FAULTS, Instance, generate, inject
-from planner.model import Item, Visit
+from bench.generator import FAULTS, Instance, generate, inject, replace_items
+from planner.model import Visit
 from planner.model.consistency import check
 from planner.plan import Plan, Status
 from planner.schedule.explain import explain
@@ -65,12 +65,6 @@ def _valid(visit: Visit, plan: Plan | None, result: SizeResult) -> bool:
     return True
 
 
-def _with_item(visit: Visit, item: Item) -> Visit:
-    fields = {name: getattr(visit, name) for name in Visit.model_fields}
-    fields["items"] = tuple(item if i.id == item.id else i for i in visit.items)
-    return Visit(**fields)
-
-
 def _edits(
     instance: Instance, plan: Plan, count: int, rng: random.Random
 ) -> list[tuple[str, Visit]]:
@@ -99,7 +93,7 @@ def _edits(
             from planner.model.clock import WallTime
 
             item = visit.item[planned.id].model_copy(update={"pinned": WallTime(wall)})
-            edited = _with_item(visit, item)
+            edited = replace_items(visit, item)
             if not [p for p in check(edited) if p.severity == "error"]:
                 edits.append((planned.id, edited))
                 break

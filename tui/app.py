@@ -165,7 +165,6 @@ class PlannerApp(App[None]):
         self.last_export: str | None = None
         self._stop: StopSignal | None = None  # asks the running solve to stop
         self._by_day: dict[date, list[Entry]] = {}
-        self._syncing = False
 
     # layout -----------------------------------------------------------------------
 
@@ -245,9 +244,7 @@ class PlannerApp(App[None]):
         day = self.days[self.day_index] if self.days else None
         tabs = self.query_one("#days", Tabs)
         if day is not None and tabs.active != f"day-{self.day_index}":
-            self._syncing = True
-            tabs.active = f"day-{self.day_index}"
-            self._syncing = False
+            tabs.active = f"day-{self.day_index}"  # its TabActivated comes back: no change
         if self.view == "timeline":  # only the view on screen is drawn
             timeline = self.query_one("#timeline", Timeline)
             entries = self._by_day.get(day, []) if day else []
@@ -297,7 +294,6 @@ class PlannerApp(App[None]):
         table = self.query_one("#agenda", DataTable)
         state = self.session.state
         visit = self.session.visit
-        self._syncing = True
         table.clear()
         for entry in self._agenda_entries():
             r = row(visit, state, entry)
@@ -316,7 +312,6 @@ class PlannerApp(App[None]):
         if self.selected is not None:
             with contextlib.suppress(Exception):  # not in this list (another day)
                 table.move_cursor(row=table.get_row_index(self.selected), animate=False)
-        self._syncing = False
 
     def _render_findings(self) -> None:
         options = self.query_one("#findings", OptionList)
@@ -523,7 +518,7 @@ class PlannerApp(App[None]):
 
     @on(Tabs.TabActivated, "#days")
     def _day_tab(self, event: Tabs.TabActivated) -> None:
-        if self._syncing or event.tab.id is None:
+        if event.tab.id is None:
             return
         index = int(event.tab.id.split("-")[1])
         if index != self.day_index:
@@ -536,7 +531,7 @@ class PlannerApp(App[None]):
     @on(DataTable.RowHighlighted, "#agenda")
     def _row(self, event: DataTable.RowHighlighted) -> None:
         table = event.data_table
-        if self._syncing or event.row_key.value is None or self.view != "agenda":
+        if event.row_key.value is None or self.view != "agenda":
             return
         if not table.is_valid_row_index(table.cursor_row):
             return
@@ -647,9 +642,8 @@ class PlannerApp(App[None]):
                 self.notify(f"Also moved: {titles}", title=attempt.description)
             else:
                 self.notify("Nothing else moved", title=attempt.description)
-            made = _made(message.request)
-            if made is not None:
-                self.selected = made  # a new item (added or a copy): show it
+            if attempt.made is not None:
+                self.selected = attempt.made  # a new item (added or a copy): show it
             self._state_changed(follow=True)  # to the item's day (it may have moved)
         else:
             self.queue.clear()
@@ -727,12 +721,11 @@ class PlannerApp(App[None]):
         self.push_screen(EditItemScreen(self.session.visit, None), chosen)
 
     def action_duplicate_item(self) -> None:
-        from planner.schedule.edits import Edit, copy_id
+        from planner.schedule.edits import Edit
 
         item_id = self._selected_or_warn()
         if item_id is not None and item_id in self.session.visit.item:
-            new_id = copy_id(set(self.session.visit.item), item_id)
-            self._edit(Edit("duplicate", item_id, new_id=new_id))
+            self._edit(Edit("duplicate", item_id))  # the copy's id: the first free "-N"
 
     def action_delete_item(self) -> None:
         from planner.schedule.edits import Edit
@@ -917,16 +910,6 @@ class PlannerApp(App[None]):
                 "show this person's itinerary",
                 partial(self.set_person, person.id),
             )
-
-
-def _made(request: Request | None) -> str | None:
-    """The item an edit creates (added, or a copy), if any."""
-    action = getattr(request, "action", None)
-    if action == "add":
-        return str(getattr(request, "item", "")) or None
-    if action == "duplicate":
-        return getattr(request, "new_id", None)
-    return None
 
 
 def load_keymap(path: str | None) -> dict[str, str] | None:

@@ -105,7 +105,6 @@ class Timeline(ScrollView, can_focus=True, inherit_bindings=False):
     }
 
     minutes_per_row: reactive[int] = reactive(15)
-    selected: reactive[str | None] = reactive(None)
 
     class Selected(Message):
         """An item was clicked."""
@@ -118,6 +117,7 @@ class Timeline(ScrollView, can_focus=True, inherit_bindings=False):
         super().__init__(id=id, classes=classes)
         self.model = DayModel(datetime(2000, 1, 1))
         self.empty_text = "No items this day."
+        self.selected: str | None = None
         self._lines: list[list[tuple[str, Style]]] = []
         self._header: list[tuple[str, Style]] = []
         self._hits: list[list[tuple[int, int, str]]] = []
@@ -139,15 +139,11 @@ class Timeline(ScrollView, can_focus=True, inherit_bindings=False):
 
     def show(self, model: DayModel, selected: str | None = None) -> None:
         self.model = model
-        self.set_reactive(Timeline.selected, selected)
+        self.selected = selected
         self._layout()
         self.scroll_to_selected()
 
     def watch_minutes_per_row(self) -> None:
-        self._layout()
-        self.scroll_to_selected()
-
-    def watch_selected(self) -> None:
         self._layout()
         self.scroll_to_selected()
 
@@ -230,7 +226,6 @@ class Timeline(ScrollView, can_focus=True, inherit_bindings=False):
         rows = max([rows, *(p.row + p.rows for p in places)])
         self._places = places
 
-        lines: list[list[tuple[str, Style]]] = []
         hits: list[list[tuple[int, int, str]]] = [[] for _ in range(rows)]
         # blocks are painted over a copy of the empty grid, one character at a time
         # a lane with items side by side is widened (to be scrolled to) rather than
@@ -286,9 +281,7 @@ class Timeline(ScrollView, can_focus=True, inherit_bindings=False):
                         canvas[r][x0 + j] = (ch, travel)
         if model.now is not None and first <= model.now:
             self._paint_now(canvas, hits, row_of(model.now), model.now)
-        for chars in canvas:
-            lines.append(chars)
-        self._lines = lines
+        self._lines = canvas
         self._hits = hits
 
         header = self._style("header")

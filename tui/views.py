@@ -12,7 +12,7 @@ from rich.text import Text
 from planner.export.programme import Entry, dual_time, short_names, until
 from planner.model.visit import Visit
 from planner.plan import Status
-from planner.session import State, Track
+from planner.session import GLYPHS, State, Track
 from tui.timeline import Block, DayModel, Lane
 
 
@@ -39,9 +39,9 @@ def marks(visit: Visit, state: State, item_id: str) -> str:
     if item_id in state.moved:
         text += "↻"
     kinds = {f.kind for f in state.findings if f.item == item_id}
-    for kind, glyph in (("error", "✗"), ("warning", "!"), ("slack", "◷")):
+    for kind in ("error", "warning", "slack"):
         if kind in kinds:
-            text += glyph
+            text += GLYPHS[kind]
     return text
 
 
@@ -102,8 +102,7 @@ def day_model(
         lanes.append(Lane(track.label, tuple(blocks)))
     local_now = None
     if now is not None:
-        zone = next((e.planned.timezone for e in day_entries if e.planned.timezone), visit.timezone)
-        local_now = pendulum.instance(now).in_timezone(zone).naive()
+        local_now = pendulum.instance(now).in_timezone(day_zone(visit, day_entries)).naive()
         if local_now.date() != day:
             local_now = None
     return DayModel(datetime(day.year, day.month, day.day), lanes, local_now)
