@@ -12,11 +12,11 @@ from __future__ import annotations
 import re
 
 from planner.export.programme import attendees_by_precedence, hm
-from planner.export.tiers import Audience, ItemView, for_person, views
+from planner.export.tiers import Audience, ItemView, for_person, views, visible
 from planner.model.clock import tz
 from planner.model.people import Person
 from planner.model.visit import Visit
-from planner.plan import Plan
+from planner.plan import Plan, Status
 
 
 def _local(view: ItemView) -> tuple[str, str] | None:
@@ -99,9 +99,9 @@ def sentences_for(visit: Visit, old: Plan, new: Plan, person: Person) -> list[st
     tier = Audience(f"tier-{person.clearance.value}", person.clearance)
     old_mine = {v.item_id: v for v in views(visit, old, mine)}
     new_mine = {v.item_id: v for v in views(visit, new, mine)}
-    # the items of the plan the person may see at all, attended or not
-    old_seen = {v.item_id: v for v in views(visit, old, tier)}
-    new_seen = {v.item_id: v for v in views(visit, new, tier)}
+    # the items of the plan the person may see at all, attended or not: id -> cancelled
+    old_seen = {p.id: p.status is Status.CANCELLED for p in visible(visit, old, tier)}
+    new_seen = {p.id: p.status is Status.CANCELLED for p in visible(visit, new, tier)}
     result: list[str] = []
     for item_id, now in new_mine.items():
         was = old_mine.get(item_id)
@@ -110,8 +110,7 @@ def sentences_for(visit: Visit, old: Plan, new: Plan, person: Person) -> list[st
                 result.append(f"{now.title} cancelled")
             continue
         if was is None:
-            seen = old_seen.get(item_id)
-            if seen is None or seen.cancelled:
+            if old_seen.get(item_id, True):  # not seen, or seen cancelled
                 result.append(f"New: {now.title}, {when(now)}")
             else:
                 result.append(f"You now attend {now.title}, {when(now)}")
@@ -125,10 +124,10 @@ def sentences_for(visit: Visit, old: Plan, new: Plan, person: Person) -> list[st
     for item_id, was in old_mine.items():
         if item_id in new_mine or was.cancelled:
             continue
-        seen = new_seen.get(item_id)
-        if seen is None:
+        cancelled = new_seen.get(item_id)
+        if cancelled is None:
             result.append(f"{was.title} is no longer in the programme")
-        elif seen.cancelled:
+        elif cancelled:
             result.append(f"{was.title} cancelled")
         else:
             result.append(f"You no longer attend {was.title}")

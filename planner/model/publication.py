@@ -15,11 +15,14 @@ class Tier(StrEnum):
 
     @property
     def rank(self) -> int:
-        return list(Tier).index(self)
+        return _RANK[self]
 
     def allows(self, other: Tier) -> bool:
         """Whether an audience at this tier may see an item at ``other``."""
         return other.rank <= self.rank
+
+
+_RANK = {tier: n for n, tier in enumerate(Tier)}
 
 
 class PressAccess(StrEnum):
