@@ -82,6 +82,19 @@ class Exported(Message):
         self.written = written  # what was written (planner.export.generate.summary)
 
 
+class Reloaded(Message):
+    """The visit was read again from disk (``session``), or could not be (``problems``:
+    the file's located problems; ``error``: it could not be read)."""
+
+    def __init__(
+        self, session: Session | None, problems: str | None = None, error: str | None = None
+    ) -> None:
+        super().__init__()
+        self.session = session
+        self.problems = problems
+        self.error = error
+
+
 def _b(
     keys: str, action: str, description: str, ident: str, show: bool = False, **kw: object
 ) -> Binding:
@@ -344,7 +357,11 @@ class PlannerApp(App[None]):
         if session.lock_warning:
             parts.append(f"⚠ {session.lock_warning}")
         if self.busy:
-            parts.append(("re-planning…" if session.plan else "planning…") + " (esc stops)")
+            parts.append(
+                "reloading…"
+                if self._stop is None
+                else ("re-planning…" if session.plan else "planning…") + " (esc stops)"
+            )
         elif self.last_error:
             parts.append(self.last_error)
         self.query_one("#status", Static).update(" │ ".join(parts))
@@ -560,6 +577,9 @@ class PlannerApp(App[None]):
     def _edit(self, request: Request) -> None:
         if self.session.plan is None:
             self.notify("No plan yet: wait for the first plan", severity="warning")
+            return
+        if self.busy and self._stop is None:  # reloading: the edit would be of the old file
+            self.notify("Reloading from disk: edit when it is done", severity="warning")
             return
         self.queue.append(request)
         if not self.busy:
@@ -820,19 +840,37 @@ class PlannerApp(App[None]):
         self.push_screen(ConfirmReloadScreen(id="confirm-reload"), chosen)
 
     def _reload(self) -> None:
+        self.busy = True
+        self._render_status()
+        self._read_again(self.session.path, self.session.plan_file)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="reload", description="Reload")
+    def _read_again(self, path: Path, plan_file: Path) -> None:
+        """Runs in a thread: reads and checks the visit (and its plan) again."""
         from planner.visitfile import VisitFileError
         from planner.yamledit import EditError
 
-        old = self.session
         try:
-            fresh = Session.open(old.path, old.plan_file, lock=False)
+            fresh = Session.open(path, plan_file, lock=False)
         except VisitFileError as exc:
-            text = "\n".join(str(d) for d in exc.diagnostics)
-            self.push_screen(ExplanationScreen("Not reloaded: the file on disk has problems", text))
-            return
+            self.post_message(Reloaded(None, "\n".join(str(d) for d in exc.diagnostics)))
         except EditError as exc:
-            self.notify(str(exc), title="Not reloaded", severity="error")
+            self.post_message(Reloaded(None, error=str(exc)))
+        else:
+            self.post_message(Reloaded(fresh))
+
+    def on_reloaded(self, message: Reloaded) -> None:
+        self.busy = False
+        fresh = message.session
+        if fresh is None:
+            if message.problems is not None:
+                title = "Not reloaded: the file on disk has problems"
+                self.push_screen(ExplanationScreen(title, message.problems))
+            else:
+                self.notify(message.error or "", title="Not reloaded", severity="error")
+            self._render_status()
             return
+        old = self.session
         fresh.lock, old.lock = old.lock, None  # this app keeps its lock file
         self.session = fresh
         self.tracks = tracks(fresh.visit)

@@ -1047,3 +1047,39 @@ async def test_reload_of_a_broken_file_keeps_the_session(
         shown = str(app.screen.query_one("#explanation-text", Static).content)
         assert "zagulbaa" in shown and f"{visit_copy}:" in shown
         assert app.session is before
+
+
+async def test_reload_reads_in_a_worker_and_edits_wait_for_it(
+    visit_copy: Path, make_app: MakeApp, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import threading
+
+    import tui.app as app_module
+    from planner.session import Session
+
+    gate = threading.Event()
+    real_open = Session.open
+
+    def slow_open(*args: object, **kwargs: object) -> Session:
+        gate.wait(10)  # a large visit takes a while to read and check
+        return real_open(*args, **kwargs)  # type: ignore[arg-type]
+
+    app = make_app(visit_copy)
+    async with app.run_test(size=(100, 30), notifications=True) as pilot:
+        await settle(app, pilot)
+        before = app.session
+        monkeypatch.setattr(app_module.Session, "open", slow_open)
+        await pilot.press("R")
+        await pilot.pause(0.05)
+        assert app.busy and "reloading…" in status(app)
+        first = app.selected
+        await pilot.press("j")  # the screen answers while the file is read
+        assert app.selected != first
+        await pilot.press("greater_than_sign")  # an edit of the old file: refused
+        await pilot.pause()
+        assert not app.queue and app.session is before
+        assert any("Reloading from disk" in n.message for n in app._notifications)
+        gate.set()
+        await settle(app, pilot)
+        assert not app.busy and app.session is not before
+        assert not app.session.undo_stack
