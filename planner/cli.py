@@ -53,7 +53,6 @@ def _expand(paths: Sequence[str]) -> list[Path]:
 
 def cmd_check(args: argparse.Namespace) -> int:
     from planner.summary import summarize
-    from planner.visitfile import VisitFileError, load_visit
 
     paths = _expand(args.visits)
     if not paths:
@@ -61,12 +60,8 @@ def cmd_check(args: argparse.Namespace) -> int:
         return EXIT_INVALID
     status = EXIT_OK
     for n, path in enumerate(paths):
-        try:
-            loaded = load_visit(path)
-        except VisitFileError as exc:
-            _print_diagnostics(exc.diagnostics, sys.stderr)
-            count = sum(1 for d in exc.diagnostics if d.severity == "error")
-            print(f"{path}: invalid ({count} error{'s' if count != 1 else ''})", file=sys.stderr)
+        loaded = _load_or_report(path)
+        if loaded is None:
             status = EXIT_INVALID
             continue
         if args.quiet:
@@ -117,7 +112,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
         print(violation)
     errors = sum(1 for v in violations if v.severity == "error")
     if errors:
-        print(f"{path}: invalid ({errors} error{'s' if errors != 1 else ''})", file=sys.stderr)
+        print(_invalid(path, errors), file=sys.stderr)
         return EXIT_NO_PLAN
     counts = {status: sum(1 for i in plan.items if i.status is status) for status in Status}
     print(
@@ -201,8 +196,12 @@ def _load_or_report(path: Path) -> LoadedVisit | None:
     except VisitFileError as exc:
         _print_diagnostics(exc.diagnostics, sys.stderr)
         count = sum(1 for d in exc.diagnostics if d.severity == "error")
-        print(f"{path}: invalid ({count} error{'s' if count != 1 else ''})", file=sys.stderr)
+        print(_invalid(path, count), file=sys.stderr)
         return None
+
+
+def _invalid(path: Path, errors: int) -> str:
+    return f"{path}: invalid ({errors} error{'s' if errors != 1 else ''})"
 
 
 def _check_plan(visit: Visit, plan: Plan) -> bool:
@@ -228,6 +227,7 @@ def cmd_solve(args: argparse.Namespace) -> int:
     from planner.export.programme import terminal_programme
     from planner.plan import PlanFileError, plan_path, read_plan, write_plan
     from planner.schedule.explain import render
+    from planner.schedule.goals import DEFAULT_PRIORITY
     from planner.schedule.solve import solve, terminal_progress
 
     path = Path(args.visit)
@@ -264,12 +264,10 @@ def cmd_solve(args: argparse.Namespace) -> int:
         write_plan(out, outcome.plan)
     print(terminal_programme(loaded.visit, outcome.plan))
     if outcome.dropped:
+        dropped = [loaded.visit.item[i] for i in outcome.dropped]
         print(
             "Dropped optional items: "
-            + "; ".join(
-                f"{loaded.visit.item[i].title} (priority {loaded.visit.item[i].priority or 5})"
-                for i in outcome.dropped
-            )
+            + "; ".join(f"{i.title} (priority {i.priority or DEFAULT_PRIORITY})" for i in dropped)
         )
     if outcome.moved:
         print(f"Moved since the previous plan: {', '.join(outcome.moved)}")

@@ -197,7 +197,11 @@ def findings(
             continue
         item = visit.item[planned.id]
         if planned.status is Status.DROPPED:
-            text = f"left out: {item.title} (optional, priority {item.priority or 5})"
+            from planner.schedule.goals import DEFAULT_PRIORITY  # light: no solver
+
+            text = (
+                f"left out: {item.title} (optional, priority {item.priority or DEFAULT_PRIORITY})"
+            )
             result.append(Finding("dropped", GLYPHS["dropped"], text, planned.id))
         elif planned.status is Status.CANCELLED:
             result.append(

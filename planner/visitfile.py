@@ -9,7 +9,6 @@ alias expansion.
 
 from __future__ import annotations
 
-import difflib
 import math
 import os
 import threading
@@ -22,6 +21,7 @@ from typing import TYPE_CHECKING, Any, Union, get_args, get_origin
 
 from pydantic import BaseModel, ValidationError
 
+from planner.model.base import did_you_mean
 from planner.model.consistency import Path_, Problem, check
 from planner.model.visit import SCHEMA_VERSION, Visit
 
@@ -388,8 +388,7 @@ def _field_names(models: Iterable[type[BaseModel]]) -> list[str]:
 
 
 def _suggest(word: str, options: Iterable[str]) -> str:
-    close = difflib.get_close_matches(word, list(options), n=1, cutoff=0.6)
-    return f"; did you mean '{close[0]}'?" if close else ""
+    return did_you_mean(word, list(options), cutoff=0.6)
 
 
 def _describe(value: Any) -> str:
@@ -472,7 +471,7 @@ def _pydantic_problems(exc: ValidationError) -> Iterator[Problem]:
             msg = msg[len("Value error, ") :]
         elif msg.startswith("Assertion failed, "):
             msg = msg[len("Assertion failed, ") :]
-        if kind.endswith(("_type", "_parsing")) or kind in ("date_from_datetime_parsing",):
+        if kind.endswith(("_type", "_parsing")):
             msg = f"{msg} (got {_describe(value)})"
         yield Problem(loc, msg[0].lower() + msg[1:] if msg else kind)
 

@@ -168,12 +168,10 @@ class VisitDocument:
         for entry in items:
             if isinstance(entry, dict) and entry.get("id") == item_id:
                 return entry
-        import difflib
+        from planner.model.base import did_you_mean
 
         known = [str(e.get("id")) for e in items if isinstance(e, dict)]
-        close = difflib.get_close_matches(item_id, known, n=1, cutoff=0.5)
-        hint = f"; did you mean '{close[0]}'?" if close else ""
-        raise EditError(f"{self.path}: no item '{item_id}'{hint}")
+        raise EditError(f"{self.path}: no item '{item_id}'{did_you_mean(item_id, known)}")
 
     def set(self, item_id: str, key: str, value: Any) -> None:
         entry = self.item(item_id)

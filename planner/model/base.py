@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import difflib
 import re
+from collections.abc import Sequence
 from datetime import date
 from typing import Annotated, Any
 
@@ -93,3 +95,10 @@ class Frozen(BaseModel):
     """Base of every model: immutable, and unknown fields are errors."""
 
     model_config = ConfigDict(frozen=True, extra="forbid", str_strip_whitespace=True)
+
+
+def did_you_mean(word: str, options: Sequence[str], cutoff: float = 0.5) -> str:
+    """ "; did you mean 'X'?" for the option closest to ``word`` (the first of equally
+    close ones, in the order given), or "" when none is close enough."""
+    close = difflib.get_close_matches(word, options, n=1, cutoff=cutoff)
+    return f"; did you mean '{close[0]}'?" if close else ""

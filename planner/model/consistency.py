@@ -4,7 +4,6 @@ file reader can point at its line."""
 
 from __future__ import annotations
 
-import difflib
 import itertools
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -12,8 +11,9 @@ from datetime import date, datetime, timedelta
 
 import pendulum
 
+from planner.model.base import did_you_mean
 from planner.model.clock import TimeProblem, WallTime, zone_problem
-from planner.model.conventions import Override, host_template
+from planner.model.conventions import Override
 from planner.model.items import Item, ItemKind
 from planner.model.people import Person
 from planner.model.visit import Visit
@@ -31,8 +31,7 @@ class Problem:
 
 
 def _closest(word: str, options: Iterable[str]) -> str:
-    close = difflib.get_close_matches(word, sorted(options), n=1, cutoff=0.5)  # ties: stable
-    return f"; did you mean '{close[0]}'?" if close else ""
+    return did_you_mean(word, sorted(options))  # sorted: the same hint for the same ids
 
 
 def _unknown(what: str, ref: str, known: Iterable[str]) -> str:
@@ -412,11 +411,7 @@ class _Checker:
                 yield from visit(node)
 
     def conventions(self) -> Iterator[Problem]:
-        inherited = (
-            {r.id for r in host_template(self.v.host.code)}
-            if self.v.use_host_conventions
-            else set()
-        )
+        inherited = {r.id for r in self.v.inherited_rules()}
         own: set[str] = set()
         for n, conv in enumerate(self.v.conventions):
             if isinstance(conv, Override):

@@ -14,7 +14,7 @@ from pydantic import Field, model_validator
 
 from planner.model.base import Frozen, Id
 from planner.model.clock import ClockTime
-from planner.model.items import ItemKind
+from planner.model.items import MEMORIALS, ItemKind
 
 
 class Strength(StrEnum):
@@ -74,7 +74,7 @@ Convention = Annotated[
 ]
 Rule = OrderConvention | TimeOfDayConvention
 
-_MEMORIALS = (ItemKind.WREATH_LAYING, ItemKind.MEMORIAL_VISIT)
+_MEMORIALS = tuple(kind for kind in ItemKind if kind in MEMORIALS)  # in the enum's order
 _TALKS = (ItemKind.ONE_ON_ONE_TALKS, ItemKind.EXPANDED_TALKS)
 
 _COMMON: tuple[Rule, ...] = (

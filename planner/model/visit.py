@@ -152,10 +152,14 @@ class Visit(Frozen):
             return person.home_timezone
         return self.guest_home_timezone if person.side is Side.GUEST else self.timezone
 
+    def inherited_rules(self) -> tuple[Rule, ...]:
+        """The host country's conventions, when the visit follows them."""
+        return tuple(host_template(self.host.code)) if self.use_host_conventions else ()
+
     def rules(self) -> list[Rule]:
         """The conventions in force: the host template with the visit's overrides applied,
         then the visit's own rules. Rules switched off are left out."""
-        base: list[Rule] = list(host_template(self.host.code)) if self.use_host_conventions else []
+        base = list(self.inherited_rules())
         overrides = {c.id: c for c in self.conventions if isinstance(c, Override)}
         result: list[Rule] = []
         for rule in base:
