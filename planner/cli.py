@@ -214,6 +214,15 @@ def _check_plan(visit: Visit, plan: Plan) -> bool:
     return not errors
 
 
+def _dropped(visit: Visit, dropped: Sequence[str]) -> str:
+    from planner.schedule.goals import DEFAULT_PRIORITY
+
+    items = [visit.item[i] for i in dropped if i in visit.item]
+    return "Dropped optional items: " + "; ".join(
+        f"{i.title} (priority {i.priority or DEFAULT_PRIORITY})" for i in items
+    )
+
+
 def _solve_report(outcome: SolveOutcome) -> str:
     gap = outcome.gap
     text = f"Solve: {outcome.status} in {outcome.seconds:.2f} s"
@@ -227,7 +236,6 @@ def cmd_solve(args: argparse.Namespace) -> int:
     from planner.export.programme import terminal_programme
     from planner.plan import PlanFileError, plan_path, read_plan, write_plan
     from planner.schedule.explain import render
-    from planner.schedule.goals import DEFAULT_PRIORITY
     from planner.schedule.solve import solve, terminal_progress
 
     path = Path(args.visit)
@@ -264,13 +272,16 @@ def cmd_solve(args: argparse.Namespace) -> int:
         write_plan(out, outcome.plan)
     print(terminal_programme(loaded.visit, outcome.plan))
     if outcome.dropped:
-        dropped = [loaded.visit.item[i] for i in outcome.dropped]
+        print(_dropped(loaded.visit, outcome.dropped))
+    if previous is not None and outcome.plan is not previous:
+        from planner.edit_report import report
+
+        changes = report(loaded.visit, previous, outcome.plan)
         print(
-            "Dropped optional items: "
-            + "; ".join(f"{i.title} (priority {i.priority or DEFAULT_PRIORITY})" for i in dropped)
+            "Changes since the previous plan:" if changes else "No changes since the previous plan."
         )
-    if outcome.moved:
-        print(f"Moved since the previous plan: {', '.join(outcome.moved)}")
+        for change in changes:
+            print(f"  {change}")
     print("Soft goals:")
     for line in outcome.scores:
         print(f"  {line}")
@@ -292,7 +303,7 @@ def cmd_explain(args: argparse.Namespace) -> int:
 
 
 def cmd_edit(args: argparse.Namespace) -> int:
-    from planner.plan import PlanFileError, plan_path, write_plan
+    from planner.plan import PlanFileError, Status, plan_path, write_plan
     from planner.schedule.edits import Edit, run_edit
     from planner.schedule.explain import render
     from planner.schedule.solve import terminal_progress
@@ -349,23 +360,25 @@ def cmd_edit(args: argparse.Namespace) -> int:
     visit = result.loaded.visit
     print(f"{edit.describe()}: done; plan version {outcome.plan.version}")
     new_item = outcome.plan.item(edit.item)
-    if new_item is not None and new_item.start is not None:
+    if new_item is not None and new_item.start is not None and edit.item in visit.item:
+        state = "cancelled, was " if new_item.status is Status.CANCELLED else ""
         print(
-            f"  {visit.item[edit.item].title}: {new_item.start} – {new_item.end} "
+            f"  {visit.item[edit.item].title}: {state}{new_item.start} – {new_item.end} "
             f"at {visit.venue[new_item.venue or visit.item[edit.item].venues[0]].name}"
         )
-    if outcome.moved:
-        print("Also moved:")
-        for item_id in outcome.moved:
-            old = result.previous.item(item_id) if result.previous else None
-            new = outcome.plan.item(item_id)
-            before = f"{old.start}" if old and old.start else (old.status.value if old else "new")
-            after = f"{new.start}" if new and new.start else (new.status.value if new else "?")
-            print(f"  {visit.item[item_id].title}: {before} → {after}")
+    from planner.edit_report import report
+
+    changes = report(visit, result.previous, outcome.plan, skip=frozenset({edit.item}))
+    if result.previous is None:
+        print(f"No plan existed: {changes[0]}.")
+    elif changes:
+        print("Other changes:")
+        for line in changes:
+            print(f"  {line}")
     else:
-        print("No other item moved.")
+        print("No other changes.")
     if outcome.dropped:
-        print("Dropped optional items: " + ", ".join(outcome.dropped))
+        print(_dropped(visit, outcome.dropped))
     return EXIT_OK
 
 

@@ -284,6 +284,15 @@ class State:
     findings: tuple[Finding, ...] = ()
     moved: tuple[str, ...] = ()  # items the last edit moved besides the edited one
     label: str = "opened"  # what made this state (an edit's description)
+    changes: tuple[str, ...] = ()  # what else the last edit changed, a line each
+
+    @property
+    def changes_summary(self) -> str:
+        """What else the last edit changed, in one line ('Nothing else changed')."""
+        if not self.changes:
+            return "Nothing else changed"
+        shown = "; ".join(self.changes[:3])
+        return shown + (f"; and {len(self.changes) - 3} more" if len(self.changes) > 3 else "")
 
     @property
     def text(self) -> str:
@@ -511,7 +520,9 @@ class Session:
                 )
         except Stopped:
             return Attempt(base, request.describe(), error="stopped", stopped=True)
-        attempt = self._attempt(base, request.describe(), document, loaded, outcome)
+        attempt = self._attempt(
+            base, request.describe(), document, loaded, outcome, frozenset({touched})
+        )
         if touched not in base.loaded.visit.item:
             attempt.made = touched
         return attempt
@@ -523,6 +534,7 @@ class Session:
         document: VisitDocument,
         loaded: LoadedVisit,
         outcome: SolveOutcome,
+        edited: frozenset[str] = frozenset(),
     ) -> Attempt:
         if outcome.plan is None:
             from planner.schedule.explain import render
@@ -537,6 +549,8 @@ class Session:
                 else f"No plan found in time (solver status: {outcome.status})."
             )
             return Attempt(base, description, explanation=why)
+        from planner.edit_report import report
+
         plan = outcome.plan
         state = State(
             document,
@@ -545,6 +559,7 @@ class Session:
             findings=tuple(findings(loaded.visit, plan, outcome.scores, loaded.problems)),
             moved=tuple(outcome.moved),
             label=description,
+            changes=tuple(report(loaded.visit, base.plan, plan, skip=edited)),
         )
         return Attempt(base, description, state=state)
 

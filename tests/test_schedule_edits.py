@@ -231,7 +231,7 @@ def test_edit_verbs_round_trip(reference_copy: Path, capsys: pytest.CaptureFixtu
                 assert after[other] == revision, other
         for other in moved:
             assert after[other] == before[other] + 1, other
-        assert ("No other item moved." in out) == (not moved)
+        assert ("No other changes." in out) == (not moved)
         return plan
 
     new = edit(

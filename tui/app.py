@@ -656,12 +656,7 @@ class PlannerApp(App[None]):
         ):
             self.notify("The plan is up to date: nothing changed", title=attempt.description)
         elif self.session.commit(attempt):
-            moved = self.session.state.moved
-            if moved:
-                titles = ", ".join(self.session.visit.item[i].title for i in moved)
-                self.notify(f"Also moved: {titles}", title=attempt.description)
-            else:
-                self.notify("Nothing else moved", title=attempt.description)
+            self.notify(self.session.state.changes_summary, title=attempt.description)
             if attempt.made is not None:
                 self.selected = attempt.made  # a new item (added or a copy): show it
             self._state_changed(follow=True)  # to the item's day (it may have moved)

@@ -235,6 +235,7 @@ def solve(
         if base is not None
         and i.id not in edited
         and (old := base.item(i.id)) is not None
+        and not (old.status is Status.CANCELLED and i.status is Status.CANCELLED)  # kept as is
         and (old.start_at() != i.start_at() or old.venue != i.venue or old.status != i.status)
     ]
     info = SolveInfo(
