@@ -538,11 +538,60 @@ def parse_visit(data: Any, path: Path, source: SourceMap) -> LoadedVisit:
     return LoadedVisit(visit, path, source, tuple(problems), data)
 
 
-def load_visit_text(text: str, path: str | os.PathLike[str]) -> LoadedVisit:
-    """Check a visit given as text (an edit not yet saved), reporting against ``path``."""
+def load_visit_text(
+    text: str, path: str | os.PathLike[str], *, on_disk: LoadedVisit | None = None
+) -> LoadedVisit:
+    """Check a visit given as text (an edit not yet saved), reporting against ``path``.
+    ``on_disk``: the visit as the file on disk holds it, of which ``text`` is an edit; the
+    problems are then located at the lines of that file (the edited text is not on disk):
+    a value the edit added, at the item or mapping that holds it there."""
     p = Path(path)
     data, source = read_yaml_text(text, p)
+    if on_disk is not None:
+        source = relocated(data, on_disk)
     return parse_visit(data, p, source)
+
+
+def relocated(data: Any, on_disk: LoadedVisit) -> SourceMap:
+    """Where the values of ``data`` (an edit of ``on_disk``) stand in the file on disk:
+    items are matched by id (an edit may add, remove or reorder them); paths the file does
+    not have are located at their nearest parent that it has."""
+
+    def find() -> SourceMap:
+        disk = on_disk.source._found()
+        old_items = on_disk.data.get("items") if isinstance(on_disk.data, dict) else None
+        new_items = data.get("items") if isinstance(data, dict) else None
+        index: dict[int, int] = {}  # item index on disk -> index in the edit
+        if isinstance(old_items, list) and isinstance(new_items, list):
+            ids = {_item_id(e): n for n, e in reversed(list(enumerate(new_items)))}
+            for n, entry in enumerate(old_items):
+                found = ids.get(_item_id(entry))
+                if found is not None and _item_id(entry) is not None:
+                    index[n] = found
+
+        def moved(where: Path_) -> Path_ | None:
+            if len(where) < 2 or where[0] != "items" or not isinstance(where[1], int):
+                return where
+            n = index.get(where[1])
+            return None if n is None else ("items", n, *where[2:])
+
+        result = SourceMap()
+        for where, position in disk.positions.items():
+            target = moved(where)
+            if target is not None:
+                result.positions.setdefault(target, position)
+        for where, label in disk.labels.items():
+            target = moved(where)
+            if target is not None:
+                result.labels.setdefault(target, label)
+        return result
+
+    return SourceMap(later=find)
+
+
+def _item_id(entry: Any) -> str | None:
+    value = entry.get("id") if isinstance(entry, dict) else None
+    return value if isinstance(value, str) else None
 
 
 def load_edited(document: VisitDocument, before: VisitDocument, loaded: LoadedVisit) -> LoadedVisit:

@@ -62,8 +62,9 @@ def test_solve_after_a_cancel_in_the_file_says_cancelled_not_moved(
     code, out, err = run(["solve", str(reference_copy)], capsys)
     assert code == 0, err
     assert "Moved since" not in out
-    assert "Changes since the previous plan:\n  cancelled: Visit to the National Carpet Museum\n" in (
-        out
+    assert (
+        "Changes since the previous plan:\n  cancelled: Visit to the National Carpet Museum\n"
+        in (out)
     )
     assert "moved:" not in out
 
@@ -155,3 +156,22 @@ def test_the_reference_edit_reports_the_festive_event(
     visit = load_visit(reference_copy).visit
     title = visit.item["independence-75"].title
     assert f"Other changes:\n  moved: {title}: 30 May 18:00 → 18:30\n" in out
+
+
+def test_a_refused_move_points_at_the_file_on_disk(
+    reference_copy: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The edited text has a 'pinned' line the file on disk does not: the problem is
+    located at the item on disk, not at a line of the edited text (issue 9 §1)."""
+    lines = reference_copy.read_text(encoding="utf-8").splitlines()
+    item_line = lines.index("  - id: official-welcome") + 1
+    attendees = next(n for n in range(item_line, len(lines)) if "attendees:" in lines[n]) + 1
+    code, _, err = run(
+        ["move", str(reference_copy), "official-welcome", "--to", "2023-05-30 09:00"], capsys
+    )
+    assert code == 2
+    assert f"{reference_copy}:{item_line}:5: items[official-welcome].pinned: pinned at" in err
+    # the other problems keep their own lines, which the edit did not shift
+    presence = f"{reference_copy}:{attendees}:17: items[official-welcome].attendees[0]:"
+    assert presence in err
+    assert "nothing was written" in err

@@ -292,7 +292,8 @@ def run_edit(
     doc = VisitDocument(visit_path)
     touched = apply(doc, edit, previous)
     text = doc.text()
-    loaded = load_visit_text(text, visit_path)
+    # problems are located in the file on disk, where the reader looks for them
+    loaded = load_visit_text(text, visit_path, on_disk=before)
     outcome = solve(
         loaded.visit,
         previous,
