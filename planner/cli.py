@@ -246,7 +246,7 @@ def cmd_solve(args: argparse.Namespace) -> int:
     previous = None
     if out.is_file():
         try:
-            previous = read_plan(out)
+            previous = read_plan(out, loaded.visit.id)
         except PlanFileError as exc:
             print(
                 f"{exc}\n(fix or remove the plan file, or write elsewhere with --plan)",
@@ -335,8 +335,15 @@ def cmd_edit(args: argparse.Namespace) -> int:
         _print_diagnostics(exc.diagnostics, sys.stderr)
         print(f"planner {args.command}: nothing was written", file=sys.stderr)
         return EXIT_INVALID
-    except (EditError, PlanFileError) as exc:
+    except EditError as exc:
         print(f"planner {args.command}: {exc}", file=sys.stderr)
+        return EXIT_INVALID
+    except PlanFileError as exc:
+        print(
+            f"planner {args.command}: {exc}\n(fix or remove the plan file, or name another "
+            "with --plan); nothing was written",
+            file=sys.stderr,
+        )
         return EXIT_INVALID
     finally:
         if progress is not None:

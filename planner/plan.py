@@ -297,8 +297,16 @@ class PlanFileError(Exception):
     pass
 
 
-def read_plan(path: Path) -> Plan:
-    """Read a plan file; raises PlanFileError with a located message."""
+def read_plan(path: Path, visit_id: str | None = None) -> Plan:
+    """Read a plan file; raises PlanFileError with a located message, and when
+    ``visit_id`` is given, for a plan of another visit."""
+    plan = _read_plan(path)
+    if visit_id is not None and plan.visit != visit_id:
+        raise PlanFileError(f"{path}: a plan of the visit '{plan.visit}', not of '{visit_id}'")
+    return plan
+
+
+def _read_plan(path: Path) -> Plan:
     from planner.visitfile import VisitFileError, read_yaml
 
     try:

@@ -175,3 +175,31 @@ def test_a_refused_move_points_at_the_file_on_disk(
     presence = f"{reference_copy}:{attendees}:17: items[official-welcome].attendees[0]:"
     assert presence in err
     assert "nothing was written" in err
+
+
+def test_a_plan_of_another_visit_is_refused(
+    reference_copy: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`solve --plan`, the edits and `generate` never take a plan made for another visit
+    id as the previous plan (issue 9 §1)."""
+    from tests.conftest import FIXTURES
+
+    other = tmp_path / "other.plan.yaml"
+    spain = FIXTURES / "exercise-spain-2024.yaml"
+    assert run(["solve", str(spain), "--plan", str(other)], capsys)[0] == 0
+    before = other.read_bytes()
+    code, _, err = run(["solve", str(reference_copy), "--plan", str(other)], capsys)
+    assert code == 2
+    assert "a plan of the visit 'exercise-spain-2024', not of 'herzog-azerbaijan-2023'" in err
+    code, _, err = run(
+        ["move", str(reference_copy), "community-meeting", "--to", "2023-05-31 10:00"]
+        + ["--plan", str(other)],
+        capsys,
+    )
+    assert code == 2 and "not of 'herzog-azerbaijan-2023'" in err and "nothing was written" in err
+    shutil.copyfile(other, plan_path(reference_copy))
+    code = main(["generate", str(reference_copy), "-o", str(tmp_path / "out")])
+    _, err = capsys.readouterr()
+    assert code == 2 and "not of 'herzog-azerbaijan-2023'" in err
+    assert other.read_bytes() == before
+    assert not (tmp_path / "out").exists()

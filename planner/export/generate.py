@@ -61,7 +61,7 @@ def current_plan(loaded: LoadedVisit, plan_file: Path, time_limit: float) -> tup
     previous: Plan | None = None
     if plan_file.is_file():
         try:
-            previous = read_plan(plan_file)
+            previous = read_plan(plan_file, loaded.visit.id)
         except PlanFileError as exc:
             raise GenerateError(f"{exc}\n(fix or remove the plan file)") from None
         if previous.fingerprint == fingerprint(loaded.visit):

@@ -80,11 +80,13 @@ class EditResult:
     outcome: SolveOutcome
 
 
-def current_plan(visit_path: Path, plan_file: Path | None = None) -> Plan | None:
+def current_plan(
+    visit_path: Path, plan_file: Path | None = None, visit_id: str | None = None
+) -> Plan | None:
     path = plan_file or plan_path(visit_path)
     if not path.is_file():
         return None
-    return read_plan(path)
+    return read_plan(path, visit_id)
 
 
 def window_problems(earliest: str, latest: str) -> dict[str, str]:
@@ -286,7 +288,7 @@ def run_edit(
     PlanFileError for an unreadable plan."""
     before = load_visit(visit_path)  # the file as it is must be valid
     try:
-        previous = current_plan(visit_path, plan_file)
+        previous = current_plan(visit_path, plan_file, before.visit.id)
     except PlanFileError:
         raise
     doc = VisitDocument(visit_path)
