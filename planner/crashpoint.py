@@ -6,7 +6,8 @@ tests set:
 
 - ``PLANNER_CRASH_AT=NAME[,NAME…]``: the process kills itself (SIGKILL, as ``kill -9``
   would) on reaching one of these points;
-- ``PLANNER_PAUSE_AT=NAME``: the process stops there until it is killed;
+- ``PLANNER_PAUSE_AT=NAME``: the process stops there until it is killed, or, with
+  ``PLANNER_RESUME_FILE=PATH``, until that file exists;
 - ``PLANNER_TRACE_FD=N``: the name of every point reached is written to file
   descriptor N, one a line, so a harness can kill the process at a moment of its choice
   inside a window (``bench/reliability.py``).
@@ -20,8 +21,8 @@ import signal
 import time
 
 POINTS = (
-    "pair.begin",  # a journaled write of a visit and its plan starts
-    "pair.staged",  # the new files are written and synced beside their targets
+    "pair.begin",  # a write of a visit or its plan starts (the files were read)
+    "pair.staged",  # the new files are written and synced beside their targets, not checked
     "pair.journaled",  # the journal naming them is in place; no target replaced yet
     "pair.half",  # the first target is replaced, the second not yet
     "pair.renamed",  # every target is replaced; the journal is still there
@@ -42,5 +43,6 @@ def reached(name: str) -> None:
     if crash and name in crash.split(","):
         os.kill(os.getpid(), signal.SIGKILL)
     if env.get("PLANNER_PAUSE_AT") == name:
-        while True:  # until the test kills the process
-            time.sleep(3600)
+        resume = env.get("PLANNER_RESUME_FILE")
+        while not (resume and os.path.exists(resume)):  # until killed, or told to go on
+            time.sleep(0.01 if resume else 3600)

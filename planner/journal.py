@@ -192,24 +192,32 @@ def recover(visit: Path) -> str | None:
     return outcome
 
 
-def _commit(visit: Path, files: Sequence[tuple[Path, bytes]], doing: str) -> None:
-    reached("pair.begin")
-    if len(files) == 1:
-        target, data = files[0]
-        atomic.write_bytes(target, data)
-        return
+def _commit(
+    visit: Path,
+    files: Sequence[tuple[Path, bytes]],
+    doing: str,
+    check: Callable[[], None],
+) -> None:
+    """Stage ``files`` beside their targets, ``check`` (as late as can be: it raises when a
+    target changed meanwhile, and nothing is written then), journal, rename, done."""
     entries: list[Entry] = []
     try:
         for target, data in files:
             staged = atomic.stage_bytes(target, data)
             entries.append(Entry(Path(target), staged, _digest(data), digest_of(target)))
         reached("pair.staged")
-        _write_journal(journal_path(visit), doing, entries)
+        check()
+        if len(entries) > 1:
+            _write_journal(journal_path(visit), doing, entries)
     except BaseException:
         for e in entries:
             with contextlib.suppress(OSError):
                 e.staged.unlink()
         raise
+    if len(entries) == 1:  # one file: its rename is the whole write
+        os.replace(entries[0].staged, entries[0].target)
+        _fsync_parents([entries[0].target])
+        return
     reached("pair.journaled")
     for n, e in enumerate(entries):
         os.replace(e.staged, e.target)
@@ -246,18 +254,23 @@ class Guard:
         when one is not."""
         if not self.locked:
             raise lock.LockUnavailable(f"{self.visit}: not locked, so not written")
-        problems = [
-            why
-            for snap in expected
-            if (why := changed(snap)) is not None
-            and not (snap.path in may_be_removed and digest_of(snap.path) is None)
-        ]
-        if problems:
-            raise FileChanged(
-                "; ".join(problems) + " (by a program that does not take planner's lock: an "
-                "editor?); nothing was written, so that change is kept: run the command again"
-            )
-        _commit(self.visit, files, self.doing)
+        reached("pair.begin")
+
+        def check() -> None:
+            problems = [
+                why
+                for snap in expected
+                if (why := changed(snap)) is not None
+                and not (snap.path in may_be_removed and digest_of(snap.path) is None)
+            ]
+            if problems:
+                raise FileChanged(
+                    "; ".join(problems) + " (by a program that does not take planner's lock: "
+                    "an editor?); nothing was written, so that change is kept: run the "
+                    "command again"
+                )
+
+        _commit(self.visit, files, self.doing, check)
 
 
 def _tidy(visit: Path, others: Sequence[Path]) -> list[str]:

@@ -404,7 +404,7 @@ class Session:
 
         plan: Plan | None = None
         problem = None
-        with consistent(path, f"planner tui: open {path.name}") as recovered:
+        with consistent(path, f"planner tui: open {path.name}", also=(plan_file,)) as recovered:
             (raw, loaded), _ = read_steady(path, visit_file)
             plan_read = Snapshot(plan_file, None)
             if plan_file.is_file():
