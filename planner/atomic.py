@@ -9,8 +9,6 @@ lock of that file, so no live writer owns them)."""
 from __future__ import annotations
 
 import contextlib
-import ctypes
-import ctypes.util
 import errno
 import os
 import sys
@@ -111,23 +109,23 @@ def _libc_renameat2() -> Callable[..., int] | None:
     global _renameat2, _looked_up
     if not _looked_up:
         _looked_up = True
-        name = ctypes.util.find_library("c")
-        if name:
-            try:
-                libc = ctypes.CDLL(name, use_errno=True)
-                function = libc.renameat2  # glibc 2.28 and later, musl 1.2.2 and later
-            except (OSError, AttributeError):
-                pass
-            else:
-                function.argtypes = [
-                    ctypes.c_int,
-                    ctypes.c_char_p,
-                    ctypes.c_int,
-                    ctypes.c_char_p,
-                    ctypes.c_uint,
-                ]
-                function.restype = ctypes.c_int
-                _renameat2 = function
+        import ctypes  # only here: most runs never exchange folders
+
+        try:
+            libc = ctypes.CDLL(None, use_errno=True)  # the C library the process runs on
+            function = libc.renameat2  # glibc 2.28 and later, musl 1.2.2 and later
+        except (OSError, AttributeError):
+            pass
+        else:
+            function.argtypes = [
+                ctypes.c_int,
+                ctypes.c_char_p,
+                ctypes.c_int,
+                ctypes.c_char_p,
+                ctypes.c_uint,
+            ]
+            function.restype = ctypes.c_int
+            _renameat2 = function
     return _renameat2
 
 
@@ -141,6 +139,8 @@ def exchange(a: Path, b: Path) -> bool:
     if function is None:
         return False
     at_cwd = -100  # AT_FDCWD
+    import ctypes
+
     result = function(at_cwd, os.fsencode(a), at_cwd, os.fsencode(b), RENAME_EXCHANGE)
     if result == 0:
         return True

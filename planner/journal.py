@@ -120,7 +120,12 @@ def _write_journal(path: Path, doing: str, entries: Sequence[Entry]) -> None:
         "host": socket.gethostname(),
         "time": datetime.now().astimezone().isoformat(timespec="seconds"),
         "files": [
-            {"target": str(e.target), "staged": str(e.staged), "new": e.new, "old": e.old}
+            {
+                "target": os.path.abspath(e.target),  # read from any folder
+                "staged": os.path.abspath(e.staged),
+                "new": e.new,
+                "old": e.old,
+            }
             for e in entries
         ],
     }

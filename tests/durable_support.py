@@ -28,7 +28,9 @@ def environment(**extra: str) -> dict[str, str]:
 class Planner:
     """``planner ARGS`` in a new process; ``reached`` waits for a point of its trace."""
 
-    def __init__(self, *argv: str, script: str | None = None, **env: str) -> None:
+    def __init__(
+        self, *argv: str, script: str | None = None, cwd: Path | None = None, **env: str
+    ) -> None:
         self.trace_r, trace_w = os.pipe()
         command = (
             [sys.executable, "-c", script, *argv]
@@ -47,6 +49,7 @@ class Planner:
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
             text=True,
+            cwd=cwd,
         )
         os.close(trace_w)
         self.points: list[str] = []

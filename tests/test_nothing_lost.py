@@ -325,6 +325,21 @@ def test_a_move_killed_at_each_window_is_done_fully_or_not_at_all(visit: Path, p
     assert not leftovers(visit.parent)
 
 
+def test_a_journal_made_in_one_folder_is_completed_from_another(visit: Path) -> None:
+    """The journal names its files by absolute path: a move run with a relative path
+    and killed is completed by a reader started elsewhere."""
+    code, _, _ = Planner(
+        *move(Path("visit.yaml"), MEETING, "2023-05-31 10:30"),
+        cwd=visit.parent,
+        PLANNER_CRASH_AT="pair.half",
+    ).finish()
+    assert code == -signal.SIGKILL
+    code, _, err = Planner("validate", str(visit), cwd=ROOT).finish()
+    assert code == 0 and "completed an interrupted write" in err, err
+    assert pin(visit, MEETING) == "2023-05-31 10:30" and consistent(visit)
+    assert not leftovers(visit.parent)
+
+
 def test_a_killed_edit_is_not_completed_over_a_visit_edited_since(visit: Path) -> None:
     """Killed with its journal in place, then the visit is changed in an editor before
     any planner runs again: the killed edit is dropped (its plan was made from the visit
