@@ -34,7 +34,6 @@ from textual.worker import Worker, WorkerState
 from planner.export.programme import Entry, by_day
 from planner.session import (
     Attempt,
-    FileChangedError,
     ItemEdit,
     Nudge,
     Session,
@@ -806,11 +805,12 @@ class PlannerApp(App[None]):
         if self.busy:
             self.notify("Re-planning: save when it is done", severity="warning")
             return False
+        from planner.journal import FileChanged
         from planner.lock import Refused
 
         try:
             written = self.session.save()
-        except FileChangedError as exc:
+        except FileChanged as exc:  # the visit or its plan (FileChangedError among them)
             self.last_error = "not saved: file changed on disk (R reloads it)"
             self.notify(
                 f"{exc}. R reloads it from disk (your unsaved changes are then lost).",
