@@ -689,6 +689,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--only", choices=("move", "save", "generate", "pairs"), action="append")
     parser.add_argument("--json", metavar="PATH", help='write the counts as JSON ("-": print)')
     args = parser.parse_args(argv)
+    measured = commit()  # the code imported now is the code measured
     _warm()
     rng = random.Random(args.seed)
     chosen = args.only or ["move", "save", "generate", "pairs"]
@@ -707,7 +708,7 @@ def main(argv: list[str] | None = None) -> int:
             results["pairs: move + move"] = pairs(folder, args.pairs, with_save=False)
             results["pairs: move + TUI save"] = pairs(folder, args.pairs, with_save=True)
     header = (
-        f"reliability: commit {commit()}, seed {args.seed}, {os.cpu_count()} cores, "
+        f"reliability: commit {measured}, seed {args.seed}, {os.cpu_count()} cores, "
         f"Python {sys.version.split()[0]}"
     )
     if args.json == "-":
