@@ -5,7 +5,9 @@ nothing to import. Each verb imports what it needs when it runs, so heavy module
 textual) load only for the verbs that use them.
 
 Exit codes: 0 success, 1 no plan exists (solve/explain) or the plan is invalid, 2 invalid
-input or usage, 3 an internal error (a bug: please report it).
+input or usage, 3 an internal error (a bug: please report it), 4 not written to keep
+someone else's work (another writer held the visit too long, or a file changed since it
+was read): nothing was written, try again.
 """
 
 from __future__ import annotations
@@ -13,11 +15,13 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
 if TYPE_CHECKING:  # types only: the verbs import what they need when they run
+    from planner.journal import Guard
     from planner.model.visit import Visit
     from planner.plan import Plan
     from planner.schedule.solve import SolveOutcome
@@ -27,6 +31,7 @@ EXIT_OK = 0
 EXIT_NO_PLAN = 1
 EXIT_INVALID = 2
 EXIT_INTERNAL = 3
+EXIT_BUSY = 4  # another writer held the visit, or a file changed meanwhile: nothing written
 
 
 def _print_diagnostics(diagnostics: Sequence[object], stream: TextIO) -> None:
@@ -91,21 +96,24 @@ def cmd_validate(args: argparse.Namespace) -> int:
     from planner.validate import validate_plan
 
     visit_path = Path(args.visit)
-    loaded = _load_or_report(visit_path)
+    path = Path(args.plan) if args.plan else plan_path(visit_path)
+    with _consistent(args, visit_path, path):  # not in the middle of another's write
+        loaded = _load_or_report(visit_path)
+        plan = None
+        if loaded is not None and path.is_file():
+            try:
+                plan = read_plan(path)
+            except PlanFileError as exc:
+                print(exc, file=sys.stderr)
+                return EXIT_INVALID
     if loaded is None:
         return EXIT_INVALID
-    path = Path(args.plan) if args.plan else plan_path(visit_path)
-    if not path.is_file():
+    if plan is None:
         print(
             f"planner validate: no plan at {path}; make one with 'planner solve {visit_path}' "
             "or name the plan file",
             file=sys.stderr,
         )
-        return EXIT_INVALID
-    try:
-        plan = read_plan(path)
-    except PlanFileError as exc:
-        print(exc, file=sys.stderr)
         return EXIT_INVALID
     violations = validate_plan(loaded.visit, plan)
     for violation in violations:
@@ -232,21 +240,58 @@ def _solve_report(outcome: SolveOutcome) -> str:
     return text
 
 
+@contextmanager
+def _writing(args: argparse.Namespace, visit: Path, plan: Path) -> Iterator[Guard]:
+    """Hold the visit's writers' lock (see planner.journal) and say what was found."""
+    from planner.journal import writing
+
+    doing = f"planner {args.command} {visit.name}"
+    if getattr(args, "item", None):
+        doing = f"planner {args.command} {args.item}"
+        if getattr(args, "to", None):
+            doing += f" --to '{args.to}'"
+        doing += f" in {visit.name}"
+    with writing(visit, doing, also=(plan,)) as guard:
+        for note in guard.notes:
+            print(f"planner {args.command}: {note}", file=sys.stderr)
+        yield guard
+
+
+@contextmanager
+def _consistent(args: argparse.Namespace, visit: Path, plan: Path) -> Iterator[None]:
+    """For a reader of a visit and its plan: not in the middle of another's write."""
+    from planner.journal import consistent
+
+    with consistent(visit, f"planner {args.command} {visit.name}", also=(plan,)) as notes:
+        for note in notes:
+            print(f"planner {args.command}: {note}", file=sys.stderr)
+        yield
+
+
 def cmd_solve(args: argparse.Namespace) -> int:
+    from planner.plan import plan_path
+
+    path = Path(args.visit)
+    out = Path(args.plan) if args.plan else plan_path(path)
+    with _writing(args, path, out) as guard:  # read, solve and write under the lock
+        return _solve(args, path, out, guard)
+
+
+def _solve(args: argparse.Namespace, path: Path, out: Path, guard: Guard) -> int:
     from planner.export.programme import terminal_programme
-    from planner.plan import PlanFileError, plan_path, read_plan, write_plan
+    from planner.journal import read_steady
+    from planner.plan import PlanFileError, plan_yaml, read_plan
     from planner.schedule.explain import render
     from planner.schedule.solve import solve, terminal_progress
 
-    path = Path(args.visit)
     loaded = _load_or_report(path)
     if loaded is None:
         return EXIT_INVALID
-    out = Path(args.plan) if args.plan else plan_path(path)
     previous = None
+    plan_read = None
     if out.is_file():
         try:
-            previous = read_plan(out, loaded.visit.id)
+            previous, plan_read = read_steady(out, lambda p: read_plan(p, loaded.visit.id))
         except PlanFileError as exc:
             print(
                 f"{exc}\n(fix or remove the plan file, or write elsewhere with --plan)",
@@ -269,7 +314,10 @@ def cmd_solve(args: argparse.Namespace) -> int:
     if not _check_plan(loaded.visit, outcome.plan):
         return EXIT_INTERNAL
     if outcome.plan is not previous:
-        write_plan(out, outcome.plan)
+        from planner.journal import Snapshot
+
+        expected = plan_read or Snapshot(out, None)
+        guard.commit([(out, plan_yaml(outcome.plan).encode("utf-8"))], [expected])
     print(terminal_programme(loaded.visit, outcome.plan))
     if outcome.dropped:
         print(_dropped(loaded.visit, outcome.dropped))
@@ -303,7 +351,16 @@ def cmd_explain(args: argparse.Namespace) -> int:
 
 
 def cmd_edit(args: argparse.Namespace) -> int:
-    from planner.plan import PlanFileError, Status, plan_path, write_plan
+    from planner.plan import plan_path
+
+    path = Path(args.visit)
+    out = Path(args.plan) if args.plan else plan_path(path)
+    with _writing(args, path, out) as guard:  # read, re-plan and write under the lock
+        return _edit(args, out, guard)
+
+
+def _edit(args: argparse.Namespace, out: Path, guard: Guard) -> int:
+    from planner.plan import PlanFileError, Status, plan_yaml
     from planner.schedule.edits import Edit, run_edit
     from planner.schedule.explain import render
     from planner.schedule.solve import terminal_progress
@@ -359,11 +416,11 @@ def cmd_edit(args: argparse.Namespace) -> int:
         return EXIT_NO_PLAN
     if not _check_plan(result.loaded.visit, outcome.plan):
         return EXIT_INTERNAL
-    from planner.atomic import write_text
-
-    out = Path(args.plan) if args.plan else plan_path(path)
-    write_plan(out, outcome.plan)
-    write_text(path, result.visit_text)
+    guard.commit(  # the plan, then the visit, all or nothing (see planner.journal)
+        [(out, plan_yaml(outcome.plan).encode("utf-8")), (path, result.visit_text.encode("utf-8"))],
+        result.read,
+        may_be_removed=(out,),
+    )
     visit = result.loaded.visit
     print(f"{edit.describe()}: done; plan version {outcome.plan.version}")
     new_item = outcome.plan.item(edit.item)
@@ -410,6 +467,7 @@ def cmd_generate(args: argparse.Namespace) -> int:
             plans=Path(args.plans) if args.plans else None,
             time_limit=args.time_limit,
             on_visit=report,
+            on_note=lambda note: print(f"planner generate: {note}", file=sys.stderr),
         )
     except VisitFileError as exc:
         _print_diagnostics(exc.diagnostics, sys.stderr)
@@ -563,8 +621,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     except SystemExit as exc:  # argparse: usage errors exit 2, --help exits 0
         return int(exc.code or 0)
     func: Callable[[argparse.Namespace], int] = args.func
+    from planner.lock import Refused  # light: the standard library only
+
     try:
         return func(args)
+    except Refused as exc:  # another writer's work is kept: nothing was written
+        print(f"planner {args.command}: {exc}", file=sys.stderr)
+        return EXIT_BUSY
     except KeyboardInterrupt:
         print("planner: interrupted", file=sys.stderr)
         return 130

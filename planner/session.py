@@ -21,6 +21,7 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from planner.journal import FileChanged
 from planner.model.clock import WallTime
 from planner.model.consistency import Path_, Problem
 from planner.model.people import Role, Side
@@ -341,8 +342,12 @@ def _watching(stop: StopSignal | None) -> AbstractContextManager[object]:
     return stop.watching() if stop is not None else nullcontext()
 
 
-class FileChangedError(Exception):
-    """The visit file changed on disk since the session opened (or last saved) it."""
+class FileChangedError(FileChanged):
+    """The visit file or its plan changed on disk since the session opened (or last
+    saved) them."""
+
+
+SAVE_TIMEOUT = 5.0  # seconds a save waits for another writer (the screen waits meanwhile)
 
 
 def _digest(data: bytes) -> str:
@@ -353,16 +358,24 @@ class Session:
     """One visit being edited: the current state, undo and redo stacks, and the state
     last saved (or opened)."""
 
-    def __init__(self, state: State, plan_file: Path, disk_digest: str | None) -> None:
+    def __init__(
+        self,
+        state: State,
+        plan_file: Path,
+        disk_digest: str | None,
+        plan_digest: str | None = None,
+    ) -> None:
         self.state = state
         self.plan_file = plan_file
         self.undo_stack: list[State] = []
         self.redo_stack: list[State] = []
         self._saved_document = state.document
         self._saved_plan = state.plan
-        self._disk_digest = disk_digest
+        self._disk_digest = disk_digest  # the visit file as read or saved
+        self._plan_digest = plan_digest  # the plan file as read or saved (None: none)
         self.plan_problem: str | None = None  # the plan file could not be read
         self.lock: VisitLock | None = None  # the lock file beside the visit
+        self.recovered: list[str] = []  # a killed writer's leftovers put right on opening
 
     @property
     def lock_warning(self) -> str | None:
@@ -381,22 +394,35 @@ class Session:
         """Read a visit file and its plan. Raises VisitFileError for an invalid visit; an
         unreadable plan file is set aside (``plan_problem``) and a new plan is made. With
         ``lock``, writes a lock file beside the visit (``close`` removes it); when another
-        live process holds one, ``lock_warning`` says so."""
+        live process holds one, ``lock_warning`` says so. Both files are read holding the
+        visit's writers' lock (``planner.journal``): never in the middle of another
+        program's write, and a write a killed program left half-done is completed first
+        (``recovered`` says so). Raises planner.lock.Busy when another writer holds the
+        lock too long."""
+        from planner.journal import Snapshot, consistent, read_steady
+
         path = Path(path)
-        try:
-            raw = path.read_bytes()
-        except OSError as exc:
-            raise EditError(f"{path}: cannot read the file: {exc.strerror or exc}") from None
-        loaded = load_visit(path)
-        text = raw.decode("utf-8-sig")
         plan_file = plan_file or plan_path(path)
+
+        def visit_file(p: Path) -> tuple[bytes, LoadedVisit]:
+            try:
+                raw = p.read_bytes()
+            except OSError as exc:
+                raise EditError(f"{p}: cannot read the file: {exc.strerror or exc}") from None
+            return raw, load_visit(p)
+
         plan: Plan | None = None
         problem = None
-        if plan_file.is_file():
-            try:
-                plan = read_plan(plan_file)
-            except PlanFileError as exc:
-                problem = str(exc)
+        with consistent(path, f"planner tui: open {path.name}", also=(plan_file,)) as recovered:
+            (raw, loaded), _ = read_steady(path, visit_file)
+            plan_read = Snapshot(plan_file, None)
+            if plan_file.is_file():
+                try:
+                    plan, plan_read = read_steady(plan_file, read_plan)
+                except PlanFileError as exc:
+                    problem = str(exc)
+                    plan_read = Snapshot.of(plan_file)
+        text = raw.decode("utf-8-sig")
         if plan is not None and plan.visit != loaded.visit.id:
             problem = f"{plan_file}: a plan of visit '{plan.visit}', not '{loaded.visit.id}'"
             plan = None
@@ -405,8 +431,9 @@ class Session:
         if plan is not None:
             found = findings(loaded.visit, plan, (), loaded.problems)
             state = State(document, loaded, plan, findings=tuple(found))
-        session = cls(state, plan_file, _digest(raw))
+        session = cls(state, plan_file, _digest(raw), plan_read.digest)
         session.plan_problem = problem
+        session.recovered = recovered
         if lock:
             from planner.lock import acquire
 
@@ -592,33 +619,58 @@ class Session:
     # saving -----------------------------------------------------------------------
 
     def changed_on_disk(self) -> bool:
-        try:
-            return _digest(self.path.read_bytes()) != self._disk_digest
-        except OSError:
-            return True
+        """Whether the visit file or its plan is no longer as this session read (or
+        saved) it: another program wrote it since."""
+        return self._changed() is not None
+
+    def _changed(self) -> str | None:
+        from planner.journal import Snapshot, changed
+
+        visit = changed(Snapshot(self.path, self._disk_digest))
+        if visit is not None:
+            return f"{self.path.name} changed on disk since it was opened"
+        plan = Snapshot(self.plan_file, self._plan_digest)
+        if changed(plan) is not None and self.plan_file.exists():  # removed: nothing lost
+            return (
+                f"the plan {self.plan_file.name} changed on disk since it was opened "
+                "(another program solved or edited the visit)"
+            )
+        return None
 
     def save(self) -> list[Path]:
-        """Write the visit file (comments kept: it is the edited text) and the plan, each
-        atomically; returns the files written. Raises FileChangedError, and writes
-        nothing, when the visit file changed on disk since it was opened or saved."""
-        from planner.atomic import write_text
-        from planner.plan import write_plan
+        """Write the visit file (comments kept: it is the edited text) and the plan, both
+        at once (``planner.journal``: a kill at any moment keeps the old pair or the new
+        one); returns the files written. Raises FileChangedError, and writes nothing,
+        when the visit file or the plan changed on disk since they were opened or saved;
+        planner.lock.Busy when another program is writing them (past SAVE_TIMEOUT)."""
+        from planner.journal import Snapshot, writing
+        from planner.plan import plan_yaml
 
-        if self.changed_on_disk():
-            raise FileChangedError(
-                f"{self.path} changed on disk since it was opened; not overwritten "
-                "(reopen it to see the changes)"
-            )
-        written = []
         state = self.state
+        writes: list[tuple[Path, bytes]] = []
         if state.plan is not None and (
             state.plan != self._saved_plan or not self.plan_file.exists()
         ):
-            write_plan(self.plan_file, state.plan)
-            written.append(self.plan_file)
+            writes.append((self.plan_file, plan_yaml(state.plan).encode("utf-8")))
         if state.document is not self._saved_document and state.text != self._saved_document.text():
-            write_text(self.path, state.text)
-            written.append(self.path)
+            writes.append((self.path, state.text.encode("utf-8")))
+        doing = f"planner tui: save {self.path.name}"
+        with writing(self.path, doing, also=(self.plan_file,), timeout=SAVE_TIMEOUT) as guard:
+            why = self._changed()  # after a killed writer's files were put right, too
+            if why is not None or not guard.locked:
+                raise FileChangedError(
+                    f"{why or f'{self.path} is gone'}; not overwritten (reload to see the changes)"
+                )
+            expected = [
+                Snapshot(self.path, self._disk_digest),
+                Snapshot(self.plan_file, self._plan_digest),
+            ]
+            if writes:
+                guard.commit(writes, expected, may_be_removed=(self.plan_file,))
+        for target, data in writes:
+            if target == self.path:
+                self._disk_digest = _digest(data)
+            else:
+                self._plan_digest = _digest(data)
         self._saved_document, self._saved_plan = state.document, state.plan
-        self._disk_digest = _digest(self.path.read_bytes())
-        return written
+        return [target for target, _ in writes]

@@ -192,8 +192,15 @@ def test_a_plan_of_another_visit_is_refused(
     assert code == 2
     assert "a plan of the visit 'exercise-spain-2024', not of 'herzog-azerbaijan-2023'" in err
     code, _, err = run(
-        ["move", str(reference_copy), "community-meeting", "--to", "2023-05-31 10:00"]
-        + ["--plan", str(other)],
+        [
+            "move",
+            str(reference_copy),
+            "community-meeting",
+            "--to",
+            "2023-05-31 10:00",
+            "--plan",
+            str(other),
+        ],
         capsys,
     )
     assert code == 2 and "not of 'herzog-azerbaijan-2023'" in err and "nothing was written" in err

@@ -34,7 +34,6 @@ from textual.worker import Worker, WorkerState
 from planner.export.programme import Entry, by_day
 from planner.session import (
     Attempt,
-    FileChangedError,
     ItemEdit,
     Nudge,
     Session,
@@ -213,6 +212,7 @@ class PlannerApp(App[None]):
             self.notify(self.session.lock_warning, title="Open elsewhere", severity="warning")
         if self.session.plan_problem:
             self.notify(self.session.plan_problem, title="Plan file set aside", severity="warning")
+        self._recovered(self.session)
         if self.session.needs_plan:
             self._start(None, opening=True)
         self.call_after_refresh(self._warm)  # after the first screen is painted
@@ -223,6 +223,11 @@ class PlannerApp(App[None]):
         """Runs in a thread while the first screen is read: the first edit is then as
         quick as the next ones."""
         self.session.warm()
+
+    def _recovered(self, session: Session) -> None:
+        """Say what opening found and put right: a write a killed program left half-done."""
+        for note in session.recovered:
+            self.notify(note, title="Recovered", severity="warning", timeout=15)
 
     def on_unmount(self) -> None:
         self.session.close()  # the lock file goes with the app
@@ -795,9 +800,12 @@ class PlannerApp(App[None]):
         if self.busy:
             self.notify("Re-planning: save when it is done", severity="warning")
             return False
+        from planner.journal import FileChanged
+        from planner.lock import Refused
+
         try:
             written = self.session.save()
-        except FileChangedError as exc:
+        except FileChanged as exc:  # the visit or its plan (FileChangedError among them)
             self.last_error = "not saved: file changed on disk (R reloads it)"
             self.notify(
                 f"{exc}. R reloads it from disk (your unsaved changes are then lost).",
@@ -805,6 +813,11 @@ class PlannerApp(App[None]):
                 severity="error",
                 timeout=10,
             )
+            self._render_status()
+            return False
+        except Refused as exc:  # another program is writing the visit: try again later
+            self.last_error = "not saved: the visit is busy (ctrl+s tries again)"
+            self.notify(str(exc), title="Not saved", severity="error", timeout=10)
             self._render_status()
             return False
         except OSError as exc:
@@ -842,6 +855,7 @@ class PlannerApp(App[None]):
     @work(thread=True, exclusive=True, exit_on_error=False, group="reload", description="Reload")
     def _read_again(self, path: Path, plan_file: Path) -> None:
         """Runs in a thread: reads and checks the visit (and its plan) again."""
+        from planner.lock import Refused
         from planner.visitfile import VisitFileError
         from planner.yamledit import EditError
 
@@ -849,7 +863,7 @@ class PlannerApp(App[None]):
             fresh = Session.open(path, plan_file, lock=False)
         except VisitFileError as exc:
             self.post_message(Reloaded(None, "\n".join(str(d) for d in exc.diagnostics)))
-        except EditError as exc:
+        except (EditError, Refused) as exc:
             self.post_message(Reloaded(None, error=str(exc)))
         else:
             self.post_message(Reloaded(fresh))
@@ -873,6 +887,7 @@ class PlannerApp(App[None]):
         self.last_error = None
         self._state_changed()
         self.notify(f"Reloaded {fresh.path.name} from disk")
+        self._recovered(fresh)
         if fresh.needs_plan:
             self._start(None, opening=True)
 

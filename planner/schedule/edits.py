@@ -8,8 +8,9 @@ from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
 
+from planner.journal import Snapshot, read_steady
 from planner.model.clock import WallTime
-from planner.plan import Plan, PlanFileError, fingerprint, plan_path, read_plan
+from planner.plan import Plan, fingerprint, plan_path, read_plan
 from planner.schedule.solve import Progress, SolveOutcome, solve
 from planner.visitfile import LoadedVisit, load_visit, load_visit_text
 from planner.yamledit import EditError, VisitDocument
@@ -78,6 +79,7 @@ class EditResult:
     loaded: LoadedVisit
     previous: Plan | None
     outcome: SolveOutcome
+    read: tuple[Snapshot, ...] = ()  # the visit and plan files as they were read
 
 
 def current_plan(
@@ -285,13 +287,23 @@ def run_edit(
 ) -> EditResult:
     """Apply ``edit`` to the visit file's text and re-plan. Raises VisitFileError when the
     visit (before or after the edit) is invalid, EditError for an impossible edit and
-    PlanFileError for an unreadable plan."""
-    before = load_visit(visit_path)  # the file as it is must be valid
-    try:
-        previous = current_plan(visit_path, plan_file, before.visit.id)
-    except PlanFileError:
-        raise
-    doc = VisitDocument(visit_path)
+    PlanFileError for an unreadable plan. The result notes the files as they were read
+    (``read``): the caller, holding the visit's lock (``planner.journal.writing``), writes
+    over them only if they are still so."""
+
+    def visit_and_text(path: Path) -> tuple[LoadedVisit, str]:
+        loaded = load_visit(path)  # the file as it is must be valid
+        try:
+            return loaded, path.read_text(encoding="utf-8-sig")
+        except OSError as exc:
+            raise EditError(f"{path}: cannot read the file: {exc.strerror or exc}") from None
+
+    (before, original), visit_read = read_steady(visit_path, visit_and_text)
+    previous, plan_read = read_steady(
+        plan_file or plan_path(visit_path),
+        lambda path: current_plan(visit_path, path, before.visit.id),
+    )
+    doc = VisitDocument(visit_path, original)
     touched = apply(doc, edit, previous)
     text = doc.text()
     # problems are located in the file on disk, where the reader looks for them
@@ -308,4 +320,4 @@ def run_edit(
         if previous is not None and previous.fingerprint == fingerprint(before.visit)
         else None,
     )
-    return EditResult(edit, text, loaded, previous, outcome)
+    return EditResult(edit, text, loaded, previous, outcome, (visit_read, plan_read))

@@ -359,6 +359,55 @@ async def test_save_refuses_a_file_changed_on_disk(visit_copy: Path, make_app: M
     assert visit_copy.read_text(encoding="utf-8") == changed
 
 
+async def test_save_refuses_a_plan_changed_on_disk(visit_copy: Path, make_app: MakeApp) -> None:
+    """A ``planner solve --fresh`` (here: another plan written) while the visit is open:
+    ctrl+s no longer writes over it."""
+    from planner.plan import write_plan
+
+    app = make_app(visit_copy)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("p")
+        await settle(app, pilot)
+        other = read_plan(plan_path(visit_copy))
+        write_plan(plan_path(visit_copy), other.model_copy(update={"version": other.version + 1}))
+        written = plan_path(visit_copy).read_bytes()
+        visit_text = visit_copy.read_text(encoding="utf-8")
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert app.session.dirty
+        assert "changed on disk" in status(app)
+    assert plan_path(visit_copy).read_bytes() == written
+    assert visit_copy.read_text(encoding="utf-8") == visit_text
+
+
+async def test_opening_completes_a_killed_write_and_says_so(
+    visit_copy: Path, make_app: MakeApp
+) -> None:
+    """A ``planner move`` killed between writing the plan and the visit: the terminal UI
+    opening the visit next completes the pair (never a plan of an edit its visit lacks)."""
+    import signal
+
+    from tests.durable_support import consistent, planner
+
+    code, _, _ = planner(
+        "move",
+        str(visit_copy),
+        "festive-lunch",
+        "--to",
+        "2023-05-30 14:00",
+        PLANNER_CRASH_AT="pair.half",
+    )
+    assert code == -signal.SIGKILL and not consistent(visit_copy)
+    app = make_app(visit_copy)
+    async with app.run_test(size=(100, 30), notifications=True) as pilot:
+        await settle(app, pilot)
+        assert any("completed an interrupted write" in n.message for n in app._notifications)
+        assert not app.session.needs_plan
+    assert consistent(visit_copy)
+    assert str(load_visit(visit_copy).visit.item["festive-lunch"].pinned) == "2023-05-30 14:00"
+
+
 async def test_quit_asks_when_unsaved(visit_copy: Path, make_app: MakeApp) -> None:
     app = make_app(visit_copy)
     async with app.run_test(size=(80, 24)) as pilot:
