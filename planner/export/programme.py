@@ -9,9 +9,10 @@ from datetime import date
 
 import pendulum
 
+from planner.disclosure import by_precedence
 from planner.model.clock import city_of, offset_text, tz
 from planner.model.items import Item
-from planner.model.people import Person, Side
+from planner.model.people import Person
 from planner.model.travel import travel_minutes
 from planner.model.visit import Visit
 from planner.plan import Plan, PlannedItem, Status
@@ -43,8 +44,7 @@ class Entry:
 
 def attendees_by_precedence(visit: Visit, ids: tuple[str, ...] | list[str]) -> list[Person]:
     """Guests first, then hosts, each by precedence."""
-    people = [visit.person[p] for p in ids if p in visit.person]
-    return sorted(people, key=lambda p: (p.side is not Side.GUEST, p.precedence, p.name))
+    return by_precedence(visit, ids)
 
 
 def entries(visit: Visit, plan: Plan) -> list[Entry]:
