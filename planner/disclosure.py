@@ -591,8 +591,8 @@ def views(
 ) -> list[ItemView]:
     """The audience's views of the plan, in time order. Travel legs (not for the press and
     public) are each attendee's real journey from their real previous item of the day,
-    told only where that item is itself in these views; an itinerary's own legs are the
-    reader's own."""
+    told only where that item is itself in these views (else nothing is said of that
+    person's journey); an itinerary tells the reader's own journeys only."""
     index = index or Index(visit, plan)
     stream = audience.stream
     seen = [(p, index.shown(p, stream, audience.person)) for p in index.visible(audience)]
@@ -636,8 +636,8 @@ def _legs(
     moves: dict[str, tuple[Venue, list[str]]] = {}
     rank = stream_tier(stream).rank
     for person in index.people(planned):
-        if person.id != reader and person.tier.rank > rank:
-            continue
+        if (person.id != reader) if reader is not None else (person.tier.rank > rank):
+            continue  # an itinerary tells the reader's own journeys; others, the visible
         before = index.previous.get((person.id, planned.id))
         if before is None or before.id not in titles:
             continue  # their previous item is not in these views: nothing is said
@@ -707,12 +707,20 @@ def person_basis(visit: Visit, person: Person) -> list[Any]:
     ]
 
 
-def reader_digest(visit: Visit, plan: Plan, audience: Audience, index: Index | None = None) -> str:
-    """A digest of everything ``audience`` receives of ``plan`` besides its version and
-    bookkeeping (which follow the content): it changes exactly when something the reader
-    can see changed."""
+def reader_digest(
+    visit: Visit,
+    plan: Plan,
+    audience: Audience,
+    index: Index | None = None,
+    offset: tuple[int, datetime | None] | None = None,
+) -> str:
+    """A digest of everything ``audience`` receives of ``plan`` besides its version: it
+    changes exactly when something the reader can see changed. The bookkeeping of each
+    event (SEQUENCE, LAST-MODIFIED) is taken from ``plan`` and counts too; ``index`` may
+    have been made from an earlier copy of the plan with the same items."""
     index = index or Index(visit, plan)
     stream, person = audience.stream, audience.person
+    added, since = offset if offset is not None else plan.reader_offset(audience.key)
     items = index.visible(audience)
     titles: dict[str, str] = {}
     for planned in items:
@@ -728,5 +736,10 @@ def reader_digest(visit: Visit, plan: Plan, audience: Audience, index: Index | N
         if not audience.is_public and not view.cancelled and view.venue_id is not None:
             legs = _legs(index, planned, view, stream, person, titles)
         found = index.digest_of(planned, stream, person)
-        parts.append(f"{found} {[(leg.from_title, leg.minutes, leg.people) for leg in legs]!r}")
+        books = plan.items_by_id.get(planned.id, planned)
+        revision, modified = books.seen_by_stream(stream)
+        if since is not None and since > modified:
+            modified = since
+        shown_legs = [(leg.from_title, leg.minutes, leg.people) for leg in legs]
+        parts.append(f"{found} {revision + added} {modified.timestamp()} {shown_legs!r}")
     return _hash("\n".join(parts))

@@ -512,8 +512,7 @@ def _readers(
             if previous is not None and was is not None and was.basis is not None and changed:
                 offset = _raised_offset(visit, previous, plan, audience, was)
                 since = stamp
-        # (the index was made before the bookkeeping: a reader's digest does not use it)
-        found = disclosure.reader_digest(visit, plan, audience, index)
+        found = disclosure.reader_digest(visit, plan, audience, index, (offset, since))
         if was is None or was.digest != found:
             seen_by.append(audience.key)
         readers.append(

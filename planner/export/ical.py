@@ -5,7 +5,9 @@ an item above the audience's tier leaves no trace. The files follow the project'
 (shared research, ical.md §1): METHOD:PUBLISH with one organizer and no ATTENDEE, UIDs
 stable across exports, SEQUENCE/LAST-MODIFIED from the plan's revisions, cancelled items
 kept with STATUS:CANCELLED, every timed value with the IANA TZID of its venue and one
-VTIMEZONE per TZID that agrees with tzdata around the events.
+VTIMEZONE per TZID that agrees with tzdata around the events. SEQUENCE, LAST-MODIFIED and
+DTSTAMP are the audience's own (planner.disclosure): a change the audience cannot see
+leaves its calendar byte for byte as it was.
 
 The content lines are written here rather than by the icalendar library, so that escaping,
 folding (75 octets, never inside a UTF-8 character), CRLF and the order of everything are
@@ -21,7 +23,7 @@ from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from planner.export.programme import end_clause, length_text, start_clocks
-from planner.export.tiers import Audience, ItemView, views
+from planner.export.tiers import Audience, Index, ItemView, views
 from planner.model.clock import tz
 from planner.model.publication import Tier
 from planner.model.visit import Visit
@@ -370,7 +372,7 @@ def description(visit: Visit, view: ItemView, audience: Audience) -> str:
 def _event(
     w: Writer,
     visit: Visit,
-    plan: Plan,
+    stamp: datetime,
     audience: Audience,
     view: ItemView,
     reminders: Sequence[int],
@@ -378,7 +380,7 @@ def _event(
 ) -> None:
     w.prop("BEGIN", "VEVENT")
     w.prop("UID", escape_text(view.uid))
-    w.prop("DTSTAMP", utc_stamp(plan.updated))
+    w.prop("DTSTAMP", utc_stamp(stamp))
     w.prop("CREATED", utc_stamp(view.created))
     w.prop("LAST-MODIFIED", utc_stamp(view.modified))
     w.prop("SEQUENCE", str(view.sequence))
@@ -426,17 +428,19 @@ def _zone_years(items: list[ItemView]) -> dict[str, set[int]]:
     return years
 
 
-def calendar(visit: Visit, plan: Plan, audience: Audience) -> bytes:
+def calendar(visit: Visit, plan: Plan, audience: Audience, index: Index | None = None) -> bytes:
     """The calendar of ``audience``: bytes of an RFC 5545 file, the same for the same
-    plan."""
-    items = views(visit, plan, audience)
+    plan, and the same for a plan that changed only in what the audience cannot see
+    (its DTSTAMP is that of the last version the audience saw a change in)."""
+    items = views(visit, plan, audience, index)
+    stamp = plan.reader_version(audience.key)[1]
     reminders: tuple[int, ...] = ()
     if audience.person is not None and audience.person in visit.person:
         reminders = tuple(sorted(set(visit.person[audience.person].reminders), reverse=True))
     events = Writer([])
     zones: set[str] = set()
     for view in items:
-        _event(events, visit, plan, audience, view, reminders, zones)
+        _event(events, visit, stamp, audience, view, reminders, zones)
 
     w = Writer([])
     w.prop("BEGIN", "VCALENDAR")
