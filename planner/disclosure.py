@@ -412,6 +412,11 @@ def _content(view: Shown) -> tuple[Any, ...]:
     )
 
 
+def content(view: Shown) -> tuple[Any, ...]:
+    """What a reader is shown of an item, as plain values (its bookkeeping aside)."""
+    return _content(view)
+
+
 def _context(visit: Visit, view: Shown) -> tuple[Any, ...]:
     """What an event's text takes from the visit besides the item: the names of the
     clocks it shows and who publishes it."""
@@ -423,10 +428,63 @@ def _context(visit: Visit, view: Shown) -> tuple[Any, ...]:
     )
 
 
+PARTS = (
+    "title",
+    "kind",
+    "time",
+    "venue",
+    "place",
+    "attendees",
+    "dress",
+    "press",
+    "notes",
+    "tier",
+    "status",
+    "context",
+)
+
+
+def _parts(view: Shown, context: tuple[Any, ...]) -> tuple[Any, ...]:
+    """The content in the groups of PARTS, for saying which of them changed."""
+    c = _content(view)
+    return (
+        c[1],  # title
+        c[2],  # kind
+        (c[4], c[5], c[6], c[7], c[8], c[9]),  # zone, start, end, end zone, day, coarse
+        (c[10], c[11]),  # venue id and name
+        (c[12], c[13], c[14]),  # local name, address, coordinates
+        c[15],  # attendees
+        c[16],  # dress
+        c[17],  # press
+        c[18],  # notes
+        c[19],  # tier
+        c[3],  # cancelled
+        context,
+    )
+
+
 def shown_digest(visit: Visit, view: Shown) -> str:
     """A digest of what an event says of an item: it changes exactly when the text of
-    the event changes (its bookkeeping aside)."""
-    return _hash(repr((_content(view), _context(visit, view))))
+    the event changes (its bookkeeping aside). After a colon, four hex digits per group
+    of PARTS, which say what changed when it did."""
+    context = _context(visit, view)
+    whole = _hash(repr((_content(view), context)))
+    return whole + ":" + "".join(_hash(repr(part))[:4] for part in _parts(view, context))
+
+
+def changed_parts(before: str | None, after: str | None) -> frozenset[str] | None:
+    """Which groups of PARTS differ between two digests (None: it cannot be told, a
+    digest of a plan of schema version 1)."""
+    if not before or not after or ":" not in before or ":" not in after:
+        return None
+    if before == after:
+        return frozenset()
+    a, b = before.split(":", 1)[1], after.split(":", 1)[1]
+    if len(a) != 4 * len(PARTS) or len(b) != len(a):
+        return None
+    return frozenset(
+        name for n, name in enumerate(PARTS) if a[4 * n : 4 * n + 4] != b[4 * n : 4 * n + 4]
+    )
 
 
 def item_digests(visit: Visit, planned: PlannedItem, index: Index | None = None) -> dict[str, str]:

@@ -106,6 +106,10 @@ class PlannedItem(Frozen):
         default=(), description="Per stream of readers: what they were last shown of it."
     )
 
+    def digest_for(self, stream: str) -> str | None:
+        """The digest of what ``stream`` was last shown of the item, if it was shown it."""
+        return next((e.digest for e in self.seen if stream in e.streams), None)
+
     def seen_by_stream(self, stream: str) -> tuple[int, datetime]:
         """The revision and modification instant of what ``stream`` is shown of the item
         (a plan of schema version 1 has one revision for all)."""

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 from pydantic import Field
 
@@ -35,6 +36,7 @@ from planner.export.tiers import (
 from planner.model.base import Frozen
 from planner.model.clock import tz
 from planner.model.people import Person
+from planner.model.publication import PressAccess, Tier
 from planner.model.visit import Visit
 from planner.plan import Plan, Status
 
@@ -140,15 +142,34 @@ def _names(names: Sequence[str]) -> str:
     return ", ".join(names)
 
 
-def item_sentences(old: ItemView, new: ItemView, own: str | None = None) -> list[str]:
+@dataclass(frozen=True)
+class Earlier:
+    """What the older plan kept of an item's texts, as the reader was shown them (the views
+    of both plans take the texts from today's visit file), and which groups of what the
+    reader was shown changed since (planner.disclosure.PARTS; None: it cannot be told)."""
+
+    title: str | None
+    kind: str | None
+    press: PressAccess | None
+    tier: Tier | None
+    parts: frozenset[str] | None
+
+
+NOTHING_KEPT = Earlier(None, None, None, None, None)
+
+
+def item_sentences(
+    old: ItemView, new: ItemView, own: str | None = None, earlier: Earlier = NOTHING_KEPT
+) -> list[str]:
     """Everything that changed of one item the reader sees in both plans, one sentence
     each: title, time and place, who attends (but the reader), what it is, dress, press,
-    notes, the venue's details, the journeys before it; never nothing when the item's view
-    changed."""
+    notes, the venue's details, the journeys before it; never nothing when what the reader
+    is shown of the item changed."""
     title = new.title
+    parts = earlier.parts
     result: list[str] = []
-    if old.title != new.title:
-        result.append(f"{old.title} is now called {new.title}")
+    if earlier.title is not None and earlier.title != new.title:
+        result.append(f"{earlier.title} is now called {new.title}")
     moved = item_sentence(old, new)
     if moved:
         result.append(moved)
@@ -158,26 +179,52 @@ def item_sentences(old: ItemView, new: ItemView, own: str | None = None) -> list
         result.append(f"{title}: {_names(added)} now attend{'s' if len(added) == 1 else ''}")
     if gone:
         result.append(f"{title}: {_names(gone)} no longer attend{'s' if len(gone) == 1 else ''}")
-    if old.kind != new.kind:
-        result.append(f"{title} is now a {new.kind} (was a {old.kind})")
-    if old.dress != new.dress:
+    if not added and not gone and parts and "attendees" in parts:
+        result.append(f"{title}: the names of its attendees changed")
+    kind = earlier.kind if earlier.kind is not None else old.kind
+    if kind != new.kind:
+        result.append(f"{title} is now a {new.kind} (was a {kind})")
+    if old.dress != new.dress or (parts and "dress" in parts):
         result.append(
             f"{title}: dress code now {new.dress}" if new.dress else f"{title}: no dress code"
         )
-    if old.press != new.press and new.press is not None:
+    press = earlier.press if earlier.press is not None else old.press
+    if press != new.press and new.press is not None:
         result.append(f"{title}: now {PRESS_WORDS[new.press.value]}")
-    if old.notes != new.notes:
-        result.append(f"{title}: notes changed" if new.notes else f"{title}: notes removed")
-    if _same_venue(old, new):
-        if old.venue != new.venue:
-            result.append(f"{title}: the venue is now called {new.venue} (was {old.venue})")
-        elif (old.venue_local, old.address, old.geo) != (new.venue_local, new.address, new.geo):
-            result.append(f"{title}: details of the venue ({new.venue}) changed")
-    if old.tier != new.tier:
-        result.append(f"{title}: now published to the {new.tier.value} tier")
+    if old.notes != new.notes or (parts and "notes" in parts):
+        result.append(f"{title}: notes changed" if new.notes else f"{title}: no notes any more")
+    if _same_venue(old, new) and not moved:
+        if old.venue != new.venue or (parts and "venue" in parts):
+            result.append(f"{title}: its venue is now called {new.venue}")
+        elif (old.venue_local, old.address, old.geo) != (
+            new.venue_local,
+            new.address,
+            new.geo,
+        ) or (parts and "place" in parts):
+            result.append(f"{title}: the details of its venue ({new.venue}) changed")
+    tier = earlier.tier if earlier.tier is not None else old.tier
+    if tier != new.tier:
+        result.append(f"{title}: now published at the {new.tier.value} tier")
     if old.legs != new.legs:
         result += _leg_sentences(title, old, new)
+    if not result and ((parts and parts - {"context"}) or old != new):
+        result.append(f"{title}: details changed")
     return result
+
+
+def earlier_of(visit: Visit, old: Plan, new: Plan, item_id: str, stream: str) -> Earlier:
+    """What the older plan kept of an item for ``stream`` (see Earlier)."""
+    from planner.disclosure import changed_parts, cleaner
+
+    before, after = old.item(item_id), new.item(item_id)
+    if before is None or after is None:
+        return NOTHING_KEPT
+    parts = changed_parts(before.digest_for(stream), after.digest_for(stream))
+    about = before.about
+    if about is None:
+        return Earlier(None, None, None, None, parts)
+    text = cleaner(stream)
+    return Earlier(text(about.title), text(about.kind), about.press, about.tier, parts)
 
 
 def _how(minutes: int | None) -> str:
@@ -227,7 +274,8 @@ def programme_sentences(
         elif was.cancelled:
             result.append(f"{now.title} is back in the programme, {when(now)}")
         else:
-            result += item_sentences(was, now)
+            earlier = earlier_of(visit, old, new, item_id, audience.stream)
+            result += item_sentences(was, now, None, earlier)
     for item_id, was in before.items():
         if item_id not in after and not was.cancelled:
             result.append(f"{was.title} is no longer in the programme")
@@ -268,7 +316,7 @@ def sentences_for(
         if was.cancelled:
             result.append(f"{now.title} is back in the programme, {when(now)}")
             continue
-        result += item_sentences(was, now, own)
+        result += item_sentences(was, now, own, earlier_of(visit, old, new, item_id, mine.stream))
     for item_id, was in old_mine.items():
         if item_id in new_mine or was.cancelled:
             continue

@@ -174,7 +174,12 @@ def terminal_programme(visit: Visit, plan: Plan) -> str:
             lines.append(f"      {until(visit, entry)} at {place}")
             lines.append(f"      with {short_names(visit, planned.attendees)}")
         lines.append("")
-    cancelled = [i for i in plan.items if i.status is Status.CANCELLED and i.id in visit.item]
-    if cancelled:
-        lines.append("Cancelled: " + "; ".join(visit.item[i.id].title for i in cancelled))
+    cancelled = [
+        item.title if item is not None else i.about.title if i.about else i.id
+        for i in plan.items
+        if i.status is Status.CANCELLED
+        and ((item := visit.item.get(i.id)) is not None or i.about is not None)
+    ]
+    if cancelled:  # (items removed from the visit file too: they stay cancelled)
+        lines.append("Cancelled: " + "; ".join(cancelled))
     return "\n".join(lines).rstrip() + "\n"
