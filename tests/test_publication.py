@@ -457,3 +457,24 @@ def test_an_item_deleted_from_the_visit_file_is_published_cancelled(
         was, now = events(second[name])[MUSEUM], events(third[name])[MUSEUM]
         del was["DTSTAMP"], now["DTSTAMP"]
         assert now.to_ical() == was.to_ical(), name
+
+
+def test_check_warns_of_the_press_invited_to_an_unpublished_venue(
+    visit: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["check", str(visit)]) == 0
+    assert "press may not know of" not in capsys.readouterr().out
+    edit(
+        visit,
+        '    venue: hotel\n    pinned: "2023-06-12 15:30"',
+        '    venue: residence\n    pinned: "2023-06-12 15:30"',
+    )
+    assert main(["check", str(visit)]) == 0  # a warning: the file is valid
+    out = capsys.readouterr()
+    text = out.out + out.err
+    assert re.search(
+        r"visit\.yaml:\d+:\d+: items\[reception\]\.venue: warning: 'Reception for the French "
+        r"community' is open to the press \(pool\) at Villa Borsig, which the press may not "
+        r"know of \(venue tier restricted\)",
+        text,
+    ), text
