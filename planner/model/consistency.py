@@ -456,7 +456,6 @@ class _Checker:
                         "warning",
                     )
 
-
     def press_venue(self, n: int, item: Item) -> Iterator[Problem]:
         """The press invited to a venue they may not know of (a private residence): their
         calendar would say 'venue not published'."""
