@@ -27,6 +27,7 @@ import itertools
 import json
 import re
 import uuid
+import zlib
 from collections.abc import Iterable
 from dataclasses import dataclass, fields
 from datetime import date, datetime
@@ -469,7 +470,8 @@ def shown_digest(visit: Visit, view: Shown) -> str:
     of PARTS, which say what changed when it did."""
     context = _context(visit, view)
     whole = _hash(repr((_content(view), context)))
-    return whole + ":" + "".join(_hash(repr(part))[:4] for part in _parts(view, context))
+    parts = (zlib.crc32(repr(part).encode("utf-8")) & 0xFFFF for part in _parts(view, context))
+    return whole + ":" + "".join(f"{part:04x}" for part in parts)
 
 
 def changed_parts(before: str | None, after: str | None) -> frozenset[str] | None:
@@ -749,18 +751,17 @@ def header(visit: Visit, audience: Audience) -> list[Any]:
         person = visit.person.get(audience.person)
         if person is not None:
             facts.append(person_basis(visit, person))
+            facts.append([text(person.title), visit.home_zone(person)])  # their itinerary
     return facts
 
 
 def person_basis(visit: Visit, person: Person) -> list[Any]:
-    """What a person's own files take from their entry: a change of any of it reaches
-    every event of their calendar."""
-    text = cleaner(person.clearance.value)
+    """What every event of a person's own calendar takes from their entry (their name
+    among the attendees, the stream they read, their reminders): a change of any of it
+    raises the SEQUENCE of each of them."""
     return [
-        text(person.name),
-        text(person.title),
+        cleaner(person.clearance.value)(person.name),
         person.clearance,
-        visit.home_zone(person),
         sorted(set(person.reminders), reverse=True),
     ]
 

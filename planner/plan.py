@@ -485,8 +485,12 @@ def _track(
         if stream in books and books[stream][2] is not None:
             rev, modified, shown_digest = books[stream]
             grouped.setdefault((rev, modified, shown_digest or ""), []).append(stream)
-    seen = tuple(
-        Seen(streams=tuple(streams), revision=rev, modified=modified, digest=d)
+    if before is not None and [
+        (tuple(e.streams), e.revision, e.modified, e.digest) for e in before.seen
+    ] == [(tuple(streams), *key) for key, streams in grouped.items()]:
+        return before.seen, raised
+    seen = tuple(  # (made of values checked above: not validated again, for speed)
+        Seen.model_construct(streams=tuple(streams), revision=rev, modified=modified, digest=d)
         for (rev, modified, d), streams in grouped.items()
     )
     return seen, raised

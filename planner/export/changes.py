@@ -23,6 +23,7 @@ from dataclasses import dataclass
 
 from pydantic import Field
 
+from planner.disclosure import content
 from planner.export.programme import attendees_by_precedence, hm, length_text
 from planner.export.tiers import (
     FULL,
@@ -207,7 +208,7 @@ def item_sentences(
         result.append(f"{title}: now published at the {new.tier.value} tier")
     if old.legs != new.legs:
         result += _leg_sentences(title, old, new)
-    if not result and ((parts and parts - {"context"}) or old != new):
+    if not result and ((parts and parts - {"context"}) or content(old) != content(new)):
         result.append(f"{title}: details changed")
     return result
 
@@ -422,7 +423,7 @@ def _plain(text: str) -> str:
 
 NO_ITEM_CHANGED = (
     "No item changed; the programme's own details did (its title, the names of its "
-    "clocks, who publishes it, or a reminder)."
+    "clocks or who publishes it; for a person, their name, clearance or reminders)."
 )
 
 
