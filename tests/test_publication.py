@@ -478,3 +478,38 @@ def test_check_warns_of_the_press_invited_to_an_unpublished_venue(
         r"know of \(venue tier restricted\)",
         text,
     ), text
+
+
+def test_a_persons_own_entry_reaches_only_their_calendar_and_never_lowers_a_sequence(
+    visit: Path, tmp_path: Path
+) -> None:
+    out = tmp_path / "out"
+    first = generate(visit, out)
+    edit(
+        visit,
+        "spouse_of: president, clearance: delegation}",
+        "spouse_of: president, clearance: delegation, reminders: [15]}",
+    )
+    second = generate(visit, out)
+    # every event of his calendar now has an alarm: each SEQUENCE rises
+    was, now = events(first["people/spouse.ics"]), events(second["people/spouse.ics"])
+    assert was.keys() == now.keys()
+    for title, event in now.items():
+        assert event["SEQUENCE"] == was[title]["SEQUENCE"] + 1, title
+        assert len(event.walk("VALARM")) == 1
+    # his files change, and the protocol office's (which shows every version; its
+    # DTSTAMP moves unless both runs fell in the same second); no other
+    assert {name for name in first if first[name] != second[name]} - {"calendars/full.ics"} == {
+        "people/spouse.ics",
+        "people/spouse.md",  # his plan version
+        "people/spouse.changes.md",
+        "changes/full.md",
+        "plan.json",
+    }
+    # the aide's clearance goes down from press to public: his calendar moves to another
+    # stream, and no SEQUENCE of his goes down
+    edit(visit, "precedence: 8, clearance: press}", "precedence: 8, clearance: public}")
+    third = generate(visit, out)
+    was, now = events(second["people/aide.ics"]), events(third["people/aide.ics"])
+    for title, event in now.items():
+        assert event["SEQUENCE"] >= was[title]["SEQUENCE"], title
