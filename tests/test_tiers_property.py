@@ -171,7 +171,7 @@ def _shown(audience: Audience, tier: Tier) -> bool:
 
 
 @settings(
-    max_examples=400,
+    max_examples=300,
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
 )
