@@ -530,3 +530,39 @@ def test_a_persons_own_entry_reaches_only_their_calendar_and_never_lowers_a_sequ
     was, now = events(second["people/aide.ics"]), events(third["people/aide.ics"])
     for title, event in now.items():
         assert event["SEQUENCE"] >= was[title]["SEQUENCE"], title
+
+
+def test_a_plan_file_of_schema_version_1_is_read_and_upgraded(visit: Path, tmp_path: Path) -> None:
+    """A plan written before readers were kept: no records per stream, no readers, no
+    'seen_by'. It is read as it is; the next change keeps every revision that did not
+    change (SEQUENCE as before) and records the readers from then on."""
+    from ruamel.yaml import YAML
+
+    out = tmp_path / "out"
+    generate(visit, out)
+    plan_file = plan_path(visit)
+    yaml = YAML(typ="safe")
+    data = yaml.load(plan_file.read_text(encoding="utf-8"))
+    data["schema_version"] = 1
+    data["fingerprint"] = "sha256:0123456789abcdef0123456789abcdef"  # an older model's
+    data.pop("readers")
+    for entry in data["history"]:
+        entry.pop("seen_by")
+    for item in data["items"]:
+        item.pop("about"), item.pop("seen")
+    with plan_file.open("w", encoding="utf-8") as handle:
+        yaml.dump(data, handle)
+    old = read_plan(plan_file)
+    assert old.schema_version == 1 and old.reader_version("public") == (1, old.history[0].at)
+    before = {i.id: i.revision for i in old.items}
+    files = generate(visit, out)  # re-solved: the fingerprint is not this visit's
+    new = read_plan(plan_file)
+    assert new.schema_version == 2 and new.version == 2
+    assert {i.id: i.revision for i in new.items} == before
+    for item in new.items:
+        assert {s for e in item.seen for s in e.streams} and all(
+            e.revision == before[item.id] for e in item.seen
+        )
+    assert set(new.history[-1].seen_by or ()) >= {"public", "delegation", "person-spouse"}
+    for title, event in events(files["calendars/delegation.ics"]).items():
+        assert event["SEQUENCE"] == 0, title
