@@ -27,10 +27,10 @@ from datetime import UTC, datetime
 from enum import StrEnum
 from functools import cached_property
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import Any, Literal
 
 import pendulum
-from pydantic import BeforeValidator, Field, PlainSerializer, ValidationError
+from pydantic import ConfigDict, Field, ValidationError, model_serializer, model_validator
 
 from planner.model.base import Frozen, Id
 from planner.model.clock import WallTime
@@ -58,26 +58,42 @@ class About(Frozen):
     press: PressAccess = PressAccess.CLOSED
 
 
-def _split(value: Any) -> Any:
-    return tuple(value.split()) if isinstance(value, str) else value
-
-
-Streams = Annotated[
-    tuple[str, ...],
-    BeforeValidator(_split),
-    PlainSerializer(" ".join, return_type=str),
-    Field(min_length=1, description="Streams, separated by spaces: 'public press'."),
-]
-
-
 class Seen(Frozen):
     """What the readers of some streams were last shown of an item: a digest of it, and
-    the revision and instant of its last change for them (SEQUENCE, LAST-MODIFIED)."""
+    the revision and instant of its last change for them (SEQUENCE, LAST-MODIFIED).
+    Written on one line, 'STREAMS REVISION MODIFIED DIGEST' (streams joined by commas):
+    'public,press 2 2026-11-27T12:34:56Z 1a2b…'."""
 
-    streams: Streams
+    model_config = ConfigDict(
+        frozen=True,
+        extra="forbid",
+        json_schema_extra={"description": "'STREAMS REVISION MODIFIED DIGEST' on one line"},
+    )
+
+    streams: tuple[str, ...] = Field(min_length=1)
     revision: int = Field(ge=0)
     modified: datetime
     digest: str
+
+    @model_validator(mode="before")
+    @classmethod
+    def _from_line(cls, value: Any) -> Any:
+        if not isinstance(value, str):
+            return value
+        parts = value.split()
+        if len(parts) != 4:
+            raise ValueError(f"expected 'STREAMS REVISION MODIFIED DIGEST', got {value!r}")
+        return {
+            "streams": tuple(parts[0].split(",")),
+            "revision": parts[1],
+            "modified": parts[2],
+            "digest": parts[3],
+        }
+
+    @model_serializer(mode="plain", when_used="always")
+    def _as_line(self) -> str:
+        stamp = self.modified.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+        return f"{','.join(self.streams)} {self.revision} {stamp} {self.digest}"
 
 
 class PlannedItem(Frozen):

@@ -114,7 +114,7 @@ def plan_json(
 def schema() -> dict[str, Any]:
     return {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
-        **PlanExport.model_json_schema(),
+        **PlanExport.model_json_schema(mode="serialization"),  # the file as written
         "title": "planner plan.json (version 1)",
     }
 
