@@ -24,7 +24,7 @@ import icalendar
 import pytest
 
 from planner.cli import main
-from planner.export.documents import programme_markdown
+from planner.export.documents import md, programme_markdown
 from planner.export.tiers import FULL
 from planner.plan import plan_path, read_plan
 from planner.visitfile import load_visit
@@ -33,8 +33,9 @@ from tests.conftest import REFERENCE
 VISIT = """\
 schema_version: 1
 id: publication-test
-title: State visit to Germany (publication test)
+title: State visit to Germany (publication test) [S9]
 kind: state
+organizer: {name: "Protocol Office of the President [S8]", email: protocol@example.org}
 host: {code: DE, name: Germany}
 guest: {code: FR, name: France}
 start: 2023-06-12
@@ -415,10 +416,13 @@ def test_citation_markers_stay_in_the_protocol_office_s_copy(visit: Path, tmp_pa
     for name, content in text.items():
         if name in ("calendars/full.ics", "plan.json", "changes/full.md"):
             continue
-        assert "[S3]" not in content and "\\[S3\\]" not in content, name
+        for marker in ("[S3]", "[S8]", "[S9]"):
+            assert marker not in content and md(marker) not in content, (name, marker)
     assert "consul general." in text["people/spouse.md"]
     assert "consul general." in text["programme.md"]
-    assert "consul general [S3]." in text["calendars/full.ics"].replace("\r\n ", "")
+    full = text["calendars/full.ics"].replace("\r\n ", "")
+    assert "consul general [S3]." in full and "(publication test) [S9]" in full
+    assert "President [S8]" in full
 
 
 # -- an item deleted from the visit file ---------------------------------------------------

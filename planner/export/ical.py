@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from planner.disclosure import cleaner
 from planner.export.programme import end_clause, length_text, start_clocks
 from planner.export.tiers import Audience, Index, ItemView, views
 from planner.model.clock import tz
@@ -400,7 +401,7 @@ def _event(
     w.prop(
         "ORGANIZER",
         "mailto:" + "".join(c for c in organizer.email if not _is_control(c)),
-        CN=param_value(organizer.name),
+        CN=param_value(cleaner(audience.stream)(organizer.name)),
     )
     w.prop("CATEGORIES", text_list([view.kind]))
     w.prop("CLASS", _CLASS[view.tier])
@@ -448,12 +449,14 @@ def calendar(visit: Visit, plan: Plan, audience: Audience, index: Index | None =
     w.prop("PRODID", escape_text(PRODID))
     w.prop("CALSCALE", "GREGORIAN")
     w.prop("METHOD", "PUBLISH")
-    name = f"{visit.title} — {_label(visit, audience)}"
+    text = cleaner(audience.stream)
+    name = f"{text(visit.title)} — {text(_label(visit, audience))}"
     w.text("NAME", name)
     w.text("X-WR-CALNAME", name)
     days = f"{_day(visit.start)} to {_day(visit.end)}"
     about = (
-        f"{visit.title}, {days}: {_label(visit, audience)}. Published by {visit.organizer.name}."
+        f"{text(visit.title)}, {days}: {text(_label(visit, audience))}. "
+        f"Published by {text(visit.organizer.name)}."
     )
     w.text("DESCRIPTION", about)
     w.text("X-WR-CALDESC", about)
