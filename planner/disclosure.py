@@ -445,33 +445,32 @@ PARTS = (
 )
 
 
-def _parts(view: Shown, context: tuple[Any, ...]) -> tuple[Any, ...]:
-    """The content in the groups of PARTS, for saying which of them changed."""
-    c = _content(view)
-    return (
-        c[1],  # title
-        c[2],  # kind
-        (c[4], c[5], c[6], c[7], c[8], c[9]),  # zone, start, end, end zone, day, coarse
-        (c[10], c[11]),  # venue id and name
-        (c[12], c[13], c[14]),  # local name, address, coordinates
-        c[15],  # attendees
-        c[16],  # dress
-        c[17],  # press
-        c[18],  # notes
-        c[19],  # tier
-        c[3],  # cancelled
-        context,
-    )
+# the groups of PARTS as slices of the content (see _content), all but the context
+_GROUPS: tuple[tuple[int, int], ...] = (
+    (1, 2),  # title
+    (2, 3),  # kind
+    (4, 10),  # zone, start, end, end zone, day, coarse time
+    (10, 12),  # venue id and name
+    (12, 15),  # local name, address, coordinates
+    (15, 16),  # attendees
+    (16, 17),  # dress
+    (17, 18),  # press
+    (18, 19),  # notes
+    (19, 20),  # tier
+    (3, 4),  # cancelled
+)
 
 
-def shown_digest(visit: Visit, view: Shown) -> str:
+def shown_digest(visit: Visit, view: Shown, context: str | None = None) -> str:
     """A digest of what an event says of an item: it changes exactly when the text of
     the event changes (its bookkeeping aside). After a colon, four hex digits per group
-    of PARTS, which say what changed when it did."""
-    context = _context(visit, view)
-    whole = _hash(repr((_content(view), context)))
-    parts = (zlib.crc32(repr(part).encode("utf-8")) & 0xFFFF for part in _parts(view, context))
-    return whole + ":" + "".join(f"{part:04x}" for part in parts)
+    of PARTS, which say what changed when it did. ``context``: the repr of the item's
+    _context, when known."""
+    shown_values = [repr(value) for value in _content(view)]
+    context = context if context is not None else repr(_context(visit, view))
+    whole = _hash("\x1f".join(shown_values) + "\x1e" + context)
+    groups = ["\x1f".join(shown_values[a:b]) for a, b in _GROUPS] + [context]
+    return whole + ":" + "".join(f"{zlib.crc32(g.encode('utf-8')) & 0xFFFF:04x}" for g in groups)
 
 
 def changed_parts(before: str | None, after: str | None) -> frozenset[str] | None:
@@ -556,22 +555,47 @@ class Index:
                 self.by_person.setdefault(pid, []).append(n)
         self.previous = real_previous(visit, plan) if plan is not None else {}
         self._shown: dict[tuple[str, str], Shown | None] = {}
-        self._digests: dict[tuple[str, str], str] = {}
+        self._digests: dict[tuple[str, Any], str] = {}
         self._prepared: dict[str, _Prepared | None] = {}
+        self._names: dict[tuple[str, str], str] = {}
+        # what makes streams differ, in this visit (see _same_as)
+        self._tiers = {v.tier for v in visit.venues} | {p.tier for p in visit.people}
+        self._cited = _cites(visit) or any(
+            planned.about is not None and "[S" in planned.about.title + planned.about.kind
+            for planned, _ in self.order
+        )
+        self._travel: dict[tuple[str, str], int | None] = {}
 
     def shown(self, planned: PlannedItem, stream: str, person: str | None = None) -> Shown | None:
         """What ``stream`` is shown of the item (for ``person``: in their own itinerary)."""
         key = (planned.id, stream)
         if key not in self._shown:
             prepared = self.prepared(planned)
-            self._shown[key] = (
-                _shown(self.visit, planned, prepared, stream, None) if prepared else None
-            )
+            same = self._same_as(prepared, stream) if prepared else None
+            if same is not None:
+                self._shown[key] = self.shown(planned, same)
+            else:
+                self._shown[key] = (
+                    _shown(self.visit, planned, prepared, stream, None) if prepared else None
+                )
         view = self._shown[key]
         if view is None or person is None or not self._hidden_self(view, stream, person):
             return view
         prepared = self.prepared(planned)
         return _shown(self.visit, planned, prepared, stream, person) if prepared else None
+
+    def _same_as(self, prepared: _Prepared, stream: str) -> str | None:
+        """A stream shown exactly what ``stream`` is shown of the item, if one is known:
+        press and public differ only in press-tier items, venues and people; restricted
+        and delegation in restricted ones; full and restricted in citation markers."""
+        rank = prepared.facts.tier.rank
+        if stream == FULL_STREAM and not self._cited:
+            return Tier.RESTRICTED.value
+        if stream == Tier.RESTRICTED.value and Tier.RESTRICTED not in self._tiers:
+            return Tier.DELEGATION.value if rank <= Tier.DELEGATION.rank else None
+        if stream == Tier.PRESS.value and Tier.PRESS not in self._tiers:
+            return Tier.PUBLIC.value if rank <= Tier.PUBLIC.rank else None
+        return None
 
     def prepared(self, planned: PlannedItem) -> _Prepared | None:
         if planned.id not in self._prepared:
@@ -579,8 +603,19 @@ class Index:
         return self._prepared[planned.id]
 
     def _hidden_self(self, view: Shown, stream: str, person: str) -> bool:
-        own = self.visit.person.get(person)
-        return own is not None and cleaner(stream)(own.name) not in view.attendees
+        key = (person, stream)
+        name = self._names.get(key)
+        if name is None:
+            own = self.visit.person.get(person)
+            name = self._names[key] = cleaner(stream)(own.name) if own is not None else ""
+        return bool(name) and name not in view.attendees
+
+    def travel(self, there: Venue, here: Venue) -> int | None:
+        """Minutes from one venue to another (worked out once per pair)."""
+        key = (there.id, here.id)
+        if key not in self._travel:
+            self._travel[key] = travel_minutes(self.visit.travel, there, here)
+        return self._travel[key]
 
     def digest_of(self, planned: PlannedItem, stream: str, person: str | None = None) -> str | None:
         view = self.shown(planned, stream)
@@ -592,7 +627,13 @@ class Index:
         key = (planned.id, stream)
         found = self._digests.get(key)
         if found is None:
-            found = self._digests[key] = shown_digest(self.visit, view)
+            # streams shown the same of an item share its digest: worked out once
+            same = (planned.id, _content(view))
+            found = self._digests.get(same)
+            if found is None:
+                found = shown_digest(self.visit, view)
+                self._digests[same] = found
+            self._digests[key] = found
         return found
 
     def people(self, planned: PlannedItem) -> list[Person]:
@@ -606,6 +647,18 @@ class Index:
         else:
             chosen = [self.order[n] for n in self.by_person.get(audience.person, ())]
         return [planned for planned, facts in chosen if tier.allows(facts.tier)]
+
+
+def _cites(visit: Visit) -> bool:
+    """Whether any text a reader may be shown holds a citation marker."""
+    texts: list[str | None] = [visit.title, visit.organizer.name]
+    for item in visit.items:
+        texts += [item.title, item.custom_kind, item.dress, item.notes]
+    for venue in visit.venues:
+        texts += [venue.name, venue.local_name, venue.address]
+    for person in visit.people:
+        texts += [person.name, person.title]
+    return any(text is not None and "[S" in text for text in texts)
 
 
 def visible(visit: Visit, plan: Plan, audience: Audience) -> list[PlannedItem]:
@@ -706,7 +759,7 @@ def _legs(
             continue
         moves.setdefault(before.id, (there, []))[1].append(cleaner(stream)(person.name))
     return [
-        Leg(titles[from_id], travel_minutes(visit.travel, there, here), tuple(people))
+        Leg(titles[from_id], index.travel(there, here), tuple(people))
         for from_id, (there, people) in moves.items()
     ]
 
