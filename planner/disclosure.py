@@ -526,6 +526,7 @@ class ItemView(Shown):
     sequence: int
     created: datetime
     modified: datetime
+    withdrawn: bool = False  # no longer the reader's to see: a calendar keeps it, cancelled
 
 
 class Index:
@@ -729,6 +730,52 @@ def views(
                 sequence=revision + offset,
                 created=planned.created,
                 modified=modified,
+            )
+        )
+    return result
+
+
+def shown_ids(index: Index, audience: Audience) -> list[str]:
+    """The ids of the items ``audience`` is shown, in time order."""
+    stream, person = audience.stream, audience.person
+    return [p.id for p in index.visible(audience) if index.shown(p, stream, person) is not None]
+
+
+def withdrawn_views(visit: Visit, plan: Plan, audience: Audience) -> list[ItemView]:
+    """The items withdrawn from ``audience`` (see planner.plan.Gone), as views of what
+    they last saw: for their calendar, which must cancel them rather than drop them."""
+    reader = plan.readers_by_key.get(audience.key)
+    result: list[ItemView] = []
+    for gone in reader.gone if reader is not None else ():
+        start, end = gone.start_at(), gone.end_at()
+        result.append(
+            ItemView(
+                item_id=gone.item,
+                title=gone.title,
+                kind=gone.kind,
+                cancelled=True,
+                zone=gone.timezone,
+                start=start,
+                end=end,
+                end_zone=gone.end_timezone or gone.timezone,
+                day=gone.day,
+                coarse=None,
+                venue_id=None,
+                venue="",
+                venue_local=None,
+                address="",
+                geo=None,
+                attendees=(),
+                dress=None,
+                press=None,
+                notes=None,
+                tier=gone.tier,
+                uid=event_uid(visit.id, gone.item, audience.uid_scope),
+                legs=(),
+                sequence=gone.revision,
+                created=gone.created,
+                modified=gone.modified,
+                withdrawn=True,
             )
         )
     return result

@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Mapping
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from enum import StrEnum
 from functools import cached_property
 from pathlib import Path
@@ -33,7 +33,7 @@ import pendulum
 from pydantic import ConfigDict, Field, ValidationError, model_serializer, model_validator
 
 from planner.model.base import Frozen, Id
-from planner.model.clock import WallTime
+from planner.model.clock import WallTime, tz
 from planner.model.publication import PressAccess, PublicTime, Tier
 from planner.model.visit import Visit
 
@@ -184,13 +184,41 @@ class Version(Frozen):
     )
 
 
+class Gone(Frozen):
+    """An item a reader was shown and may not be shown any more (their tier is below it
+    now, they no longer attend it, it was left out): their calendar keeps it, withdrawn,
+    as they last saw it (title, time), so that no client keeps it live."""
+
+    item: Id
+    title: str
+    kind: str
+    tier: Tier
+    timezone: str
+    start: WallTime | None = Field(default=None, description="None: shown as a day only.")
+    end: WallTime | None = None
+    end_timezone: str | None = None
+    day: date
+    revision: int = Field(ge=0)
+    created: datetime
+    modified: datetime
+
+    def start_at(self) -> pendulum.DateTime | None:
+        return self.start.resolve(self.timezone) if self.start else None
+
+    def end_at(self) -> pendulum.DateTime | None:
+        return self.end.resolve(self.end_timezone or self.timezone) if self.end else None
+
+
 class Reader(Frozen):
-    """One reader of the outputs as of this plan: a digest of all they receive; for a
-    person also what of their own entry reaches their calendar (basis), the stream they
-    read, and the amount added to every SEQUENCE of theirs since that changed."""
+    """One reader of the outputs as of this plan: a digest of all they receive, the items
+    they are shown (ids, separated by spaces) and those withdrawn from them; for a person
+    also what of their own entry reaches their calendar (basis), the stream they read, and
+    the amount added to every SEQUENCE of theirs since that changed."""
 
     reader: str
     digest: str
+    shown: str | None = Field(default=None, description="The items they are shown, by id.")
+    gone: tuple[Gone, ...] = ()
     stream: str | None = None
     basis: str | None = None
     offset: int = Field(default=0, ge=0)
@@ -469,6 +497,9 @@ def _with_about(visit: Visit, before: PlannedItem | None, planned: PlannedItem) 
     return planned if about == planned.about else planned.model_copy(update={"about": about})
 
 
+WITHDRAWN = "-"  # the digest of what a stream is shown of an item it no longer sees
+
+
 def _track(
     before: PlannedItem | None, new: PlannedItem, digests: dict[str, str], stamp: datetime
 ) -> tuple[tuple[Seen, ...], list[str]]:
@@ -487,6 +518,11 @@ def _track(
 
     books = dict(known)
     raised: list[str] = []
+    for stream, (rev, _modified, shown) in known.items():
+        if stream not in digests and shown is not None and shown != WITHDRAWN:
+            # no longer shown to this stream: withdrawn from its calendars (a SEQUENCE up)
+            books[stream] = (rev + 1, stamp, WITHDRAWN)
+            raised.append(stream)
     for stream, shown in digests.items():
         was = known.get(stream)
         if was is None:
@@ -515,16 +551,15 @@ def _track(
 def _readers(
     visit: Visit, previous: Plan | None, plan: Plan, index: Any, stamp: datetime
 ) -> tuple[list[Reader], list[str]]:
-    """Each reader's digest of what they receive, and who of them saw a change (the
-    protocol office sees every version and is not listed)."""
+    """Each reader's digest of what they receive, the items they are shown and those
+    withdrawn from them, and who of them saw a change (the protocol office, who sees every
+    version, is not listed)."""
     from planner import disclosure
 
     known = previous.readers_by_key if previous is not None else {}
     readers: list[Reader] = []
     seen_by: list[str] = []
     for audience in disclosure.readers(visit):
-        if audience.key == disclosure.FULL.key:
-            continue
         was = known.get(audience.key)
         stream = basis = None
         offset, since = (was.offset, was.since) if was else (0, None)
@@ -536,13 +571,35 @@ def _readers(
             if previous is not None and was is not None and was.basis is not None and changed:
                 offset = _raised_offset(visit, previous, plan, audience, was)
                 since = stamp
+        shown = disclosure.shown_ids(index, audience)
+        gone = {g.item: g for g in was.gone} if was is not None else {}
+        back = [gone.pop(item_id) for item_id in shown if item_id in gone]
+        if previous is not None and was is not None and was.shown is not None:
+            now = set(shown)
+            for item_id in was.shown.split():
+                if item_id not in now and item_id not in gone:
+                    found_gone = _tombstone(visit, previous, item_id, audience, was, stamp)
+                    if found_gone is not None:
+                        gone[item_id] = found_gone
+        if audience.person is not None and back:
+            # shown again: above the SEQUENCE it had when it was withdrawn
+            need = max(
+                g.revision + 1 - plan.items_by_id[g.item].seen_by_stream(audience.stream)[0]
+                for g in back
+            )
+            if need > offset:
+                offset, since = need, stamp
+        tombstones = tuple(sorted(gone.values(), key=lambda g: g.item))
         found = disclosure.reader_digest(visit, plan, audience, index, (offset, since))
-        if was is None or was.digest != found:
+        found = disclosure.digest([found, [g.model_dump(mode="json") for g in tombstones]])
+        if audience.key != disclosure.FULL.key and (was is None or was.digest != found):
             seen_by.append(audience.key)
         readers.append(
             Reader(
                 reader=audience.key,
                 digest=found,
+                shown=" ".join(shown),
+                gone=tombstones,
                 stream=stream,
                 basis=basis,
                 offset=offset,
@@ -550,6 +607,42 @@ def _readers(
             )
         )
     return readers, seen_by
+
+
+def _tombstone(
+    visit: Visit, previous: Plan, item_id: str, audience: Any, was: Reader, stamp: datetime
+) -> Gone | None:
+    """What a reader last saw of an item withdrawn from them, as a withdrawn event: its
+    title and time as they were shown them (nothing they did not see), one SEQUENCE up."""
+    from planner import disclosure
+
+    before = previous.item(item_id)
+    if before is None or before.about is None:
+        return None  # (a plan of schema version 1 did not keep the title)
+    stream = was.stream or audience.stream
+    text = disclosure.cleaner(stream)
+    zone = before.timezone or visit.timezone
+    start, end = disclosure.start_of(before), disclosure.end_of(before)
+    local = start.in_timezone(tz(zone)) if start else None
+    coarse = (
+        disclosure.stream_tier(stream).rank <= Tier.PRESS.rank
+        and before.about.public_time is not PublicTime.EXACT
+    )
+    offset = was.offset if audience.person is not None else 0
+    return Gone(
+        item=item_id,
+        title=text(before.about.title),
+        kind=text(before.about.kind),
+        tier=before.about.tier,
+        timezone=zone,
+        start=None if coarse or start is None else before.start,
+        end=None if coarse or end is None else before.end,
+        end_timezone=None if coarse else before.end_timezone,
+        day=local.date() if local is not None else visit.start,
+        revision=before.seen_by_stream(stream)[0] + offset + 1,
+        created=before.created,
+        modified=stamp,
+    )
 
 
 def _raised_offset(visit: Visit, previous: Plan, plan: Plan, audience: Any, was: Reader) -> int:

@@ -10,9 +10,10 @@ from pathlib import Path
 import pytest
 
 from planner.cli import main
-from planner.export.changes import changes_text, person_changes
+from planner.export.changes import changes_text, notice, notice_text, person_changes
 from planner.export.documents import changes_markdown
 from planner.export.planjson import plan_json
+from planner.export.tiers import DELEGATION, for_person
 from planner.model.clock import WallTime
 from planner.model.visit import Visit
 from planner.plan import Plan, plan_path, read_plan
@@ -69,15 +70,17 @@ def test_moved_item(copy: Path) -> None:
 
 def test_changes_stay_within_clearance(copy: Path) -> None:
     """Rabbi Segal attends the press-tier community meeting; with a public clearance he is
-    not told about it (the file checker warns about such a clearance)."""
+    not told it moved (the file checker warns about such a clearance), only that the
+    meeting he had in his programme is no longer in it."""
     text = copy.read_text(encoding="utf-8")
     start = text.index("  - id: segal")
     at = text.index("clearance: press", start)
     copy.write_text(text[:at] + "clearance: public" + text[at + len("clearance: press") :])
     visit, old, new = changed(copy, "move", "community-meeting", "--to", "2023-05-31 10:30")
-    assert "segal" not in told(visit, old, new)
+    assert told(visit, old, new)["segal"] == [f"{COMMUNITY} is no longer in the programme"]
     assert "herzog" in told(visit, old, new)
-    assert "Segal" not in changes_markdown(visit, old, new)
+    assert "10:30" not in notice_text(notice(visit, old, new, for_person(visit.person["segal"])))
+    assert "Segal" not in changes_markdown(visit, old, new, DELEGATION)
 
 
 def test_cancelled_item(copy: Path) -> None:

@@ -25,6 +25,7 @@ import pytest
 
 from planner.cli import main
 from planner.export.documents import md, programme_markdown
+from planner.export.tiers import DELEGATION as DELEGATION_AUDIENCE
 from planner.export.tiers import FULL
 from planner.plan import plan_path, read_plan
 from planner.visitfile import load_visit
@@ -191,9 +192,13 @@ def edit(visit: Path, old: str, new: str) -> None:
 
 
 def events(data: bytes) -> dict[str, icalendar.Event]:
-    """The calendar's events by title (without the 'Cancelled: ' prefix)."""
+    """The calendar's events by title (without a 'Cancelled: ' or 'No longer in this
+    programme: ' prefix)."""
     cal = icalendar.Calendar.from_ical(data)
-    return {str(e["SUMMARY"]).removeprefix("Cancelled: "): e for e in cal.walk("VEVENT")}
+    return {
+        re.sub(r"^(Cancelled|No longer in this programme): ", "", str(e["SUMMARY"])): e
+        for e in cal.walk("VEVENT")
+    }
 
 
 def same(before: dict[str, bytes], after: dict[str, bytes], names: tuple[str, ...]) -> list[str]:
@@ -570,3 +575,105 @@ def test_a_plan_file_of_schema_version_1_is_read_and_upgraded(visit: Path, tmp_p
     assert set(new.history[-1].seen_by or ()) >= {"public", "delegation", "person-spouse"}
     for title, event in events(files["calendars/delegation.ics"]).items():
         assert event["SEQUENCE"] == 0, title
+
+
+# -- withdrawn from a reader: cancelled in their calendar, never dropped --------------------
+
+RECEPTION = "Reception for the French community"
+
+
+def test_an_item_withdrawn_from_a_reader_stays_in_their_calendar_cancelled(
+    visit: Path, tmp_path: Path
+) -> None:
+    out = tmp_path / "out"
+    first = generate(visit, out)
+    # the minister no longer attends the reception
+    edit(
+        visit,
+        "attendees: [president, spouse, minister, guard]",
+        "attendees: [president, spouse, guard]",
+    )
+    second = generate(visit, out)
+    was = events(first["people/minister.ics"])[RECEPTION]
+    now = events(second["people/minister.ics"])[RECEPTION]
+    assert str(now["UID"]) == str(was["UID"]) and str(now["STATUS"]) == "CANCELLED"
+    assert str(now["SUMMARY"]) == f"No longer in this programme: {RECEPTION}"
+    assert now["SEQUENCE"] == was["SEQUENCE"] + 1
+    assert now.decoded("DTSTART") == was.decoded("DTSTART")
+    assert "VALARM" not in now.to_ical().decode()
+    assert f"- You no longer attend {RECEPTION}\n" in second["people/minister.changes.md"].decode()
+    assert RECEPTION not in second["people/minister.md"].decode()  # her itinerary: not hers
+    # a later run keeps it so
+    edit(visit, "duration: 40", "duration: 45")
+    third = generate(visit, out)
+    kept = events(third["people/minister.ics"])[RECEPTION]
+    assert (kept["SEQUENCE"], kept.decoded("LAST-MODIFIED")) == (
+        now["SEQUENCE"],
+        now.decoded("LAST-MODIFIED"),
+    )
+    # she attends again: live again, above the SEQUENCE of its withdrawal
+    edit(
+        visit,
+        "attendees: [president, spouse, guard]",
+        "attendees: [president, spouse, minister, guard]",
+    )
+    fourth = generate(visit, out)
+    back = events(fourth["people/minister.ics"])[RECEPTION]
+    assert str(back["STATUS"]) == "CONFIRMED" and str(back["SUMMARY"]) == RECEPTION
+    assert back["SEQUENCE"] > now["SEQUENCE"]
+
+
+def test_an_item_raised_above_a_readers_tier_is_withdrawn_as_they_knew_it(
+    visit: Path, tmp_path: Path
+) -> None:
+    """The ministers' meeting becomes restricted, is renamed and moves, all at once: the
+    delegation's calendar withdraws it under its old title at its old time, and nothing
+    new of it reaches the delegation."""
+    out = tmp_path / "out"
+    first = generate(visit, out)
+    edit(
+        visit,
+        "    title: Working meeting of the Ministers of Health\n",
+        "    title: Confidential talks on vaccine supply\n",
+    )
+    edit(
+        visit,
+        'pinned: "2023-06-12 11:00"\n    tier: delegation',
+        'pinned: "2023-06-12 10:45"\n    tier: restricted',
+    )
+    second = generate(visit, out)
+    meeting = "Working meeting of the Ministers of Health"
+    was = events(first["calendars/delegation.ics"])[meeting]
+    now = events(second["calendars/delegation.ics"])[meeting]
+    assert str(now["STATUS"]) == "CANCELLED" and now["SEQUENCE"] == was["SEQUENCE"] + 1
+    assert now.decoded("DTSTART") == was.decoded("DTSTART")  # 11:00, as they knew it
+    delegation = b"".join(second[name] for name in DELEGATION_FILES).decode()
+    assert "vaccine" not in delegation and "10:45" not in delegation.replace("\r\n ", "")
+    assert f"- {meeting} is no longer in the programme" in second["changes/delegation.md"].decode()
+    assert "Confidential talks on vaccine supply" in second["calendars/full.ics"].decode()
+
+
+def test_an_item_left_out_after_it_was_published_is_withdrawn_everywhere(
+    visit: Path, tmp_path: Path
+) -> None:
+    from planner.export import ical
+    from planner.export.tiers import PUBLIC
+    from planner.plan import SolveInfo, Status, merge
+
+    assert main(["solve", str(visit)]) == 0
+    loaded, plan = load_visit(visit), read_plan(plan_path(visit))
+    # an optional item the solver leaves out on a later solve has no time any more
+    dropped = [
+        p.model_copy(update={"status": Status.DROPPED, "start": None, "end": None})
+        if p.id == "reception"
+        else p
+        for p in plan.items
+    ]
+    later = merge(plan, loaded.visit, dropped, SolveInfo(status="optimal"), "solve")
+    for audience in (PUBLIC, DELEGATION_AUDIENCE, FULL):
+        was = events(ical.calendar(loaded.visit, plan, audience))[RECEPTION]
+        now = events(ical.calendar(loaded.visit, later, audience))[RECEPTION]
+        assert str(now["STATUS"]) == "CANCELLED", audience.key
+        assert now["SEQUENCE"] == was["SEQUENCE"] + 1 and now.decoded("DTSTART") == was.decoded(
+            "DTSTART"
+        )

@@ -13,12 +13,21 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
+import icalendar
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from planner.export import changes, documents, generate, ical
 from planner.export.planjson import read_export
-from planner.export.tiers import DELEGATION, FULL, PUBLIC, Audience, event_uid, for_person
+from planner.export.tiers import (
+    DELEGATION,
+    FULL,
+    PUBLIC,
+    Audience,
+    event_uid,
+    for_person,
+    views,
+)
 from planner.model import (
     City,
     Country,
@@ -393,3 +402,58 @@ def build_files(visit: Visit, plan: Plan, previous: Any) -> dict[str, bytes]:
     """Every file `planner generate` writes for the plan, after a run that wrote
     ``previous`` (its plan.json)."""
     return generate.build(visit, plan, previous)
+
+
+@settings(
+    max_examples=150,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
+@given(
+    specs=st.lists(item_spec, min_size=1, max_size=6),
+    clearances=st.lists(st.sampled_from(TIERS), min_size=3, max_size=3),
+    raised=st.lists(st.integers(0, 5), min_size=1, max_size=3, unique=True),
+)
+def test_an_item_withdrawn_from_an_audience_is_cancelled_and_tells_nothing_new(
+    specs: list[Spec], clearances: list[Tier], raised: list[int]
+) -> None:
+    """Items made restricted, renamed and moved an hour later, all at once: an audience
+    below restricted that had them gets them cancelled, under the title and at the time it
+    knew, and learns nothing of the new ones."""
+    visit, plan = build(specs, clearances)
+    raised = [n for n in raised if n < len(visit.items)]
+    items = list(visit.items)
+    for n in raised:
+        items[n] = items[n].model_copy(update={"tier": Tier.RESTRICTED, "title": f"Secret{n}x"})
+    changed = visit.model_copy(update={"items": tuple(items)})
+    later = []
+    for planned in plan.items:
+        if int(planned.id[1:]) in raised and planned.start and planned.end:
+            planned = planned.model_copy(
+                update={
+                    "start": WallTime(planned.start.local + timedelta(hours=1)),
+                    "end": WallTime(planned.end.local + timedelta(hours=1)),
+                }
+            )
+        later.append(planned)
+    second = merge(plan, changed, later, SolveInfo(status="hand-made"), "t", LATER)
+    audiences = [PUBLIC, DELEGATION, FULL, *(for_person(p) for p in changed.people)]
+    for audience in audiences:
+        data = ical.calendar(changed, second, audience)
+        text = "\n".join((data.decode(), outputs(changed, second, audience)))
+        text += notices_text(changed, plan, second, audience)
+        before = {v.item_id for v in views(visit, plan, audience)}
+        cancelled = {str(e["UID"]): e for e in icalendar.Calendar.from_ical(data).walk("VEVENT")}
+        for n in raised:
+            item_id, planned = f"i{n}", second.items_by_id[f"i{n}"]
+            assert planned.start is not None
+            if audience.tier is Tier.RESTRICTED:
+                continue
+            assert f"Secret{n}x" not in text, audience.key
+            assert f"{planned.start.local:%H:%M}" not in text, audience.key
+            if item_id in before:  # it had it: cancelled, as it knew it
+                event = cancelled[event_uid(visit.id, item_id, audience.uid_scope)]
+                assert str(event["STATUS"]) == "CANCELLED"
+                assert visit.item[item_id].title in str(event["SUMMARY"])
+        if audience.key == FULL.key:
+            assert all(f"Secret{n}x" in text for n in raised)

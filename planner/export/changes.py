@@ -280,7 +280,20 @@ def programme_sentences(
     for item_id, was in before.items():
         if item_id not in after and not was.cancelled:
             result.append(f"{was.title} is no longer in the programme")
-    return result
+    return result + _withdrawn(old, new, audience, set(before))
+
+
+def _withdrawn(old: Plan, new: Plan, audience: Audience, told: set[str]) -> list[str]:
+    """The items withdrawn from the reader since ``old`` that their views of the older
+    plan do not show (those views take the tier of an item from today's visit file): told
+    under the title they knew."""
+    now, then = new.readers_by_key.get(audience.key), old.readers_by_key.get(audience.key)
+    known = {g.item for g in then.gone} if then is not None else set()
+    return [
+        f"{gone.title} is no longer in the programme"
+        for gone in (now.gone if now is not None else ())
+        if gone.item not in known and gone.item not in told
+    ]
 
 
 def sentences_for(
@@ -328,7 +341,7 @@ def sentences_for(
             result.append(f"{was.title} cancelled")
         else:
             result.append(f"You no longer attend {was.title}")
-    return result
+    return result + _withdrawn(old, new, mine, set(old_mine))
 
 
 def _own_name(person: Person, audience: Audience) -> str:

@@ -4,7 +4,7 @@ Every event is built from the audience's views (planner.export.tiers) and nothin
 an item above the audience's tier leaves no trace. The files follow the project's rules
 (shared research, ical.md §1): METHOD:PUBLISH with one organizer and no ATTENDEE, UIDs
 stable across exports, SEQUENCE/LAST-MODIFIED from the plan's revisions, cancelled items
-kept with STATUS:CANCELLED, every timed value with the IANA TZID of its venue and one
+kept with STATUS:CANCELLED (and so are items withdrawn from the audience, as it knew them), every timed value with the IANA TZID of its venue and one
 VTIMEZONE per TZID that agrees with tzdata around the events. SEQUENCE, LAST-MODIFIED and
 DTSTAMP are the audience's own (planner.disclosure): a change the audience cannot see
 leaves its calendar byte for byte as it was.
@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from planner.disclosure import cleaner
+from planner.disclosure import cleaner, withdrawn_views
 from planner.export.programme import end_clause, length_text, start_clocks
 from planner.export.tiers import Audience, Index, ItemView, views
 from planner.model.clock import tz
@@ -350,8 +350,13 @@ def _times(visit: Visit, view: ItemView) -> list[str]:
     return [f"Time: {clocks}, {ends}"]
 
 
+WITHDRAWN = "No longer in this programme"
+
+
 def description(visit: Visit, view: ItemView, audience: Audience) -> str:
     lines: list[str] = []
+    if view.withdrawn:
+        return "\n".join([f"{WITHDRAWN}.", *_times(visit, view)])
     if view.cancelled:
         lines.append("CANCELLED.")
     lines.extend(_times(visit, view))
@@ -392,8 +397,10 @@ def _event(
     else:
         w.prop("DTSTART", view.day.strftime("%Y%m%d"), VALUE="DATE")
         w.prop("DTEND", (view.day + timedelta(days=1)).strftime("%Y%m%d"), VALUE="DATE")
-    w.text("SUMMARY", ("Cancelled: " if view.cancelled else "") + view.title)
-    w.text("LOCATION", ", ".join(part for part in (view.venue, view.address) if part))
+    prefix = f"{WITHDRAWN}: " if view.withdrawn else "Cancelled: " if view.cancelled else ""
+    w.text("SUMMARY", prefix + view.title)
+    if view.venue or view.address:
+        w.text("LOCATION", ", ".join(part for part in (view.venue, view.address) if part))
     if view.geo is not None:
         w.prop("GEO", f"{view.geo[0]:.6f};{view.geo[1]:.6f}")
     w.text("DESCRIPTION", description(visit, view, audience))
@@ -434,6 +441,8 @@ def calendar(visit: Visit, plan: Plan, audience: Audience, index: Index | None =
     plan, and the same for a plan that changed only in what the audience cannot see
     (its DTSTAMP is that of the last version the audience saw a change in)."""
     items = views(visit, plan, audience, index)
+    # and what was withdrawn from the audience: cancelled, never dropped
+    items += withdrawn_views(visit, plan, audience)
     stamp = plan.reader_version(audience.key)[1]
     reminders: tuple[int, ...] = ()
     if audience.person is not None and audience.person in visit.person:
