@@ -4,10 +4,11 @@ Every event is built from the audience's views (planner.export.tiers) and nothin
 an item above the audience's tier leaves no trace. The files follow the project's rules
 (shared research, ical.md §1): METHOD:PUBLISH with one organizer and no ATTENDEE, UIDs
 stable across exports, SEQUENCE/LAST-MODIFIED from the plan's revisions, cancelled items
-kept with STATUS:CANCELLED (and so are items withdrawn from the audience, as it knew them), every timed value with the IANA TZID of its venue and one
-VTIMEZONE per TZID that agrees with tzdata around the events. SEQUENCE, LAST-MODIFIED and
-DTSTAMP are the audience's own (planner.disclosure): a change the audience cannot see
-leaves its calendar byte for byte as it was.
+kept with STATUS:CANCELLED (and so are items withdrawn from the audience, as it knew
+them), every timed value with the IANA TZID of its venue and one VTIMEZONE per TZID that
+agrees with tzdata around the events. SEQUENCE, LAST-MODIFIED and DTSTAMP are the
+audience's own (planner.disclosure): a change the audience cannot see leaves its calendar
+byte for byte as it was.
 
 The content lines are written here rather than by the icalendar library, so that escaping,
 folding (75 octets, never inside a UTF-8 character), CRLF and the order of everything are
