@@ -28,7 +28,7 @@ import json
 import re
 import uuid
 import zlib
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, fields
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
@@ -122,7 +122,7 @@ def _plain(text: str) -> str:
     return text
 
 
-def cleaner(stream: str) -> Any:
+def cleaner(stream: str) -> Callable[[str], str]:
     """How a stream's texts are cleaned: the full stream keeps citation markers."""
     return _plain if stream == FULL_STREAM else strip_citations
 
@@ -138,10 +138,6 @@ def by_precedence(visit: Visit, ids: Iterable[str]) -> list[Person]:
 
 def person_shown(person: Person, stream: str) -> bool:
     return stream_tier(stream).allows(person.tier)
-
-
-def venue_shown(venue: Venue | None, stream: str) -> bool:
-    return venue is not None and stream_tier(stream).allows(venue.tier)
 
 
 VENUE_HIDDEN = "venue not published"
@@ -256,13 +252,6 @@ def end_of(planned: PlannedItem) -> pendulum.DateTime | None:
         return planned.end_at()
     except ValueError:
         return None
-
-
-def local_day(visit: Visit, planned: PlannedItem, zone: str) -> date:
-    start = start_of(planned)
-    if start is None:
-        return visit.start
-    return start.in_timezone(tz(planned.timezone or zone)).date()
 
 
 @dataclass(frozen=True)
