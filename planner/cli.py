@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
 if TYPE_CHECKING:  # types only: the verbs import what they need when they run
+    from planner.disclosure import Audience
     from planner.journal import Guard
     from planner.model.visit import Visit
     from planner.plan import Plan
@@ -191,8 +192,32 @@ def cmd_diff(args: argparse.Namespace) -> int:
                 file=sys.stderr,
             )
             return EXIT_INVALID
-    sys.stdout.write(changes_text(loaded.visit, old, new))
+    audience = _reader(loaded.visit, args.reader)
+    if audience is None:
+        from planner.model.base import did_you_mean
+
+        names = ["public", "delegation", "full", *(p.id for p in loaded.visit.people)]
+        print(
+            f"planner diff: no reader '{args.reader}': name public, delegation, full or the "
+            f"id of a person of the visit{did_you_mean(args.reader, names)}",
+            file=sys.stderr,
+        )
+        return EXIT_INVALID
+    sys.stdout.write(changes_text(loaded.visit, old, new, audience))
     return EXIT_OK
+
+
+def _reader(visit: Visit, name: str | None) -> Audience | None:
+    """The reader ``planner diff --for`` names: a group, or a person by id."""
+    from planner.export.tiers import FULL, GROUPS, for_person
+
+    if name is None:
+        return FULL
+    for group in GROUPS:
+        if name == group.key:
+            return group
+    person = visit.person.get(name)
+    return for_person(person) if person is not None else None
 
 
 def _load_or_report(path: Path) -> LoadedVisit | None:
@@ -534,11 +559,20 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.set_defaults(func=cmd_validate)
 
-    p = sub.add_parser("diff", help="say what changed for each person between two plans")
+    p = sub.add_parser(
+        "diff", help="say what changed between two plans (for everyone, or for one reader)"
+    )
     p.add_argument("old", metavar="OLD_PLAN", help="plan file (*.plan.yaml) or plan.json")
     p.add_argument("new", metavar="NEW_PLAN", help="plan file (*.plan.yaml) or plan.json")
     p.add_argument(
         "--visit", metavar="VISIT", help="visit file (default: NAME.yaml beside NAME.plan.yaml)"
+    )
+    p.add_argument(
+        "--for",
+        dest="reader",
+        metavar="READER",
+        help="what one reader is told: public, delegation, full (the default: the whole "
+        "programme and what each person was told) or a person's id",
     )
     p.set_defaults(func=cmd_diff)
 

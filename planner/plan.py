@@ -5,32 +5,95 @@ carries its start and end as local wall time with the IANA zone name, its venue,
 attendees and its status, plus a revision number that rises only when one of those
 changes (the calendars' SEQUENCE), and the instant of that change (their LAST-MODIFIED).
 The plan records a fingerprint of the visit it was made from, so a stale plan is noticed.
+
+What each reader was shown (planner.disclosure) is kept too: per item and stream (public,
+press, delegation, restricted, full) a digest of it and the revision and instant of its
+last change, raised only when what that stream sees changed (so a change the press cannot
+see leaves the press calendar as it was); per reader a digest of all they receive, and in
+each version of the history the readers who saw a change, from which each reader's
+version and DTSTAMP come. An item removed from the visit file keeps, in ``about``, what
+is needed to publish it as cancelled.
+
+Plan files of schema version 1 (before readers were kept) are read as they are: every
+stream then has the item's one revision, and the first change after reading them raises
+it as version 1 did.
 """
 
 from __future__ import annotations
 
 import hashlib
 from collections.abc import Mapping
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from enum import StrEnum
 from functools import cached_property
 from pathlib import Path
 from typing import Any, Literal
 
 import pendulum
-from pydantic import Field, ValidationError
+from pydantic import ConfigDict, Field, ValidationError, model_serializer, model_validator
 
 from planner.model.base import Frozen, Id
-from planner.model.clock import WallTime
+from planner.model.clock import WallTime, tz
+from planner.model.publication import PressAccess, PublicTime, Tier
 from planner.model.visit import Visit
 
-PLAN_SCHEMA_VERSION = 1
+PLAN_SCHEMA_VERSION = 2
 
 
 class Status(StrEnum):
     SCHEDULED = "scheduled"
     DROPPED = "dropped"  # an optional item the solver could not keep
     CANCELLED = "cancelled"  # cancelled by protocol staff; kept so calendars can cancel it
+
+
+class About(Frozen):
+    """What the outputs say of an item besides its time, place and attendees, kept so that
+    an item removed from the visit file is still published, as cancelled, under its
+    title and to the readers who saw it."""
+
+    title: str
+    kind: str
+    tier: Tier
+    public_time: PublicTime = PublicTime.EXACT
+    press: PressAccess = PressAccess.CLOSED
+
+
+class Seen(Frozen):
+    """What the readers of some streams were last shown of an item: a digest of it, and
+    the revision and instant of its last change for them (SEQUENCE, LAST-MODIFIED).
+    Written on one line, 'STREAMS REVISION MODIFIED DIGEST' (streams joined by commas):
+    'public,press 2 2026-11-27T12:34:56Z 1a2b…'."""
+
+    model_config = ConfigDict(
+        frozen=True,
+        extra="forbid",
+        json_schema_extra={"description": "'STREAMS REVISION MODIFIED DIGEST' on one line"},
+    )
+
+    streams: tuple[str, ...] = Field(min_length=1)
+    revision: int = Field(ge=0)
+    modified: datetime
+    digest: str
+
+    @model_validator(mode="before")
+    @classmethod
+    def _from_line(cls, value: Any) -> Any:
+        if not isinstance(value, str):
+            return value
+        parts = value.split()
+        if len(parts) != 4:
+            raise ValueError(f"expected 'STREAMS REVISION MODIFIED DIGEST', got {value!r}")
+        return {
+            "streams": tuple(parts[0].split(",")),
+            "revision": parts[1],
+            "modified": parts[2],
+            "digest": parts[3],
+        }
+
+    @model_serializer(mode="plain", when_used="always")
+    def _as_line(self) -> str:
+        stamp = self.modified.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+        return f"{','.join(self.streams)} {self.revision} {stamp} {self.digest}"
 
 
 class PlannedItem(Frozen):
@@ -52,6 +115,24 @@ class PlannedItem(Frozen):
     )
     created: datetime = Field(description="UTC instant the item first appeared in a plan.")
     modified: datetime = Field(description="UTC instant of the item's last revision.")
+    about: About | None = Field(
+        default=None, description="The item's title, kind and tier, for when it leaves the visit."
+    )
+    seen: tuple[Seen, ...] = Field(
+        default=(), description="Per stream of readers: what they were last shown of it."
+    )
+
+    def digest_for(self, stream: str) -> str | None:
+        """The digest of what ``stream`` was last shown of the item, if it was shown it."""
+        return next((e.digest for e in self.seen if stream in e.streams), None)
+
+    def seen_by_stream(self, stream: str) -> tuple[int, datetime]:
+        """The revision and modification instant of what ``stream`` is shown of the item
+        (a plan of schema version 1 has one revision for all)."""
+        for entry in self.seen:
+            if stream in entry.streams:
+                return entry.revision, entry.modified
+        return self.revision, self.modified
 
     def start_at(self) -> pendulum.DateTime | None:
         if self.start is None or self.timezone is None:
@@ -96,16 +177,63 @@ class Version(Frozen):
     at: datetime
     reason: str
     changes: tuple[Change, ...] = ()
+    seen_by: tuple[str, ...] | None = Field(
+        default=None,
+        description="The readers who saw a change in this version ('full', 'public', "
+        "'delegation', 'person-ID'); absent in plans of schema version 1: everyone.",
+    )
+
+
+class Gone(Frozen):
+    """An item a reader was shown and may not be shown any more (their tier is below it
+    now, they no longer attend it, it was left out): their calendar keeps it, withdrawn,
+    as they last saw it (title, time), so that no client keeps it live."""
+
+    item: Id
+    title: str
+    kind: str
+    tier: Tier
+    timezone: str
+    start: WallTime | None = Field(default=None, description="None: shown as a day only.")
+    end: WallTime | None = None
+    end_timezone: str | None = None
+    day: date
+    revision: int = Field(ge=0)
+    created: datetime
+    modified: datetime
+
+    def start_at(self) -> pendulum.DateTime | None:
+        return self.start.resolve(self.timezone) if self.start else None
+
+    def end_at(self) -> pendulum.DateTime | None:
+        return self.end.resolve(self.end_timezone or self.timezone) if self.end else None
+
+
+class Reader(Frozen):
+    """One reader of the outputs as of this plan: a digest of all they receive, the items
+    they are shown (ids, separated by spaces) and those withdrawn from them; for a person
+    also what of their own entry reaches their calendar (basis), the stream they read, and
+    the amount added to every SEQUENCE of theirs since that changed."""
+
+    reader: str
+    digest: str
+    shown: str | None = Field(default=None, description="The items they are shown, by id.")
+    gone: tuple[Gone, ...] = ()
+    stream: str | None = None
+    basis: str | None = None
+    offset: int = Field(default=0, ge=0)
+    since: datetime | None = None
 
 
 class Plan(Frozen):
-    schema_version: Literal[1] = 1
+    schema_version: Literal[1, 2] = 2  # PLAN_SCHEMA_VERSION; 1: before readers were kept
     visit: Id
     fingerprint: str
     version: int = Field(ge=1)
     solve: SolveInfo
     items: tuple[PlannedItem, ...]
     history: tuple[Version, ...] = ()
+    readers: tuple[Reader, ...] = ()
 
     def item(self, item_id: str) -> PlannedItem | None:
         return self.items_by_id.get(item_id)
@@ -117,10 +245,41 @@ class Plan(Frozen):
         return {i.id: i for i in reversed(self.items)}
 
     def model_copy(self, *, update: Mapping[str, Any] | None = None, deep: bool = False) -> Plan:
-        """A copy whose lookup is made afresh (a plain pydantic copy keeps the cached one)."""
+        """A copy whose lookups are made afresh (a plain pydantic copy keeps the cached
+        ones)."""
         copy = super().model_copy(update=update, deep=deep)
-        copy.__dict__.pop("items_by_id", None)
+        for name in ("items_by_id", "readers_by_key", "reader_versions"):
+            copy.__dict__.pop(name, None)
         return copy
+
+    @cached_property
+    def readers_by_key(self) -> dict[str, Reader]:
+        return {r.reader: r for r in self.readers}
+
+    @cached_property
+    def reader_versions(self) -> dict[str | None, tuple[int, datetime]]:
+        """Each reader's last version with a change they saw, and when; under None the
+        last version that did not record who saw it (schema version 1: everyone did)."""
+        found: dict[str | None, tuple[int, datetime]] = {}
+        for entry in self.history:
+            for key in (None,) if entry.seen_by is None else ("full", *entry.seen_by):
+                found[key] = (entry.version, entry.at)
+        return found
+
+    def reader_version(self, key: str) -> tuple[int, datetime]:
+        """The version of the plan ``key``'s files show and its instant (their DTSTAMP):
+        the last version in which that reader saw a change. The protocol office (``full``)
+        sees every version."""
+        if not self.history:
+            return self.version, self.updated
+        options = [v for v in (self.reader_versions.get(key), self.reader_versions.get(None)) if v]
+        return max(options) if options else (self.history[0].version, self.history[0].at)
+
+    def reader_offset(self, key: str) -> tuple[int, datetime | None]:
+        """What is added to each SEQUENCE of a person's calendar (raised when their own
+        entry changed what every event of theirs says), and since when."""
+        reader = self.readers_by_key.get(key)
+        return (reader.offset, reader.since) if reader else (0, None)
 
     @property
     def updated(self) -> datetime:
@@ -205,9 +364,16 @@ def merge(
     now: datetime | None = None,
 ) -> Plan:
     """The next plan: revisions carried over and raised only for items that changed;
-    items that vanished from the visit are kept as cancelled. Returns ``previous``
-    unchanged when nothing changed and the visit is the same."""
+    items that vanished from the visit are kept as cancelled. What each stream of readers
+    is shown of each item, and each reader of all of it, is compared with what they were
+    shown before (planner.disclosure): their revisions rise, and the version records them
+    among those who saw a change, only when that changed. Returns ``previous`` unchanged
+    when nothing changed and the visit is the same."""
+    from planner import disclosure  # (it reads plans: imported here, not at the top)
+
     stamp = now or utc_now()
+    if previous is not None and previous.history:
+        stamp = max(stamp, previous.history[-1].at)  # a reader's DTSTAMP never goes back
     digest = fingerprint(visit)
     titles = {i.id: i.title for i in visit.items}
     old = {i.id: i for i in previous.items} if previous else {}
@@ -272,22 +438,227 @@ def merge(
             update={"status": Status.CANCELLED, "revision": gone.revision + 1, "modified": stamp}
         )
         result.append(cancelled)
-        changes.append(Change(item=gone.id, what=f"{gone.id}: removed from the visit, cancelled"))
+        title = gone.about.title if gone.about else gone.id
+        changes.append(Change(item=gone.id, what=f"{title}: removed from the visit, cancelled"))
     if previous is not None and not changes and previous.fingerprint == digest:
-        return previous
-    version = previous.version + 1 if previous else 1
-    history = (
-        *(previous.history if previous else ()),
-        Version(version=version, at=stamp, reason=reason, changes=tuple(changes)),
-    )
-    return Plan(
+        return previous  # (a plan edited by hand is not re-read for its bookkeeping)
+    # what each stream of readers is shown of each item
+    result = [_with_about(visit, old.get(p.id), p) for p in result]
+    shell = Plan(
         visit=visit.id,
         fingerprint=digest,
-        version=version,
+        version=previous.version if previous else 1,
         solve=solve,
         items=tuple(result),
-        history=history,
+        history=previous.history if previous else (),
+        readers=previous.readers if previous else (),
     )
+    index = disclosure.Index(visit, shell)
+    tracked: list[PlannedItem] = []
+    for planned in result:
+        before = old.get(planned.id)
+        shown = disclosure.item_digests(visit, planned, index)
+        seen, raised = _track(before, planned, shown, stamp)
+        tracked.append(planned.model_copy(update={"seen": seen}))
+        if raised and (before is None or before.revision == planned.revision):
+            what = titles.get(planned.id) or (planned.about.title if planned.about else planned.id)
+            changes.append(
+                Change(item=planned.id, what=f"{what}: what {', '.join(raised)} are shown changed")
+            )
+    version = previous.version + 1 if previous else 1
+    shell = shell.model_copy(update={"items": tuple(tracked), "version": version})
+    readers, seen_by = _readers(visit, previous, shell, index, stamp)
+    history = (
+        *(previous.history if previous else ()),
+        Version(
+            version=version,
+            at=stamp,
+            reason=reason,
+            changes=tuple(changes),
+            seen_by=tuple(seen_by),
+        ),
+    )
+    return shell.model_copy(update={"history": history, "readers": tuple(readers)})
+
+
+def _with_about(visit: Visit, before: PlannedItem | None, planned: PlannedItem) -> PlannedItem:
+    """The item with what the plan keeps of it for when it leaves the visit file."""
+    item = visit.item.get(planned.id)
+    if item is None:
+        about = before.about if before is not None else planned.about
+    else:
+        about = About(
+            title=item.title,
+            kind=item.kind_label,
+            tier=item.tier,
+            public_time=item.public_time,
+            press=item.press,
+        )
+    return planned if about == planned.about else planned.model_copy(update={"about": about})
+
+
+WITHDRAWN = "-"  # the digest of what a stream is shown of an item it no longer sees
+
+
+def _track(
+    before: PlannedItem | None, new: PlannedItem, digests: dict[str, str], stamp: datetime
+) -> tuple[tuple[Seen, ...], list[str]]:
+    """The item's bookkeeping per stream: revision and instant kept where a stream is
+    shown the same as before, raised where it is shown something else, started where it
+    is shown the item for the first time; streams that no longer see it keep theirs (so
+    a SEQUENCE never goes back should they see it again). Also the streams raised."""
+    known: dict[str, tuple[int, datetime, str | None]] = {}
+    if before is not None:
+        for entry in before.seen:
+            for stream in entry.streams:
+                known[stream] = (entry.revision, entry.modified, entry.digest)
+        if not before.seen:  # a plan of schema version 1: one revision for everyone
+            known = dict.fromkeys(digests, (before.revision, before.modified, None))
+    from planner.disclosure import STREAMS
+
+    books = dict(known)
+    raised: list[str] = []
+    for stream, (rev, _modified, shown) in known.items():
+        if stream not in digests and shown is not None and shown != WITHDRAWN:
+            # no longer shown to this stream: withdrawn from its calendars (a SEQUENCE up)
+            books[stream] = (rev + 1, stamp, WITHDRAWN)
+            raised.append(stream)
+    for stream, shown in digests.items():
+        was = known.get(stream)
+        if was is None:
+            books[stream] = (0, stamp, shown)
+        elif was[2] == shown or (was[2] is None and before and before.revision == new.revision):
+            books[stream] = (was[0], was[1], shown)
+        else:
+            books[stream] = (was[0] + 1, stamp, shown)
+            raised.append(stream)
+    grouped: dict[tuple[int, datetime, str], list[str]] = {}
+    for stream in STREAMS:
+        if stream in books and books[stream][2] is not None:
+            rev, modified, shown_digest = books[stream]
+            grouped.setdefault((rev, modified, shown_digest or ""), []).append(stream)
+    if before is not None and [
+        (tuple(e.streams), e.revision, e.modified, e.digest) for e in before.seen
+    ] == [(tuple(streams), *key) for key, streams in grouped.items()]:
+        return before.seen, raised
+    seen = tuple(  # (made of values checked above: not validated again, for speed)
+        Seen.model_construct(streams=tuple(streams), revision=rev, modified=modified, digest=d)
+        for (rev, modified, d), streams in grouped.items()
+    )
+    return seen, raised
+
+
+def _readers(
+    visit: Visit, previous: Plan | None, plan: Plan, index: Any, stamp: datetime
+) -> tuple[list[Reader], list[str]]:
+    """Each reader's digest of what they receive, the items they are shown and those
+    withdrawn from them, and who of them saw a change (the protocol office, who sees every
+    version, is not listed)."""
+    from planner import disclosure
+
+    known = previous.readers_by_key if previous is not None else {}
+    readers: list[Reader] = []
+    seen_by: list[str] = []
+    for audience in disclosure.readers(visit):
+        was = known.get(audience.key)
+        stream = basis = None
+        offset, since = (was.offset, was.since) if was else (0, None)
+        if audience.person is not None:
+            person = visit.person[audience.person]
+            stream = audience.stream
+            basis = disclosure.digest(disclosure.person_basis(visit, person))
+            changed = was is not None and (was.basis != basis or was.stream != stream)
+            if previous is not None and was is not None and was.basis is not None and changed:
+                offset = _raised_offset(visit, previous, plan, audience, was)
+                since = stamp
+        shown = disclosure.shown_ids(index, audience)
+        gone = {g.item: g for g in was.gone} if was is not None else {}
+        back = [gone.pop(item_id) for item_id in shown if item_id in gone]
+        if previous is not None and was is not None and was.shown is not None:
+            now = set(shown)
+            for item_id in was.shown.split():
+                if item_id not in now and item_id not in gone:
+                    found_gone = _tombstone(visit, previous, item_id, audience, was, stamp)
+                    if found_gone is not None:
+                        gone[item_id] = found_gone
+        if audience.person is not None and back:
+            # shown again: above the SEQUENCE it had when it was withdrawn
+            need = max(
+                g.revision + 1 - plan.items_by_id[g.item].seen_by_stream(audience.stream)[0]
+                for g in back
+            )
+            if need > offset:
+                offset, since = need, stamp
+        tombstones = tuple(sorted(gone.values(), key=lambda g: g.item))
+        found = disclosure.reader_digest(visit, plan, audience, index, (offset, since))
+        found = disclosure.digest([found, [g.model_dump(mode="json") for g in tombstones]])
+        if audience.key != disclosure.FULL.key and (was is None or was.digest != found):
+            seen_by.append(audience.key)
+        readers.append(
+            Reader(
+                reader=audience.key,
+                digest=found,
+                shown=" ".join(shown),
+                gone=tombstones,
+                stream=stream,
+                basis=basis,
+                offset=offset,
+                since=since,
+            )
+        )
+    return readers, seen_by
+
+
+def _tombstone(
+    visit: Visit, previous: Plan, item_id: str, audience: Any, was: Reader, stamp: datetime
+) -> Gone | None:
+    """What a reader last saw of an item withdrawn from them, as a withdrawn event: its
+    title and time as they were shown them (nothing they did not see), one SEQUENCE up."""
+    from planner import disclosure
+
+    before = previous.item(item_id)
+    if before is None or before.about is None:
+        return None  # (a plan of schema version 1 did not keep the title)
+    stream = was.stream or audience.stream
+    text = disclosure.cleaner(stream)
+    zone = before.timezone or visit.timezone
+    start, end = disclosure.start_of(before), disclosure.end_of(before)
+    local = start.in_timezone(tz(zone)) if start else None
+    coarse = (
+        disclosure.stream_tier(stream).rank <= Tier.PRESS.rank
+        and before.about.public_time is not PublicTime.EXACT
+    )
+    offset = was.offset if audience.person is not None else 0
+    return Gone(
+        item=item_id,
+        title=text(before.about.title),
+        kind=text(before.about.kind),
+        tier=before.about.tier,
+        timezone=zone,
+        start=None if coarse or start is None else before.start,
+        end=None if coarse or end is None else before.end,
+        end_timezone=None if coarse else before.end_timezone,
+        day=local.date() if local is not None else visit.start,
+        revision=before.seen_by_stream(stream)[0] + offset + 1,
+        created=before.created,
+        modified=stamp,
+    )
+
+
+def _raised_offset(visit: Visit, previous: Plan, plan: Plan, audience: Any, was: Reader) -> int:
+    """The smallest offset above the old one that puts every event of a person's new
+    calendar above the SEQUENCE it had in their old one."""
+    from planner import disclosure
+
+    need = was.offset + 1
+    old_stream = was.stream or audience.stream
+    for planned in disclosure.visible(visit, plan, audience):
+        before = previous.item(planned.id)
+        if before is None:
+            continue
+        had = before.seen_by_stream(old_stream)[0] + was.offset
+        need = max(need, had + 1 - planned.seen_by_stream(audience.stream)[0])
+    return need
 
 
 # -- plan files --------------------------------------------------------------------------
@@ -332,7 +703,8 @@ def plan_yaml(plan: Plan) -> str:
     from ruamel.yaml import YAML
 
     data = plan.model_dump(mode="json", exclude_none=True)
-    yaml = YAML(typ="rt")
+    yaml = YAML(typ="safe")  # the C emitter: the same text as round-trip mode, faster
+    yaml.sort_base_mapping_type_on_output = False  # type: ignore[assignment]
     yaml.default_flow_style = False
     yaml.width = 100
     buffer = io.StringIO()

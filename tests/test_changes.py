@@ -10,9 +10,10 @@ from pathlib import Path
 import pytest
 
 from planner.cli import main
-from planner.export.changes import changes_text, person_changes
+from planner.export.changes import changes_text, notice, notice_text, person_changes
 from planner.export.documents import changes_markdown
 from planner.export.planjson import plan_json
+from planner.export.tiers import DELEGATION, for_person
 from planner.model.clock import WallTime
 from planner.model.visit import Visit
 from planner.plan import Plan, plan_path, read_plan
@@ -69,21 +70,30 @@ def test_moved_item(copy: Path) -> None:
 
 def test_changes_stay_within_clearance(copy: Path) -> None:
     """Rabbi Segal attends the press-tier community meeting; with a public clearance he is
-    not told about it (the file checker warns about such a clearance)."""
+    not told it moved (the file checker warns about such a clearance), only that the
+    meeting he had in his programme is no longer in it."""
     text = copy.read_text(encoding="utf-8")
     start = text.index("  - id: segal")
     at = text.index("clearance: press", start)
     copy.write_text(text[:at] + "clearance: public" + text[at + len("clearance: press") :])
     visit, old, new = changed(copy, "move", "community-meeting", "--to", "2023-05-31 10:30")
-    assert "segal" not in told(visit, old, new)
+    assert told(visit, old, new)["segal"] == [f"{COMMUNITY} is no longer in the programme"]
     assert "herzog" in told(visit, old, new)
-    assert "Segal" not in changes_markdown(visit, old, new)
+    assert "10:30" not in notice_text(notice(visit, old, new, for_person(visit.person["segal"])))
+    assert "Segal" not in changes_markdown(visit, old, new, DELEGATION)
 
 
 def test_cancelled_item(copy: Path) -> None:
+    """Michal Herzog's museum visit is cancelled: her itinerary now says that she comes to
+    the festive event from the lunch, her real previous item of the day."""
     visit, old, new = changed(copy, "cancel", "spouse-programme")
     assert told(visit, old, new) == {
-        "michal-herzog": ["Visit to the National Carpet Museum cancelled"]
+        "michal-herzog": [
+            "Visit to the National Carpet Museum cancelled",
+            "Festive event for the 75th anniversary of Israel's independence: travel before "
+            "it from Festive lunch hosted by President Aliyev and Mehriban Aliyeva, motorcade "
+            "1 h (Michal Herzog)",
+        ]
     }
 
 
@@ -108,7 +118,16 @@ def test_new_item(copy: Path) -> None:
     )
     visit, old, new = changed(copy, "solve")
     sentence = "New: Meeting with the Speaker of the Milli Majlis, 31 May 11:00"
-    assert told(visit, old, new) == {"herzog": [sentence], "gafarova": [sentence]}
+    # the President now goes to his departure from the Speaker's meeting: his itinerary
+    # tells his real journey there
+    assert told(visit, old, new) == {
+        "herzog": [
+            sentence,
+            "Departure from Heydar Aliyev International Airport: travel before it from "
+            "Meeting with the Speaker of the Milli Majlis, motorcade 50 min (Isaac Herzog)",
+        ],
+        "gafarova": [sentence],
+    }
 
 
 def test_attendance_change(copy: Path) -> None:
@@ -116,9 +135,26 @@ def test_attendance_change(copy: Path) -> None:
         copy, "set", "festive-lunch", "--attendees", "herzog,michal-herzog,aliyev,mehriban-aliyeva"
     )
     lunch = "Festive lunch hosted by President Aliyev and Mehriban Aliyeva"
-    assert told(visit, old, new) == {"arbel": [f"You no longer attend {lunch}"]}
+    # the minister is told he no longer attends, and that he now goes to the wreath from
+    # the signing; everyone else at the lunch, that he no longer attends it
+    others = ["herzog", "michal-herzog", "deek", "schneier", "aliyev", "mehriban-aliyeva"]
+    wreath = "Wreath at the grave of national leader Heydar Aliyev: travel before it from"
+    assert told(visit, old, new) == {
+        "arbel": [
+            f"{wreath} Signing of the health cooperation agreement, motorcade 1 h 5 min "
+            "(Moshe Arbel)",
+            f"You no longer attend {lunch}",
+        ],
+        **{p: [f"{lunch}: Moshe Arbel no longer attends"] for p in others},
+    }
     # and back: the reverse comparison
-    assert told(visit, new, old) == {"arbel": [f"You now attend {lunch}, 30 May 13:30"]}
+    assert told(visit, new, old) == {
+        "arbel": [
+            f"You now attend {lunch}, 30 May 13:30",
+            f"{wreath} {lunch}, motorcade 1 h 5 min (Moshe Arbel)",
+        ],
+        **{p: [f"{lunch}: Moshe Arbel now attends"] for p in others},
+    }
 
 
 def test_venue_change_moves_the_meeting(copy: Path) -> None:
@@ -143,15 +179,22 @@ def test_venue_alone_and_a_new_date(first: Path) -> None:
     old = read_plan(first)
     new = surgery(old, "health-meeting", venue="moh-az")
     meeting = "Working meeting of the Ministers of Health"
+    moved = (
+        f"{meeting} moved from Zagulba Palace to Ministry of Health of Azerbaijan "
+        "(same time, 30 May 10:25)"
+    )
+    back = (
+        f"Expanded meeting of the delegations: travel before it from {meeting}, motorcade 1 h 5 min"
+    )
+    # (a plan made by hand, where the journeys do not fit: each is told as it would be)
     assert told(visit, old, new) == {
         "arbel": [
-            f"{meeting} moved from Zagulba Palace to Ministry of Health of Azerbaijan "
-            "(same time, 30 May 10:25)"
+            moved,
+            f"{meeting}: travel before it from Arrival at Heydar Aliyev International Airport, "
+            "motorcade 50 min (Moshe Arbel)",
+            f"{back} (Moshe Arbel)",
         ],
-        "musayev": [
-            f"{meeting} moved from Zagulba Palace to Ministry of Health of Azerbaijan "
-            "(same time, 30 May 10:25)"
-        ],
+        "musayev": [moved, f"{back} (Teymur Musayev)"],
     }
     later = surgery(
         old,
@@ -160,7 +203,7 @@ def test_venue_alone_and_a_new_date(first: Path) -> None:
         end=WallTime.parse("2023-05-30 22:00"),
     )
     got = told(visit, old, later)
-    assert got["herzog"] == [f"{COMMUNITY} moved from 31 May 09:00 to 30 May 21:00 (same venue)"]
+    assert got["herzog"][0] == f"{COMMUNITY} moved from 31 May 09:00 to 30 May 21:00 (same venue)"
 
 
 def test_coarse_times_hide_small_moves(first: Path) -> None:

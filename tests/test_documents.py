@@ -14,6 +14,7 @@ from typing import Any
 
 import pytest
 
+from planner.export import ical
 from planner.export.documents import (
     md,
     person_markdown,
@@ -21,15 +22,16 @@ from planner.export.documents import (
     programme_markdown,
 )
 from planner.export.programme import attendees_by_precedence
-from planner.export.tiers import DELEGATION, FULL, PUBLIC
+from planner.export.tiers import DELEGATION, FULL, PUBLIC, for_person, strip_citations
 from planner.model.clock import tz
 from planner.model.visit import Visit
 from planner.plan import Plan, Status
 from planner.schedule.solve import solve
 from planner.visitfile import load_visit
-from tests.conftest import REFERENCE
+from tests.conftest import FIXTURES, REFERENCE
 from tests.schedule_support import D, item, load, person, venue, visit_data
 
+SPAIN = FIXTURES / "exercise-spain-2024.yaml"
 PRESS = {"open": "open to the press", "pool": "press pool", "spray": "photo spray (brief pool)"}
 
 
@@ -320,3 +322,48 @@ def test_hostile_names_are_harmless_in_markdown(tmp_path: Path) -> None:
 
 def test_md_keeps_one_line() -> None:
     assert md("a\n# b\r\nc\x1b[31m") == r"a \# b c\[31m"
+
+
+def test_citation_markers_are_for_the_protocol_office_only(reference: tuple[Visit, Plan]) -> None:
+    """The festive event's notes cite their source ('[S6]'): the delegation, each person
+    (the President too) and the press are given the notes without it; the protocol
+    office's copy keeps it."""
+    visit, plan = reference
+    herzog = visit.person["herzog"]
+    assert "attends [S6]." in (visit.item["independence-75"].notes or "")
+    for text in (
+        programme_markdown(visit, plan, DELEGATION),
+        programme_html(visit, plan, DELEGATION),
+        person_markdown(visit, plan, herzog),
+        ical.calendar(visit, plan, DELEGATION).decode(),
+        ical.calendar(visit, plan, for_person(herzog)).decode(),
+        ical.calendar(visit, plan, PUBLIC).decode(),
+    ):
+        assert "[S6]" not in text and r"\[S6\]" not in text
+    assert "Speaker Sahiba Gafarova attends." in programme_markdown(visit, plan, DELEGATION)
+    assert r"Speaker Sahiba Gafarova attends \[S6\]." in programme_markdown(visit, plan, FULL)
+    assert "attends [S6]." in ical.calendar(visit, plan, FULL).decode().replace("\r\n ", "")
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Speaker Gafarova attends [S6].", "Speaker Gafarova attends."),
+        ("after the lunch [S1][S2]; then", "after the lunch; then"),
+        ("Room [12] and [S] stay", "Room [12] and [S] stay"),
+        ("[S3] first", " first"),
+    ],
+)
+def test_strip_citations(text: str, expected: str) -> None:
+    assert strip_citations(text) == expected
+
+
+def test_a_landing_keeps_its_city_as_written() -> None:
+    """'Lands 11:50 Las Palmas de Gran Canaria', not 'Lands 11:50 las palmas de gran
+    canaria' (str.capitalize lowered the rest)."""
+    visit = load_visit(SPAIN).visit
+    outcome = solve(visit, None, time_limit=10.0)
+    assert outcome.plan is not None
+    text = programme_markdown(visit, outcome.plan, DELEGATION)
+    assert re.search(r"^- Lands \d\d:\d\d Las Palmas de Gran Canaria \(2 h 50 min\)$", text, re.M)
+    assert "las palmas" not in text

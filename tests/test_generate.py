@@ -44,15 +44,18 @@ def test_layout_and_files(visit: Path, tmp_path: Path, capsys: pytest.CaptureFix
         "calendars/public.ics",
         "calendars/delegation.ics",
         "calendars/full.ics",
-        "changes.md",
+        "changes/public.md",
+        "changes/delegation.md",
+        "changes/full.md",
         "plan.json",
         "plan.schema.json",
         "people/herzog.md",
         "people/herzog.ics",
         "people/michal-herzog.ics",
+        "people/michal-herzog.changes.md",
     ):
         assert name in files, name
-    assert len([f for f in files if f.startswith("people/")]) == 2 * 14
+    assert len([f for f in files if f.startswith("people/")]) == 3 * 14
     printed = capsys.readouterr().out
     assert "calendars/full.ics" in printed and "plan version 1 (solved" in printed
     assert (tmp_path / "herzog-azerbaijan-2023.plan.yaml").is_file()  # beside the visit
@@ -94,10 +97,10 @@ def test_a_failed_run_leaves_the_previous_output(
 def test_changes_since_the_previous_run(visit: Path, tmp_path: Path) -> None:
     out = tmp_path / "out"
     assert run(str(visit), "-o", str(out)) == 0
-    assert "first version" in (out / "changes.md").read_text(encoding="utf-8").lower()
+    assert "first version" in (out / "changes/full.md").read_text(encoding="utf-8").lower()
     assert main(["move", str(visit), "community-meeting", "--to", "2023-05-31 10:30"]) == 0
     assert run(str(visit), "-o", str(out)) == 0
-    changes = (out / "changes.md").read_text(encoding="utf-8")
+    changes = (out / "changes/full.md").read_text(encoding="utf-8")
     assert "moved from 09:00 to 10:30" in changes
 
 

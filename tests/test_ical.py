@@ -21,7 +21,7 @@ from ical.calendar_stream import IcsCalendarStream
 from planner.export import ical
 from planner.export.tiers import DELEGATION, FULL, PUBLIC, event_uid, for_person, views
 from planner.model import Visit
-from planner.plan import Plan, Status
+from planner.plan import Plan, Status, merge
 from tests.ical_support import (
     audience_cases,
     audience_of,
@@ -352,22 +352,25 @@ def test_categories_separate_values_with_bare_commas() -> None:
     assert ical.text_list(["state visit", "a,b", "c;d"]) == "state visit,a\\,b,c\\;d"
 
 
-def _cancel(plan: Plan, item_id: str) -> Plan:
+def _cancel(visit: Visit, plan: Plan, item_id: str) -> tuple[Visit, Plan]:
+    """The visit with the item cancelled (as 'planner cancel' does), and the next plan."""
     items = tuple(
-        i.model_copy(update={"status": Status.CANCELLED, "revision": i.revision + 1})
-        if i.id == item_id
-        else i
-        for i in plan.items
+        i.model_copy(update={"cancelled": True}) if i.id == item_id else i for i in visit.items
     )
-    return plan.model_copy(update={"items": items})
+    changed = visit.model_copy(update={"items": items})
+    planned = [
+        p.model_copy(update={"status": Status.CANCELLED}) if p.id == item_id else p
+        for p in plan.items
+    ]
+    return changed, merge(plan, changed, planned, plan.solve, "cancel")
 
 
 def test_a_cancelled_item_stays_with_status_cancelled() -> None:
     visit, plan = solved("reference")
-    cancelled = _cancel(plan, "health-meeting")
+    changed, cancelled = _cancel(visit, plan, "health-meeting")
     for audience in (PUBLIC, DELEGATION, FULL):
         before = _event(ical.calendar(visit, plan, audience), "Ministers of Health")
-        after = _event(ical.calendar(visit, cancelled, audience), "Ministers of Health")
+        after = _event(ical.calendar(changed, cancelled, audience), "Ministers of Health")
         assert str(after["UID"]) == str(before["UID"])
         assert str(after["STATUS"]) == "CANCELLED"
         assert str(after["SUMMARY"]) == "Cancelled: " + str(before["SUMMARY"])

@@ -1,15 +1,33 @@
-"""Property: over random plans and tiers, nothing of an item above an audience's tier
-reaches that audience's outputs — not its title, venue, address, time nor identifier."""
+"""Properties of who sees what, over random plans, tiers and clearances.
+
+1. Nothing above an audience's tier reaches that audience's outputs — calendars,
+   programmes, itineraries, change notices: of an item not its title, venue, address,
+   time nor identifier; of a venue not its name, local name, address nor coordinates; of
+   a person not their name.
+2. A random change hidden from an audience leaves every file that audience receives byte
+   for byte as it was (its DTSTAMP, its version, each SEQUENCE and LAST-MODIFIED too),
+   while the protocol office's files do change."""
 
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
+from typing import Any
 
+import icalendar
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from planner.export import documents, ical
-from planner.export.tiers import DELEGATION, FULL, PUBLIC, Audience, event_uid, for_person
+from planner.export import changes, documents, generate, ical
+from planner.export.planjson import read_export
+from planner.export.tiers import (
+    DELEGATION,
+    FULL,
+    PUBLIC,
+    Audience,
+    event_uid,
+    for_person,
+    views,
+)
 from planner.model import (
     City,
     Country,
@@ -27,49 +45,56 @@ from planner.model import (
     VisitKind,
     WallTime,
 )
-from planner.plan import PlannedItem, SolveInfo, Status, merge
+from planner.plan import Plan, PlannedItem, SolveInfo, Status, merge
 
 DAY = date(2023, 5, 30)
 ZONE = "Asia/Baku"
 PROV = Provenance(source=SourceKind.ASSUMED, reason="a generated test case")
 STAMP = datetime(2026, 11, 27, 12, 34, 56, tzinfo=UTC)  # seconds never 00: no time clash
+LATER = STAMP + timedelta(hours=1, seconds=7)
+TIERS = list(Tier)
 
 item_spec = st.tuples(
-    st.sampled_from(list(Tier)),  # the item's tier
+    st.sampled_from(TIERS),  # the item's tier
     st.sampled_from(list(PublicTime)),
     st.sampled_from([Status.SCHEDULED, Status.SCHEDULED, Status.CANCELLED]),
     st.lists(st.integers(0, 2), min_size=1, max_size=3, unique=True),  # attendees
     st.integers(8, 19),  # hour
+    st.sampled_from(TIERS),  # the tier of its venue
 )
+Spec = tuple[Tier, PublicTime, Status, list[int], int, Tier]
 
 
-def build(specs: list[tuple[Tier, PublicTime, Status, list[int], int]], clearances: list[Tier]):
+def build_visit(specs: list[Spec], clearances: list[Tier], people_tiers: list[Tier]) -> Visit:
     people = [
         Person(
             id=f"p{n}",
-            name=f"Person{n}",
-            role=[Role.PRINCIPAL, Role.SPOUSE, Role.OFFICIAL][n],
+            name=f"Person{n}x",
+            title=f"Office{n}x",
+            role=[Role.PRINCIPAL, Role.SPOUSE, Role.MINISTER][n],
             side=Side.GUEST,
             precedence=n + 1,
             clearance=clearances[n],
+            tier=people_tiers[n],
             provenance=PROV,
         )
         for n in range(3)
     ]
     venues = []
     items = []
-    planned = []
-    for n, (tier, public_time, status, attendees, hour) in enumerate(specs):
+    for n, (tier, public_time, _status, attendees, _hour, venue_tier) in enumerate(specs):
         token = f"{n:02d}q{tier.value[:3]}"
         venues.append(
             Venue(
                 id=f"v{n}",
                 name=f"Venue{token}",
+                local_name=f"Local{token}",
                 city="baku",
                 address=f"Address{token}",
-                lat=40.3 + n / 100,
-                lon=49.8 + n / 100,
+                lat=40.3 + n / 100 + 0.001234,
+                lon=49.8 + n / 100 + 0.004321,
                 exclusive=False,
+                tier=venue_tier,
             )
         )
         items.append(
@@ -86,22 +111,7 @@ def build(specs: list[tuple[Tier, PublicTime, Status, list[int], int]], clearanc
                 provenance=PROV,
             )
         )
-        # a minute of its own for every item, so its time can be looked for
-        start = datetime(DAY.year, DAY.month, DAY.day, hour, 1 + 2 * n)
-        planned.append(
-            PlannedItem(
-                id=f"i{n}",
-                status=status,
-                start=WallTime(start),
-                end=WallTime(start + timedelta(minutes=30)),
-                timezone=ZONE,
-                venue=f"v{n}",
-                attendees=tuple(f"p{a}" for a in attendees),
-                created=STAMP,
-                modified=STAMP,
-            )
-        )
-    visit = Visit(
+    return Visit(
         schema_version=1,
         id="tier-test",
         title="A visit with items at every tier",
@@ -117,11 +127,41 @@ def build(specs: list[tuple[Tier, PublicTime, Status, list[int], int]], clearanc
         venues=tuple(venues),
         items=tuple(items),
     )
-    plan = merge(None, visit, planned, SolveInfo(status="hand-made"), "test", now=STAMP)
+
+
+def planned_items(visit: Visit, specs: list[Spec]) -> list[PlannedItem]:
+    planned = []
+    for n, (_tier, _public_time, status, _attendees, hour, _venue_tier) in enumerate(specs):
+        # a minute of its own for every item, so its time can be looked for
+        start = datetime(DAY.year, DAY.month, DAY.day, hour, 1 + 2 * n)
+        item = visit.items[n]
+        planned.append(
+            PlannedItem(
+                id=item.id,
+                status=status,
+                start=WallTime(start),
+                end=WallTime(start + timedelta(minutes=30)),
+                timezone=ZONE,
+                venue=item.venue,
+                attendees=item.attendees,
+                created=STAMP,
+                modified=STAMP,
+            )
+        )
+    return planned
+
+
+def build(  # the visit and its first plan
+    specs: list[Spec], clearances: list[Tier], people_tiers: list[Tier] | None = None
+) -> tuple[Visit, Plan]:
+    visit = build_visit(specs, clearances, people_tiers or [Tier.PUBLIC] * 3)
+    plan = merge(
+        None, visit, planned_items(visit, specs), SolveInfo(status="hand-made"), "t", STAMP
+    )
     return visit, plan
 
 
-def outputs(visit: Visit, plan, audience: Audience) -> str:  # type: ignore[no-untyped-def]
+def outputs(visit: Visit, plan: Plan, audience: Audience) -> str:
     parts = [ical.calendar(visit, plan, audience).decode("utf-8")]
     if audience.person is None:
         parts.append(documents.programme_markdown(visit, plan, audience))
@@ -131,36 +171,68 @@ def outputs(visit: Visit, plan, audience: Audience) -> str:  # type: ignore[no-u
     return "\n".join(parts)
 
 
+def notices_text(visit: Visit, old: Plan, new: Plan, audience: Audience) -> str:
+    return documents.notice_markdown(visit, changes.notice(visit, old, new, audience), audience)
+
+
+def _shown(audience: Audience, tier: Tier) -> bool:
+    return audience.tier.allows(tier)
+
+
 @settings(
-    max_examples=520,
+    max_examples=300,
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
 )
 @given(
     specs=st.lists(item_spec, min_size=1, max_size=6),
-    clearances=st.lists(st.sampled_from(list(Tier)), min_size=3, max_size=3),
+    clearances=st.lists(st.sampled_from(TIERS), min_size=3, max_size=3),
+    people_tiers=st.lists(st.sampled_from(TIERS), min_size=3, max_size=3),
+    moves=st.lists(st.integers(0, 5), max_size=3),
 )
 def test_nothing_above_an_audiences_tier_reaches_it(
-    specs: list[tuple[Tier, PublicTime, Status, list[int], int]], clearances: list[Tier]
+    specs: list[Spec], clearances: list[Tier], people_tiers: list[Tier], moves: list[int]
 ) -> None:
-    visit, plan = build(specs, clearances)
+    visit, plan = build(specs, clearances, people_tiers)
+    # a second plan with some items moved an hour later, for the change notices
+    later = []
+    for planned in plan.items:
+        if int(planned.id[1:]) in moves and planned.start and planned.end:
+            planned = planned.model_copy(
+                update={
+                    "start": WallTime(planned.start.local + timedelta(hours=1)),
+                    "end": WallTime(planned.end.local + timedelta(hours=1)),
+                }
+            )
+        later.append(planned)
+    second = merge(plan, visit, later, SolveInfo(status="hand-made"), "t", LATER)
     audiences = [PUBLIC, DELEGATION, FULL, *(for_person(p) for p in visit.people)]
     for audience in audiences:
-        text = outputs(visit, plan, audience)
+        text = "\n".join(
+            (
+                outputs(visit, plan, audience),
+                outputs(visit, second, audience),
+                notices_text(visit, plan, second, audience),
+                notices_text(visit, second, plan, audience),
+            )
+        )
         for item in visit.items:
             planned = plan.item(item.id)
             assert planned is not None and planned.start is not None
-            hidden = not audience.tier.allows(item.tier)
+            hidden = not _shown(audience, item.tier)
             if audience.person is not None and audience.person not in item.attendees:
                 hidden = True  # a person's itinerary holds only their own items
+            token = item.title.removeprefix("Title")
+            venue = visit.venue[f"v{item.id[1:]}"]
+            if not _shown(audience, venue.tier) or hidden:
+                # a venue of its own: nothing of it may show when it is above the tier
+                for leak in (venue.name, venue.local_name, venue.address, f"{venue.lat:.6f}"):
+                    assert leak is not None and leak not in text, (audience.key, leak)
             if not hidden:
                 continue
-            token = item.title.removeprefix("Title")
             local = planned.start.local
             leaks = [
                 item.title,
-                f"Venue{token}",
-                f"Address{token}",
                 f"Notes{token}",
                 event_uid(visit.id, item.id, "member"),
                 event_uid(visit.id, item.id, "public"),
@@ -169,6 +241,219 @@ def test_nothing_above_an_audiences_tier_reaches_it(
             ]
             found = [leak for leak in leaks if leak in text]
             assert not found, (audience.key, item.id, item.tier, found)
+        for person in visit.people:
+            if person.id != audience.person and not _shown(audience, person.tier):
+                assert person.name not in text, (audience.key, person.id)
+                assert person.title not in text, (audience.key, person.id)
         if audience.tier is Tier.RESTRICTED and audience.person is None:
             # and the full audience does see everything: the test can tell
             assert all(item.title in text for item in visit.items)
+            assert all(venue.address in text for venue in visit.venues)
+            assert all(
+                p.name in text
+                for p in visit.people
+                if any(p.id in i.attendees for i in visit.items)
+            )
+        if (
+            audience.person is None
+            and audience.tier is not Tier.RESTRICTED
+            and any(
+                _shown(audience, i.tier) and not _shown(audience, visit.venue[i.venue or ""].tier)
+                for i in visit.items
+            )
+        ):
+            assert "venue not published" in text
+
+
+# -- hidden changes leave an audience's files as they were --------------------------------
+
+
+def files_of(files: dict[str, bytes], audience: Audience) -> dict[str, bytes]:
+    if audience.key == PUBLIC.key:
+        names = ["calendars/public.ics", "changes/public.md"]
+    elif audience.key == DELEGATION.key:
+        names = [
+            "programme.md",
+            "programme.html",
+            "calendars/delegation.ics",
+            "changes/delegation.md",
+        ]
+    else:
+        assert audience.person is not None
+        names = [f"people/{audience.person}{ext}" for ext in (".md", ".ics", ".changes.md")]
+    return {name: files[name] for name in names}
+
+
+change_spec = st.tuples(
+    st.sampled_from(["title", "notes", "venue", "later", "venue-facts", "person-name"]),
+    st.integers(0, 5),  # which item, venue or person
+)
+
+
+def hidden_change(
+    visit: Visit, plan: Plan, audience: Audience, what: str, which: int
+) -> tuple[Visit, list[PlannedItem]] | None:
+    """The visit and planned items after one change the audience cannot see, or None
+    when there is no such change of that kind."""
+    tier = audience.tier
+    items = list(visit.items)
+    planned = list(plan.items)
+    public = tier.rank <= Tier.PRESS.rank
+
+    def hidden_item(n: int) -> bool:
+        item = items[n]
+        if audience.person is not None and audience.person not in item.attendees:
+            return True
+        return not tier.allows(item.tier)
+
+    if what in ("title", "notes", "venue", "later"):
+        n = which % len(items)
+        item = items[n]
+        coarse = public and item.public_time is not PublicTime.EXACT
+        if (
+            not hidden_item(n)
+            and not (what == "notes" and public)
+            and not (what == "later" and coarse)
+        ):
+            return None
+        if what == "title":
+            items[n] = item.model_copy(update={"title": item.title + " (renamed)"})
+        elif what == "notes":
+            items[n] = item.model_copy(update={"notes": (item.notes or "") + " More notes."})
+        elif what == "venue":
+            other = visit.venues[(n + 1) % len(visit.venues)].id
+            if other == item.venue:
+                return None
+            items[n] = item.model_copy(update={"venue": other})
+            planned[n] = planned[n].model_copy(update={"venue": other})
+        else:  # a minute later: within its part of the day, and no other item crossed
+            p = planned[n]
+            assert p.start is not None and p.end is not None
+            planned[n] = p.model_copy(
+                update={
+                    "start": WallTime(p.start.local + timedelta(minutes=1)),
+                    "end": WallTime(p.end.local + timedelta(minutes=1)),
+                }
+            )
+        return visit.model_copy(update={"items": tuple(items)}), planned
+    if what == "venue-facts":
+        n = which % len(visit.venues)
+        venue = visit.venues[n]
+        if tier.allows(venue.tier) and not all(
+            hidden_item(k) for k, i in enumerate(items) if i.venue == venue.id
+        ):
+            return None
+        venues = list(visit.venues)
+        venues[n] = venue.model_copy(
+            update={
+                "name": venue.name + " Hall",
+                "address": venue.address + " 2",
+                "lat": venue.lat + 0.01,
+            }
+        )
+        return visit.model_copy(update={"venues": tuple(venues)}), planned
+    n = which % len(visit.people)
+    person = visit.people[n]
+    if person.id == audience.person or tier.allows(person.tier):
+        return None
+    people = list(visit.people)
+    people[n] = person.model_copy(update={"name": person.name + " Jr"})
+    return visit.model_copy(update={"people": tuple(people)}), planned
+
+
+@settings(
+    max_examples=300,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
+@given(
+    specs=st.lists(item_spec, min_size=1, max_size=6),
+    clearances=st.lists(st.sampled_from(TIERS), min_size=3, max_size=3),
+    people_tiers=st.lists(st.sampled_from(TIERS), min_size=3, max_size=3),
+    reader=st.integers(0, 4),
+    change=change_spec,
+)
+def test_a_change_hidden_from_an_audience_leaves_its_files_byte_identical(
+    specs: list[Spec],
+    clearances: list[Tier],
+    people_tiers: list[Tier],
+    reader: int,
+    change: tuple[str, int],
+) -> None:
+    visit, plan = build(specs, clearances, people_tiers)
+    audience = [PUBLIC, DELEGATION, *(for_person(p) for p in visit.people)][reader]
+    found = hidden_change(visit, plan, audience, *change)
+    if found is None:
+        return
+    changed, items = found
+    second = merge(plan, changed, items, SolveInfo(status="hand-made"), "t", LATER)
+    first_files = build_files(visit, plan, None)
+    second_files = build_files(changed, second, read_export(first_files["plan.json"].decode()))
+    assert files_of(second_files, audience) == files_of(first_files, audience), change
+    assert second.version == plan.version + 1
+    assert audience.key not in (second.history[-1].seen_by or ())
+    # the protocol office sees it: the test can tell a change from none
+    assert second_files["calendars/full.ics"] != first_files["calendars/full.ics"] or (
+        second_files["changes/full.md"] != first_files["changes/full.md"]
+    )
+
+
+def build_files(visit: Visit, plan: Plan, previous: Any) -> dict[str, bytes]:
+    """Every file `planner generate` writes for the plan, after a run that wrote
+    ``previous`` (its plan.json)."""
+    return generate.build(visit, plan, previous)
+
+
+@settings(
+    max_examples=150,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
+@given(
+    specs=st.lists(item_spec, min_size=1, max_size=6),
+    clearances=st.lists(st.sampled_from(TIERS), min_size=3, max_size=3),
+    raised=st.lists(st.integers(0, 5), min_size=1, max_size=3, unique=True),
+)
+def test_an_item_withdrawn_from_an_audience_is_cancelled_and_tells_nothing_new(
+    specs: list[Spec], clearances: list[Tier], raised: list[int]
+) -> None:
+    """Items made restricted, renamed and moved an hour later, all at once: an audience
+    below restricted that had them gets them cancelled, under the title and at the time it
+    knew, and learns nothing of the new ones."""
+    visit, plan = build(specs, clearances)
+    raised = [n for n in raised if n < len(visit.items)]
+    items = list(visit.items)
+    for n in raised:
+        items[n] = items[n].model_copy(update={"tier": Tier.RESTRICTED, "title": f"Secret{n}x"})
+    changed = visit.model_copy(update={"items": tuple(items)})
+    later = []
+    for planned in plan.items:
+        if int(planned.id[1:]) in raised and planned.start and planned.end:
+            planned = planned.model_copy(
+                update={
+                    "start": WallTime(planned.start.local + timedelta(hours=1)),
+                    "end": WallTime(planned.end.local + timedelta(hours=1)),
+                }
+            )
+        later.append(planned)
+    second = merge(plan, changed, later, SolveInfo(status="hand-made"), "t", LATER)
+    audiences = [PUBLIC, DELEGATION, FULL, *(for_person(p) for p in changed.people)]
+    for audience in audiences:
+        data = ical.calendar(changed, second, audience)
+        text = "\n".join((data.decode(), outputs(changed, second, audience)))
+        text += notices_text(changed, plan, second, audience)
+        before = {v.item_id for v in views(visit, plan, audience)}
+        cancelled = {str(e["UID"]): e for e in icalendar.Calendar.from_ical(data).walk("VEVENT")}
+        for n in raised:
+            item_id, planned = f"i{n}", second.items_by_id[f"i{n}"]
+            assert planned.start is not None
+            if audience.tier is Tier.RESTRICTED:
+                continue
+            assert f"Secret{n}x" not in text, audience.key
+            assert f"{planned.start.local:%H:%M}" not in text, audience.key
+            if item_id in before:  # it had it: cancelled, as it knew it
+                event = cancelled[event_uid(visit.id, item_id, audience.uid_scope)]
+                assert str(event["STATUS"]) == "CANCELLED"
+                assert visit.item[item_id].title in str(event["SUMMARY"])
+        if audience.key == FULL.key:
+            assert all(f"Secret{n}x" in text for n in raised)

@@ -21,22 +21,24 @@ from typing import TYPE_CHECKING
 
 import pendulum
 
+from planner.disclosure import cleaner, lane_people
 from planner.export.programme import (
-    attendees_by_precedence,
     end_clause,
     length_text,
     start_clocks,
     zone_name,
 )
-from planner.export.tiers import Audience, ItemView, Leg, for_person, views
+from planner.export.tiers import FULL, Audience, Index, ItemView, Leg, for_person, views
 from planner.model.clock import tz
-from planner.model.people import Person, Role, Side
+from planner.model.people import Person, Side
 from planner.model.publication import PressAccess
 from planner.model.visit import Visit
 from planner.plan import Plan
 
 if TYPE_CHECKING:
     import jinja2
+
+    from planner.export.changes import Notice
 
 PRESS_WORDS = {
     PressAccess.OPEN: "open to the press",
@@ -175,8 +177,8 @@ def _markdown_rows(rows: list[Row]) -> list[str]:
         lines.append("")
         for leg in row.legs:
             lines.append(f"- Travel before: {md(leg)}")
-        if row.until:
-            lines.append(f"- {md(row.until.capitalize())}")
+        if row.until:  # 'lands 13:55 Berlin' → 'Lands 13:55 Berlin' (the city as written)
+            lines.append(f"- {md(row.until[:1].upper() + row.until[1:])}")
         lines.append(f"- What: {md(row.kind)}")
         lines.append(f"- Venue: {md(row.venue)}")
         if row.attendees:
@@ -203,48 +205,75 @@ def _markdown(title: str, subtitle: list[str], days: list[Day]) -> str:
     return "\n".join(lines).rstrip() + "\n"
 
 
-def programme_markdown(visit: Visit, plan: Plan, audience: Audience) -> str:
-    """The day-by-day programme for ``audience``, in Markdown."""
-    item_views = views(visit, plan, audience)
+def programme_markdown(
+    visit: Visit, plan: Plan, audience: Audience, index: Index | None = None
+) -> str:
+    """The day-by-day programme for ``audience``, in Markdown. Its plan version is the
+    last one in which the audience saw a change."""
+    item_views = views(visit, plan, audience, index)
     second = visit.guest_home_timezone
     subtitle = [
         f"Programme for the {AUDIENCE_WORDS.get(audience.key, audience.key)} · "
-        f"plan version {plan.version}",
+        f"plan version {plan.reader_version(audience.key)[0]}",
         "Times: " + _clocks_line(visit, item_views, second),
     ]
-    return _markdown(visit.title, subtitle, _days(visit, item_views, second))
+    title = cleaner(audience.stream)(visit.title)
+    return _markdown(title, subtitle, _days(visit, item_views, second))
 
 
-def person_markdown(visit: Visit, plan: Plan, person: Person) -> str:
+def person_markdown(visit: Visit, plan: Plan, person: Person, index: Index | None = None) -> str:
     """One person's own itinerary: the items they attend, at their clearance, with their
-    home time as the second clock."""
-    item_views = views(visit, plan, for_person(person))
+    home time as the second clock, their own journeys, and another attendee's only where
+    they come from an item of this itinerary too."""
+    audience = for_person(person)
+    item_views = views(visit, plan, audience, index)
     second = visit.home_zone(person)
-    who = person.name + (f", {person.title}" if person.title else "")
+    text = cleaner(audience.stream)
+    who = text(person.name) + (f", {text(person.title)}" if person.title else "")
+    version = plan.reader_version(audience.key)[0]
     subtitle = [
         f"Itinerary of {who}",
-        f"Plan version {plan.version} · times: " + _clocks_line(visit, item_views, second),
+        f"Plan version {version} · times: " + _clocks_line(visit, item_views, second),
     ]
-    return _markdown(visit.title, subtitle, _days(visit, item_views, second))
+    return _markdown(text(visit.title), subtitle, _days(visit, item_views, second))
 
 
-def changes_markdown(visit: Visit, old: Plan | None, new: Plan) -> str:
-    """What changed for whom between two plans, per person in precedence order."""
-    from planner.export.changes import person_changes
+def notice_markdown(visit: Visit, notice: Notice, audience: Audience) -> str:
+    """A reader's notice of what changed, in Markdown: for a group the programme's changes
+    (the protocol office's with what each person was told), for a person their own."""
+    from planner.export.changes import NO_ITEM_CHANGED
 
-    lines = [f"# Changes: {md(visit.title)}", ""]
-    if old is None:
-        lines.append(f"First version of the programme (plan version {new.version}).")
+    text = cleaner(audience.stream)
+    if audience.person is not None and audience.person in visit.person:
+        person = visit.person[audience.person]
+        reader = f"For {text(person.name)}"
+    else:
+        reader = f"For the {AUDIENCE_WORDS.get(audience.key, audience.key)}"
+    lines = [f"# Changes: {md(text(visit.title))}", "", f"{md(reader)}  "]
+    if notice.since is None:
+        lines.append(f"First version of the programme (plan version {notice.version}).")
         return "\n".join(lines) + "\n"
-    lines += [f"Plan version {old.version} → {new.version}.", ""]
-    found = person_changes(visit, old, new)
-    if not found:
-        lines.append("No changes.")
-    for person, sentences in found:
-        lines += [f"## {md(person.name)}", ""]
-        lines += [f"- {md(s)}" for s in sentences]
+    lines += [f"Plan version {notice.since} → {notice.version}.", ""]
+    if not notice.lines and not notice.people:
+        lines.append("No changes." if notice.since == notice.version else md(NO_ITEM_CHANGED))
+    if notice.lines:
+        if notice.people:
+            lines += ["## The programme", ""]
+        lines += [f"- {md(s)}" for s in notice.lines]
+        lines.append("")
+    for told in notice.people:
+        lines += [f"## {md(told.name)}", ""]
+        lines += [f"- {md(s)}" for s in told.lines]
         lines.append("")
     return "\n".join(lines).rstrip() + "\n"
+
+
+def changes_markdown(visit: Visit, old: Plan | None, new: Plan, audience: Audience = FULL) -> str:
+    """What changed between two plans for ``audience``, in Markdown (by default the
+    protocol office's notice: the programme, and what each person was told)."""
+    from planner.export.changes import notice
+
+    return notice_markdown(visit, notice(visit, old, new, audience), audience)
 
 
 # -- the timeline (geometry only; the template draws it) ----------------------------------
@@ -313,24 +342,16 @@ class Lane:
     names: frozenset[str]
 
 
-def lanes_of(visit: Visit) -> list[Lane]:
+def lanes_of(visit: Visit, stream: str = "full") -> list[Lane]:
     """The tracks of the timeline: the guest principal, the spouse, each minister (the
-    guest's), then the host side as one track."""
-    guests = attendees_by_precedence(visit, [p.id for p in visit.people if p.side is Side.GUEST])
-    result: list[Lane] = []
-    for role, word in ((Role.PRINCIPAL, "principal"), (Role.SPOUSE, "spouse")):
-        result += [
-            Lane(p.id, p.name, p.title or word, frozenset({p.name}))
-            for p in guests
-            if p.role is role
-        ]
-    result += [
-        Lane(p.id, p.name, p.title or "minister", frozenset({p.name}))
-        for p in guests
-        if p.role is Role.MINISTER
+    guest's), then the host side as one track; only people ``stream`` may know of."""
+    text = cleaner(stream)
+    result = [
+        Lane(p.id, text(p.name), text(p.title) or p.role.value, frozenset({text(p.name)}))
+        for p in lane_people(visit, stream)
     ]
-    hosts = frozenset(p.name for p in visit.people if p.side is Side.HOST)
-    result.append(Lane("host", "Host side", visit.host.name, hosts))
+    hosts = frozenset(text(p.name) for p in visit.people if p.side is Side.HOST)
+    result.append(Lane("host", "Host side", text(visit.host.name), hosts))
     return result
 
 
@@ -349,7 +370,7 @@ def _packed(spans: list[tuple[float, float, int]]) -> dict[int, int]:
     return rows
 
 
-def timeline(visit: Visit, rows: list[Row], day: date) -> Timeline | None:
+def timeline(visit: Visit, rows: list[Row], day: date, stream: str = "full") -> Timeline | None:
     """The day as a picture: one lane per track, items as blocks on an hour grid in local
     time, travel legs as lines between the blocks. None when nothing has an exact time."""
     timed = [r for r in rows if not r.cancelled and r.view.start and r.view.end]
@@ -378,7 +399,7 @@ def timeline(visit: Visit, rows: list[Row], day: date) -> Timeline | None:
         )
     axis_top = 6 + TICK_ROW * len(zones)
 
-    lanes = lanes_of(visit)
+    lanes = lanes_of(visit, stream)
     members: dict[str, list[Row]] = {
         ln.key: [r for r in timed if ln.names & set(r.view.attendees)] for ln in lanes
     }
@@ -441,19 +462,21 @@ def _environment() -> jinja2.Environment:
     )
 
 
-def programme_html(visit: Visit, plan: Plan, audience: Audience) -> str:
+def programme_html(visit: Visit, plan: Plan, audience: Audience, index: Index | None = None) -> str:
     """The programme as one self-contained HTML page that prints on A4: per day a timeline
     (inline SVG) above the table of items."""
-    item_views = views(visit, plan, audience)
+    item_views = views(visit, plan, audience, index)
     second = visit.guest_home_timezone
     days = _days(visit, item_views, second)
-    pictures = [timeline(visit, d.rows, d.day) if d.day is not None else None for d in days]
+    stream = audience.stream
+    pictures = [timeline(visit, d.rows, d.day, stream) if d.day is not None else None for d in days]
+    text = cleaner(stream)
     template = _environment().get_template("programme.html.j2")
     return template.render(
-        title=visit.title,
+        title=text(visit.title),
         audience=AUDIENCE_WORDS.get(audience.key, audience.key),
-        version=plan.version,
+        version=plan.reader_version(audience.key)[0],
         clocks=_clocks_line(visit, item_views, second),
-        organizer=visit.organizer.name,
+        organizer=text(visit.organizer.name),
         days=list(zip(days, pictures, strict=True)),
     )

@@ -12,12 +12,18 @@ runs into one OUT, or a run and an edit of one of its visits, take turns.
 Layout (one visit; with several, one such folder per visit id):
 
     programme.md, programme.html     the printable programme (delegation tier)
-    people/<slug>.md, <slug>.ics     each person's own items, at their clearance
+    people/<slug>.md, <slug>.ics     each person's own items, at their clearance,
+    people/<slug>.changes.md         and what changed for them since the previous run
     calendars/public.ics             press and public
     calendars/delegation.ics         the delegation
     calendars/full.ics               the protocol office (restricted)
-    changes.md                       what changed since the previous run, per person
-    plan.json, plan.schema.json      the plan, machine-readable
+    changes/public.md                what changed since the previous run: for the press
+    changes/delegation.md            and public, for the delegation, and for the
+    changes/full.md                  protocol office (everything, and who was told what)
+    plan.json, plan.schema.json      the plan, machine-readable (the protocol office's)
+
+Each file holds only what its reader may see (planner.disclosure), and stays byte for
+byte as it was unless something its reader can see changed.
 """
 
 from __future__ import annotations
@@ -34,7 +40,7 @@ from pathlib import Path
 from planner import atomic, journal, lock
 from planner.crashpoint import reached
 from planner.export import planjson
-from planner.export.tiers import DELEGATION, FULL, PUBLIC, for_person, slug
+from planner.export.tiers import DELEGATION, FULL, PUBLIC, Index, for_person, slug
 from planner.model.visit import Visit
 from planner.plan import Plan, PlanFileError, fingerprint, plan_path, plan_yaml, read_plan
 from planner.visitfile import LoadedVisit, load_visit
@@ -95,19 +101,32 @@ def current_plan(
     return outcome.plan, True
 
 
-def build(visit: Visit, plan: Plan, previous: Plan | None) -> dict[str, bytes]:
-    """Every output file of one visit, by relative path."""
-    from planner.export import documents, ical
+def build(
+    visit: Visit, plan: Plan, previous: planjson.PlanExport | None = None
+) -> dict[str, bytes]:
+    """Every output file of one visit, by relative path; ``previous`` is the plan.json of
+    the run before (its plan and notices), if any."""
+    from planner.export import changes, documents, ical
 
     files: dict[str, bytes] = {}
 
     def text(path: str, content: str) -> None:
         files[path] = content.encode("utf-8")
 
-    text("programme.md", documents.programme_markdown(visit, plan, DELEGATION))
-    text("programme.html", documents.programme_html(visit, plan, DELEGATION))
+    index = Index(visit, plan)
+    if previous is not None and previous.visit_id != plan.visit:
+        previous = None
+    old = previous.plan if previous is not None else None
+    kept = previous.notices if previous is not None else ()
+    notices = changes.notices(visit, old, kept, plan)
+    text("programme.md", documents.programme_markdown(visit, plan, DELEGATION, index))
+    text("programme.html", documents.programme_html(visit, plan, DELEGATION, index))
     for audience, name in ((PUBLIC, "public"), (DELEGATION, "delegation"), (FULL, "full")):
-        files[f"calendars/{name}.ics"] = ical.calendar(visit, plan, audience)
+        files[f"calendars/{name}.ics"] = ical.calendar(visit, plan, audience, index)
+        text(
+            f"changes/{name}.md",
+            documents.notice_markdown(visit, notices[audience.key], audience),
+        )
     used: set[str] = set()
     for person in visit.people:
         base = slug(person.id, "person")
@@ -116,22 +135,26 @@ def build(visit: Visit, plan: Plan, previous: Plan | None) -> dict[str, bytes]:
             name, n = f"{base}-{n}", n + 1
         used.add(name)
         audience = for_person(person)
-        text(f"people/{name}.md", documents.person_markdown(visit, plan, person))
-        files[f"people/{name}.ics"] = ical.calendar(visit, plan, audience)
-    text("changes.md", documents.changes_markdown(visit, previous, plan))
-    text("plan.json", planjson.plan_json(visit, plan, previous))
+        text(f"people/{name}.md", documents.person_markdown(visit, plan, person, index))
+        files[f"people/{name}.ics"] = ical.calendar(visit, plan, audience, index)
+        text(
+            f"people/{name}.changes.md",
+            documents.notice_markdown(visit, notices[audience.key], audience),
+        )
+    baseline = planjson.baseline_for(previous, plan)
+    text("plan.json", planjson.plan_json(visit, plan, baseline, tuple(notices.values())))
     text("plan.schema.json", planjson.schema_json())
     return files
 
 
-def _baseline(out: Path, prefix: str, plan: Plan) -> Plan | None:
-    """The plan the previous run of this output folder published (see planjson)."""
+def _previous_export(out: Path, prefix: str) -> planjson.PlanExport | None:
+    """The plan.json the previous run of this output folder wrote (its plan, its
+    notices), if it can be read."""
     path = out / prefix / "plan.json" if prefix else out / "plan.json"
     try:
-        previous = planjson.read_export(path.read_text(encoding="utf-8"))
-    except OSError:
-        previous = None
-    return planjson.baseline_for(previous, plan)
+        return planjson.read_export(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError):
+        return None
 
 
 def _staging_folders(out: Path, kind: str) -> list[Path]:
@@ -220,14 +243,15 @@ def write_tree(out: Path, files: dict[str, bytes]) -> None:
 
 def summary(results: list[VisitOutput]) -> str:
     """What an export wrote, in one line: the files at the top of the folder by name, the
-    others counted per folder and kind ("people/: 14 .ics, 14 .md")."""
+    others counted per folder and kind ("people/: 14 .changes.md, 14 .ics, 14 .md")."""
     top: list[str] = []
     folders: dict[str, Counter[str]] = {}
     for result in results:
         for relative in result.files:
             folder, _, name = relative.rpartition("/")
             if folder:
-                folders.setdefault(folder, Counter())[Path(name).suffix or name] += 1
+                kind = ".changes.md" if name.endswith(".changes.md") else Path(name).suffix
+                folders.setdefault(folder, Counter())[kind or name] += 1
             else:
                 top.append(name)
     total = len(top) + sum(sum(c.values()) for c in folders.values())
@@ -299,7 +323,7 @@ def _generate(
         plan_file = plan_files[path]
         plan, solved = current_plan(item, plan_file, time_limit, guards[path])
         prefix = "" if len(loaded) == 1 else slug(item.visit.id, "visit")
-        previous = _baseline(out, prefix, plan)
+        previous = _previous_export(out, prefix)
         built = build(item.visit, plan, previous)
         result = VisitOutput(item.visit, plan, plan_file, solved, built)
         results.append(result)

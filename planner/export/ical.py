@@ -4,8 +4,11 @@ Every event is built from the audience's views (planner.export.tiers) and nothin
 an item above the audience's tier leaves no trace. The files follow the project's rules
 (shared research, ical.md §1): METHOD:PUBLISH with one organizer and no ATTENDEE, UIDs
 stable across exports, SEQUENCE/LAST-MODIFIED from the plan's revisions, cancelled items
-kept with STATUS:CANCELLED, every timed value with the IANA TZID of its venue and one
-VTIMEZONE per TZID that agrees with tzdata around the events.
+kept with STATUS:CANCELLED (and so are items withdrawn from the audience, as it knew
+them), every timed value with the IANA TZID of its venue and one VTIMEZONE per TZID that
+agrees with tzdata around the events. SEQUENCE, LAST-MODIFIED and DTSTAMP are the
+audience's own (planner.disclosure): a change the audience cannot see leaves its calendar
+byte for byte as it was.
 
 The content lines are written here rather than by the icalendar library, so that escaping,
 folding (75 octets, never inside a UTF-8 character), CRLF and the order of everything are
@@ -20,8 +23,9 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from planner.disclosure import cleaner, withdrawn_views
 from planner.export.programme import end_clause, length_text, start_clocks
-from planner.export.tiers import Audience, ItemView, views
+from planner.export.tiers import Audience, Index, ItemView, views
 from planner.model.clock import tz
 from planner.model.publication import Tier
 from planner.model.visit import Visit
@@ -347,8 +351,13 @@ def _times(visit: Visit, view: ItemView) -> list[str]:
     return [f"Time: {clocks}, {ends}"]
 
 
+WITHDRAWN = "No longer in this programme"
+
+
 def description(visit: Visit, view: ItemView, audience: Audience) -> str:
     lines: list[str] = []
+    if view.withdrawn:
+        return "\n".join([f"{WITHDRAWN}.", *_times(visit, view)])
     if view.cancelled:
         lines.append("CANCELLED.")
     lines.extend(_times(visit, view))
@@ -370,7 +379,7 @@ def description(visit: Visit, view: ItemView, audience: Audience) -> str:
 def _event(
     w: Writer,
     visit: Visit,
-    plan: Plan,
+    stamp: datetime,
     audience: Audience,
     view: ItemView,
     reminders: Sequence[int],
@@ -378,7 +387,7 @@ def _event(
 ) -> None:
     w.prop("BEGIN", "VEVENT")
     w.prop("UID", escape_text(view.uid))
-    w.prop("DTSTAMP", utc_stamp(plan.updated))
+    w.prop("DTSTAMP", utc_stamp(stamp))
     w.prop("CREATED", utc_stamp(view.created))
     w.prop("LAST-MODIFIED", utc_stamp(view.modified))
     w.prop("SEQUENCE", str(view.sequence))
@@ -389,8 +398,10 @@ def _event(
     else:
         w.prop("DTSTART", view.day.strftime("%Y%m%d"), VALUE="DATE")
         w.prop("DTEND", (view.day + timedelta(days=1)).strftime("%Y%m%d"), VALUE="DATE")
-    w.text("SUMMARY", ("Cancelled: " if view.cancelled else "") + view.title)
-    w.text("LOCATION", ", ".join(part for part in (view.venue, view.address) if part))
+    prefix = f"{WITHDRAWN}: " if view.withdrawn else "Cancelled: " if view.cancelled else ""
+    w.text("SUMMARY", prefix + view.title)
+    if view.venue or view.address:
+        w.text("LOCATION", ", ".join(part for part in (view.venue, view.address) if part))
     if view.geo is not None:
         w.prop("GEO", f"{view.geo[0]:.6f};{view.geo[1]:.6f}")
     w.text("DESCRIPTION", description(visit, view, audience))
@@ -398,7 +409,7 @@ def _event(
     w.prop(
         "ORGANIZER",
         "mailto:" + "".join(c for c in organizer.email if not _is_control(c)),
-        CN=param_value(organizer.name),
+        CN=param_value(cleaner(audience.stream)(organizer.name)),
     )
     w.prop("CATEGORIES", text_list([view.kind]))
     w.prop("CLASS", _CLASS[view.tier])
@@ -426,17 +437,21 @@ def _zone_years(items: list[ItemView]) -> dict[str, set[int]]:
     return years
 
 
-def calendar(visit: Visit, plan: Plan, audience: Audience) -> bytes:
+def calendar(visit: Visit, plan: Plan, audience: Audience, index: Index | None = None) -> bytes:
     """The calendar of ``audience``: bytes of an RFC 5545 file, the same for the same
-    plan."""
-    items = views(visit, plan, audience)
+    plan, and the same for a plan that changed only in what the audience cannot see
+    (its DTSTAMP is that of the last version the audience saw a change in)."""
+    items = views(visit, plan, audience, index)
+    # and what was withdrawn from the audience: cancelled, never dropped
+    items += withdrawn_views(visit, plan, audience)
+    stamp = plan.reader_version(audience.key)[1]
     reminders: tuple[int, ...] = ()
     if audience.person is not None and audience.person in visit.person:
         reminders = tuple(sorted(set(visit.person[audience.person].reminders), reverse=True))
     events = Writer([])
     zones: set[str] = set()
     for view in items:
-        _event(events, visit, plan, audience, view, reminders, zones)
+        _event(events, visit, stamp, audience, view, reminders, zones)
 
     w = Writer([])
     w.prop("BEGIN", "VCALENDAR")
@@ -444,12 +459,14 @@ def calendar(visit: Visit, plan: Plan, audience: Audience) -> bytes:
     w.prop("PRODID", escape_text(PRODID))
     w.prop("CALSCALE", "GREGORIAN")
     w.prop("METHOD", "PUBLISH")
-    name = f"{visit.title} — {_label(visit, audience)}"
+    text = cleaner(audience.stream)
+    name = f"{text(visit.title)} — {text(_label(visit, audience))}"
     w.text("NAME", name)
     w.text("X-WR-CALNAME", name)
     days = f"{_day(visit.start)} to {_day(visit.end)}"
     about = (
-        f"{visit.title}, {days}: {_label(visit, audience)}. Published by {visit.organizer.name}."
+        f"{text(visit.title)}, {days}: {text(_label(visit, audience))}. "
+        f"Published by {text(visit.organizer.name)}."
     )
     w.text("DESCRIPTION", about)
     w.text("X-WR-CALDESC", about)

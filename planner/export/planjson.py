@@ -1,9 +1,11 @@
 """plan.json: the plan in machine-readable form, with its JSON Schema.
 
 The file holds the plan itself (as in the plan file, so a later run can read it back and
-say what changed) and, for each item, the resolved facts a script needs without the visit
-file: title, kind, local and UTC times with the zone name, venue, attendees by name.
-It is the full (restricted) view: it belongs to the protocol office, like calendars/full.ics.
+say what changed), every reader's notice of what changed (so that a reader who saw no
+change gets the same notice again) and, for each item, the resolved facts a script needs
+without the visit file: title, kind, local and UTC times with the zone name, venue,
+attendees by name. It is the full (restricted) view: it belongs to the protocol office,
+like calendars/full.ics.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from typing import Any
 
 from pydantic import Field
 
+from planner.export.changes import Notice
 from planner.model.base import Frozen
 from planner.model.visit import Visit
 from planner.plan import Plan, Status
@@ -49,23 +52,32 @@ class PlanExport(Frozen):
     plan: Plan = Field(description="The plan file's content, for later runs.")
     baseline: Plan | None = Field(
         default=None,
-        description="The plan changes.md compared this one with (the one generated before).",
+        description="The plan generated before this one, which the notices compared it with.",
+    )
+    notices: tuple[Notice, ...] = Field(
+        default=(), description="Each reader's notice of what changed (changes/, people/)."
     )
 
 
-def export(visit: Visit, plan: Plan, baseline: Plan | None = None) -> PlanExport:
+def export(
+    visit: Visit,
+    plan: Plan,
+    baseline: Plan | None = None,
+    notices: tuple[Notice, ...] = (),
+) -> PlanExport:
     facts = []
     for planned in plan.items:
         item = visit.item.get(planned.id)
+        about = planned.about
         start, end = planned.start_at(), planned.end_at()
         venue = visit.venue.get(planned.venue) if planned.venue else None
         facts.append(
             ItemFacts(
                 id=planned.id,
-                title=item.title if item else planned.id,
-                kind=item.kind_label if item else "removed",
+                title=item.title if item else about.title if about else planned.id,
+                kind=item.kind_label if item else about.kind if about else "removed",
                 status=planned.status,
-                tier=item.tier.value if item else "restricted",
+                tier=item.tier.value if item else about.tier.value if about else "restricted",
                 start_local=str(planned.start) if planned.start else None,
                 end_local=str(planned.end) if planned.end else None,
                 timezone=planned.timezone,
@@ -88,18 +100,21 @@ def export(visit: Visit, plan: Plan, baseline: Plan | None = None) -> PlanExport
         items=tuple(facts),
         plan=plan,
         baseline=baseline,
+        notices=notices,
     )
 
 
-def plan_json(visit: Visit, plan: Plan, baseline: Plan | None = None) -> str:
-    data = export(visit, plan, baseline).model_dump(mode="json")
+def plan_json(
+    visit: Visit, plan: Plan, baseline: Plan | None = None, notices: tuple[Notice, ...] = ()
+) -> str:
+    data = export(visit, plan, baseline, notices).model_dump(mode="json")
     return json.dumps(data, indent=2, ensure_ascii=False, sort_keys=False) + "\n"
 
 
 def schema() -> dict[str, Any]:
     return {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
-        **PlanExport.model_json_schema(),
+        **PlanExport.model_json_schema(mode="serialization"),  # the file as written
         "title": "planner plan.json (version 1)",
     }
 
@@ -123,8 +138,8 @@ def read_plan(text: str) -> Plan | None:
 
 
 def baseline_for(previous: PlanExport | None, plan: Plan) -> Plan | None:
-    """What changes.md compares ``plan`` with: the plan generated before it. Generating
-    the same plan again keeps the same baseline, so the files come out the same."""
+    """What the notices compare ``plan`` with: the plan generated before it. Generating
+    the same plan again keeps the same baseline (and the same notices, which are kept)."""
     if previous is None or previous.visit_id != plan.visit:
         return None
     if previous.plan.version == plan.version and previous.plan.fingerprint == plan.fingerprint:

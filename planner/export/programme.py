@@ -9,9 +9,10 @@ from datetime import date
 
 import pendulum
 
+from planner.disclosure import by_precedence
 from planner.model.clock import city_of, offset_text, tz
 from planner.model.items import Item
-from planner.model.people import Person, Side
+from planner.model.people import Person
 from planner.model.travel import travel_minutes
 from planner.model.visit import Visit
 from planner.plan import Plan, PlannedItem, Status
@@ -43,8 +44,7 @@ class Entry:
 
 def attendees_by_precedence(visit: Visit, ids: tuple[str, ...] | list[str]) -> list[Person]:
     """Guests first, then hosts, each by precedence."""
-    people = [visit.person[p] for p in ids if p in visit.person]
-    return sorted(people, key=lambda p: (p.side is not Side.GUEST, p.precedence, p.name))
+    return by_precedence(visit, ids)
 
 
 def entries(visit: Visit, plan: Plan) -> list[Entry]:
@@ -174,7 +174,12 @@ def terminal_programme(visit: Visit, plan: Plan) -> str:
             lines.append(f"      {until(visit, entry)} at {place}")
             lines.append(f"      with {short_names(visit, planned.attendees)}")
         lines.append("")
-    cancelled = [i for i in plan.items if i.status is Status.CANCELLED and i.id in visit.item]
-    if cancelled:
-        lines.append("Cancelled: " + "; ".join(visit.item[i.id].title for i in cancelled))
+    cancelled = [
+        item.title if item is not None else i.about.title if i.about else i.id
+        for i in plan.items
+        if i.status is Status.CANCELLED
+        and ((item := visit.item.get(i.id)) is not None or i.about is not None)
+    ]
+    if cancelled:  # (items removed from the visit file too: they stay cancelled)
+        lines.append("Cancelled: " + "; ".join(cancelled))
     return "\n".join(lines).rstrip() + "\n"

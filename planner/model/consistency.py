@@ -16,6 +16,7 @@ from planner.model.clock import TimeProblem, WallTime, zone_problem
 from planner.model.conventions import Override
 from planner.model.items import Item, ItemKind
 from planner.model.people import Person
+from planner.model.publication import PressAccess, Tier
 from planner.model.visit import Visit
 
 Path_ = tuple[str | int, ...]
@@ -443,6 +444,7 @@ class _Checker:
         for n, item in enumerate(v.items):
             if not item.attendees:
                 yield Problem(("items", n), f"'{item.title}' has no required attendees", "warning")
+            yield from self.press_venue(n, item)
             for k, pid in enumerate(item.attendees):
                 person = v.person[pid]
                 if not person.clearance.allows(item.tier):
@@ -453,6 +455,25 @@ class _Checker:
                         "show it; raise their clearance or lower the item's tier",
                         "warning",
                     )
+
+    def press_venue(self, n: int, item: Item) -> Iterator[Problem]:
+        """The press invited to a venue they may not know of (a private residence): their
+        calendar would say 'venue not published'."""
+        if item.press is PressAccess.CLOSED or not Tier.PRESS.allows(item.tier):
+            return
+        key = "venue" if item.venue else "candidate_venues"
+        for k, venue_id in enumerate(item.venues):
+            venue = self.v.venue[venue_id]
+            if not Tier.PRESS.allows(venue.tier):
+                path: Path_ = ("items", n, key) if item.venue else ("items", n, key, k)
+                yield Problem(
+                    path,
+                    f"'{item.title}' is open to the press ({item.press.value}) at "
+                    f"{venue.name}, which the press may not know of (venue tier "
+                    f"{venue.tier.value}): their calendar says 'venue not published'; lower "
+                    "the venue's tier or close the item to the press",
+                    "warning",
+                )
 
 
 def _bound(item: Item, key: str) -> str:

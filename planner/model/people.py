@@ -76,6 +76,11 @@ class Person(Frozen):
     spouse_of: Id | None = None
     counterpart_of: Id | None = None
     clearance: Tier = Tier.DELEGATION
+    tier: Tier = Field(
+        default=Tier.PUBLIC,
+        description="Lowest audience that may learn of the person (name, journeys); below "
+        "it they are left out of every list (a security detail: restricted).",
+    )
     languages: tuple[str, ...] = ()
     dietary: str | None = None
     presence: tuple[Presence, ...] = Field(

@@ -7,6 +7,7 @@ from pydantic import Field, model_validator
 from planner.model.base import Day, Frozen, Id
 from planner.model.clock import ClockTime
 from planner.model.provenance import Provenance
+from planner.model.publication import Tier
 
 
 class City(Frozen):
@@ -44,4 +45,9 @@ class Venue(Frozen):
     opening: tuple[Opening, ...] = Field(default=(), description="Empty: open at all hours.")
     capacity: int | None = Field(default=None, ge=1)
     exclusive: bool = Field(default=True, description="Hosts one item at a time.")
+    tier: Tier = Field(
+        default=Tier.PUBLIC,
+        description="Lowest audience that may learn of the venue (name, address, place); "
+        "below it the venue is 'not published' (a private residence: restricted).",
+    )
     provenance: Provenance | None = None

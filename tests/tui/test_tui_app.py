@@ -658,8 +658,9 @@ async def test_export_writes_the_saved_plan(
     people = len(list((out / "people").glob("*.ics")))
     assert app.last_export is not None and app.last_export.startswith(f"Exported into {out}")
     assert f"{len(written)} files: " in app.last_export
-    assert f"people/: {people} .ics, {people} .md" in app.last_export
+    assert f"people/: {people} .changes.md, {people} .ics, {people} .md" in app.last_export
     assert "calendars/: 3 .ics" in app.last_export and "programme.html" in app.last_export
+    assert "changes/: 3 .md" in app.last_export
 
 
 async def test_no_color_still_shows_the_glyphs(
