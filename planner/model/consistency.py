@@ -383,32 +383,45 @@ class _Checker:
                     edges[rule.after].append((item.id, path))
                 elif rule.before:
                     edges[item.id].append((rule.before, path))
-        state: dict[str, int] = {}
-        stack: list[str] = []
+        # depth first with an explicit stack: a chain of thousands of rules is no deeper
+        # for it (a recursive walk ran out of stack on a 1,000-item chain)
+        state: dict[str, int] = {}  # 1: on the current path, 2: done
         reported: set[frozenset[str]] = set()
-
-        def visit(node: str) -> Iterator[Problem]:
-            state[node] = 1
-            stack.append(node)
-            for nxt, path in edges[node]:
+        for root in edges:
+            if root in state:
+                continue
+            state[root] = 1
+            trail, at, steps = [root], {root: 0}, [iter(edges[root])]
+            while steps:
+                step = next(steps[-1], None)
+                if step is None:
+                    steps.pop()
+                    done = trail.pop()
+                    del at[done]
+                    state[done] = 2
+                    continue
+                nxt, path = step
                 if state.get(nxt) == 1:
-                    loop = [*stack[stack.index(nxt) :], nxt]
+                    loop = [*trail[at[nxt] :], nxt]
                     key = frozenset(loop)
                     if key not in reported:
                         reported.add(key)
-                        titles = " → ".join(f"'{self.v.item[i].title}'" for i in loop)
                         yield Problem(
                             path,
-                            f"ordering rules form a cycle: {titles}; remove one of these rules",
+                            f"ordering rules form a cycle: {self._loop_text(loop)}; remove one "
+                            "of these rules",
                         )
                 elif nxt not in state:
-                    yield from visit(nxt)
-            stack.pop()
-            state[node] = 2
+                    state[nxt] = 1
+                    at[nxt] = len(trail)
+                    trail.append(nxt)
+                    steps.append(iter(edges[nxt]))
 
-        for node in edges:
-            if node not in state:
-                yield from visit(node)
+    def _loop_text(self, loop: list[str]) -> str:
+        titles = [f"'{self.v.item[i].title}'" for i in loop]
+        if len(titles) > 8:  # a long chain: its ends say where it is
+            titles = [*titles[:4], f"… ({len(loop) - 7} more) …", *titles[-3:]]
+        return " → ".join(titles)
 
     def conventions(self) -> Iterator[Problem]:
         inherited = {r.id for r in self.v.inherited_rules()}
