@@ -29,6 +29,34 @@ EXIT_INVALID = 2
 EXIT_INTERNAL = 3
 
 
+class _Terminal:
+    """An output stream that shows every control character escaped
+    (``planner.model.text.printable``, line breaks kept): a file name, a value quoted in a
+    message or an error of the operating system never reaches a terminal as a control
+    sequence, nor splits a line. The planner's own sequences (the progress line) go
+    through ``control``."""
+
+    def __init__(self, stream: TextIO) -> None:
+        self._stream = stream
+
+    def write(self, text: str) -> int:
+        from planner.model.text import printable
+
+        self._stream.write(printable(text))
+        return len(text)
+
+    def control(self, text: str) -> None:
+        self._stream.write(text)
+
+    def __getattr__(self, name: str) -> object:
+        return getattr(self._stream, name)
+
+
+def _erase_line(stream: TextIO) -> None:
+    """Clears the progress line (a sequence of the planner's own, not escaped)."""
+    getattr(stream, "control", stream.write)("\r\x1b[2K")
+
+
 def _print_diagnostics(diagnostics: Sequence[object], stream: TextIO) -> None:
     for d in diagnostics:
         print(d, file=stream)
@@ -250,7 +278,7 @@ def cmd_solve(args: argparse.Namespace) -> int:
         loaded.visit, previous, fresh=args.fresh, time_limit=args.time_limit, progress=progress
     )
     if progress is not None:
-        sys.stderr.write("\r\x1b[2K")
+        _erase_line(sys.stderr)
     if outcome.plan is None:
         if outcome.explanation is not None:
             print(render(outcome.explanation, loaded.locate))
@@ -329,7 +357,7 @@ def cmd_edit(args: argparse.Namespace) -> int:
         return EXIT_INVALID
     finally:
         if progress is not None:
-            sys.stderr.write("\r\x1b[2K")
+            _erase_line(sys.stderr)
     outcome = result.outcome
     if outcome.plan is None:
         if outcome.explanation is not None:
@@ -537,6 +565,15 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    streams = sys.stdout, sys.stderr
+    sys.stdout, sys.stderr = _Terminal(sys.stdout), _Terminal(sys.stderr)
+    try:
+        return _main(argv)
+    finally:
+        sys.stdout, sys.stderr = streams
+
+
+def _main(argv: Sequence[str] | None) -> int:
     parser = build_parser()
     try:
         args = parser.parse_args(argv)

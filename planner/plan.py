@@ -22,6 +22,7 @@ from pydantic import Field, ValidationError
 
 from planner.model.base import Frozen, Id
 from planner.model.clock import WallTime
+from planner.model.text import Line
 from planner.model.visit import Visit
 
 PLAN_SCHEMA_VERSION = 1
@@ -43,7 +44,7 @@ class PlannedItem(Frozen):
     venue: Id | None = None
     arrival_venue: Id | None = None
     attendees: tuple[Id, ...] = ()
-    revision: int = Field(default=0, ge=0)
+    revision: int = Field(default=0, ge=0, le=1_000_000_000)
     facts: str = Field(
         default="",
         description="Digest of what calendars publish about the item besides time, venue and "
@@ -79,7 +80,7 @@ class PlannedItem(Frozen):
 
 
 class SolveInfo(Frozen):
-    status: str = Field(description="optimal, feasible, or hand-made")
+    status: Line = Field(description="optimal, feasible, or hand-made")
     objective: int | None = None
     bound: int | None = None
     seconds: float = 0.0
@@ -88,13 +89,13 @@ class SolveInfo(Frozen):
 
 class Change(Frozen):
     item: Id
-    what: str = Field(description="Plain-language description of the change.")
+    what: Line = Field(description="Plain-language description of the change.")
 
 
 class Version(Frozen):
-    version: int = Field(ge=1)
+    version: int = Field(ge=1, le=1_000_000_000)
     at: datetime
-    reason: str
+    reason: Line
     changes: tuple[Change, ...] = ()
 
 
@@ -102,7 +103,7 @@ class Plan(Frozen):
     schema_version: Literal[1] = 1
     visit: Id
     fingerprint: str
-    version: int = Field(ge=1)
+    version: int = Field(ge=1, le=1_000_000_000)
     solve: SolveInfo
     items: tuple[PlannedItem, ...]
     history: tuple[Version, ...] = ()

@@ -13,7 +13,6 @@ import math
 import os
 import re
 import threading
-import unicodedata
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -24,6 +23,7 @@ from pydantic import BaseModel, ValidationError
 
 from planner.model.base import did_you_mean
 from planner.model.consistency import Path_, Problem, check
+from planner.model.text import cleaned, printable
 from planner.model.visit import SCHEMA_VERSION, Visit
 
 if TYPE_CHECKING:
@@ -55,18 +55,7 @@ class Diagnostic:
             if self.path
             else (f"{where}: {label}{self.message}")
         )
-        return _printable(text)
-
-
-def _printable(text: str) -> str:
-    """``text`` on one line and harmless to a terminal: control characters and line
-    separators copied from the file (keys, values) are shown escaped."""
-    return "".join(
-        ch.encode("unicode_escape").decode("ascii")
-        if unicodedata.category(ch) in ("Cc", "Zl", "Zp")
-        else ch
-        for ch in text
-    )
+        return printable(text, keep="")  # one line, harmless to a terminal
 
 
 class VisitFileError(Exception):
@@ -589,7 +578,9 @@ def _describe(value: Any) -> str:
         return "nothing (null)"
     if isinstance(value, bool):
         return "true" if value else "false"
-    text = repr(value)
+    if isinstance(value, int) and abs(value) >= 10**18:  # repr refuses beyond 4,300 digits
+        return f"a number of {len(hex(abs(value))) - 2} hexadecimal digits"
+    text = printable(repr(value), keep="")
     return text if len(text) <= 60 else text[:57] + "..."
 
 
@@ -708,7 +699,7 @@ def parse_visit(data: Any, path: Path, source: SourceMap) -> LoadedVisit:
                 [
                     Problem(
                         ("schema_version",),
-                        f"schema_version {version!r} is not supported; this planner reads "
+                        f"schema_version {_describe(version)} is not supported; this planner reads "
                         f"version {SCHEMA_VERSION}",
                     )
                 ],
@@ -720,11 +711,31 @@ def parse_visit(data: Any, path: Path, source: SourceMap) -> LoadedVisit:
         raise VisitFileError(
             diagnostics(path, source, _dedupe_union_noise(list(_pydantic_problems(exc))))
         ) from None
-    problems = check(visit)
+    problems = check(visit) + list(_cleaned_texts(data))
     errors = [p for p in problems if p.severity == "error"]
     if errors:
         raise VisitFileError(diagnostics(path, source, problems))
     return LoadedVisit(visit, path, source, tuple(problems), data)
+
+
+def _cleaned_texts(data: Any) -> Iterator[Problem]:
+    """A warning for each text of the file that held control characters (an escape
+    sequence, a bell): the model leaves them out (planner.model.text), so that no output
+    carries them; line breaks and tabs, which become spaces or stay, pass unremarked."""
+    stack: list[tuple[Path_, Any]] = [((), data)]
+    while stack:
+        path, value = stack.pop()
+        if isinstance(value, dict):
+            stack.extend(((*path, k), v) for k, v in value.items())
+        elif isinstance(value, list):
+            stack.extend(((*path, n), v) for n, v in enumerate(value))
+        elif isinstance(value, str) and (found := cleaned(value)):
+            yield Problem(
+                path,
+                f"control characters ({found}) left out of this text (they could clear or "
+                "retitle the terminal of whoever prints it); remove them",
+                "warning",
+            )
 
 
 def load_visit_text(text: str, path: str | os.PathLike[str]) -> LoadedVisit:

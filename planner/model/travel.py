@@ -46,7 +46,9 @@ class TravelRules(Frozen):
     motorcade_kmh: float = Field(default=40.0, gt=5, le=150, description="Average motorcade speed.")
     walk_kmh: float = Field(default=4.5, gt=1, le=8)
     buffer: Minutes = Field(default=10, description="Embark and disembark, per leg.")
-    walk_max_km: float = Field(default=0.8, ge=0, description="Walk instead of driving below this.")
+    walk_max_km: float = Field(
+        default=0.8, ge=0, le=10, description="Walk instead of driving below this."
+    )
     legs: tuple[Leg, ...] = ()
 
 
