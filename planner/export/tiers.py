@@ -25,7 +25,7 @@ from planner.model.clock import tz
 from planner.model.items import Item
 from planner.model.people import Person
 from planner.model.publication import PressAccess, PublicTime, Tier
-from planner.model.travel import travel_minutes
+from planner.model.travel import journey
 from planner.model.visit import Visit
 from planner.plan import Plan, PlannedItem, Status
 
@@ -82,6 +82,7 @@ class Leg:
     from_title: str
     minutes: int | None
     people: tuple[str, ...]
+    mode: str = "motorcade"  # how: "motorcade" or "walk" (planner.model.travel.Mode)
 
 
 @dataclass(frozen=True)
@@ -201,8 +202,11 @@ def _view(
             if before is not None and before[0] != venue.id:
                 moves.setdefault(before, []).append(person.name)
         for (from_venue, from_title), people in moves.items():
-            minutes = travel_minutes(visit.travel, visit.venue[from_venue], venue)
-            legs.append(Leg(from_title, minutes, tuple(people)))
+            way = journey(visit.travel, visit.venue[from_venue], venue)
+            if way is None:
+                legs.append(Leg(from_title, None, tuple(people)))
+            else:
+                legs.append(Leg(from_title, way.minutes, tuple(people), way.mode.verb))
     return ItemView(
         item_id=item.id,
         uid=event_uid(visit.id, item.id, audience.uid_scope),

@@ -57,6 +57,7 @@ class _Checker:
         yield from self.zones()
         yield from self.duplicates()
         yield from self.references()
+        yield from self.legs()
         if any(True for _ in self.references()) or self.bad_zones:
             return  # the checks below need every reference and zone to resolve
         yield from self.presence_stays()
@@ -125,11 +126,7 @@ class _Checker:
                 for k, ref in enumerate(getattr(item, key)):
                     if ref not in self.people:
                         yield Problem(("items", n, key, k), _unknown("person", ref, self.people))
-            seen: set[str] = set()
-            for k, ref in enumerate(item.attendees):
-                if ref in seen:
-                    yield Problem(("items", n, "attendees", k), f"'{ref}' is listed twice")
-                seen.add(ref)
+            yield from self._listed_twice(n, item)
             if item.venue and item.venue not in self.venues:
                 yield Problem(("items", n, "venue"), _unknown("venue", item.venue, self.venues))
             for k, ref in enumerate(item.candidate_venues):
@@ -156,6 +153,52 @@ class _Checker:
             for key, ref in (("from", leg.from_venue), ("to", leg.to_venue)):
                 if ref not in self.venues:
                     yield Problem(("travel", "legs", n, key), _unknown("venue", ref, self.venues))
+
+    def _listed_twice(self, n: int, item: Item) -> Iterator[Problem]:
+        """An attendee or candidate venue given twice, and a required attendee also given
+        as optional (the solver would count them twice, or drop the one it must keep)."""
+        for key in ("attendees", "optional_attendees", "candidate_venues"):
+            first: dict[str, int] = {}
+            for k, ref in enumerate(getattr(item, key)):
+                if ref in first:
+                    yield Problem(
+                        ("items", n, key, k),
+                        f"'{ref}' is listed twice (also {key}[{first[ref]}]); keep one",
+                    )
+                else:
+                    first[ref] = k
+        required = {ref: k for k, ref in reversed(list(enumerate(item.attendees)))}
+        for k, ref in enumerate(item.optional_attendees):
+            if ref in required:
+                yield Problem(
+                    ("items", n, "optional_attendees", k),
+                    f"'{ref}' is a required attendee already (attendees[{required[ref]}]); "
+                    "remove them from optional_attendees",
+                )
+
+    def legs(self) -> Iterator[Problem]:
+        """A leg from a venue to itself, and two legs for the same way by the same mode
+        (which one would count?)."""
+        covered: dict[tuple[str, str, str], int] = {}
+        for n, leg in enumerate(self.v.travel.legs):
+            path: Path_ = ("travel", "legs", n)
+            if leg.from_venue == leg.to_venue:
+                yield Problem((*path, "to"), f"a leg from '{leg.from_venue}' to itself; remove it")
+                continue
+            ways = [(leg.from_venue, leg.to_venue)]
+            if not leg.one_way:
+                ways.append((leg.to_venue, leg.from_venue))
+            for a, b in ways:
+                key = (a, b, leg.mode.value)
+                if key in covered:
+                    yield Problem(
+                        path,
+                        f"a second {leg.mode.value} leg from '{a}' to '{b}' (also travel.legs"
+                        f"[{covered[key]}]); keep one",
+                    )
+                    break
+            for a, b in ways:
+                covered.setdefault((a, b, leg.mode.value), n)
 
     # -- time ---------------------------------------------------------------------------
 
