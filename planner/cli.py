@@ -80,6 +80,7 @@ def _expand(paths: Sequence[str]) -> list[Path]:
 
 
 def cmd_check(args: argparse.Namespace) -> int:
+    from planner.model.text import printable
     from planner.summary import summarize
 
     paths = _expand(args.visits)
@@ -93,7 +94,7 @@ def cmd_check(args: argparse.Namespace) -> int:
             status = EXIT_INVALID
             continue
         if args.quiet:
-            print(f"{path}: valid")
+            print(f"{printable(str(path), keep='')}: valid")  # a file found in a folder
         else:
             if n:
                 print()
@@ -229,7 +230,9 @@ def _load_or_report(path: Path) -> LoadedVisit | None:
 
 
 def _invalid(path: Path, errors: int) -> str:
-    return f"{path}: invalid ({errors} error{'s' if errors != 1 else ''})"
+    from planner.model.text import printable
+
+    return f"{printable(str(path), keep='')}: invalid ({errors} error{'s' if errors != 1 else ''})"
 
 
 def _check_plan(visit: Visit, plan: Plan) -> bool:
@@ -573,6 +576,22 @@ def main(argv: Sequence[str] | None = None) -> int:
         sys.stdout, sys.stderr = streams
 
 
+_PATH_ARGUMENTS = ("visits", "visit", "plan", "old", "new", "output", "plans")
+
+
+def _control_named(args: argparse.Namespace) -> str | None:
+    """The first file or folder named on the command line that holds a control character
+    (shown escaped), or None."""
+    from planner.model.text import CONTROL, printable
+
+    for key in _PATH_ARGUMENTS:
+        value = getattr(args, key, None)
+        for name in value if isinstance(value, list) else [value]:
+            if isinstance(name, str) and CONTROL.search(name):
+                return printable(name, keep="")
+    return None
+
+
 def _main(argv: Sequence[str] | None) -> int:
     parser = build_parser()
     try:
@@ -580,6 +599,14 @@ def _main(argv: Sequence[str] | None) -> int:
     except SystemExit as exc:  # argparse: usage errors exit 2, --help exits 0
         return int(exc.code or 0)
     func: Callable[[argparse.Namespace], int] = args.func
+    named = _control_named(args)
+    if named is not None:
+        print(
+            f"planner {args.command}: the file name '{named}' holds control characters; "
+            "rename the file (such a name would garble or split the lines that name it)",
+            file=sys.stderr,
+        )
+        return EXIT_INVALID
     try:
         return func(args)
     except KeyboardInterrupt:

@@ -10,6 +10,7 @@ from planner.export.programme import start_clocks
 from planner.model.items import Item
 from planner.model.people import Side
 from planner.model.provenance import Provenance, SourceKind
+from planner.model.text import printable
 from planner.model.visit import Visit
 from planner.visitfile import LoadedVisit
 
@@ -52,7 +53,7 @@ def summarize(loaded: LoadedVisit) -> str:
         if v.start.month == v.end.month
         else f"{v.start:%d %B} – {v.end:%d %B %Y}"
     )
-    say(f"{loaded.path}: valid")
+    say(f"{printable(str(loaded.path), keep='')}: valid")  # a file name: never two lines
     say(f"  {v.title} ({v.kind.value} visit)")
     say(
         f"  {v.guest.name} → {v.host.name}, {days}; times in {v.timezone}, "
