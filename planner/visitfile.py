@@ -23,7 +23,7 @@ from pydantic import BaseModel, ValidationError
 
 from planner.model.base import did_you_mean
 from planner.model.consistency import Path_, Problem, check
-from planner.model.text import cleaned, printable
+from planner.model.text import NOTEWORTHY, cleaned, printable
 from planner.model.visit import SCHEMA_VERSION, Visit
 
 if TYPE_CHECKING:
@@ -32,8 +32,10 @@ if TYPE_CHECKING:
 MAX_BYTES = 8_000_000
 MAX_NODES = 200_000
 MAX_DEPTH = 40
-# Up to this size a text libyaml cannot read is read by the pure parser (see read_yaml_text).
+# A text libyaml cannot read is read by the pure parser, some 20 times slower, only up to
+# this size and this many keys and values (see read_yaml_text): `check` stays within seconds.
 PURE_MAX_CHARS = 1_000_000
+PURE_MAX_READ = 60_000
 
 
 @dataclass(frozen=True)
@@ -151,6 +153,10 @@ class _Unread(Exception):
         self.error = error
 
 
+class _OverBudget(Exception):
+    """The pure parser was given more keys and values than it may read."""
+
+
 def _stop(event: Any, message: str) -> _Stop:
     mark = event.start_mark
     return _Stop(mark.line + 1, mark.column + 1, message)
@@ -201,9 +207,11 @@ class _Builder:
     are bounded as the file is read, so no input can exhaust the stack (libyaml's composer
     recurses in C: tens of thousands of nested '[' crashed the process)."""
 
-    def __init__(self, source: SourceMap, colons: bool = False) -> None:
+    def __init__(self, source: SourceMap, colons: bool = False, budget: int = 0) -> None:
         self.source = source
         self.colons = colons  # the text was read with _COLON for ':' (see above)
+        self.budget = budget  # keys and values it may read (0: no budget)
+        self.read = 0
         self.nodes = 0
         self.aliased = False
         self._resolver: Any = None
@@ -287,6 +295,9 @@ class _Builder:
                     if isinstance(ident, str) and done.path and isinstance(done.path[-1], int):
                         labels[done.path] = ident
             elif kind in ("ScalarEvent", "SequenceStartEvent", "MappingStartEvent"):
+                self.read += 1
+                if self.budget and self.read > self.budget:
+                    raise _OverBudget
                 top = stack[-1] if stack else None
                 if top is not None and top.mapping and not top.keyed:
                     self._key(event, kind, top)
@@ -472,9 +483,10 @@ def read_yaml_text(text: str, path: Path) -> tuple[Any, SourceMap]:
     """Plain data and its source map from the text of ``path``.
 
     libyaml reads first; where it cannot, the pure parser reads the text again (it reads
-    all of YAML 1.2 and its messages are the ones reported), but only for texts up to
-    PURE_MAX_CHARS: it is some 20 times slower, and a larger file must be readable by
-    libyaml (`planner check` stays within seconds on every file it accepts)."""
+    all of YAML 1.2 and its messages are the ones reported), but only up to
+    PURE_MAX_CHARS characters and PURE_MAX_READ keys and values: it is some 20 times
+    slower, and a larger file must be readable by libyaml (so `planner check` stays
+    within seconds on every file; bench/checkspeed.py)."""
     name = str(path)
 
     def fail(line: int, col: int, message: str) -> VisitFileError:
@@ -494,21 +506,31 @@ def read_yaml_text(text: str, path: Path) -> tuple[Any, SourceMap]:
     source = SourceMap()
     try:
         try:
-            if fast is None:
-                raise _Unread(YAMLError("libyaml is not installed"))
-            data = _Builder(source, colons).build(fast)
+            if fast is None:  # no libyaml (not CPython): the pure parser reads it all
+                data = _Builder(source).build(_pure_events(text))
+            else:
+                data = _Builder(source, colons).build(fast)
         except _Unread as unread:
-            if len(text) > PURE_MAX_CHARS:
-                line, col, message = _yaml_problem(unread.error, text)
-                raise fail(
+            error = unread.error
+
+            def too_large() -> VisitFileError:
+                line, col, message = _yaml_problem(error, text)
+                return fail(
                     line,
                     col,
-                    f"{message}; a file this large (over {PURE_MAX_CHARS:,} characters) must "
-                    "be plain YAML that the fast reader reads: put values holding ':' or "
-                    "other special characters in quotes",
-                ) from None
+                    f"{message}; a file this large (over {PURE_MAX_CHARS:,} characters or "
+                    f"{PURE_MAX_READ:,} keys and values) must be plain YAML that the fast "
+                    "reader reads: put values holding ':' or other special characters in "
+                    "quotes",
+                )
+
+            if len(text) > PURE_MAX_CHARS:
+                raise too_large() from None
             source = SourceMap()
-            data = _Builder(source).build(_pure_events(text))
+            try:
+                data = _Builder(source, budget=PURE_MAX_READ).build(_pure_events(text))
+            except _OverBudget:
+                raise too_large() from None
     except _Stop as stop:
         raise fail(stop.line, stop.col, stop.message) from None
     except (YAMLError, ValueError) as exc:
@@ -724,18 +746,19 @@ def _cleaned_texts(data: Any) -> Iterator[Problem]:
     carries them; line breaks and tabs, which become spaces or stay, pass unremarked."""
     stack: list[tuple[Path_, Any]] = [((), data)]
     while stack:
-        path, value = stack.pop()
-        if isinstance(value, dict):
-            stack.extend(((*path, k), v) for k, v in value.items())
-        elif isinstance(value, list):
-            stack.extend(((*path, n), v) for n, v in enumerate(value))
-        elif isinstance(value, str) and (found := cleaned(value)):
-            yield Problem(
-                path,
-                f"control characters ({found}) left out of this text (they could clear or "
-                "retitle the terminal of whoever prints it); remove them",
-                "warning",
-            )
+        path, holder = stack.pop()
+        pairs = holder.items() if isinstance(holder, dict) else enumerate(holder)
+        for key, value in pairs:
+            if isinstance(value, str):
+                if NOTEWORTHY.search(value):
+                    yield Problem(
+                        (*path, key),
+                        f"control characters ({cleaned(value)}) left out of this text (they "
+                        "could clear or retitle the terminal of whoever prints it); remove them",
+                        "warning",
+                    )
+            elif isinstance(value, dict | list):
+                stack.append(((*path, key), value))
 
 
 def load_visit_text(text: str, path: str | os.PathLike[str]) -> LoadedVisit:

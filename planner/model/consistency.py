@@ -8,6 +8,7 @@ import itertools
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from functools import lru_cache
 
 import pendulum
 
@@ -52,6 +53,16 @@ class _Checker:
         self.cities = {c.id for c in visit.cities}
         self.items = {i.id for i in visit.items}
         self.bad_zones: set[str] = set()
+        self._span_cache: dict[str, list[tuple[str, float, float]]] = {}
+
+    def _spans(self, person: Person) -> list[tuple[str, float, float]]:
+        """The person's stays as (city, from, to) POSIX timestamps, found once per person
+        (checking thousands of items asked for them once per item and attendee)."""
+        found = self._span_cache.get(person.id)
+        if found is None:
+            found = [(c, s.timestamp(), e.timestamp()) for c, s, e in stays(self.v, person)]
+            self._span_cache[person.id] = found
+        return found
 
     def run(self) -> Iterator[Problem]:
         yield from self.zones()
@@ -388,19 +399,21 @@ class _Checker:
             end = start.add(minutes=item.duration)
         else:
             start, end = _item_span(v, item, zone)
+        at, until = start.timestamp(), end.timestamp()  # instants, never wall clocks
         for k, pid in enumerate(item.attendees):
             person = v.person[pid]
             if not person.presence:
                 continue
+            spans = [(s, e) for c, s, e in self._spans(person) if c in cities]
             if item.kind is ItemKind.FLIGHT:
-                ok = _present(v, person, cities, start, start) is not None
+                ok = any(s <= at <= e for s, e in spans)
             elif item.pinned:
-                ok = _present(v, person, cities, start, end) is not None
+                ok = any(s <= at and until <= e for s, e in spans)
             else:
                 # a window too short for the item is reported on its own (item_times): here
                 # the person need only be there for as much of the item as the window holds
-                needed = min(item.duration, (end - start).total_seconds() / 60)
-                ok = _overlap_minutes(v, person, cities, start, end) >= needed
+                needed = min(item.duration, (until - at) / 60)
+                ok = any((min(e, until) - max(s, at)) / 60 >= needed for s, e in spans)
             if not ok:
                 where = ", ".join(sorted(v.city[c].name for c in cities))
                 when = (
@@ -516,8 +529,15 @@ def _bound(item: Item, key: str) -> str:
 
 
 def _visit_bounds(visit: Visit, zone: str) -> tuple[pendulum.DateTime, pendulum.DateTime]:
-    start = pendulum.datetime(visit.start.year, visit.start.month, visit.start.day, tz=zone)
-    end_day = visit.end + timedelta(days=1)
+    return _day_bounds(visit.start, visit.end, zone)
+
+
+@lru_cache(maxsize=256)
+def _day_bounds(first: date, last: date, zone: str) -> tuple[pendulum.DateTime, pendulum.DateTime]:
+    """From the midnight that starts ``first`` to the one that ends ``last``, in ``zone``
+    (instants are immutable: one pair per visit and zone)."""
+    start = pendulum.datetime(first.year, first.month, first.day, tz=zone)
+    end_day = last + timedelta(days=1)
     end = pendulum.datetime(end_day.year, end_day.month, end_day.day, tz=zone)
     return start, end
 
@@ -556,24 +576,3 @@ def stays(visit: Visit, person: Person) -> list[tuple[str, pendulum.DateTime, pe
             continue
         result.append((stay.city, start, end))
     return result
-
-
-def _present(
-    visit: Visit, person: Person, cities: set[str], start: datetime, end: datetime
-) -> tuple[str, pendulum.DateTime, pendulum.DateTime] | None:
-    for stay in stays(visit, person):
-        city, s, e = stay
-        if city in cities and s <= start and end <= e:
-            return stay
-    return None
-
-
-def _overlap_minutes(
-    visit: Visit, person: Person, cities: set[str], start: datetime, end: datetime
-) -> float:
-    best = 0.0
-    for city, s, e in stays(visit, person):
-        if city in cities:
-            lo, hi = max(s, start), min(e, end)
-            best = max(best, (hi - lo).total_seconds() / 60)
-    return best

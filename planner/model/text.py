@@ -24,7 +24,7 @@ from pydantic import BeforeValidator
 CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]")
 _BREAK = re.compile("\r\n|[\r\n\x0b\x0c\x85\u2028\u2029]")
 _SPACING = re.compile("\r\n|[\t\r\n\x0b\x0c\x85\u2028\u2029]")
-_NOTEWORTHY = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029]")  # not TAB, LF, CR
+NOTEWORTHY = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029]")  # not TAB, LF, CR
 _NOT_NEWLINE = re.compile("[\x00-\x09\x0b-\x1f\x7f-\x9f]")
 
 
@@ -72,7 +72,7 @@ def printable(text: str, keep: str = "\n") -> str:
 def cleaned(text: str) -> str | None:
     """The control characters a text held besides tabs and line breaks, as a warning
     names them ("'\\x07', '\\x1b'"), or None if it held none."""
-    found = sorted(set(_NOTEWORTHY.findall(text)))
+    found = sorted(set(NOTEWORTHY.findall(text)))
     if not found:
         return None
     shown = ", ".join(f"'{printable(ch, keep='')}'" for ch in found[:4])
