@@ -207,8 +207,10 @@ def _deepen(rng: random.Random, data: Any) -> str:
 def _number(rng: random.Random, data: Any) -> str:
     numeric = [p for p in paths(data) if isinstance(_at(data, p), int | float)]
     path = rng.choice(numeric or list(paths(data)))
-    value = rng.choice([-1, 0, -(10**6), 10**9, 10**18, 2**64, 10**400, 0.1, -0.0, 1e308])
-    _at(data, path[:-1])[path[-1]] = float(value) if rng.random() < 0.2 else value
+    value: int | float = rng.choice([-1, 0, -(10**6), 10**9, 10**18, 2**64, 10**400, 0.1, 1e308])
+    if rng.random() < 0.2 and abs(value) < 1e300:
+        value = -float(value)
+    _at(data, path[:-1])[path[-1]] = value
     return f"number {path}"
 
 
