@@ -279,3 +279,33 @@ def test_documents_hold_none(tmp_path: Path, capsys: pytest.CaptureFixture[str])
     assert checked > 30
     programme = (out / "programme.html").read_text(encoding="utf-8")
     assert "Official welcome]52;c;cm0gLXJmIH4= ceremony [/b] [bold]" in programme
+
+
+def test_each_persons_stays_are_resolved_once(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The presence check asked for a person's stays once per item and attendee: 10.5 s
+    for the 200,000 values of bench/checkspeed.py's value limit (now 1.3 s). Counted here,
+    not timed."""
+    from planner.model import consistency
+
+    calls: list[str] = []
+    real = consistency.stays
+
+    def counted(visit: object, person: Person) -> object:
+        calls.append(person.id)
+        return real(visit, person)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(consistency, "stays", counted)
+    path = tmp_path / "visit.yaml"
+    text = BASE.read_text(encoding="utf-8")
+    text += "".join(
+        f"  - id: b{n}\n    title: Briefing {n}\n    kind: briefing\n    duration: 5\n"
+        "    attendees: [herzog, steinmeier]\n    venue: ber\n"
+        "    window: {earliest_start: '2023-05-30 10:00', latest_end: '2023-05-30 20:00'}\n"
+        "    provenance: {source: assumed, reason: many items}\n"
+        for n in range(200)
+    )
+    path.write_text(text, encoding="utf-8")
+    assert cli.main(["check", "-q", str(path)]) == cli.EXIT_OK, capsys.readouterr().err
+    assert sorted(calls) == ["herzog"]  # the only person with stays, asked for once
