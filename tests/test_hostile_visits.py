@@ -309,3 +309,16 @@ def test_each_persons_stays_are_resolved_once(
     path.write_text(text, encoding="utf-8")
     assert cli.main(["check", "-q", str(path)]) == cli.EXIT_OK, capsys.readouterr().err
     assert sorted(calls) == ["herzog"]  # the only person with stays, asked for once
+
+
+@pytest.mark.parametrize("suffix", [".json", ".plan.yaml"])
+def test_a_deeply_nested_plan_file_is_refused(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], suffix: str
+) -> None:
+    """A plan.json of 100,000 nested arrays ended `planner diff` with a RecursionError."""
+    deep = tmp_path / f"deep{suffix}"
+    deep.write_text("[" * 100_000 + "]" * 100_000, encoding="utf-8")
+    code = cli.main(["diff", str(deep), str(deep), "--visit", str(BASE)])
+    err = capsys.readouterr().err
+    assert code == cli.EXIT_INVALID and "internal error" not in err, err
+    assert str(deep) in err
