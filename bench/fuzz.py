@@ -1,10 +1,11 @@
 """python -m bench.fuzz: the long fuzz run, with counts.
 
-    python -m bench.fuzz [--check 10000] [--solve 500] [--seed 0] [--time-limit 5]
-                         [--keep DIR]
+    python -m bench.fuzz [--check 10000] [--solve 500] [--read 2000] [--seed 0]
+                         [--time-limit 5] [--keep DIR]
 
-Mutants of the real visit files (bench/mutate.py: structural and text mutants through
-`planner check`; gentle mutants of the full visits that `check` accepts through
+Mutants of the real visit files (bench/mutate.py): text mutants read by libyaml and by
+the pure parser, which must agree wherever both read one; structural and text mutants
+through `planner check`; gentle mutants of the full visits that `check` accepts through
 `planner solve` or, one in four, `planner generate`, with ``--time-limit``). Each runs
 in a worker process (planner.cli.main in-process, as the tests do), so that a crash (a
 signal, as libyaml's composer gave on deep nesting) or a hang is counted and the run
@@ -61,13 +62,64 @@ def _located(path: str, output: str) -> bool:
     return bool(lines) and bool(verdict.match(lines[-1])) and all(map(located.match, lines[:-1]))
 
 
+def read(text: str, pure: bool) -> Any:
+    """What planner's reader makes of ``text``: with libyaml (a stand-in for each ':'
+    between digits) or with the pure parser; ("stop", line, col, message) for a problem
+    of its own, "unread" when libyaml cannot read it, ("error", kind) for a parser error."""
+    from planner import visitfile
+
+    source = visitfile.SourceMap()
+    try:
+        if pure:
+            data = visitfile._Builder(source).build(visitfile._pure_events(text))
+        else:
+            colons = visitfile._COLON not in text
+            events = visitfile._c_events(
+                visitfile._DIGIT_COLON.sub(visitfile._COLON, text) if colons else text
+            )
+            if events is None:
+                return "unread"  # libyaml (ruamel.yaml.clib) is not installed
+            data = visitfile._Builder(source, colons).build(events)
+    except visitfile._Stop as stop:
+        return ("stop", stop.line, stop.col, stop.message)
+    except visitfile._Unread:
+        return "unread"
+    except Exception as exc:  # the pure parser's errors
+        return ("error", type(exc).__name__)
+    return data, source.positions, source.labels
+
+
+def readers_differ(text: str) -> bool:
+    """Whether libyaml reads ``text`` otherwise than the pure parser (where both read it;
+    libyaml reads a few texts the pure parser refuses, and its reading is used)."""
+    fast = read(text, pure=False)
+    if fast == "unread":
+        return False
+    pure = read(text, pure=True)
+    return not (isinstance(pure, tuple) and pure[0] == "error") and fast != pure
+
+
 def worker() -> int:
     """Runs the commands sent on stdin (one JSON list of arguments a line) and answers
-    each with a JSON line: exit code, seconds and what was wrong with the output."""
+    each with a JSON line: exit code, seconds and what was wrong with the output.
+    ["read-both", PATH] compares the two readers instead."""
     from planner import cli
 
     for line in sys.stdin:
         argv = json.loads(line)
+        if argv[0] == "read-both":
+            began = time.perf_counter()
+            text = Path(argv[1]).read_bytes().decode("utf-8", "replace").replace("\x00", "")
+            differ = readers_differ(text)
+            reply = {
+                "code": 0,
+                "seconds": time.perf_counter() - began,
+                "faults": ["the readers differ"] if differ else [],
+                "tail": "",
+            }
+            sys.stdout.write(json.dumps(reply) + "\n")
+            sys.stdout.flush()
+            continue
         out, err = io.StringIO(), io.StringIO()
         began = time.perf_counter()
         with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
@@ -181,15 +233,23 @@ def _record(
     return reply
 
 
-def run(checks: int, solves: int, seed: int, limit: float, keep: Path) -> int:
+def run(checks: int, solves: int, reads: int, seed: int, limit: float, keep: Path) -> int:
     from bench import mutate
 
     data = {p: mutate.load(p) for p in {MINIMAL, *FULL}}
     scratch = Path(tempfile.mkdtemp(prefix="fuzz-"))
     worker = Worker()
-    check, solve = Tally(), Tally()
+    check, solve, reader = Tally(), Tally(), Tally()
     began = time.perf_counter()
     try:
+        for n in range(reads):
+            rng = random.Random(f"read-{seed}-{n}")
+            source = rng.choice(CHECK_SOURCES[:8])  # the minimal and the reference visit
+            raw, what = mutate.mutant(rng, data[source], "text")
+            path = scratch / "visit.yaml"
+            path.write_bytes(raw)
+            note = f"read-{seed}-{n}: text mutant of {source.name}: {what}"
+            _record(reader, worker.run(["read-both", str(path)], 60), keep, f"read-{n}", raw, note)
         for n in range(checks):
             rng = random.Random(f"check-{seed}-{n}")
             source = rng.choice(CHECK_SOURCES)
@@ -241,19 +301,22 @@ def run(checks: int, solves: int, seed: int, limit: float, keep: Path) -> int:
         ["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True, cwd=ROOT
     ).stdout.strip()
     print(f"fuzz, seed {seed}, commit {commit}, {time.perf_counter() - began:.0f} s")
+    print(reader.line("libyaml against the pure parser"))
     print(check.line("check"))
     print(solve.line(f"solve/generate (--time-limit {limit:g})"))
-    for failure in (check.failures + solve.failures)[:40]:
+    failures = reader.failures + check.failures + solve.failures
+    for failure in failures[:40]:
         print(f"  {failure}")
-    if check.failures or solve.failures:
+    if failures:
         print(f"failing mutants kept in {keep}")
-    return 1 if check.failures or solve.failures else 0
+    return 1 if failures else 0
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.fuzz", description=__doc__)
     parser.add_argument("--check", type=int, default=10_000, help="mutants through check")
     parser.add_argument("--solve", type=int, default=500, help="valid mutants solved")
+    parser.add_argument("--read", type=int, default=2000, help="mutants read by both readers")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--time-limit", type=float, default=5.0, metavar="S")
     parser.add_argument("--keep", metavar="DIR", help="keep failing mutants here")
@@ -262,7 +325,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.worker:
         return worker()
     keep = Path(args.keep) if args.keep else Path(tempfile.mkdtemp(prefix="fuzz-failures-"))
-    return run(args.check, args.solve, args.seed, args.time_limit, keep)
+    return run(args.check, args.solve, args.read, args.seed, args.time_limit, keep)
 
 
 if __name__ == "__main__":
