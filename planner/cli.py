@@ -35,6 +35,34 @@ EXIT_INTERNAL = 3
 EXIT_BUSY = 4  # another writer held the visit, or a file changed meanwhile: nothing written
 
 
+class _Terminal:
+    """An output stream that shows every control character escaped
+    (``planner.model.text.printable``, line breaks kept): a file name, a value quoted in a
+    message or an error of the operating system never reaches a terminal as a control
+    sequence, nor splits a line. The planner's own sequences (the progress line) go
+    through ``control``."""
+
+    def __init__(self, stream: TextIO) -> None:
+        self._stream = stream
+
+    def write(self, text: str) -> int:
+        from planner.model.text import printable
+
+        self._stream.write(printable(text))
+        return len(text)
+
+    def control(self, text: str) -> None:
+        self._stream.write(text)
+
+    def __getattr__(self, name: str) -> object:
+        return getattr(self._stream, name)
+
+
+def _erase_line(stream: TextIO) -> None:
+    """Clears the progress line (a sequence of the planner's own, not escaped)."""
+    getattr(stream, "control", stream.write)("\r\x1b[2K")
+
+
 def _print_diagnostics(diagnostics: Sequence[object], stream: TextIO) -> None:
     for d in diagnostics:
         print(d, file=stream)
@@ -58,6 +86,7 @@ def _expand(paths: Sequence[str]) -> list[Path]:
 
 
 def cmd_check(args: argparse.Namespace) -> int:
+    from planner.model.text import printable
     from planner.summary import summarize
 
     paths = _expand(args.visits)
@@ -71,7 +100,7 @@ def cmd_check(args: argparse.Namespace) -> int:
             status = EXIT_INVALID
             continue
         if args.quiet:
-            print(f"{path}: valid")
+            print(f"{printable(str(path), keep='')}: valid")  # a file found in a folder
         else:
             if n:
                 print()
@@ -234,7 +263,9 @@ def _load_or_report(path: Path) -> LoadedVisit | None:
 
 
 def _invalid(path: Path, errors: int) -> str:
-    return f"{path}: invalid ({errors} error{'s' if errors != 1 else ''})"
+    from planner.model.text import printable
+
+    return f"{printable(str(path), keep='')}: invalid ({errors} error{'s' if errors != 1 else ''})"
 
 
 def _check_plan(visit: Visit, plan: Plan) -> bool:
@@ -328,7 +359,7 @@ def _solve(args: argparse.Namespace, path: Path, out: Path, guard: Guard) -> int
         loaded.visit, previous, fresh=args.fresh, time_limit=args.time_limit, progress=progress
     )
     if progress is not None:
-        sys.stderr.write("\r\x1b[2K")
+        _erase_line(sys.stderr)
     if outcome.plan is None:
         if outcome.explanation is not None:
             print(render(outcome.explanation, loaded.locate))
@@ -429,7 +460,7 @@ def _edit(args: argparse.Namespace, out: Path, guard: Guard) -> int:
         return EXIT_INVALID
     finally:
         if progress is not None:
-            sys.stderr.write("\r\x1b[2K")
+            _erase_line(sys.stderr)
     outcome = result.outcome
     if outcome.plan is None:
         if outcome.explanation is not None:
@@ -649,6 +680,31 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    streams = sys.stdout, sys.stderr
+    sys.stdout, sys.stderr = _Terminal(sys.stdout), _Terminal(sys.stderr)
+    try:
+        return _main(argv)
+    finally:
+        sys.stdout, sys.stderr = streams
+
+
+_PATH_ARGUMENTS = ("visits", "visit", "plan", "old", "new", "output", "plans")
+
+
+def _control_named(args: argparse.Namespace) -> str | None:
+    """The first file or folder named on the command line that holds a control character
+    (shown escaped), or None."""
+    from planner.model.text import CONTROL, printable
+
+    for key in _PATH_ARGUMENTS:
+        value = getattr(args, key, None)
+        for name in value if isinstance(value, list) else [value]:
+            if isinstance(name, str) and CONTROL.search(name):
+                return printable(name, keep="")
+    return None
+
+
+def _main(argv: Sequence[str] | None) -> int:
     parser = build_parser()
     try:
         args = parser.parse_args(argv)
@@ -657,6 +713,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     func: Callable[[argparse.Namespace], int] = args.func
     from planner.lock import Refused  # light: the standard library only
 
+    named = _control_named(args)
+    if named is not None:
+        print(
+            f"planner {args.command}: the file name '{named}' holds control characters; "
+            "rename the file (such a name would garble or split the lines that name it)",
+            file=sys.stderr,
+        )
+        return EXIT_INVALID
     try:
         return func(args)
     except Refused as exc:  # another writer's work is kept: nothing was written

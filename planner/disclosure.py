@@ -38,7 +38,7 @@ import pendulum
 from planner.model.clock import tz
 from planner.model.people import Person, Role, Side
 from planner.model.publication import PressAccess, PublicTime, Tier
-from planner.model.travel import travel_minutes
+from planner.model.travel import Journey, journey
 from planner.model.venues import Venue
 from planner.model.visit import Visit
 
@@ -501,6 +501,7 @@ class Leg:
     from_title: str
     minutes: int | None
     people: tuple[str, ...]
+    mode: str = "motorcade"  # how: "motorcade" or "walk" (planner.model.travel.Mode)
 
 
 _SHOWN_FIELDS = tuple(f.name for f in fields(Shown))
@@ -554,7 +555,7 @@ class Index:
             planned.about is not None and "[S" in planned.about.title + planned.about.kind
             for planned, _ in self.order
         )
-        self._travel: dict[tuple[str, str], int | None] = {}
+        self._travel: dict[tuple[str, str], Journey | None] = {}
 
     def shown(self, planned: PlannedItem, stream: str, person: str | None = None) -> Shown | None:
         """What ``stream`` is shown of the item (for ``person``: in their own itinerary)."""
@@ -600,11 +601,11 @@ class Index:
             name = self._names[key] = cleaner(stream)(own.name) if own is not None else ""
         return bool(name) and name not in view.attendees
 
-    def travel(self, there: Venue, here: Venue) -> int | None:
-        """Minutes from one venue to another (worked out once per pair)."""
+    def travel(self, there: Venue, here: Venue) -> Journey | None:
+        """The way from one venue to another (worked out once per pair)."""
         key = (there.id, here.id)
         if key not in self._travel:
-            self._travel[key] = travel_minutes(self.visit.travel, there, here)
+            self._travel[key] = journey(self.visit.travel, there, here)
         return self._travel[key]
 
     def digest_of(self, planned: PlannedItem, stream: str, person: str | None = None) -> str | None:
@@ -794,10 +795,14 @@ def _legs(
         if there is None or there.id == here.id or there.tier.rank > rank:
             continue
         moves.setdefault(before.id, (there, []))[1].append(cleaner(stream)(person.name))
-    return [
-        Leg(titles[from_id], index.travel(there, here), tuple(people))
-        for from_id, (there, people) in moves.items()
-    ]
+    legs = []
+    for from_id, (there, people) in moves.items():
+        way = index.travel(there, here)
+        if way is None:
+            legs.append(Leg(titles[from_id], None, tuple(people)))
+        else:
+            legs.append(Leg(titles[from_id], way.minutes, tuple(people), way.mode.verb))
+    return legs
 
 
 # -- what a reader receives, as one digest ---------------------------------------------------
@@ -888,6 +893,6 @@ def reader_digest(
         revision, modified = books.seen_by_stream(stream)
         if since is not None and since > modified:
             modified = since
-        shown_legs = [(leg.from_title, leg.minutes, leg.people) for leg in legs]
+        shown_legs = [(leg.from_title, leg.minutes, leg.people, leg.mode) for leg in legs]
         parts.append(f"{found} {revision + added} {modified.timestamp()} {shown_legs!r}")
     return _hash("\n".join(parts))

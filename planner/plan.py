@@ -35,6 +35,7 @@ from pydantic import ConfigDict, Field, ValidationError, model_serializer, model
 from planner.model.base import Frozen, Id
 from planner.model.clock import WallTime, tz
 from planner.model.publication import PressAccess, PublicTime, Tier
+from planner.model.text import Line
 from planner.model.visit import Visit
 
 PLAN_SCHEMA_VERSION = 2
@@ -106,7 +107,7 @@ class PlannedItem(Frozen):
     venue: Id | None = None
     arrival_venue: Id | None = None
     attendees: tuple[Id, ...] = ()
-    revision: int = Field(default=0, ge=0)
+    revision: int = Field(default=0, ge=0, le=1_000_000_000)
     facts: str = Field(
         default="",
         description="Digest of what calendars publish about the item besides time, venue and "
@@ -160,7 +161,7 @@ class PlannedItem(Frozen):
 
 
 class SolveInfo(Frozen):
-    status: str = Field(description="optimal, feasible, or hand-made")
+    status: Line = Field(description="optimal, feasible, or hand-made")
     objective: int | None = None
     bound: int | None = None
     seconds: float = 0.0
@@ -169,13 +170,13 @@ class SolveInfo(Frozen):
 
 class Change(Frozen):
     item: Id
-    what: str = Field(description="Plain-language description of the change.")
+    what: Line = Field(description="Plain-language description of the change.")
 
 
 class Version(Frozen):
-    version: int = Field(ge=1)
+    version: int = Field(ge=1, le=1_000_000_000)
     at: datetime
-    reason: str
+    reason: Line
     changes: tuple[Change, ...] = ()
     seen_by: tuple[str, ...] | None = Field(
         default=None,
@@ -229,7 +230,7 @@ class Plan(Frozen):
     schema_version: Literal[1, 2] = 2  # PLAN_SCHEMA_VERSION; 1: before readers were kept
     visit: Id
     fingerprint: str
-    version: int = Field(ge=1)
+    version: int = Field(ge=1, le=1_000_000_000)
     solve: SolveInfo
     items: tuple[PlannedItem, ...]
     history: tuple[Version, ...] = ()

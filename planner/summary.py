@@ -6,10 +6,11 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from datetime import date
 
-from planner.model.clock import city_of
+from planner.export.programme import start_clocks
 from planner.model.items import Item
 from planner.model.people import Side
 from planner.model.provenance import Provenance, SourceKind
+from planner.model.text import printable
 from planner.model.visit import Visit
 from planner.visitfile import LoadedVisit
 
@@ -52,7 +53,7 @@ def summarize(loaded: LoadedVisit) -> str:
         if v.start.month == v.end.month
         else f"{v.start:%d %B} – {v.end:%d %B %Y}"
     )
-    say(f"{loaded.path}: valid")
+    say(f"{printable(str(loaded.path), keep='')}: valid")  # a file name: never two lines
     say(f"  {v.title} ({v.kind.value} visit)")
     say(
         f"  {v.guest.name} → {v.host.name}, {days}; times in {v.timezone}, "
@@ -84,28 +85,25 @@ def summarize(loaded: LoadedVisit) -> str:
         items = per_day.get(day, [])
         if not items:
             continue
-        pinned = sum(1 for i in items if i.pinned)
+        fixed = sum(1 for i in items if i.pinned)
         optional = sum(1 for i in items if i.optional)
         label = _day_label(day) if day else "any day"
         extra = f", {optional} optional" if optional else ""
-        scheduled = len(items) - pinned
-        say(f"  {label}: {len(items)} items ({pinned} pinned, {scheduled} to schedule{extra})")
-    pinned_items = sorted(
-        (i for i in v.items if i.pinned), key=lambda i: i.pinned.local if i.pinned else 0
-    )
-    if pinned_items:
+        scheduled = len(items) - fixed
+        count = f"{len(items)} item{'s' if len(items) != 1 else ''}"
+        say(f"  {label}: {count} ({fixed} pinned, {scheduled} to schedule{extra})")
+    pinned = sorted(
+        (item.pinned.resolve(v.item_zone(item)), n, item)
+        for n, item in enumerate(v.items)
+        if item.pinned is not None
+    )  # in time order (not by the wall clocks of different zones)
+    if pinned:
         say("Pinned")
-        for item in pinned_items:
-            assert item.pinned is not None
+        for start, _n, item in pinned:
             zone = v.item_zone(item)
-            start = item.pinned.resolve(zone)
-            home = start.in_timezone(v.guest_home_timezone)
+            clocks = start_clocks(v, start, zone, v.guest_home_timezone)
             where = v.venue[item.venues[0]].name
-            say(
-                f"  {start:%d %b %H:%M} {city_of(zone)} · "
-                f"{home:%H:%M} {city_of(v.guest_home_timezone)}"
-                f"  {item.title} ({where}, {item.duration} min)"
-            )
+            say(f"  {start:%d %b} {clocks}  {item.title} ({where}, {item.duration} min)")
     found = _provenances(v)
     counts = Counter(p.source for _, p in found)
     say(
@@ -117,6 +115,5 @@ def summarize(loaded: LoadedVisit) -> str:
         say("Assumed")
         for where, p in assumed:
             say(f"  {where}: {p.reason}")
-    for warning in loaded.warnings:
-        say(f"warning: {warning}")
+    out.extend(str(warning) for warning in loaded.warnings)  # each says "warning:" itself
     return "\n".join(out)

@@ -1,18 +1,18 @@
 """Visit files: YAML in, a checked Visit out, and every problem located at file:line:col.
 
-Reading composes the YAML into nodes (ruamel.yaml) and builds plain data from them while
-recording where each value stands, so that pydantic's structural errors and the visit's
-consistency problems can be reported as ``file:line:col: path.to.field: message``, all at
-once. Only plain YAML is accepted: no tags beyond the core schema, bounded size, depth and
-alias expansion.
+Reading turns the YAML parser's events (ruamel.yaml: libyaml, else the pure parser) into
+plain data while recording where each value stands, so that pydantic's structural errors
+and the visit's consistency problems can be reported as ``file:line:col: path.to.field:
+message``, all at once. Only plain YAML is accepted: no tags beyond the core schema,
+bounded size, depth and alias expansion, all bounded while reading.
 """
 
 from __future__ import annotations
 
 import math
 import os
+import re
 import threading
-import unicodedata
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -23,14 +23,19 @@ from pydantic import BaseModel, ValidationError
 
 from planner.model.base import did_you_mean
 from planner.model.consistency import Path_, Problem, check
+from planner.model.text import NOTEWORTHY, cleaned, printable
 from planner.model.visit import SCHEMA_VERSION, Visit
 
 if TYPE_CHECKING:
     from planner.yamledit import VisitDocument
 
-MAX_BYTES = 8 * 1024 * 1024
+MAX_BYTES = 8_000_000
 MAX_NODES = 200_000
 MAX_DEPTH = 40
+# A text libyaml cannot read is read by the pure parser, some 20 times slower, only up to
+# this size and this many keys and values (see read_yaml_text): `check` stays within seconds.
+PURE_MAX_CHARS = 1_000_000
+PURE_MAX_READ = 60_000
 
 
 @dataclass(frozen=True)
@@ -52,18 +57,7 @@ class Diagnostic:
             if self.path
             else (f"{where}: {label}{self.message}")
         )
-        return _printable(text)
-
-
-def _printable(text: str) -> str:
-    """``text`` on one line and harmless to a terminal: control characters and line
-    separators copied from the file (keys, values) are shown escaped."""
-    return "".join(
-        ch.encode("unicode_escape").decode("ascii")
-        if unicodedata.category(ch) in ("Cc", "Zl", "Zp")
-        else ch
-        for ch in text
-    )
+        return printable(text, keep="")  # one line, harmless to a terminal
 
 
 class VisitFileError(Exception):
@@ -133,12 +127,18 @@ class LoadedVisit:
         return f"{self.path}:{line}:{col}"
 
 
-# -- YAML nodes to plain data --------------------------------------------------------
+# -- YAML events to plain data --------------------------------------------------------
 
 _CORE = "tag:yaml.org,2002:"
 _ALLOWED_TAGS = {
     _CORE + t for t in ("str", "int", "float", "bool", "null", "timestamp", "map", "seq")
 }
+# libyaml reads a plain value holding ':' inside a flow collection ("{at: 2023-05-30
+# 10:00}") as an error, where YAML 1.2 and the pure parser read a value: while libyaml
+# reads, a ':' between two digits (never a YAML indicator) stands as this character, and
+# every value and tag is given its ':' back. Used only when the text does not hold it.
+_COLON = "\ue000"
+_DIGIT_COLON = re.compile(r"(?<=\d):(?=\d)")
 
 
 class _Stop(Exception):
@@ -146,17 +146,29 @@ class _Stop(Exception):
         self.line, self.col, self.message = line, col, message
 
 
-def _tag(node: Any) -> str:
-    tag = node.tag
-    return str(getattr(tag, "value", tag))
+class _Unread(Exception):
+    """libyaml could not read the text (the pure parser may)."""
+
+    def __init__(self, error: Exception) -> None:
+        self.error = error
 
 
-def _scalar(node: Any) -> Any:
-    tag, text = _tag(node), node.value
+class _OverBudget(Exception):
+    """The pure parser was given more keys and values than it may read."""
+
+
+def _stop(event: Any, message: str) -> _Stop:
+    mark = event.start_mark
+    return _Stop(mark.line + 1, mark.column + 1, message)
+
+
+def _convert(tag: str, text: str) -> Any:
+    """A scalar's value from its (resolved) tag, as the safe constructor would give it;
+    timestamps stay as written (pydantic parses them)."""
     if tag.endswith(":null"):
         return None
     if tag.endswith(":bool"):
-        return text.lower() == "true"
+        return text.lower() in ("true", "yes", "on")
     if tag.endswith(":int"):
         try:
             return int(text.replace("_", ""), 0)
@@ -174,63 +186,203 @@ def _scalar(node: Any) -> Any:
             return float(text.replace("_", ""))
         except ValueError:
             return text
-    return text  # strings, and timestamps as written (pydantic parses them)
+    return text
+
+
+@dataclass
+class _Open:
+    """A mapping or list being read: where it stands, what it holds so far, and (for a
+    mapping) the key whose value comes next."""
+
+    path: Path_
+    value: Any
+    mapping: bool
+    key: Any = None
+    keyed: bool = False
 
 
 class _Builder:
-    def __init__(self, source: SourceMap) -> None:
-        self.source = source
-        self.nodes = 0
+    """Plain data and its source map from the parser's events, with an explicit stack
+    instead of composing nodes: nesting, the number of values and the expansion of aliases
+    are bounded as the file is read, so no input can exhaust the stack (libyaml's composer
+    recurses in C: tens of thousands of nested '[' crashed the process)."""
 
-    def build(self, node: Any, path: Path_, depth: int) -> Any:
-        self.nodes += 1
-        mark = node.start_mark
-        if self.nodes > MAX_NODES:
-            raise _Stop(
-                mark.line + 1,
-                mark.column + 1,
+    def __init__(self, source: SourceMap, colons: bool = False, budget: int = 0) -> None:
+        self.source = source
+        self.colons = colons  # the text was read with _COLON for ':' (see above)
+        self.budget = budget  # keys and values it may read (0: no budget)
+        self.read = 0
+        self.nodes = 0
+        self.aliased = False
+        self._resolver: Any = None
+        self._resolved: dict[str, str] = {}
+
+    def _text(self, text: str) -> str:
+        return text.replace(_COLON, ":") if self.colons and _COLON in text else text
+
+    def _tag(self, event: Any, kind: str) -> str:
+        """The event's tag, resolved as the composer would; refused unless core YAML."""
+        tag = event.tag
+        if tag is not None and tag != "!":
+            tag = self._text(str(tag))
+            if tag not in _ALLOWED_TAGS:
+                raise _stop(
+                    event,
+                    f"the tag '{tag.replace(_CORE, '!!')}' is not allowed: visit files are "
+                    "plain YAML (remove the tag)",
+                )
+            return tag
+        if kind != "ScalarEvent":
+            return _CORE + ("seq" if kind == "SequenceStartEvent" else "map")
+        if not event.implicit[0]:
+            return _CORE + "str"  # quoted
+        value = self._text(event.value)
+        found = self._resolved.get(value)
+        if found is None:
+            from ruamel.yaml.nodes import ScalarNode
+
+            found = str(self._resolver.resolve(ScalarNode, value, (True, False)))
+            self._resolved[value] = found
+        return found
+
+    def _document(self, event: Any) -> None:
+        from ruamel.yaml.resolver import VersionedResolver
+
+        self._resolver = VersionedResolver(version=getattr(event, "version", None))
+        self._resolved = {}
+
+    def build(self, events: Iterator[Any]) -> Any:
+        """The plain data of the one document of ``events`` (None for none); raises _Stop
+        at the first problem."""
+        positions, labels = self.source.positions, self.source.labels
+        anchors: dict[str, list[Any]] = {}
+        recording: list[tuple[str, list[Any], list[int]]] = []  # anchors being read
+        feeds: list[Iterator[Any]] = [events]  # the file, then the aliases being expanded
+        stack: list[_Open] = []
+        root: Any = None
+        documents = 0
+        while feeds:
+            event = next(feeds[-1], None)
+            if event is None:
+                feeds.pop()
+                continue
+            kind = type(event).__name__
+            live = len(feeds) == 1  # read from the file, not repeated by an alias
+            if live and recording:
+                starts = kind in ("SequenceStartEvent", "MappingStartEvent")
+                ends = kind in ("SequenceEndEvent", "MappingEndEvent")
+                for _name, recorded, level in recording:
+                    recorded.append(event)
+                    level[0] += 1 if starts else -1 if ends else 0
+                while recording and recording[-1][2][0] == 0:
+                    name, recorded, _level = recording.pop()
+                    anchors[name] = recorded
+            if kind == "DocumentStartEvent":
+                documents += 1
+                if documents > 1:
+                    raise _stop(
+                        event,
+                        "not valid YAML: a second YAML document starts here; a visit file "
+                        "holds one: remove it",
+                    )
+                self._document(event)
+                continue
+            if kind in ("SequenceEndEvent", "MappingEndEvent"):
+                done = stack.pop()
+                value = done.value
+                if done.mapping:
+                    ident = value.get("id")
+                    if isinstance(ident, str) and done.path and isinstance(done.path[-1], int):
+                        labels[done.path] = ident
+            elif kind in ("ScalarEvent", "SequenceStartEvent", "MappingStartEvent"):
+                self.read += 1
+                if self.budget and self.read > self.budget:
+                    raise _OverBudget
+                top = stack[-1] if stack else None
+                if top is not None and top.mapping and not top.keyed:
+                    self._key(event, kind, top)
+                    continue
+                if top is None:
+                    path: Path_ = ()
+                elif top.mapping:
+                    path = (*top.path, top.key)
+                else:
+                    path = (*top.path, len(top.value))
+                self.nodes += 1
+                if self.nodes > MAX_NODES:
+                    raise _stop(event, self._too_many())
+                if len(stack) > MAX_DEPTH:
+                    raise _stop(event, f"nested deeper than {MAX_DEPTH} levels")
+                tag = self._tag(event, kind)
+                mark = event.start_mark
+                positions.setdefault(path, (mark.line + 1, mark.column + 1))
+                anchor = event.anchor if live else None
+                if kind == "ScalarEvent":
+                    value = _convert(tag, self._text(event.value))
+                    if anchor is not None:
+                        anchors[anchor] = [event]
+                else:
+                    mapping = kind == "MappingStartEvent"
+                    if anchor is not None:
+                        recording.append((anchor, [event], [1]))
+                    stack.append(_Open(path, {} if mapping else [], mapping))
+                    continue
+            elif kind == "AliasEvent":
+                top = stack[-1] if stack else None
+                if top is not None and top.mapping and not top.keyed:
+                    raise _stop(event, "a key must be a plain word, not an alias")
+                raw = event.anchor
+                name = self._text(str(raw))
+                if raw not in anchors:
+                    inside = any(raw == n for n, _r, _l in recording)
+                    raise _stop(
+                        event,
+                        f"the alias '*{name}' is part of the value it names; write the value out"
+                        if inside
+                        else f"the alias '*{name}' names no anchor ('&{name}') before it",
+                    )
+                self.aliased = True
+                feeds.append(iter(anchors[raw]))
+                continue
+            else:  # stream and document ends
+                continue
+            # a scalar read, or a list or mapping closed: it goes into what holds it
+            if not stack:
+                root = value
+            else:
+                holder = stack[-1]
+                if holder.mapping:
+                    holder.value[holder.key] = value
+                    holder.keyed = False
+                else:
+                    holder.value.append(value)
+        return root
+
+    def _key(self, event: Any, kind: str, top: _Open) -> None:
+        if kind != "ScalarEvent":
+            raise _stop(event, "a key must be a plain word")
+        key = str(_convert(self._tag(event, kind), self._text(event.value)))
+        if key == "<<":
+            raise _stop(event, "merge keys ('<<') are not supported")
+        path = (*top.path, key)
+        positions = self.source.positions
+        if key in top.value:
+            first = positions.get(path, (0, 0))[0]
+            raise _stop(event, f"duplicate key '{key}' (first given on line {first}); keep one")
+        mark = event.start_mark
+        positions[path] = (mark.line + 1, mark.column + 1)
+        top.key, top.keyed = key, True
+
+    def _too_many(self) -> str:
+        if self.aliased:
+            return (
                 f"the file expands to more than {MAX_NODES:,} values (an alias bomb?); "
-                "write the data out instead of repeating aliases",
+                "write the data out instead of repeating aliases"
             )
-        if depth > MAX_DEPTH:
-            raise _Stop(mark.line + 1, mark.column + 1, f"nested deeper than {MAX_DEPTH} levels")
-        tag = _tag(node)
-        if tag not in _ALLOWED_TAGS:
-            raise _Stop(
-                mark.line + 1,
-                mark.column + 1,
-                f"the tag '{tag.replace(_CORE, '!!')}' is not allowed: visit files are plain "
-                "YAML (remove the tag)",
-            )
-        self.source.positions.setdefault(path, (mark.line + 1, mark.column + 1))
-        kind = type(node).__name__
-        if kind == "MappingNode":
-            result: dict[str, Any] = {}
-            for key_node, value_node in node.value:
-                if type(key_node).__name__ != "ScalarNode":
-                    km = key_node.start_mark
-                    raise _Stop(km.line + 1, km.column + 1, "a key must be a plain word")
-                key = str(_scalar(key_node))
-                kmark = key_node.start_mark
-                if key == "<<":
-                    raise _Stop(
-                        kmark.line + 1, kmark.column + 1, "merge keys ('<<') are not supported"
-                    )
-                if key in result:
-                    first = self.source.positions.get((*path, key), (0, 0))[0]
-                    raise _Stop(
-                        kmark.line + 1,
-                        kmark.column + 1,
-                        f"duplicate key '{key}' (first given on line {first}); keep one",
-                    )
-                self.source.positions[(*path, key)] = (kmark.line + 1, kmark.column + 1)
-                result[key] = self.build(value_node, (*path, key), depth + 1)
-            if isinstance(result.get("id"), str) and path and isinstance(path[-1], int):
-                self.source.labels[path] = result["id"]
-            return result
-        if kind == "SequenceNode":
-            return [self.build(v, (*path, i), depth + 1) for i, v in enumerate(node.value)]
-        return _scalar(node)
+        return (
+            f"the file holds more than {MAX_NODES:,} values, more than a visit file may hold; "
+            "is it a visit file?"
+        )
 
 
 def _line_col(text: str, offset: int) -> tuple[int, int]:
@@ -251,8 +403,8 @@ def read_yaml(path: Path) -> tuple[Any, SourceMap]:
             raise fail(
                 1,
                 1,
-                f"the file is {size / 1e6:.1f} MB; a visit file may be at most "
-                f"{MAX_BYTES // (1024 * 1024)} MB",
+                f"the file is {_megabytes(size)}; a visit file may be at most "
+                f"{_megabytes(MAX_BYTES)}",
             )
         raw = path.read_bytes()
     except OSError as exc:
@@ -266,23 +418,75 @@ def read_yaml(path: Path) -> tuple[Any, SourceMap]:
     return read_yaml_text(text, path)
 
 
-def _compose_fast(text: str) -> Any:
-    """The YAML nodes from libyaml through ruamel.yaml.clib (about 15 times faster than the
-    pure-Python parser), or None when it is not installed or the text does not parse:
-    then the pure parser runs, and its messages are the ones reported."""
+def _megabytes(size: int) -> str:
+    """'8 MB', '52.4 MB': decimal megabytes, one unit for the limit and the size."""
+    return f"{size / 1e6:.1f}".removesuffix(".0") + " MB"
+
+
+def _c_events(text: str) -> Iterator[Any] | None:
+    """libyaml's events (through ruamel.yaml.clib, about 20 times faster than the pure
+    parser), or None when it is not installed. Its errors are raised as _Unread."""
+    try:
+        from _ruamel_yaml import CParser
+    except ImportError:
+        return None
+
+    def events() -> Iterator[Any]:
+        parser = CParser(text)
+        try:
+            while True:
+                try:
+                    if not parser.check_event():
+                        return
+                    event = parser.get_event()
+                except Exception as exc:
+                    raise _Unread(exc) from None
+                yield event
+        finally:
+            parser.dispose()
+
+    return events()
+
+
+def _pure_events(text: str) -> Iterator[Any]:
     from ruamel.yaml import YAML
 
-    yaml = YAML(typ="safe", pure=False)
-    if getattr(yaml.Parser, "__name__", "") != "CParser":
-        return None
-    try:
-        return yaml.compose(text)
-    except Exception:
-        return None
+    return iter(YAML(typ="safe", pure=True).parse(text))
+
+
+def _yaml_problem(exc: Exception, text: str) -> tuple[int, int, str]:
+    """Where a parser's error stands and what it says, in the words of a visit file."""
+    from ruamel.yaml.error import MarkedYAMLError
+
+    if not isinstance(exc, MarkedYAMLError):
+        detail = str(exc).strip()
+        return 1, 1, f"not valid YAML: {detail.splitlines()[0] if detail else 'unreadable'}"
+    mark = exc.problem_mark or exc.context_mark
+    line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+    problem = (exc.problem or exc.context or "malformed YAML").strip()
+    opened = exc.context_mark
+    if exc.problem and exc.context and opened and opened is not mark:
+        problem += f" ({exc.context.strip()} that starts at {opened.line + 1}:{opened.column + 1})"
+    lines = text.splitlines()
+    if 0 < line <= len(lines) and "\t" in lines[line - 1]:
+        problem += " (YAML indents with spaces, never tabs: replace the tab)"
+    elif "end of stream" in problem or "<stream end>" in problem:
+        problem += "; the file ends too early: is it cut short? Close what is open"
+    elif "mapping values are not allowed" in problem:
+        problem += "; put a value that contains ': ' in quotes, or fix the indentation"
+    elif "expected <block end>" in problem:
+        problem += "; the indentation of this line does not match the lines above"
+    return line, col, f"not valid YAML: {problem}"
 
 
 def read_yaml_text(text: str, path: Path) -> tuple[Any, SourceMap]:
-    """Plain data and its source map from the text of ``path``."""
+    """Plain data and its source map from the text of ``path``.
+
+    libyaml reads first; where it cannot, the pure parser reads the text again (it reads
+    all of YAML 1.2 and its messages are the ones reported), but only up to
+    PURE_MAX_CHARS characters and PURE_MAX_READ keys and values: it is some 20 times
+    slower, and a larger file must be readable by libyaml (so `planner check` stays
+    within seconds on every file; bench/checkspeed.py)."""
     name = str(path)
 
     def fail(line: int, col: int, message: str) -> VisitFileError:
@@ -294,49 +498,45 @@ def read_yaml_text(text: str, path: Path) -> tuple[Any, SourceMap]:
     if not text.strip():
         raise fail(1, 1, "the file is empty; a visit file starts with 'schema_version: 1'")
 
-    from ruamel.yaml import YAML
-    from ruamel.yaml.error import MarkedYAMLError, YAMLError
+    from ruamel.yaml.error import YAMLError
 
-    yaml = YAML(typ="rt")
-    try:
-        root = _compose_fast(text)
-        if root is None:
-            root = yaml.compose(text)
-    except MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
-        problem = (exc.problem or exc.context or "malformed YAML").strip()
-        opened = exc.context_mark
-        if "another document" in problem:
-            problem = "a second YAML document starts here; a visit file holds one: remove it"
-        elif exc.problem and exc.context and opened and opened is not mark:
-            problem += (
-                f" ({exc.context.strip()} that starts at {opened.line + 1}:{opened.column + 1})"
-            )
-        lines = text.splitlines()
-        if 0 < line <= len(lines) and "\t" in lines[line - 1]:
-            problem += " (YAML indents with spaces, never tabs: replace the tab)"
-        elif "end of stream" in problem or "<stream end>" in problem:
-            problem += "; the file ends too early: is it cut short? Close what is open"
-        elif "mapping values are not allowed" in problem:
-            problem += "; put a value that contains ': ' in quotes, or fix the indentation"
-        elif "expected <block end>" in problem:
-            problem += "; the indentation of this line does not match the lines above"
-        raise fail(line, col, f"not valid YAML: {problem}") from None
-    except (YAMLError, RecursionError, ValueError) as exc:
-        detail = "nested too deeply" if isinstance(exc, RecursionError) else str(exc).strip()
-        raise fail(
-            1, 1, f"not valid YAML: {detail.splitlines()[0] if detail else 'unreadable'}"
-        ) from None
-    if root is None:
-        raise fail(1, 1, "the file holds no data; a visit file starts with 'schema_version: 1'")
+    colons = _COLON not in text
+    fast = _c_events(_DIGIT_COLON.sub(_COLON, text) if colons else text)
+    data: Any = None
     source = SourceMap()
     try:
-        data = _Builder(source).build(root, (), 0)
+        try:
+            if fast is None:  # no libyaml (not CPython): the pure parser reads it all
+                data = _Builder(source).build(_pure_events(text))
+            else:
+                data = _Builder(source, colons).build(fast)
+        except _Unread as unread:
+            error = unread.error
+
+            def too_large() -> VisitFileError:
+                line, col, message = _yaml_problem(error, text)
+                return fail(
+                    line,
+                    col,
+                    f"{message}; a file this large (over {PURE_MAX_CHARS:,} characters or "
+                    f"{PURE_MAX_READ:,} keys and values) must be plain YAML that the fast "
+                    "reader reads: put values holding ':' or other special characters in "
+                    "quotes",
+                )
+
+            if len(text) > PURE_MAX_CHARS:
+                raise too_large() from None
+            source = SourceMap()
+            try:
+                data = _Builder(source, budget=PURE_MAX_READ).build(_pure_events(text))
+            except _OverBudget:
+                raise too_large() from None
     except _Stop as stop:
         raise fail(stop.line, stop.col, stop.message) from None
-    except RecursionError:
-        raise fail(1, 1, "nested too deeply") from None
+    except (YAMLError, ValueError) as exc:
+        raise fail(*_yaml_problem(exc, text)) from None
+    if data is None:
+        raise fail(1, 1, "the file holds no data; a visit file starts with 'schema_version: 1'")
     return data, source
 
 
@@ -400,7 +600,9 @@ def _describe(value: Any) -> str:
         return "nothing (null)"
     if isinstance(value, bool):
         return "true" if value else "false"
-    text = repr(value)
+    if isinstance(value, int) and abs(value) >= 10**18:  # repr refuses beyond 4,300 digits
+        return f"a number of {len(hex(abs(value))) - 2} hexadecimal digits"
+    text = printable(repr(value), keep="")
     return text if len(text) <= 60 else text[:57] + "..."
 
 
@@ -519,7 +721,7 @@ def parse_visit(data: Any, path: Path, source: SourceMap) -> LoadedVisit:
                 [
                     Problem(
                         ("schema_version",),
-                        f"schema_version {version!r} is not supported; this planner reads "
+                        f"schema_version {_describe(version)} is not supported; this planner reads "
                         f"version {SCHEMA_VERSION}",
                     )
                 ],
@@ -531,11 +733,32 @@ def parse_visit(data: Any, path: Path, source: SourceMap) -> LoadedVisit:
         raise VisitFileError(
             diagnostics(path, source, _dedupe_union_noise(list(_pydantic_problems(exc))))
         ) from None
-    problems = check(visit)
+    problems = check(visit) + list(_cleaned_texts(data))
     errors = [p for p in problems if p.severity == "error"]
     if errors:
         raise VisitFileError(diagnostics(path, source, problems))
     return LoadedVisit(visit, path, source, tuple(problems), data)
+
+
+def _cleaned_texts(data: Any) -> Iterator[Problem]:
+    """A warning for each text of the file that held control characters (an escape
+    sequence, a bell): the model leaves them out (planner.model.text), so that no output
+    carries them; line breaks and tabs, which become spaces or stay, pass unremarked."""
+    stack: list[tuple[Path_, Any]] = [((), data)]
+    while stack:
+        path, holder = stack.pop()
+        pairs = holder.items() if isinstance(holder, dict) else enumerate(holder)
+        for key, value in pairs:
+            if isinstance(value, str):
+                if NOTEWORTHY.search(value):
+                    yield Problem(
+                        (*path, key),
+                        f"control characters ({cleaned(value)}) left out of this text (they "
+                        "could clear or retitle the terminal of whoever prints it); remove them",
+                        "warning",
+                    )
+            elif isinstance(value, dict | list):
+                stack.append(((*path, key), value))
 
 
 def load_visit_text(

@@ -165,6 +165,47 @@ CASES: dict[str, list[Expected]] = {
             "'welcome-before-talk'; did you mean 'welcome-before-talks'?",
         ),
     ],
+    "duplicate-candidate-venue.yaml": [
+        (
+            78,
+            34,
+            "items[talks].candidate_venues[1]: 'bellevue' is listed twice (also "
+            "candidate_venues[0]); keep one",
+        ),
+    ],
+    "duplicate-optional-attendee.yaml": [
+        (
+            87,
+            38,
+            "items[townhall].optional_attendees[1]: 'steinmeier' is listed twice (also "
+            "optional_attendees[0]); keep one",
+        ),
+    ],
+    "required-and-optional.yaml": [
+        (
+            70,
+            26,
+            "items[welcome].optional_attendees[0]: 'steinmeier' is a required attendee "
+            "already (attendees[1]); remove them from optional_attendees",
+        ),
+    ],
+    # -- travel --------------------------------------------------------------------------------
+    "flight-leg.yaml": [
+        (
+            40,
+            37,
+            "travel.legs[0].mode: a travel leg cannot be a flight: legs are motorcade or walk; "
+            "between cities only flight items move people",
+        ),
+    ],
+    "duplicate-leg.yaml": [
+        (
+            41,
+            7,
+            "travel.legs[1]: a second motorcade leg from 'bellevue' to 'ber' (also "
+            "travel.legs[0]); keep one",
+        ),
+    ],
     # -- times, places and people ------------------------------------------------------------
     "window-outside-visit.yaml": [
         (

@@ -1,31 +1,37 @@
-"""Property test: however a valid visit file is damaged, `planner check` answers 0 (valid)
-or 2 (invalid, located problems), never an internal error or a traceback.
+"""Fuzz: however a real visit file is damaged, `planner check` answers 0 (valid) or 2
+(invalid, every problem located), never an internal error, a traceback or a crash; a
+mutant that is valid is planned by `planner solve` and `planner generate` without an
+internal error (exit 0 with a plan the independent validator accepts, or exit 1: no
+plan); and libyaml reads every mutant as the pure parser does.
 
-The damage is done twice over: to the parsed data (keys deleted, types changed, ids swapped
-between people, venues and items, values replaced by random text), dumped back with
-ruamel.yaml; and to the raw text (cut at a random byte, random characters inserted, lines
-dropped or repeated, tabs). Everything runs in-process through planner.cli.main.
+Mutants come from bench/mutate.py (structural: keys and entries deleted, duplicated or
+moved, values swapped between fields, wrong types, deep nesting, huge and negative
+numbers, odd Unicode, control characters, ids swapped; gentle: durations, pins,
+attendees, windows and venues changed; text: cut short, bytes inserted, lines dropped or
+repeated, tabs, nesting thousands deep). Hypothesis draws the seeds, derandomized: every
+run checks the same mutants (`python -m bench.fuzz` runs tens of thousands of others).
+Everything runs in-process through planner.cli.main; about a minute on two cores.
 
 The minimal visit of fixtures/broken/BASE.yaml is drawn most often because it checks five
 times faster than the reference visit; files over 40 KB (generated benchmark visits) are
-left out. The example counts (1,050 in all) keep the file under 50 s on two cores.
+left out.
 """
 
 from __future__ import annotations
 
 import contextlib
-import copy
 import io
+import random
 import re
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from ruamel.yaml import YAML
 
+from bench import mutate
+from bench.fuzz import read, readers_differ
 from planner import cli
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
@@ -37,16 +43,17 @@ VALID = sorted(
     for p in FIXTURES.glob("*.yaml")
     if p.stat().st_size <= MAX_BYTES and not p.name.endswith(".plan.yaml")
 )
-# Mostly the minimal visit, the full visits in fixtures/ the rest of the time (dumping and
-# checking one of those costs about 200 ms).
-TEXT_SOURCES = [MINIMAL] * max(4, 4 * len(VALID)) + VALID
-DATA_SOURCES = [MINIMAL] * max(6, 6 * len(VALID)) + VALID
+SOURCES = [MINIMAL] * max(4, 4 * len(VALID)) + VALID
+_DATA: dict[Path, Any] = {p: mutate.load(p) for p in {MINIMAL, *VALID}}
 
-DATA_EXAMPLES = 350
-TEXT_EXAMPLES = 700  # 1,050 examples in all
+CHECK_EXAMPLES = 500  # structural and text mutants through `check`
+READER_EXAMPLES = 150  # text mutants read by libyaml and by the pure parser
+SOLVE_EXAMPLES = 40  # gentle mutants of the full visits through `solve` or `generate`
 
 FUZZ = settings(
     deadline=None,
+    derandomize=True,
+    database=None,
     suppress_health_check=[
         HealthCheck.too_slow,
         HealthCheck.data_too_large,
@@ -55,197 +62,32 @@ FUZZ = settings(
     ],
 )
 
-Path_ = tuple[str | int, ...]
-
-_safe = YAML(typ="safe", pure=True)
-_TEXTS: dict[Path, str] = {p: p.read_text(encoding="utf-8") for p in {MINIMAL, *VALID}}
-_DATA: dict[Path, Any] = {p: _safe.load(t) for p, t in _TEXTS.items()}
+seeds = st.integers(min_value=0, max_value=2**32 - 1)
 
 
-def _dump(data: Any) -> str:
-    out = YAML(typ="safe", pure=True)
-    out.default_flow_style = None
-    out.width = 4096
-    stream = io.StringIO()
-    out.dump(data, stream)
-    return stream.getvalue()
-
-
-def _paths(node: Any, path: Path_ = ()) -> Iterator[Path_]:
-    """Every path in the data, the root excepted."""
-    if isinstance(node, dict):
-        for key, value in node.items():
-            yield (*path, key)
-            yield from _paths(value, (*path, key))
-    elif isinstance(node, list):
-        for n, value in enumerate(node):
-            yield (*path, n)
-            yield from _paths(value, (*path, n))
-
-
-def _parent(data: Any, path: Path_) -> Any:
-    for part in path[:-1]:
-        data = data[part]
-    return data
-
-
-def _entries(data: Any) -> list[dict[str, Any]]:
-    """The people, venues, items and cities that still have an id."""
-    if not isinstance(data, dict):
-        return []
-    found = []
-    for section in ("people", "venues", "items", "cities"):
-        entries = data.get(section)
-        for entry in entries if isinstance(entries, list) else []:
-            if isinstance(entry, dict) and isinstance(entry.get("id"), str):
-                found.append(entry)
-    return found
-
-
-def _ids(data: Any) -> list[str]:
-    return [entry["id"] for entry in _entries(data)]
-
-
-_scalars = st.one_of(
-    st.none(),
-    st.booleans(),
-    st.integers(min_value=-(10**6), max_value=10**12),
-    st.floats(allow_nan=True, allow_infinity=True),
-    st.text(max_size=30),
-    st.sampled_from(
-        [
-            "",
-            "2023-02-30",
-            "2023-05-30 25:00",
-            "2023-03-26 02:30",
-            "2023-10-29 02:30",
-            "2023-05-30 10:00+09:00",
-            "24:00",
-            "1h30",
-            "Baku Time",
-            "EST",
-            "custom",
-            "flight",
-            "0001-01-01",
-            "9999-12-31",
-        ]
-    ),
-)
-_values = st.recursive(
-    _scalars,
-    lambda inner: st.one_of(
-        st.lists(inner, max_size=3), st.dictionaries(st.text(max_size=10), inner, max_size=3)
-    ),
-    max_leaves=6,
-)
-
-
-@st.composite
-def mutated_data(draw: st.DrawFn) -> tuple[Path, str]:
-    source = draw(st.sampled_from(DATA_SOURCES))
-    data = copy.deepcopy(_DATA[source])
-    for _ in range(draw(st.integers(1, 4))):
-        paths = list(_paths(data))
-        if not paths:
-            break
-        path = draw(st.sampled_from(paths))
-        parent, last = _parent(data, path), path[-1]
-        action = draw(
-            st.sampled_from(
-                ["delete", "retype", "swap_id", "swap_ids", "random", "duplicate", "rename"]
-            )
-        )
-        if action == "delete":
-            del parent[last]
-        elif action == "retype":
-            value = parent[last]
-            parent[last] = draw(
-                st.sampled_from(
-                    [
-                        0,
-                        -1,
-                        str(value),
-                        [value],
-                        None,
-                        {"value": value},
-                        True,
-                        1.5,
-                        [],
-                        {},
-                    ]
-                )
-            )
-        elif action == "swap_id":
-            ids = _ids(data)
-            if ids:
-                parent[last] = draw(st.sampled_from(ids))
-        elif action == "swap_ids":  # two entries (a person and a venue, say) trade ids
-            entries = _entries(data)
-            if len(entries) >= 2:
-                a, b = draw(st.lists(st.sampled_from(entries), min_size=2, max_size=2))
-                a["id"], b["id"] = b["id"], a["id"]
-        elif action == "random":
-            parent[last] = draw(_values)
-        elif action == "duplicate" and isinstance(parent, list):
-            parent.insert(last, copy.deepcopy(parent[last]))
-        elif action == "rename" and isinstance(parent, dict):
-            parent[draw(st.text(min_size=1, max_size=12))] = parent.pop(last)
-    return source, _dump(data)
-
-
-@st.composite
-def mutated_text(draw: st.DrawFn) -> tuple[Path, bytes]:
-    source = draw(st.sampled_from(TEXT_SOURCES))
-    raw = _TEXTS[source].encode("utf-8")
-    for _ in range(draw(st.integers(1, 3))):
-        at = draw(st.integers(0, len(raw)))
-        action = draw(
-            st.sampled_from(["cut", "insert", "insert_bytes", "drop_line", "repeat_line", "tab"])
-        )
-        if action == "cut":
-            raw = raw[:at]
-        elif action == "insert":
-            chars = draw(
-                st.one_of(
-                    st.text(max_size=8),
-                    st.sampled_from(["\t", ":", "- ", "{", "[", "&a ", "*a", "!!", "'", '"', "#"]),
-                )
-            )
-            raw = raw[:at] + chars.encode("utf-8") + raw[at:]
-        elif action == "insert_bytes":
-            raw = raw[:at] + draw(st.binary(min_size=1, max_size=4)) + raw[at:]
-        else:
-            lines = raw.split(b"\n")
-            n = draw(st.integers(0, len(lines) - 1))
-            if action == "drop_line":
-                del lines[n]
-            elif action == "repeat_line":
-                lines.insert(n, lines[n])
-            else:
-                lines[n] = re.sub(rb"^ ", b"\t", lines[n])
-            raw = b"\n".join(lines)
-    return source, raw
-
-
-def _check(path: Path) -> tuple[int, str]:
+def _run(*argv: str) -> tuple[int, str]:
     out, err = io.StringIO(), io.StringIO()
     with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
-        code = cli.main(["check", "-q", str(path)])
+        code = cli.main(list(argv))
     return code, out.getvalue() + err.getvalue()
 
 
-def _assert_clean(path: Path, code: int, output: str) -> None:
-    assert code in (cli.EXIT_OK, cli.EXIT_INVALID), output
-    assert "Traceback" not in output, output
-    assert "internal error" not in output, output
+def _check(path: Path) -> tuple[int, str]:
+    return _run("check", "-q", str(path))
+
+
+def _assert_clean(path: Path, code: int, output: str, what: object = "") -> None:
+    assert code in (cli.EXIT_OK, cli.EXIT_INVALID), (what, output)
+    assert "Traceback" not in output, (what, output)
+    assert "internal error" not in output, (what, output)
     if code == cli.EXIT_INVALID:
         # every problem is located: file:line:col
         located = re.compile(re.escape(str(path)) + r":\d+:\d+: ")
         verdict = re.compile(re.escape(str(path)) + r": invalid \(\d+ errors?\)$")
         lines = output.splitlines()
         assert lines, output
-        assert verdict.match(lines[-1]), output
-        assert all(located.match(line) for line in lines[:-1]), output
+        assert verdict.match(lines[-1]), (what, output)
+        assert all(located.match(line) for line in lines[:-1]), (what, output)
 
 
 @pytest.fixture(scope="module")
@@ -260,17 +102,82 @@ def test_sources_are_valid() -> None:
         assert code == cli.EXIT_OK, output
 
 
-@settings(FUZZ, max_examples=DATA_EXAMPLES)
-@given(case=mutated_data())
-def test_mutated_data_never_crashes(scratch: Path, case: tuple[Path, str]) -> None:
-    _source, text = case
-    scratch.write_text(text, encoding="utf-8")
-    _assert_clean(scratch, *_check(scratch))
+def test_the_mutants_are_what_they_claim() -> None:
+    """The same seed gives the same file; the mutations do change it; and all kinds of
+    damage occur, invalid and valid files both (a fuzz that only tried one thing would
+    prove less)."""
+    rng = random.Random(7)
+    first = mutate.mutant(random.Random(1), _DATA[MINIMAL], "structural")
+    assert first == mutate.mutant(random.Random(1), _DATA[MINIMAL], "structural")
+    done: set[str] = set()
+    changed = 0
+    original = mutate.dump(_DATA[MINIMAL]).encode()
+    for _ in range(200):
+        raw, what = mutate.mutant(rng, _DATA[MINIMAL], rng.choice(["structural", "text"]))
+        changed += raw != original
+        done.update(w.split(" ")[0] for w in what)
+    assert changed > 160
+    for word in ("delete", "duplicate", "move", "swap", "retype", "nest", "number", "odd"):
+        assert word in done, sorted(done)
+    assert {"control", "rename", "refer", "tricky", "cut", "deep", "colon"} <= done
 
 
-@settings(FUZZ, max_examples=TEXT_EXAMPLES)
-@given(case=mutated_text())
-def test_mutated_text_never_crashes(scratch: Path, case: tuple[Path, bytes]) -> None:
-    _source, raw = case
+@settings(FUZZ, max_examples=CHECK_EXAMPLES)
+@given(seed=seeds, source=st.sampled_from(SOURCES), kind=st.sampled_from(["structural", "text"]))
+def test_mutants_never_crash_check(scratch: Path, seed: int, source: Path, kind: str) -> None:
+    raw, what = mutate.mutant(random.Random(seed), _DATA[source], kind)
     scratch.write_bytes(raw)
-    _assert_clean(scratch, *_check(scratch))
+    _assert_clean(scratch, *_check(scratch), what=(source.name, seed, what))
+
+
+@settings(FUZZ, max_examples=READER_EXAMPLES)
+@given(seed=seeds)
+def test_libyaml_reads_what_the_pure_parser_reads(seed: int) -> None:
+    """Where libyaml reads a mutant (with a stand-in for each ':' between digits), the
+    pure parser reads the same values at the same lines; where libyaml cannot, the pure
+    parser reads it or refuses it."""
+    raw, what = mutate.mutant(random.Random(seed), _DATA[MINIMAL], "text")
+    text = raw.decode("utf-8", "replace").replace("\x00", "")
+    assert not readers_differ(text), what
+
+
+def test_the_readers_are_compared_on_most_mutants() -> None:
+    """The comparison above is not empty: libyaml reads most text mutants (some with a
+    ':' between digits put in), and the pure parser reads them too."""
+    rng = random.Random(11)
+    compared = colons = 0
+    for _ in range(100):
+        raw, what = mutate.mutant(rng, _DATA[MINIMAL], "text")
+        text = raw.decode("utf-8", "replace").replace("\x00", "")
+        fast, pure = read(text, pure=False), read(text, pure=True)
+        if fast != "unread" and not (isinstance(pure, tuple) and pure[0] == "error"):
+            compared += 1
+            colons += "colon" in what and isinstance(fast[0], dict)
+    assert compared >= 40 and colons >= 3, (compared, colons)
+
+
+def _solvable(source: Path) -> bool:
+    return source != MINIMAL  # no road joins its two cities: only the full visits plan
+
+
+@settings(FUZZ, max_examples=SOLVE_EXAMPLES)
+@given(seed=seeds, source=st.sampled_from([p for p in VALID if _solvable(p)]))
+def test_valid_mutants_are_planned_and_validated(
+    tmp_path_factory: pytest.TempPathFactory, seed: int, source: Path
+) -> None:
+    folder = tmp_path_factory.mktemp("solve")
+    visit = folder / "visit.yaml"
+    rng = random.Random(seed)
+    raw, what = mutate.mutant(rng, _DATA[source], "gentle")
+    visit.write_bytes(raw)
+    code, output = _check(visit)
+    _assert_clean(visit, code, output, what)
+    if code != cli.EXIT_OK:
+        return
+    if rng.random() < 0.25:
+        code, output = _run("generate", str(visit), "-o", str(folder / "out"), "--time-limit", "5")
+    else:
+        code, output = _run("solve", str(visit), "--time-limit", "5")
+    # 0: a plan, checked by the independent validator before it was written (else 3)
+    assert code in (cli.EXIT_OK, cli.EXIT_NO_PLAN), (what, output)
+    assert "Traceback" not in output and "internal error" not in output, (what, output)

@@ -26,12 +26,14 @@ from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
+from textual.notifications import SeverityLevel
 from textual.screen import Screen
 from textual.widgets import ContentSwitcher, DataTable, Footer, Input, OptionList, Static, Tab, Tabs
 from textual.widgets.option_list import Option
 from textual.worker import Worker, WorkerState
 
 from planner.export.programme import Entry, by_day
+from planner.model.text import printable
 from planner.session import (
     Attempt,
     ItemEdit,
@@ -192,6 +194,26 @@ class PlannerApp(App[None]):
         yield Input(placeholder="search title, person or venue; enter jumps", id="search")
         yield Static(id="status", markup=False)
         yield Footer(show_command_palette=True)
+
+    def notify(
+        self,
+        message: str,
+        *,
+        title: str = "",
+        severity: SeverityLevel = "information",
+        timeout: float | None = None,
+        markup: bool = True,
+    ) -> None:
+        """A notification; what it quotes (a search, a folder typed in, an error of the
+        operating system) is shown with its control characters escaped, and never read as
+        markup."""
+        super().notify(
+            printable(message, keep=""),
+            title=printable(title, keep=""),
+            severity=severity,
+            timeout=timeout,
+            markup=False,
+        )
 
     def _day_tabs(self) -> list[Tab]:
         return [Tab(f"{d:%a %d %b}", id=f"day-{n}") for n, d in enumerate(self.days)]

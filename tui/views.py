@@ -156,7 +156,7 @@ def detail(visit: Visit, state: State, entry: Entry | None, item_id: str | None)
     text.append("\n")
     if entry is not None and entry.legs:
         for leg in entry.legs:
-            mode = f"{leg.minutes} min by road" if leg.minutes is not None else "no road"
+            mode = f"{leg.mode} {leg.minutes} min" if leg.minutes is not None else "no road"
             text.append(
                 f"  ┊ from {visit.venue[leg.from_venue].name}: {mode} "
                 f"({short_names(visit, leg.people)})\n",

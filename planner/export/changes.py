@@ -30,6 +30,7 @@ from planner.export.tiers import (
     Audience,
     Index,
     ItemView,
+    Leg,
     for_person,
     readers,
     views,
@@ -228,16 +229,15 @@ def earlier_of(visit: Visit, old: Plan, new: Plan, item_id: str, stream: str) ->
     return Earlier(text(about.title), text(about.kind), about.press, about.tier, parts)
 
 
-def _how(minutes: int | None) -> str:
-    return f"motorcade {length_text(minutes)}" if minutes is not None else "no road"
+def _how(leg: Leg) -> str:
+    return f"{leg.mode} {length_text(leg.minutes)}" if leg.minutes is not None else "no road"
 
 
 def _leg_sentences(title: str, old: ItemView, new: ItemView) -> list[str]:
     """The journeys to an item that changed: each new one as it is now, and who is no
     longer told a journey."""
     result = [
-        f"{title}: travel before it from {leg.from_title}, {_how(leg.minutes)} "
-        f"({_names(leg.people)})"
+        f"{title}: travel before it from {leg.from_title}, {_how(leg)} ({_names(leg.people)})"
         for leg in new.legs
         if leg not in old.legs
     ]

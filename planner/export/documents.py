@@ -84,7 +84,7 @@ def venue_text(view: ItemView) -> str:
 
 
 def leg_text(leg: Leg) -> str:
-    how = f"motorcade {length_text(leg.minutes)}" if leg.minutes is not None else "no road"
+    how = f"{leg.mode} {length_text(leg.minutes)}" if leg.minutes is not None else "no road"
     return f"from {leg.from_title}: {how} ({', '.join(leg.people)})"
 
 

@@ -127,7 +127,7 @@ def read_export(text: str) -> PlanExport | None:
     """A plan.json written earlier, or None if it cannot be read."""
     try:
         return PlanExport.model_validate(json.loads(text))
-    except (ValueError, TypeError):
+    except (ValueError, TypeError, RecursionError):  # RecursionError: arrays nested deep
         return None
 
 

@@ -13,7 +13,7 @@ from planner.disclosure import by_precedence
 from planner.model.clock import city_of, offset_text, tz
 from planner.model.items import Item
 from planner.model.people import Person
-from planner.model.travel import travel_minutes
+from planner.model.travel import journey
 from planner.model.visit import Visit
 from planner.plan import Plan, PlannedItem, Status
 
@@ -31,6 +31,7 @@ class Leg:
     to_venue: str
     minutes: int | None  # None: no road (a flight in between)
     people: tuple[str, ...]
+    mode: str = "motorcade"  # how: "motorcade" or "walk" (planner.model.travel.Mode)
 
 
 @dataclass(frozen=True)
@@ -72,12 +73,16 @@ def entries(visit: Visit, plan: Plan) -> list[Entry]:
             if before is not None and before != venue:
                 moves[(before, venue)].append(person.id)
             where[person.id] = planned.arrival_venue or venue
-        legs = tuple(
-            Leg(a, b, travel_minutes(visit.travel, visit.venue[a], visit.venue[b]), tuple(ids))
-            for (a, b), ids in moves.items()
-        )
+        legs = tuple(_leg(visit, a, b, tuple(ids)) for (a, b), ids in moves.items())
         result.append(Entry(item, planned, start, end, legs))
     return result
+
+
+def _leg(visit: Visit, a: str, b: str, people: tuple[str, ...]) -> Leg:
+    way = journey(visit.travel, visit.venue[a], visit.venue[b])
+    if way is None:
+        return Leg(a, b, None, people)
+    return Leg(a, b, way.minutes, people, way.mode.verb)
 
 
 def by_day(visit: Visit, plan: Plan) -> dict[date, list[Entry]]:
@@ -159,7 +164,7 @@ def terminal_programme(visit: Visit, plan: Plan) -> str:
         lines.append("-" * len(lines[-1]))
         for entry in day_entries:
             for leg in entry.legs:
-                mode = f"motorcade {leg.minutes} min" if leg.minutes is not None else "no road"
+                mode = f"{leg.mode} {leg.minutes} min" if leg.minutes is not None else "no road"
                 lines.append(
                     f"      ↳ {visit.venue[leg.from_venue].name} → "
                     f"{visit.venue[leg.to_venue].name}: {mode} ({short_names(visit, leg.people)})"

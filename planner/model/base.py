@@ -84,7 +84,8 @@ def _plausible(day: date) -> date:
 
 def _not_a_number(value: object) -> object:
     if isinstance(value, int | float) and not isinstance(value, bool):
-        raise ValueError(f"{value!r} is not a date; write it as YYYY-MM-DD, e.g. 2023-05-30")
+        shown = f"{value!r}" if abs(value) < 10**18 else "a number"  # never 4,300 digits
+        raise ValueError(f"{shown} is not a date; write it as YYYY-MM-DD, e.g. 2023-05-30")
     return value
 
 

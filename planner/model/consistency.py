@@ -8,6 +8,7 @@ import itertools
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from functools import lru_cache
 
 import pendulum
 
@@ -53,11 +54,22 @@ class _Checker:
         self.cities = {c.id for c in visit.cities}
         self.items = {i.id for i in visit.items}
         self.bad_zones: set[str] = set()
+        self._span_cache: dict[str, list[tuple[str, float, float]]] = {}
+
+    def _spans(self, person: Person) -> list[tuple[str, float, float]]:
+        """The person's stays as (city, from, to) POSIX timestamps, found once per person
+        (checking thousands of items asked for them once per item and attendee)."""
+        found = self._span_cache.get(person.id)
+        if found is None:
+            found = [(c, s.timestamp(), e.timestamp()) for c, s, e in stays(self.v, person)]
+            self._span_cache[person.id] = found
+        return found
 
     def run(self) -> Iterator[Problem]:
         yield from self.zones()
         yield from self.duplicates()
         yield from self.references()
+        yield from self.legs()
         if any(True for _ in self.references()) or self.bad_zones:
             return  # the checks below need every reference and zone to resolve
         yield from self.presence_stays()
@@ -126,11 +138,7 @@ class _Checker:
                 for k, ref in enumerate(getattr(item, key)):
                     if ref not in self.people:
                         yield Problem(("items", n, key, k), _unknown("person", ref, self.people))
-            seen: set[str] = set()
-            for k, ref in enumerate(item.attendees):
-                if ref in seen:
-                    yield Problem(("items", n, "attendees", k), f"'{ref}' is listed twice")
-                seen.add(ref)
+            yield from self._listed_twice(n, item)
             if item.venue and item.venue not in self.venues:
                 yield Problem(("items", n, "venue"), _unknown("venue", item.venue, self.venues))
             for k, ref in enumerate(item.candidate_venues):
@@ -157,6 +165,52 @@ class _Checker:
             for key, ref in (("from", leg.from_venue), ("to", leg.to_venue)):
                 if ref not in self.venues:
                     yield Problem(("travel", "legs", n, key), _unknown("venue", ref, self.venues))
+
+    def _listed_twice(self, n: int, item: Item) -> Iterator[Problem]:
+        """An attendee or candidate venue given twice, and a required attendee also given
+        as optional (the solver would count them twice, or drop the one it must keep)."""
+        for key in ("attendees", "optional_attendees", "candidate_venues"):
+            first: dict[str, int] = {}
+            for k, ref in enumerate(getattr(item, key)):
+                if ref in first:
+                    yield Problem(
+                        ("items", n, key, k),
+                        f"'{ref}' is listed twice (also {key}[{first[ref]}]); keep one",
+                    )
+                else:
+                    first[ref] = k
+        required = {ref: k for k, ref in reversed(list(enumerate(item.attendees)))}
+        for k, ref in enumerate(item.optional_attendees):
+            if ref in required:
+                yield Problem(
+                    ("items", n, "optional_attendees", k),
+                    f"'{ref}' is a required attendee already (attendees[{required[ref]}]); "
+                    "remove them from optional_attendees",
+                )
+
+    def legs(self) -> Iterator[Problem]:
+        """A leg from a venue to itself, and two legs for the same way by the same mode
+        (which one would count?)."""
+        covered: dict[tuple[str, str, str], int] = {}
+        for n, leg in enumerate(self.v.travel.legs):
+            path: Path_ = ("travel", "legs", n)
+            if leg.from_venue == leg.to_venue:
+                yield Problem((*path, "to"), f"a leg from '{leg.from_venue}' to itself; remove it")
+                continue
+            ways = [(leg.from_venue, leg.to_venue)]
+            if not leg.one_way:
+                ways.append((leg.to_venue, leg.from_venue))
+            for a, b in ways:
+                key = (a, b, leg.mode.value)
+                if key in covered:
+                    yield Problem(
+                        path,
+                        f"a second {leg.mode.value} leg from '{a}' to '{b}' (also travel.legs"
+                        f"[{covered[key]}]); keep one",
+                    )
+                    break
+            for a, b in ways:
+                covered.setdefault((a, b, leg.mode.value), n)
 
     # -- time ---------------------------------------------------------------------------
 
@@ -346,19 +400,21 @@ class _Checker:
             end = start.add(minutes=item.duration)
         else:
             start, end = _item_span(v, item, zone)
+        at, until = start.timestamp(), end.timestamp()  # instants, never wall clocks
         for k, pid in enumerate(item.attendees):
             person = v.person[pid]
             if not person.presence:
                 continue
+            spans = [(s, e) for c, s, e in self._spans(person) if c in cities]
             if item.kind is ItemKind.FLIGHT:
-                ok = _present(v, person, cities, start, start) is not None
+                ok = any(s <= at <= e for s, e in spans)
             elif item.pinned:
-                ok = _present(v, person, cities, start, end) is not None
+                ok = any(s <= at and until <= e for s, e in spans)
             else:
                 # a window too short for the item is reported on its own (item_times): here
                 # the person need only be there for as much of the item as the window holds
-                needed = min(item.duration, (end - start).total_seconds() / 60)
-                ok = _overlap_minutes(v, person, cities, start, end) >= needed
+                needed = min(item.duration, (until - at) / 60)
+                ok = any((min(e, until) - max(s, at)) / 60 >= needed for s, e in spans)
             if not ok:
                 where = ", ".join(sorted(v.city[c].name for c in cities))
                 when = (
@@ -384,32 +440,45 @@ class _Checker:
                     edges[rule.after].append((item.id, path))
                 elif rule.before:
                     edges[item.id].append((rule.before, path))
-        state: dict[str, int] = {}
-        stack: list[str] = []
+        # depth first with an explicit stack: a chain of thousands of rules is no deeper
+        # for it (a recursive walk ran out of stack on a 1,000-item chain)
+        state: dict[str, int] = {}  # 1: on the current path, 2: done
         reported: set[frozenset[str]] = set()
-
-        def visit(node: str) -> Iterator[Problem]:
-            state[node] = 1
-            stack.append(node)
-            for nxt, path in edges[node]:
+        for root in edges:
+            if root in state:
+                continue
+            state[root] = 1
+            trail, at, steps = [root], {root: 0}, [iter(edges[root])]
+            while steps:
+                step = next(steps[-1], None)
+                if step is None:
+                    steps.pop()
+                    done = trail.pop()
+                    del at[done]
+                    state[done] = 2
+                    continue
+                nxt, path = step
                 if state.get(nxt) == 1:
-                    loop = [*stack[stack.index(nxt) :], nxt]
+                    loop = [*trail[at[nxt] :], nxt]
                     key = frozenset(loop)
                     if key not in reported:
                         reported.add(key)
-                        titles = " → ".join(f"'{self.v.item[i].title}'" for i in loop)
                         yield Problem(
                             path,
-                            f"ordering rules form a cycle: {titles}; remove one of these rules",
+                            f"ordering rules form a cycle: {self._loop_text(loop)}; remove one "
+                            "of these rules",
                         )
                 elif nxt not in state:
-                    yield from visit(nxt)
-            stack.pop()
-            state[node] = 2
+                    state[nxt] = 1
+                    at[nxt] = len(trail)
+                    trail.append(nxt)
+                    steps.append(iter(edges[nxt]))
 
-        for node in edges:
-            if node not in state:
-                yield from visit(node)
+    def _loop_text(self, loop: list[str]) -> str:
+        titles = [f"'{self.v.item[i].title}'" for i in loop]
+        if len(titles) > 8:  # a long chain: its ends say where it is
+            titles = [*titles[:4], f"… ({len(loop) - 7} more) …", *titles[-3:]]
+        return " → ".join(titles)
 
     def conventions(self) -> Iterator[Problem]:
         inherited = {r.id for r in self.v.inherited_rules()}
@@ -481,8 +550,15 @@ def _bound(item: Item, key: str) -> str:
 
 
 def _visit_bounds(visit: Visit, zone: str) -> tuple[pendulum.DateTime, pendulum.DateTime]:
-    start = pendulum.datetime(visit.start.year, visit.start.month, visit.start.day, tz=zone)
-    end_day = visit.end + timedelta(days=1)
+    return _day_bounds(visit.start, visit.end, zone)
+
+
+@lru_cache(maxsize=256)
+def _day_bounds(first: date, last: date, zone: str) -> tuple[pendulum.DateTime, pendulum.DateTime]:
+    """From the midnight that starts ``first`` to the one that ends ``last``, in ``zone``
+    (instants are immutable: one pair per visit and zone)."""
+    start = pendulum.datetime(first.year, first.month, first.day, tz=zone)
+    end_day = last + timedelta(days=1)
     end = pendulum.datetime(end_day.year, end_day.month, end_day.day, tz=zone)
     return start, end
 
@@ -521,24 +597,3 @@ def stays(visit: Visit, person: Person) -> list[tuple[str, pendulum.DateTime, pe
             continue
         result.append((stay.city, start, end))
     return result
-
-
-def _present(
-    visit: Visit, person: Person, cities: set[str], start: datetime, end: datetime
-) -> tuple[str, pendulum.DateTime, pendulum.DateTime] | None:
-    for stay in stays(visit, person):
-        city, s, e = stay
-        if city in cities and s <= start and end <= e:
-            return stay
-    return None
-
-
-def _overlap_minutes(
-    visit: Visit, person: Person, cities: set[str], start: datetime, end: datetime
-) -> float:
-    best = 0.0
-    for city, s, e in stays(visit, person):
-        if city in cities:
-            lo, hi = max(s, start), min(e, end)
-            best = max(best, (hi - lo).total_seconds() / 60)
-    return best

@@ -15,6 +15,7 @@ from pydantic import Field, model_validator
 from planner.model.base import Frozen, Id
 from planner.model.clock import ClockTime
 from planner.model.items import MEMORIALS, ItemKind
+from planner.model.text import Line
 
 
 class Strength(StrEnum):
@@ -28,13 +29,13 @@ class OrderConvention(Frozen):
 
     rule: Literal["order"] = "order"
     id: Id
-    description: str = Field(min_length=3)
+    description: Line = Field(min_length=3, max_length=500)
     first: tuple[ItemKind, ...] = Field(min_length=1)
     then: tuple[ItemKind, ...] = Field(min_length=1)
     same_day_only: bool = Field(default=True, description="Only compare items on the same day.")
     strength: Strength = Strength.SOFT
     weight: int = Field(default=10, ge=1, le=1000)
-    source: str | None = None
+    source: Line | None = Field(default=None, max_length=300)
 
 
 class TimeOfDayConvention(Frozen):
@@ -42,13 +43,13 @@ class TimeOfDayConvention(Frozen):
 
     rule: Literal["time_of_day"] = "time_of_day"
     id: Id
-    description: str = Field(min_length=3)
+    description: Line = Field(min_length=3, max_length=500)
     kinds: tuple[ItemKind, ...] = Field(min_length=1)
     start_from: ClockTime
     start_until: ClockTime
     strength: Strength = Strength.SOFT
     weight: int = Field(default=5, ge=1, le=1000)
-    source: str | None = None
+    source: Line | None = Field(default=None, max_length=300)
 
     @model_validator(mode="after")
     def _ordered(self) -> TimeOfDayConvention:
@@ -66,7 +67,7 @@ class Override(Frozen):
     id: Id
     strength: Strength
     weight: int | None = Field(default=None, ge=1, le=1000)
-    reason: str = Field(min_length=3)
+    reason: Line = Field(min_length=3, max_length=1000)
 
 
 Convention = Annotated[

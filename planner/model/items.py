@@ -10,6 +10,7 @@ from planner.model.base import Day, Frozen, Id, Minutes, PositiveMinutes
 from planner.model.clock import WallTime
 from planner.model.provenance import Provenance
 from planner.model.publication import PressAccess, PublicTime, Tier
+from planner.model.text import Line, Paragraphs
 
 
 class ItemKind(StrEnum):
@@ -99,9 +100,9 @@ class Item(Frozen):
     """A programme item (engagement)."""
 
     id: Id
-    title: str = Field(min_length=1, max_length=300)
+    title: Line = Field(min_length=1, max_length=300)
     kind: ItemKind
-    custom_kind: str | None = Field(
+    custom_kind: Line | None = Field(
         default=None, max_length=80, description="Name of a custom kind."
     )
     duration: PositiveMinutes
@@ -125,8 +126,8 @@ class Item(Frozen):
     tier: Tier = Tier.DELEGATION
     press: PressAccess = PressAccess.CLOSED
     public_time: PublicTime = PublicTime.EXACT
-    dress: str | None = None
-    notes: str | None = Field(default=None, max_length=4000)
+    dress: Line | None = Field(default=None, max_length=200)
+    notes: Paragraphs | None = Field(default=None, max_length=4000)
     provenance: Provenance
 
     @model_validator(mode="after")

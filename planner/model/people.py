@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from enum import StrEnum
+from typing import Annotated
 
 from pydantic import Field, model_validator
 
@@ -10,6 +11,7 @@ from planner.model.base import Frozen, Id, Minutes
 from planner.model.clock import ClockTime, WallTime
 from planner.model.provenance import Provenance
 from planner.model.publication import Tier
+from planner.model.text import Line
 
 
 class Side(StrEnum):
@@ -65,8 +67,10 @@ class ProgrammeHours(Frozen):
 
 class Person(Frozen):
     id: Id
-    name: str = Field(min_length=1, max_length=200, description="Full name.")
-    title: str = Field(default="", max_length=300, description="Office, e.g. 'Minister of Health'.")
+    name: Line = Field(min_length=1, max_length=200, description="Full name.")
+    title: Line = Field(
+        default="", max_length=300, description="Office, e.g. 'Minister of Health'."
+    )
     role: Role
     side: Side
     precedence: int = Field(ge=1, le=10_000, description="1 is the highest rank.")
@@ -81,8 +85,8 @@ class Person(Frozen):
         description="Lowest audience that may learn of the person (name, journeys); below "
         "it they are left out of every list (a security detail: restricted).",
     )
-    languages: tuple[str, ...] = ()
-    dietary: str | None = None
+    languages: tuple[Annotated[Line, Field(max_length=50)], ...] = Field(default=(), max_length=20)
+    dietary: Line | None = Field(default=None, max_length=300)
     presence: tuple[Presence, ...] = Field(
         default=(), description="Stays per city; empty means present throughout the visit."
     )

@@ -7,6 +7,7 @@ from enum import StrEnum
 from pydantic import Field, model_validator
 
 from planner.model.base import Frozen
+from planner.model.text import Line
 
 
 class SourceKind(StrEnum):
@@ -20,10 +21,16 @@ class Provenance(Frozen):
     assumption with its reason."""
 
     source: SourceKind
-    line: int | None = Field(default=None, ge=1, description="Line of the seed article.")
-    quote: str | None = Field(default=None, min_length=3, description="Words quoted verbatim.")
-    ref: str | None = Field(default=None, min_length=2, description="Citation.")
-    reason: str | None = Field(default=None, min_length=3, description="Why it is assumed.")
+    line: int | None = Field(
+        default=None, ge=1, le=1_000_000, description="Line of the seed article."
+    )
+    quote: Line | None = Field(
+        default=None, min_length=3, max_length=2000, description="Words quoted verbatim."
+    )
+    ref: Line | None = Field(default=None, min_length=2, max_length=500, description="Citation.")
+    reason: Line | None = Field(
+        default=None, min_length=3, max_length=1000, description="Why it is assumed."
+    )
 
     @model_validator(mode="after")
     def _complete(self) -> Provenance:

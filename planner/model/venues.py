@@ -8,11 +8,12 @@ from planner.model.base import Day, Frozen, Id
 from planner.model.clock import ClockTime
 from planner.model.provenance import Provenance
 from planner.model.publication import Tier
+from planner.model.text import Line
 
 
 class City(Frozen):
     id: Id
-    name: str = Field(min_length=1, max_length=200)
+    name: Line = Field(min_length=1, max_length=200)
     country: str = Field(pattern=r"^[A-Z]{2}$", description="ISO 3166-1 alpha-2 code.")
     timezone: str = Field(description="IANA zone name, e.g. 'Asia/Baku'.")
 
@@ -33,17 +34,17 @@ class Opening(Frozen):
 
 class Venue(Frozen):
     id: Id
-    name: str = Field(min_length=1, max_length=200, description="Name in Latin script.")
-    local_name: str | None = Field(
+    name: Line = Field(min_length=1, max_length=200, description="Name in Latin script.")
+    local_name: Line | None = Field(
         default=None, max_length=200, description="Name in the local language."
     )
     city: Id
-    address: str = Field(default="", max_length=500)
+    address: Line = Field(default="", max_length=500)
     lat: float = Field(ge=-90, le=90)
     lon: float = Field(ge=-180, le=180)
     timezone: str | None = Field(default=None, description="IANA zone; defaults to the city's.")
     opening: tuple[Opening, ...] = Field(default=(), description="Empty: open at all hours.")
-    capacity: int | None = Field(default=None, ge=1)
+    capacity: int | None = Field(default=None, ge=1, le=1_000_000)
     exclusive: bool = Field(default=True, description="Hosts one item at a time.")
     tier: Tier = Field(
         default=Tier.PUBLIC,

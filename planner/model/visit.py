@@ -25,6 +25,7 @@ from planner.model.conventions import (
 from planner.model.items import Item
 from planner.model.people import Person, ProgrammeHours, Side
 from planner.model.provenance import Provenance
+from planner.model.text import Line
 from planner.model.travel import TravelRules
 from planner.model.venues import City, Venue
 
@@ -39,20 +40,20 @@ class VisitKind(StrEnum):
 
 class Country(Frozen):
     code: str = Field(pattern=r"^[A-Z]{2}$", description="ISO 3166-1 alpha-2 code.")
-    name: str = Field(min_length=2, max_length=100)
+    name: Line = Field(min_length=2, max_length=100)
 
 
 class Organizer(Frozen):
     """The protocol office that publishes the programme."""
 
-    name: str = Field(min_length=2, max_length=200)
-    email: str = Field(pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+    name: Line = Field(min_length=2, max_length=200)
+    email: Line = Field(max_length=254, pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 
 class Visit(Frozen):
     schema_version: Literal[1] = Field(description="Version of the visit-file format.")
     id: Id
-    title: str = Field(min_length=3, max_length=300)
+    title: Line = Field(min_length=3, max_length=300)
     kind: VisitKind
     host: Country
     guest: Country

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from ortools.sat.python import cp_model
 
 from planner.model.consistency import Path_
-from planner.model.travel import travel_minutes
+from planner.model.travel import journey
 from planner.model.visit import Visit
 from planner.schedule.cpmodel import Fact, ModelBuilder
 from planner.schedule.search import run
@@ -197,7 +197,8 @@ def summarize(visit: Visit, facts: list[Fact]) -> list[str]:
                 a, b, sa, sb, za, zb = b, a, sb, sa, zb, za
             ea = sa.add(minutes=a.duration)
             va, vb = visit.venue[a.arrival_venue or a.venues[0]], visit.venue[b.venues[0]]
-            travel = travel_minutes(visit.travel, va, vb)
+            way = journey(visit.travel, va, vb)
+            travel = way.minutes if way is not None else None
             person = visit.person[pid].name
             head = (
                 f"{person} must attend '{a.title}' (pinned {sa:%H:%M}–{ea:%H:%M} at {va.name}) "
@@ -212,7 +213,8 @@ def summarize(visit: Visit, facts: list[Fact]) -> list[str]:
                 need = travel + b.holding_minutes
                 hold = f" plus {b.holding_minutes} min holding" if b.holding_minutes else ""
                 lines.append(
-                    f"{head}, but the motorcade needs {travel} min between them{hold} "
+                    f"{head}, but the {way.mode.verb if way else 'motorcade'} needs {travel} min "
+                    f"between them{hold} "
                     f"({need} min; {gap} min are left)"
                 )
     return lines

@@ -91,7 +91,9 @@ def terminal_progress() -> Progress | None:
         return None
 
     def show(message: str) -> None:
-        sys.stderr.write(f"\r\x1b[2Ksolving: {message}")
+        # the erase-line sequence is the planner's own; the CLI shows any other escaped
+        getattr(sys.stderr, "control", sys.stderr.write)("\r\x1b[2K")
+        sys.stderr.write(f"solving: {message}")
         sys.stderr.flush()
 
     return show
