@@ -36,7 +36,7 @@ from planner.plan import (
     plan_path,
     read_plan,
 )
-from planner.visitfile import LoadedVisit, VisitFileError, load_visit
+from planner.visitfile import LoadedVisit, SourceMap, VisitFileError, load_visit
 from planner.yamledit import EditError, VisitDocument
 
 if TYPE_CHECKING:
@@ -342,6 +342,18 @@ def _watching(stop: StopSignal | None) -> AbstractContextManager[object]:
     return stop.watching() if stop is not None else nullcontext()
 
 
+def _as_saved(state: State) -> LoadedVisit:
+    """The state's visit as its file now holds it: located at the lines of its text."""
+    from planner.visitfile import read_yaml_text
+
+    loaded = state.loaded
+
+    def lines() -> SourceMap:
+        return read_yaml_text(state.text, loaded.path)[1]
+
+    return replace(loaded, source=SourceMap(later=lines))
+
+
 class FileChangedError(FileChanged):
     """The visit file or its plan changed on disk since the session opened (or last
     saved) them."""
@@ -371,6 +383,7 @@ class Session:
         self.redo_stack: list[State] = []
         self._saved_document = state.document
         self._saved_plan = state.plan
+        self.on_disk = state.loaded  # the visit as its file holds it (opened or saved)
         self._disk_digest = disk_digest  # the visit file as read or saved
         self._plan_digest = plan_digest  # the plan file as read or saved (None: none)
         self.plan_problem: str | None = None  # the plan file could not be read
@@ -525,7 +538,8 @@ class Session:
                 edit = request
             document = base.document.fork(edit.item)
             touched = apply(document, edit, base.plan)
-            loaded = load_edited(document, base.document, base.loaded)
+            # problems at the lines of the file on disk, where a reader can look
+            loaded = load_edited(document, base.document, base.loaded, on_disk=self.on_disk)
         except EditError as exc:
             return Attempt(base, request.describe(), error=str(exc))
         except VisitFileError as exc:
@@ -673,4 +687,5 @@ class Session:
             else:
                 self._plan_digest = _digest(data)
         self._saved_document, self._saved_plan = state.document, state.plan
+        self.on_disk = _as_saved(state)
         return [target for target, _ in writes]

@@ -817,17 +817,24 @@ def _item_id(entry: Any) -> str | None:
     return value if isinstance(value, str) else None
 
 
-def load_edited(document: VisitDocument, before: VisitDocument, loaded: LoadedVisit) -> LoadedVisit:
+def load_edited(
+    document: VisitDocument,
+    before: VisitDocument,
+    loaded: LoadedVisit,
+    *,
+    on_disk: LoadedVisit | None = None,
+) -> LoadedVisit:
     """Check ``document``, an edit of ``before`` (which reads as ``loaded``), without
     reading all of it again: the item entries it shares with ``before`` keep their plain
     data, and only its new or copied entries are read (each written out and read alone,
     as a file would be). The lines of the edited text are found only when a problem is
-    reported. Raises VisitFileError as ``load_visit_text`` would."""
+    reported; with ``on_disk`` (the visit as its file holds it), at the lines of the
+    file (see ``load_visit_text``). Raises VisitFileError as ``load_visit_text`` would."""
     path = loaded.path
     old, new = before.entries(), document.entries()
     items = loaded.data.get("items") if isinstance(loaded.data, dict) else None
     if not isinstance(items, list) or len(items) != len(old) or not new:
-        return load_visit_text(document.text(), path)  # nothing to reuse
+        return load_visit_text(document.text(), path, on_disk=on_disk)  # nothing to reuse
     known = {id(entry): plain for entry, plain in zip(old, items, strict=True)}
     revised: list[Any] = []
     for entry in new:
@@ -835,10 +842,12 @@ def load_edited(document: VisitDocument, before: VisitDocument, loaded: LoadedVi
         if plain is _UNREAD:
             try:
                 plain, _ = read_yaml_text(document.entry_text(entry), path)
-            except VisitFileError:
-                return load_visit_text(document.text(), path)  # located in the whole text
+            except VisitFileError:  # located in the whole text
+                return load_visit_text(document.text(), path, on_disk=on_disk)
         revised.append(plain)
     data = {**loaded.data, "items": revised}
+    if on_disk is not None:
+        return parse_visit(data, path, relocated(data, on_disk))
 
     def lines() -> SourceMap:
         return read_yaml_text(document.text(), path)[1]

@@ -210,3 +210,33 @@ def test_a_plan_of_another_visit_is_refused(
     assert code == 2 and "not of 'herzog-azerbaijan-2023'" in err
     assert other.read_bytes() == before
     assert not (tmp_path / "out").exists()
+
+
+def test_a_refused_edit_in_the_tui_points_at_the_file_on_disk(reference_copy: Path) -> None:
+    """In the terminal UI too, after unsaved edits that added lines above, and after a
+    save (then the saved file's lines)."""
+    from planner.schedule.edits import Edit
+
+    session = Session.open(reference_copy, lock=False)
+    assert session.adopt(session.first_plan(time_limit=5.0))
+    # an unsaved edit that adds a 'window' line to the item above the welcome
+    window = ("2023-05-30 09:00", "2023-05-30 11:00")
+    attempt = session.prepare(Edit("set", "arrival", window=window))
+    assert attempt.state is not None, attempt.error or attempt.explanation
+    assert session.commit(attempt)
+
+    def refused() -> str:
+        attempt = session.prepare(Edit("move", "official-welcome", to="2023-05-30 09:00"))
+        assert attempt.state is None and attempt.error is not None
+        return attempt.error
+
+    def item_line() -> int:
+        lines = reference_copy.read_text(encoding="utf-8").splitlines()
+        return lines.index("  - id: official-welcome") + 1
+
+    on_disk = item_line()
+    assert f"v.yaml:{on_disk}:5: items[official-welcome].pinned: pinned at" in refused()
+    session.save()
+    assert item_line() == on_disk + 1  # the saved file has the arrival's window above
+    assert f"v.yaml:{item_line()}:5: items[official-welcome].pinned: pinned at" in refused()
+    session.close()
