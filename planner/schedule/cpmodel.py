@@ -95,6 +95,14 @@ class Term:
     measure_per_unit: int = 1  # measure = value * measure_per_unit (for score lines)
 
 
+def distinct_venues(item: Item) -> tuple[str, ...]:
+    """The venues an item may take place at, each once: a candidate list is never trusted
+    to be distinct (the file checker refuses duplicates, but a visit built in code may
+    have them, and one choice literal per listed entry would leave a venue unguarded)."""
+    venues = item.venues
+    return venues if len(venues) < 2 else tuple(dict.fromkeys(venues))
+
+
 def _conj(*lits: Lit | None) -> list[Lit]:
     return [lit for lit in lits if lit is not None]
 
@@ -299,7 +307,8 @@ class ModelBuilder:
             )
             self._add_domain(item, cp_model.Domain(at, at), fact)
         # venue opening hours
-        for venue_id in item.venues:
+        venues = distinct_venues(item)
+        for venue_id in venues:
             venue = v.venue[venue_id]
             if not venue.opening:
                 continue
@@ -329,7 +338,7 @@ class ModelBuilder:
 
             pn = self._person_index(pid)
             windows = self._stays(pid)
-            for venue_id in item.venues:
+            for venue_id in venues:
                 city = v.venue[venue_id].city
                 if flight and item.arrival_venue:
                     dest = v.venue[item.arrival_venue].city
@@ -352,7 +361,7 @@ class ModelBuilder:
                     item,
                     domain,
                     fact,
-                    venue_id if len(item.venues) > 1 else None,
+                    venue_id if len(venues) > 1 else None,
                     also=self._attendance(pid, item).lit if self.explain else None,
                 )
         # hard times of day
@@ -402,14 +411,15 @@ class ModelBuilder:
         dur = self.axis.units_up(item.duration)
         full = cp_model.Domain(0, max(0, self.axis.horizon - dur))
         domain = full
-        per_venue: dict[str, cp_model.Domain] = dict.fromkeys(item.venues, full)
+        venues = distinct_venues(item)
+        per_venue: dict[str, cp_model.Domain] = dict.fromkeys(venues, full)
         for dom, _fact, venue, _also in self._domains.get(item.id, []):
             if venue is None:
                 domain = domain.intersection_with(dom)
             else:
                 per_venue[venue] = per_venue[venue].intersection_with(dom)
-        if len(item.venues) == 1:
-            domain = domain.intersection_with(per_venue[item.venues[0]])
+        if len(venues) == 1:
+            domain = domain.intersection_with(per_venue[venues[0]])
         else:
             union = cp_model.Domain.from_values([])
             for dom in per_venue.values():
@@ -422,7 +432,8 @@ class ModelBuilder:
         dur = ax.units_up(item.duration)
         full = cp_model.Domain(0, max(0, ax.horizon - dur))
         domain = full
-        per_venue: dict[str, cp_model.Domain] = dict.fromkeys(item.venues, full)
+        venues = distinct_venues(item)
+        per_venue: dict[str, cp_model.Domain] = dict.fromkeys(venues, full)
         entries = self._domains.get(item.id, [])
         if not self.explain:
             domain, per_venue = self.static_domains(item)
@@ -443,11 +454,11 @@ class ModelBuilder:
         else:
             interval = m.new_optional_fixed_size_interval_var(start, dur, present, f"iv[{item.id}]")
         choice: dict[str, Lit | None] = {}
-        if len(item.venues) == 1:
-            choice[item.venues[0]] = None
+        if len(venues) == 1:
+            choice[venues[0]] = None
         else:
             lits = []
-            for venue in item.venues:
+            for venue in venues:
                 lit = m.new_bool_var(f"at[{item.id},{venue}]")
                 choice[venue] = lit
                 lits.append(lit)

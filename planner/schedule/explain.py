@@ -17,7 +17,7 @@ from ortools.sat.python import cp_model
 from planner.model.consistency import Path_
 from planner.model.travel import travel_minutes
 from planner.model.visit import Visit
-from planner.schedule.cpmodel import Fact, ModelBuilder
+from planner.schedule.cpmodel import Fact, ModelBuilder, distinct_venues
 from planner.schedule.search import run
 
 
@@ -133,7 +133,7 @@ def _one_item_core(builder: ModelBuilder) -> list[Fact] | None:
     solve. A fact that binds only attendees comes with the attendance it binds."""
     by_lit = {fact.lit.Index(): fact for fact in builder.facts.values() if fact.lit is not None}
     for item in builder.selected():
-        if len(item.venues) != 1:
+        if len(distinct_venues(item)) != 1:
             continue
         entries = builder._domains.get(item.id, [])
         dur = builder.axis.units_up(item.duration)
