@@ -253,9 +253,9 @@ def _shrink(
     if named and len(named) * 2 <= len(small.vars):
         # far fewer items named now: a smaller model still, for quicker checks
         smaller = ModelBuilder(visit, explain=True, only=named, require=require & named).build()
-        again = _Checker(smaller, clock)
-        if again.check(kept)[0] is False:
-            small, checker = smaller, again
+        quicker = _Checker(smaller, clock)
+        if quicker.check(kept)[0] is False:
+            small, checker = smaller, quicker
     if len(kept) > QUICKXPLAIN_FROM:
         kept = _quickxplain(checker, [], kept)
     minimal = _irreducible(checker, kept)
