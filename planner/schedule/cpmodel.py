@@ -259,8 +259,11 @@ class ModelBuilder:
         also kept for the item taking no time (when its duration fact is dropped)."""
         if callable(domain):
             dur = self.axis.units_up(item.duration)
-            relaxed = domain(0) if self.explain and dur else None
-            domain = domain(dur)
+            full = domain(dur)
+            # taking no time must only ever allow more (a flight that takes no time lands
+            # when it leaves: its arrival rule alone would allow other starts, not more)
+            relaxed = domain(0).union_with(full) if self.explain and dur else None
+            domain = full
         else:
             relaxed = None
         self._domains.setdefault(item.id, []).append(TimeRule(domain, fact, venue, also, relaxed))
@@ -875,8 +878,10 @@ class ModelBuilder:
                 cond = _conj(first.present, then.present, fact.lit)
                 m.add(then.start >= first.end + gap).only_enforce_if(cond)
                 if rule.max_gap is not None:
+                    # with the whole duration even when explaining: a shorter first item
+                    # would bind the later one tighter, not looser
                     top = self.axis.units_up(rule.max_gap)
-                    m.add(then.start <= first.end + top).only_enforce_if(cond)
+                    m.add(then.start <= first.start + first.dur + top).only_enforce_if(cond)
                 if rule.same_day:
                     self._same_day(first, then, cond)
 

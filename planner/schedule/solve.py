@@ -215,8 +215,13 @@ def solve(
             seconds = time.perf_counter() - began
             if part.status == "unknown":
                 return SolveOutcome(None, "unknown", seconds)
+            # the explanation counts against the same limit
             explanation = explain(
-                visit, time_limit=max(5.0, time_limit), only=group, require=edited & group
+                visit,
+                time_limit=time_limit - seconds,
+                only=group,
+                require=edited & group,
+                focus=edited & group,
             )
             return SolveOutcome(
                 None, "infeasible", time.perf_counter() - began, explanation=explanation

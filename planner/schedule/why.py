@@ -257,9 +257,36 @@ class _Why:
     # -- one item with no start ------------------------------------------------------------
 
     def one_item(self, it: _Item) -> list[str]:
+        # on a visit of several days, say which: once in front when all ranges shown are
+        # on one date, else with each time
+        prefix = ""
+        if len(self.visit.days) > 1:
+            window = self.display_window(it)
+            dates = set()
+            for rule in it.rules:
+                for lo, hi in self.clipped(self.shown(it, rule), window)[:3]:
+                    dates |= {self.local(lo, it.zone).date(), self.local(hi, it.zone).date()}
+            if len(dates) == 1:
+                day = dates.pop()
+                prefix = f"on {day.day} {day:%B}, "
+            else:
+                self.dated = True
+        return [prefix + line for line in self.no_start(it)]
+
+    def shown(self, it: _Item, rule: TimeRule) -> cp_model.Domain:
+        """The starts a rule allows, as the core reads it: for the item's length when its
+        duration is a fact of the core; else as if it took no time. A rule that allows no
+        start at all for the item's length shows the time it spans."""
+        if rule.relaxed is None:
+            return rule.domain
+        if not it.dur or (rule.domain.is_empty() and len(it.rules) == 1):
+            return rule.relaxed
+        return rule.domain
+
+    def no_start(self, it: _Item) -> list[str]:
         if len(it.rules) == 1:
             rule = it.rules[0]
-            dom = rule.relaxed if rule.relaxed is not None else rule.domain
+            dom = self.shown(it, rule)
             longest = max((hi - lo for lo, hi in _ranges(dom)), default=0)
             if it.dur and longest < it.dur:
                 return [
@@ -271,19 +298,15 @@ class _Why:
         allowed = []
         window = self.display_window(it)
         for rule in it.rules:
-            dom = rule.domain if it.dur or rule.relaxed is None else rule.relaxed
-            allowed.append(
-                f"{self.ranges_text(dom, it.zone, clip=window)} by {self.rule_label(rule)}"
-            )
+            shown = self.ranges_text(self.shown(it, rule), it.zone, clip=window)
+            allowed.append(f"{shown} by {self.rule_label(rule)}")
         head = f"{self.title(it.id)} ({self.minutes(it.dur)} min)" if it.dur else self.title(it.id)
         if len(allowed) == 1:
             return [f"{head} can start {allowed[0]}: no start is left"]
         listed = ", ".join(allowed[:-1]) + " and " + allowed[-1]
         text = f"{head} can start {listed}: no start meets them all"
         if len(it.rules) == 2:
-            a, b = (
-                rule.domain if it.dur or rule.relaxed is None else rule.relaxed for rule in it.rules
-            )
+            a, b = (self.shown(it, rule) for rule in it.rules)
             apart = _distance(a, b)
             if apart is not None:
                 text = f"{head} can start {listed}: the nearest are {self.minutes(apart)} min apart"
@@ -293,7 +316,7 @@ class _Why:
         """The local days of the narrowest rule's starts: other rules are shown there."""
         best: tuple[int, int] | None = None
         for rule in it.rules:
-            dom = rule.domain if it.dur or rule.relaxed is None else rule.relaxed
+            dom = self.shown(it, rule)
             if dom.is_empty():
                 continue
             width = dom.max() - dom.min()
@@ -306,6 +329,15 @@ class _Why:
         axis = self.builder.axis
         return axis.local_day(first, zone)[0], axis.local_day(last, zone)[1]
 
+    def clipped(self, dom: cp_model.Domain, clip: tuple[int, int] | None) -> list[tuple[int, int]]:
+        """The domain's ranges within ``clip`` (all of them when none is)."""
+        ranges = _ranges(dom)
+        if clip is not None:
+            inside = [(max(lo, clip[0]), min(hi, clip[1])) for lo, hi in ranges]
+            inside = [(lo, hi) for lo, hi in inside if lo <= hi]
+            ranges = inside or ranges
+        return ranges
+
     def ranges_text(
         self,
         dom: cp_model.Domain,
@@ -313,11 +345,7 @@ class _Why:
         *,
         clip: tuple[int, int] | None = None,
     ) -> str:
-        ranges = _ranges(dom)
-        if clip is not None:
-            inside = [(max(lo, clip[0]), min(hi, clip[1])) for lo, hi in ranges]
-            inside = [(lo, hi) for lo, hi in inside if lo <= hi]
-            ranges = inside or ranges
+        ranges = self.clipped(dom, clip)
         if not ranges:
             return "never"
         shown = []
@@ -352,8 +380,9 @@ class _Why:
         names = ", ".join(f"{self.title(it.id)} ({people[it.id]})" for it in here[:-1])
         names += f" and {self.title(here[-1].id)} ({people[here[-1].id]})"
         zone = here[0].zone
+        together = "both" if len(here) == 2 else "all"
         return [
-            f"{venue.name} holds at most {cap} people: {names} are all under way at "
+            f"{venue.name} holds at most {cap} people: {names} are {together} under way at "
             f"{self.at(latest, zone)}: {total} people, {total - cap} too many"
         ]
 
@@ -470,7 +499,9 @@ class _Why:
             for link in limits:
                 assert link.at_most is not None
                 before = self.items[link.x]
-                need = earliest[link.y] - before.dur - link.at_most
+                # the whole duration: the rule binds the item's real end (cpmodel)
+                whole = self.builder.axis.units_up(before.item.duration)
+                need = earliest[link.y] - whole - link.at_most
                 if need <= earliest[link.x]:
                     continue
                 value = _next_value(before.starts, need)
@@ -502,6 +533,8 @@ class _Why:
         possible = [c for c in chains if c is not None]
         if not possible and fixed:
             return [self.cycle(fixed)]
+        if not possible:
+            return self.no_road(groups, kinds)
         failing = [c for c in possible if c.fails is not None]
         if not failing or len(failing) < len(possible):
             return None  # an order that works here: the reason is beyond these numbers
@@ -510,12 +543,33 @@ class _Why:
         best = failing[0]
         lines = [self.describe(best)]
         if len(involved) == 2 and len(failing) == 2:
+            # the other order, unless both times are fixed (the reader sees them)
             other = failing[1]
-            first, then = (self.items[i] for i in other.order)
-            obvious = self.fixed(first) and self.fixed(then)
-            if not (obvious and then.starts.max() < first.starts.min()):
+            if not all(self.fixed(self.items[i]) for i in other.order):
                 lines.append("nor the other way round: " + self.describe(other))
         return lines
+
+    def no_road(
+        self, groups: dict[str, list[str]], kinds: dict[str, tuple[str, str]]
+    ) -> list[str] | None:
+        """A person's items in cities no road joins, and no flight between them."""
+        for name, members in groups.items():
+            kind, who = kinds[name]
+            if kind != "person":
+                continue
+            for x, y in itertools.permutations(members, 2):
+                if self.step_link(kind, who, x, y) is not None:
+                    continue
+                a, b = self.items[x], self.items[y]
+                ca = self.visit.city[self.visit.venue[a.leaves].city].name
+                cb = self.visit.city[self.visit.venue[b.venue].city].name
+                return [
+                    f"{self.visit.person[who].name} must attend {self.title(x)} at "
+                    f"{self.venue_name(a.leaves)} ({ca}) and {self.title(y)} at "
+                    f"{self.venue_name(b.venue)} ({cb}), and no road joins the two cities: "
+                    "only a flight between the two items would take them there"
+                ]
+        return None
 
     def cycle(self, fixed: list[_Link]) -> str:
         steps = []
@@ -552,13 +606,15 @@ class _Why:
             return self.describe_step(chain, link)
         return self.describe_steps(chain, steps)
 
-    def need_words(self, link: _Link) -> tuple[str, int]:
-        """'the motorcade needs 30 min and the holding 10 min (40 min)', the minutes."""
+    def need_words(self, link: _Link, *, to: bool = False) -> tuple[str, int]:
+        """'the motorcade needs 30 min and the holding 10 min (40 min)' ('the motorcade to
+        V2 needs…' with ``to``), and the minutes."""
         need = self.minutes(link.gap)
         if link.kind == "person":
             parts = []
+            where = f" to {self.venue_name(self.items[link.y].venue)}" if to else ""
             if link.journey:
-                parts.append(f"the {link.mode} needs {link.journey} min")
+                parts.append(f"the {link.mode}{where} needs {link.journey} min")
             if link.holding:
                 parts.append(
                     f"the holding {link.holding} min"
@@ -570,7 +626,7 @@ class _Why:
                 text += f" ({need} min)"
             return text, need
         if link.kind == "order" and link.gap:
-            return f"the ordering rule asks for {need} min between them", need
+            return f"the rule asks for {need} min", need
         return "", need
 
     def describe_step(self, chain: _Chain, link: _Link) -> str:
@@ -620,55 +676,55 @@ class _Why:
                 more = need_text if link.kind == "person" else f"{need} min must pass"
                 text += f", and {more} more: short by {short} min"
             return text
-        if link.kind == "order":
-            return f"{head}: {left} min are left: short by {short} min"
         return f"{head}: {need_text}, {left} min are left: short by {short} min"
 
     def describe_steps(self, chain: _Chain, steps: list[_Link]) -> str:
+        """A chain of three items or more, up to the one that cannot start in time."""
         first = self.items[steps[0].x]
+        titles = [self.title(first.id), *(self.title(link.y) for link in steps)]
+        people = {link.who for link in steps if link.kind == "person"}
+        if len(people) == 1 and all(link.kind == "person" for link in steps):
+            head = f"{self.visit.person[people.pop()].name} must attend " + ", then ".join(titles)
+        else:
+            head = "In turn, " + ", then ".join(titles)
         start = chain.earliest[first.id]
+        end = self.at(start + first.dur, first.end_zone)
+        fixed = self.pinned(first) and self.fixed(first)
         parts = [
-            f"{self.title(first.id)} ends {self.at(start + first.dur, first.end_zone)} at the "
-            "earliest" + (" (pinned)" if self.pinned(first) and self.fixed(first) else "")
+            f"{self.title(first.id)} ends {end}" + (" (pinned)" if fixed else " at the earliest")
         ]
         for link in steps:
             y = self.items[link.y]
-            words, need = self.need_words(link)
-            if link.kind == "person":
-                who = self.visit.person[link.who].name
-                connector = f"{who}: {words}" if words else f"then {who}'s next item"
-            elif link.kind == "venue":
-                connector = f"{self.venue_name(link.who)} hosts one item at a time"
-            elif link.kind == "order":
-                connector = (
-                    f"at least {need} min later (ordering rule)" if need else "then (ordering rule)"
-                )
+            words, _ = self.need_words(link, to=True)
+            if link.kind == "venue":
+                words = f"{self.venue_name(link.who)} hosts one item at a time"
+            elif link.kind == "convention":
+                words = f"host convention: {link.who}"
+            elif not words:
+                words = "then"
+            begin = chain.earliest[y.id]
+            if link.y != chain.fails:
+                when = self.span(begin, begin + y.dur, y.zone) if y.dur else self.at(begin, y.zone)
+                parts.append(f"{words}: {self.title(y.id)} {when} at the earliest")
+                continue
+            latest = y.starts.max()
+            if self.pinned(y) and self.fixed(y):
+                bound = f"it is pinned at {self.at(latest, y.zone)}"
             else:
-                connector = f"then (host convention: {link.who})"
-            if link.y == chain.fails:
-                parts.append(
-                    f"{connector}: {self.title(y.id)} could start "
-                    f"{self.at(chain.earliest[y.id], y.zone)} at the earliest, but must start by "
-                    f"{self.at(y.starts.max(), y.zone)}"
-                    + (
-                        f" ({self.bound_reason(y, y.starts.max())})"
-                        if self.bound_reason(y, y.starts.max())
-                        else ""
-                    )
-                    + f": short by {self.minutes(chain.short)} min"
-                )
-            else:
-                begin = chain.earliest[y.id]
-                parts.append(
-                    f"{connector}: {self.title(y.id)} {self.span(begin, begin + y.dur, y.zone)}"
-                )
-        return "; ".join(parts)
+                reason = self.bound_reason(y, latest)
+                bound = f"it must start by {self.at(latest, y.zone)}"
+                bound += f" ({reason})" if reason else ""
+            parts.append(
+                f"{words}: {self.title(y.id)} could start {self.at(begin, y.zone)} at the "
+                f"earliest, but {bound}: short by {self.minutes(chain.short)} min"
+            )
+        return f"{head}: " + "; ".join(parts)
 
     def describe_limit(self, chain: _Chain) -> str:
         link = chain.limit
         assert link is not None and link.at_most is not None
         x, y = self.items[link.x], self.items[link.y]
-        latest_end = x.starts.max() + x.dur
+        latest_end = x.starts.max() + self.builder.axis.units_up(x.item.duration)
         start_y = chain.earliest[y.id]
         gap = self.minutes(start_y - latest_end)
         most = self.minutes(link.at_most)
