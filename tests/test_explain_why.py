@@ -80,7 +80,7 @@ def test_window_after_the_attendee_has_left_the_city(tmp_path: Path) -> None:
     assert_irreducible(visit, found)
     assert found.summary == [
         "on 13 June, 'Talk' (60 min) can start 12:00–13:00 Berlin by its window and "
-        "00:00–11:30 Berlin by the stay of A in Berlin: the nearest are 30 min apart"
+        "until 11:30 Berlin by the stay of A in Berlin: the nearest are 30 min apart"
     ]
 
 

@@ -351,7 +351,9 @@ def _one_item_core(builder: ModelBuilder) -> list[str] | None:
         takes_time = True
         if empty(kept, False):
             takes_time = False
-        for rule in list(kept):
+        # the last rules first: the attendees' rules come in precedence order, so the
+        # highest-ranking person whose rule conflicts is the one named
+        for rule in reversed(kept):
             trial = [r for r in kept if r is not rule]
             if empty(trial, takes_time):
                 kept = trial

@@ -187,7 +187,10 @@ def solve(
     base = None if fresh else previous
     axis = Axis.for_visit(visit)
     whole = ModelBuilder(visit, axis=axis).collect()
-    groups = parts(visit, axis, builder=whole)
+    # the smallest parts first: a part without a plan is found (and explained) before
+    # the time limit goes to optimising the large ones; the parts are independent, and
+    # time a small part leaves unused goes to the larger ones after it
+    groups = sorted(parts(visit, axis, builder=whole), key=len)
     reporter = _Reporter(progress, began)
     left = sum(len(g) for g in groups)
     solved: list[_Part] = []

@@ -327,7 +327,7 @@ class _Why:
         zone = it.zone
         first, last = self.local(best[0], zone).date(), self.local(best[1], zone).date()
         axis = self.builder.axis
-        return axis.local_day(first, zone)[0], axis.local_day(last, zone)[1]
+        return axis.local_day(first, zone)[0], axis.local_day(last, zone)[1] - 1
 
     def clipped(self, dom: cp_model.Domain, clip: tuple[int, int] | None) -> list[tuple[int, int]]:
         """The domain's ranges within ``clip`` (all of them when none is)."""
@@ -348,9 +348,22 @@ class _Why:
         ranges = self.clipped(dom, clip)
         if not ranges:
             return "never"
+        whole = _ranges(dom)
         shown = []
         for lo, hi in ranges[:3]:
-            shown.append(f"at {self.at(lo, zone)}" if lo == hi else self.span(lo, hi, zone))
+            # a range that goes on beyond the days shown: 'from 11:50', 'until 11:30'
+            before = clip is not None and lo == clip[0] and any(a < lo <= b for a, b in whole)
+            after = clip is not None and hi == clip[1] and any(a <= hi < b for a, b in whole)
+            if lo == hi:
+                shown.append(f"at {self.at(lo, zone)}")
+            elif before and after:
+                shown.append("at any time that day")
+            elif after:
+                shown.append(f"from {self.at(lo, zone)}")
+            elif before:
+                shown.append(f"until {self.at(hi, zone)}")
+            else:
+                shown.append(self.span(lo, hi, zone))
         return ", ".join(shown) + (", …" if len(ranges) > 3 else "")
 
     # -- capacity ----------------------------------------------------------------------------
