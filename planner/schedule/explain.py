@@ -227,56 +227,65 @@ def _shrink(
     require: frozenset[str],
     clock: _Clock,
 ) -> Explanation:
-    """Verify ``core`` (a set of facts of ``builder``'s model that CP-SAT found
-    infeasible) on the model of the items it names, and shrink it until irreducible."""
+    """Shrink ``core`` (a set of facts of ``builder``'s model that CP-SAT found
+    infeasible) until irreducible, verifying it on the way: first the items it names,
+    down to a set of items that has no plan on its own (plan-mode checks, quick); then
+    the facts of those items, on a model of only them."""
     facts = builder.facts
     named = frozenset(i for key in core for i in facts[key].items)
+    items = _fewest_items(visit, named, require, clock) if len(named) > 2 else named
     small = builder
-    if named and len(named) < len(builder.vars):
-        small = ModelBuilder(visit, explain=True, only=named, require=require & named).build()
+    if items and len(items) < len(builder.vars):
+        small = ModelBuilder(visit, explain=True, only=items, require=require & items).build()
     checker = _Checker(small, clock)
-    feasible, found = checker.check(core)
+    start = core if items == named else list(small.facts)
+    feasible, found = checker.check(start)
     if feasible is not False and small is not builder:
-        # not infeasible on the small model (a solver fault): verify on the first one
+        # not infeasible on the small model (a solver fault): back to the first one
         small, checker = builder, _Checker(builder, clock)
         feasible, found = checker.check(core)
     if feasible is not False:
-        everything = list(builder.facts)
         small, checker = builder, _Checker(builder, clock)
-        feasible, found = checker.check(everything)
+        feasible, found = checker.check(list(builder.facts))
         if feasible is not False:
             note = OUT_OF_TIME if feasible is None else NO_CONTRADICTION
             return Explanation([], False, False, clock.elapsed(), note=note)
-    kept = found or core
+    kept = found or start
     # CP-SAT's own cores while they shrink
     while True:
         feasible, again = checker.check(kept)
         if feasible is not False or not again or len(again) >= len(kept):
             break
         kept = again
-    named = frozenset(i for key in kept for i in facts[key].items)
-    if named and len(named) * 2 <= len(small.vars):
-        # far fewer items named now: a smaller model still, for quicker checks
-        smaller = ModelBuilder(visit, explain=True, only=named, require=require & named).build()
-        quicker = _Checker(smaller, clock)
-        if quicker.check(kept)[0] is False:
-            small, checker = smaller, quicker
     if len(kept) > QUICKXPLAIN_FROM:
-        shrunk = _quickxplain(checker, [], kept)
+        shrunk = _quickxplain(lambda keys: checker.check(keys)[0] is False, kept)
         if checker.check(shrunk)[0] is False:  # verified (a check out of time keeps more)
             kept = shrunk
     minimal = _irreducible(checker, kept)
     return _done(small, kept, True, minimal and not checker.timed_out, clock)
 
 
-def _quickxplain(checker: _Checker, background: list[str], candidates: list[str]) -> list[str]:
-    """A subset of ``candidates`` that with ``background`` cannot hold, and from which no
-    fact can be dropped (when infeasibility only grows with the facts): Junker's
-    QuickXplain, O(k log(n/k)) checks for k facts kept of n."""
+def _fewest_items(
+    visit: Visit, items: frozenset[str], require: frozenset[str], clock: _Clock
+) -> frozenset[str]:
+    """A set of ``items`` that has no plan on its own and none of which can be left out
+    (QuickXplain over items, each check a quick plan-mode solve of those items alone),
+    or ``items`` when they have a plan after all or time runs out."""
+    order = sorted(items)
 
-    def infeasible(keys: list[str]) -> bool:
-        feasible, _ = checker.check(keys)
-        return feasible is False
+    def infeasible(chosen: list[str]) -> bool:
+        return _has_plan(visit, frozenset(chosen), require, clock) is False
+
+    if not infeasible(order):
+        return items
+    fewest = _quickxplain(infeasible, order)
+    return frozenset(fewest) if fewest and infeasible(fewest) else items
+
+
+def _quickxplain(infeasible: Callable[[list[str]], bool], candidates: list[str]) -> list[str]:
+    """A subset of ``candidates`` (which together are infeasible) that is infeasible and
+    from which none can be dropped, when infeasibility only grows with what is added:
+    Junker's QuickXplain, O(k log(n/k)) checks for k kept of n."""
 
     def search(base: list[str], added: bool, chosen: list[str]) -> list[str]:
         if added and infeasible(base):
@@ -289,9 +298,7 @@ def _quickxplain(checker: _Checker, background: list[str], candidates: list[str]
         need_first = search(base + need_second, bool(need_second), first)
         return need_first + need_second
 
-    if background and infeasible(background):
-        return []
-    return search(background, False, candidates)
+    return search([], False, candidates)
 
 
 def _irreducible(checker: _Checker, kept: list[str]) -> bool:
