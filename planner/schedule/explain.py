@@ -12,11 +12,13 @@ first core is done on that small model:
 1. a fault that leaves one item no possible start is found from the time rules alone,
    without a solve;
 2. else the part of the visit (``decompose.py``) is narrowed to one day when a day alone
-   has no plan (the days of the item an edit touched first), and CP-SAT's core of that
-   is taken;
-3. the core is verified and shrunk on the model of the items it names: by CP-SAT's own
-   cores while they shrink, then QuickXplain (divide and conquer);
-4. the result is verified irreducible: dropping any one fact makes the rest possible.
+   has no plan (the days of the item an edit touched first), or else to the items that
+   CP-SAT's core of the whole part names;
+3. those items are narrowed to a fewest set that has no plan on its own (QuickXplain
+   over items, each check a quick plan-mode solve of a few items);
+4. the facts of those items are shrunk on a model of only them: by CP-SAT's own cores
+   while they shrink, then QuickXplain (divide and conquer) for what is still large;
+5. the result is verified irreducible: dropping any one fact makes the rest possible.
 
 Everything counts against the caller's time limit; what is not done in time is said.
 """
@@ -160,29 +162,27 @@ def _explain_part(
     local = _one_item_core(collected)
     if local is not None:
         return _done(collected.build(), local, True, True, clock)
-    # the first core: of one day of the part when a day alone has no plan, else of all
-    first: tuple[ModelBuilder, list[str]] | None = None
+    # a day of the part that has no plan on its own: its fewest items, then their facts
     for items in _days_of(collected, group, focus):
         alone = _has_plan(visit, items, require, clock)
         if alone is None:
             return Explanation([], False, False, clock.elapsed(), note=OUT_OF_TIME)
-        if alone:
-            continue
-        found = _first_core(visit, items, require, clock)
-        if found is None:
-            return Explanation([], False, False, clock.elapsed(), note=OUT_OF_TIME)
-        if found[1]:
-            first = found
-            break
-    if first is None:
-        found = _first_core(visit, group, require, clock)
-        if found is None:
-            return Explanation([], False, False, clock.elapsed(), note=OUT_OF_TIME)
-        if not found[1]:
-            return Explanation([], False, False, clock.elapsed(), note=NO_CONTRADICTION)
-        first = found
-    builder, core = first
-    return _shrink(visit, builder, core, require, clock)
+        if not alone:
+            return _explain_items(
+                visit, _fewest_items(visit, items, require, clock), require, clock
+            )
+    # else CP-SAT's core of the whole part, the items it names, their fewest, their facts
+    found = _first_core(visit, group, require, clock)
+    if found is None:
+        return Explanation([], False, False, clock.elapsed(), note=OUT_OF_TIME)
+    builder, core = found
+    if not core:
+        return Explanation([], False, False, clock.elapsed(), note=NO_CONTRADICTION)
+    named = frozenset(i for key in core for i in builder.facts[key].items)
+    fewest = _fewest_items(visit, named, require, clock) if len(named) > 2 else named
+    if fewest == named:
+        return _explain_items(visit, named, require, clock, builder, core)
+    return _explain_items(visit, fewest, require, clock)
 
 
 def _first_core(
@@ -220,36 +220,29 @@ def _days_of(
     return sorted(days, key=lambda ids: (not ids & focus, len(ids)))
 
 
-def _shrink(
+def _explain_items(
     visit: Visit,
-    builder: ModelBuilder,
-    core: list[str],
+    items: frozenset[str],
     require: frozenset[str],
     clock: _Clock,
+    builder: ModelBuilder | None = None,
+    core: list[str] | None = None,
 ) -> Explanation:
-    """Shrink ``core`` (a set of facts of ``builder``'s model that CP-SAT found
-    infeasible) until irreducible, verifying it on the way: first the items it names,
-    down to a set of items that has no plan on its own (plan-mode checks, quick); then
-    the facts of those items, on a model of only them."""
-    facts = builder.facts
-    named = frozenset(i for key in core for i in facts[key].items)
-    items = _fewest_items(visit, named, require, clock) if len(named) > 2 else named
-    small = builder
-    if items and len(items) < len(builder.vars):
-        small = ModelBuilder(visit, explain=True, only=items, require=require & items).build()
+    """The facts of ``items`` (which have no plan on their own) that cannot all hold,
+    shrunk until irreducible on a model of only those items: from CP-SAT's core (or
+    ``core``, found on ``builder``'s larger model), while its cores shrink; QuickXplain
+    for what is still large; then every fact checked needed."""
+    small = ModelBuilder(visit, explain=True, only=items, require=require & items).build()
     checker = _Checker(small, clock)
-    start = core if items == named else list(small.facts)
+    start = core if core is not None else list(small.facts)
     feasible, found = checker.check(start)
-    if feasible is not False and small is not builder:
-        # not infeasible on the small model (a solver fault): back to the first one
+    if feasible is not False and builder is not None and core is not None:
+        # not infeasible on the small model (a solver fault): on the larger one
         small, checker = builder, _Checker(builder, clock)
         feasible, found = checker.check(core)
     if feasible is not False:
-        small, checker = builder, _Checker(builder, clock)
-        feasible, found = checker.check(list(builder.facts))
-        if feasible is not False:
-            note = OUT_OF_TIME if feasible is None else NO_CONTRADICTION
-            return Explanation([], False, False, clock.elapsed(), note=note)
+        note = OUT_OF_TIME if feasible is None else NO_CONTRADICTION
+        return Explanation([], False, False, clock.elapsed(), note=note)
     kept = found or start
     # CP-SAT's own cores while they shrink
     while True:
