@@ -554,6 +554,9 @@ class _Why:
         natural = {i: n for n, i in enumerate(involved)}
         failing.sort(key=lambda c: (c.short, [natural[i] for i in c.order]))
         best = failing[0]
+        # the dates only when the times shown are on more than one
+        zones = {i: self.items[i].zone for i in best.order}
+        self.dated = len({self.local(t, zones[i]).date() for i, t in best.earliest.items()}) > 1
         lines = [self.describe(best)]
         if len(involved) == 2 and len(failing) == 2:
             # the other order, unless both times are fixed (the reader sees them)
@@ -696,8 +699,11 @@ class _Why:
         first = self.items[steps[0].x]
         titles = [self.title(first.id), *(self.title(link.y) for link in steps)]
         people = {link.who for link in steps if link.kind == "person"}
-        if len(people) == 1 and all(link.kind == "person" for link in steps):
-            head = f"{self.visit.person[people.pop()].name} must attend " + ", then ".join(titles)
+        one_person = len(people) == 1 and all(link.kind == "person" for link in steps)
+        if one_person:
+            head = f"{self.visit.person[next(iter(people))].name} must attend " + ", then ".join(
+                titles
+            )
         else:
             head = "In turn, " + ", then ".join(titles)
         start = chain.earliest[first.id]
@@ -708,13 +714,17 @@ class _Why:
         ]
         for link in steps:
             y = self.items[link.y]
-            words, _ = self.need_words(link, to=True)
+            words, need = self.need_words(link, to=True)
             if link.kind == "venue":
                 words = f"{self.venue_name(link.who)} hosts one item at a time"
             elif link.kind == "convention":
-                words = f"host convention: {link.who}"
+                words = f"by the host convention ({link.who})"
+            elif link.kind == "order":
+                words = "by its ordering rule" + (f", {need} min later" if need else "")
             elif not words:
-                words = "then"
+                words = f"then, for {self.visit.person[link.who].name}"
+            elif not one_person:
+                words = f"for {self.visit.person[link.who].name}, {words}"
             begin = chain.earliest[y.id]
             if link.y != chain.fails:
                 when = self.span(begin, begin + y.dur, y.zone) if y.dur else self.at(begin, y.zone)
