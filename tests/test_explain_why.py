@@ -20,6 +20,7 @@ from tests.schedule_support import (
     D,
     _no_nones,
     assert_irreducible,
+    holds,
     item,
     load,
     venue,
@@ -214,8 +215,7 @@ def test_flight_lands_too_late_for_the_next_item(tmp_path: Path) -> None:
         "pin:flight",
         "pin:lunch",
         "duration:flight",
-        "attends:a:flight",
-        "attends:a:lunch",
+        "attends:a:lunch",  # who is on the flight is the visit's structure, not a fact
         "leg:4",  # LHR - Downing Street, 60 min
     }
     assert_irreducible(visit, found)
@@ -235,7 +235,6 @@ def test_too_little_time_to_reach_the_flight(tmp_path: Path) -> None:
         "pin:flight",
         "pin:morning",
         "duration:morning",
-        "attends:a:flight",
         "attends:a:morning",
         "leg:3",  # v1 - BER, 45 min
     }
@@ -406,3 +405,25 @@ def test_plan_mode_has_no_fact_guards() -> None:
     assert all(f.lit is None for f in plan.facts.values())
     explaining = ModelBuilder(visit, explain=True).build()
     assert {"duration:first", "duration:second", "leg:0", "holding:second"} <= set(explaining.facts)
+
+
+def test_a_flight_takes_its_people_whatever_the_facts_named(tmp_path: Path) -> None:
+    # a lunches in Berlin, flies, and meets in London: with only their two attendances as
+    # facts, that is possible (the flight is the visit's structure, not a fact to drop),
+    # so it is never offered as "no road joins Berlin and London"
+    data = flight_data(
+        item("lunch", title="Lunch", pinned=f"{D} 08:00"),
+        item("meeting", title="Meeting", venue="downing", pinned=f"{D} 15:00"),
+        # the real conflict: b's two pinned items at one time, in Berlin
+        item("x", title="Audience", attendees=["b"], venue="v2", pinned=f"{D} 10:00"),
+        item("y", title="Tour", attendees=["b"], venue="v3", pinned=f"{D} 10:00"),
+    )
+    data["items"][1]["attendees"] = ["a", "b"]  # b at the lunch too: one part
+    visit = load(tmp_path, data)
+    no_road = ModelBuilder(visit, explain=True).build().travel_fact("v1", "downing")
+    assert no_road is not None and no_road.key == "noroad:downing:v1"
+    assert holds(visit, {"attends:a:lunch", "attends:a:meeting", no_road.key})
+    found = explain(visit, time_limit=10)
+    assert {"pin:x", "pin:y", "attends:b:x", "attends:b:y"} <= keys(found)
+    assert not any(k.startswith("noroad:") for k in keys(found))
+    assert_irreducible(visit, found, only_conflict=False)

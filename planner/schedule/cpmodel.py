@@ -15,9 +15,12 @@ docs/scheduling-rules.md becomes constraints:
 - ordering rules and hard conventions: linear precedences, per-day where asked.
 
 In *explain* mode every fact of the visit that a constraint comes from (a pin, a window, a
-person's attendance, a venue's hours…) is guarded by its own literal, the objective is
-left out, and optional items are left out (they could be dropped, so they never cause
-infeasibility): the solver's unsat core over these literals names the facts.
+person's attendance, a duration, a journey, a holding time, a venue's hours…) is guarded
+by its own literal, the objective is left out, and optional items are left out (they
+could be dropped, so they never cause infeasibility): the solver's unsat core over these
+literals names the facts. Who is on a flight is not a fact but the visit's structure: a
+flight is what moves its people between cities, so leaving one out would only ever make
+a plan harder, never explain why there is none.
 """
 
 from __future__ import annotations
@@ -149,10 +152,15 @@ class ModelBuilder:
         only: frozenset[str] | None = None,
         require: frozenset[str] = frozenset(),
         collected: ModelBuilder | None = None,
+        assumable: bool = False,
     ) -> None:
         self.visit = visit
         self.only = only
         self.require = require  # optional items that must be kept (the user just placed them)
+        # every item gets a presence literal, the required ones listed in ``keep``: a
+        # solve that assumes them all has a core of items (explain.py narrows to it)
+        self.assumable = assumable and not explain
+        self.keep: dict[str, Lit] = {}
         self.explain = explain
         self.previous = previous
         self.axis = axis or Axis.for_visit(visit)
@@ -166,6 +174,7 @@ class ModelBuilder:
         self.importance: dict[str, int] = {}
         self.infeasible_static = False
         self._stay_cache: dict[str, list[Any]] = {}
+        self._paths: dict[tuple[str, str], tuple[int, list[Fact]]] = {}
         self._travel_cache: dict[tuple[str, str], int | None] = {}
         self._domains: dict[str, list[TimeRule]] = {}
         self._collected = False
@@ -339,7 +348,7 @@ class ModelBuilder:
             at = ax.units(item.pinned.resolve(zone))
             fact = self.fact(
                 f"pin:{item.id}",
-                functools.partial(_pin_words, item, zone),
+                functools.partial(_pin_words, v, item, zone),
                 [(*base, "pinned")],
                 items=[item.id],
             )
@@ -405,7 +414,7 @@ class ModelBuilder:
                     domain,
                     fact,
                     venue_id if len(venues) > 1 else None,
-                    also=self._attendance(pid, item).lit if self.explain else None,
+                    also=self._attendance(pid, item).lit if self.explain and not flight else None,
                 )
         # hard times of day
         for rule in self.visit.rules():
@@ -547,8 +556,10 @@ class ModelBuilder:
         if not self.explain:
             domain, per_venue = self.static_domains(item)
         present = None
-        if self._optional(item):
+        if self._optional(item) or self.assumable:
             present = m.new_bool_var(f"keep[{item.id}]")
+            if not self._optional(item):
+                self.keep[item.id] = present
         if domain.is_empty():
             if present is not None:  # optional and not required by an edit: left out
                 m.add(present == 0)
@@ -670,8 +681,10 @@ class ModelBuilder:
                 continue
             active: list[Lit | None] = []
             for iv in mine:
-                if self.explain:
+                if self.explain and iv.item.kind is not ItemKind.FLIGHT:
                     active.append(self._attendance(person.id, iv.item).lit)
+                elif self.explain:
+                    active.append(None)  # who is on a flight is the visit's structure
                 else:
                     active.append(iv.present)
             if len(mine) > 1:
@@ -730,6 +743,52 @@ class ModelBuilder:
                         m.add(b.start >= a.end + gap).only_enforce_if(cond)
                 self._arc_goals(pid, a, b, arc, usable)
         m.add_circuit(arcs)
+        if self.explain:
+            self._journeys_between(pid, mine, active)
+
+    def _journeys_between(self, pid: str, mine: list[ItemVars], active: list[Lit | None]) -> None:
+        """Explaining: whichever comes first of two items of a person, the other starts no
+        sooner than the shortest journey between their venues after it ends, by any way
+        (each journey a fact), even with other items in between. Never more than is true
+        (every way there takes that long at least), and it keeps a journey fact binding:
+        without it a way through a further item whose journeys are not among the facts of
+        an explanation would take no time, and the explanation would have to name them."""
+        m = self.model
+        for k, a in enumerate(mine):
+            for b in mine[k + 1 :]:
+                ways = []
+                for x, y in ((a, b), (b, a)):
+                    for vo in x.out_venues(self.visit):
+                        for vi in y.in_venues():
+                            path = self._shortest(vo, vi)
+                            if path:
+                                ways.append((x, y, vo, vi, path))
+                if not ways:
+                    continue
+                both = _conj(active[k], active[mine.index(b)])
+                first = m.new_bool_var(f"before[{pid},{a.item.id},{b.item.id}]")
+                for x, y, vo, vi, (units, facts) in ways:
+                    order = first if x is a else ~first
+                    held = (
+                        facts[0].lit
+                        if len(facts) == 1
+                        else self._and([f.lit for f in facts], f"way[{vo},{vi}]")
+                    )
+                    cond = [*both, order, held, *_conj(x.out_choice(vo), y.choice[vi])]
+                    m.add(y.start >= x.end + units).only_enforce_if(cond)
+                # and whichever is first ends before the other starts
+                m.add(b.start >= a.end).only_enforce_if([*both, first])
+                m.add(a.start >= b.end).only_enforce_if([*both, ~first])
+
+    def _shortest(self, a: str, b: str) -> tuple[int, list[Fact]] | None:
+        """The shortest journey from venue ``a`` to venue ``b`` over direct journeys
+        (units) and the facts of its legs; None when none takes time or no road joins."""
+        if not self._paths:
+            self._paths = _shortest_paths(self)
+        found = self._paths.get((a, b))
+        if found is None or found[0] == 0:
+            return None
+        return found
 
     def _explained_arc(
         self, a: ItemVars, venue_out: str, b: ItemVars, venue_in: str, cond: list[Lit]
@@ -1131,8 +1190,10 @@ def _window_words(item: Item) -> str:
     return text
 
 
-def _pin_words(item: Item, zone: str) -> str:
-    return f"'{item.title}' is pinned at {item.pinned} ({city_of(zone)})"
+def _pin_words(visit: Visit, item: Item, zone: str) -> str:
+    # the visit's city on that zone (Las Palmas, not the zone's Canary)
+    where = next((c.name for c in visit.cities if c.timezone == zone), city_of(zone))
+    return f"'{item.title}' is pinned at {item.pinned} ({where})"
 
 
 def _presence_words(visit: Visit, name: str, city: str, windows: list[Any]) -> str:
@@ -1142,6 +1203,49 @@ def _presence_words(visit: Visit, name: str, city: str, windows: list[Any]) -> s
         return f"{name} is never in {where}"
     spans = "; ".join(f"{s:%d %B %H:%M}–{e:%d %B %H:%M}" for s, e in mine)
     return f"{name} is in {where} only {spans}"
+
+
+def _shortest_paths(builder: ModelBuilder) -> dict[tuple[str, str], tuple[int, list[Fact]]]:
+    """Shortest journeys between the venues the builder's items use, over direct
+    journeys (Floyd-Warshall on units; ties keep the direct one): (a, b) -> (units, the
+    facts of its legs)."""
+    visit = builder.visit
+    venues = sorted(
+        {v for iv in builder.vars.values() for v in (*iv.in_venues(), *iv.out_venues(visit))}
+    )
+    axis = builder.axis
+    dist: dict[tuple[str, str], int] = {}
+    via: dict[tuple[str, str], str | None] = {}
+    for a in venues:
+        for b in venues:
+            minutes = 0 if a == b else builder._travel(a, b)
+            if minutes is not None:
+                dist[(a, b)] = axis.units_up(minutes)
+                via[(a, b)] = None
+    for w in venues:
+        for a in venues:
+            aw = dist.get((a, w))
+            if aw is None:
+                continue
+            for b in venues:
+                wb = dist.get((w, b))
+                if wb is None:
+                    continue
+                if aw + wb < dist.get((a, b), aw + wb + 1):
+                    dist[(a, b)] = aw + wb
+                    via[(a, b)] = w
+
+    def legs(a: str, b: str) -> list[tuple[str, str]]:
+        w = via.get((a, b))
+        return [(a, b)] if w is None else legs(a, w) + legs(w, b)
+
+    result: dict[tuple[str, str], tuple[int, list[Fact]]] = {}
+    for (a, b), units in dist.items():
+        if a == b or units == 0:
+            continue
+        facts = [f for x, y in legs(a, b) if (f := builder.travel_fact(x, y)) is not None]
+        result[(a, b)] = (units, facts)
+    return result
 
 
 def _stay_starts(stays: list[tuple[int, int]], dur: int) -> cp_model.Domain:

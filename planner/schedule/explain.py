@@ -32,6 +32,7 @@ from dataclasses import dataclass, field
 from ortools.sat.python import cp_model
 
 from planner.model.consistency import Path_
+from planner.model.items import ItemKind
 from planner.model.visit import Visit
 from planner.schedule.cpmodel import Fact, ModelBuilder, TimeRule, distinct_venues
 from planner.schedule.search import run
@@ -190,6 +191,7 @@ def _first_core(
 ) -> tuple[ModelBuilder, list[str]] | None:
     """CP-SAT's core of the items' model with every fact holding: (the model, its core),
     an empty core when they have a plan, None when out of time."""
+    items = _with_flights(visit, items)
     builder = ModelBuilder(visit, explain=True, only=items, require=require & items).build()
     feasible, core = _Checker(builder, clock).check(builder.facts)
     if feasible is None:
@@ -232,6 +234,7 @@ def _explain_items(
     shrunk until irreducible on a model of only those items: from CP-SAT's core (or
     ``core``, found on ``builder``'s larger model), while its cores shrink; QuickXplain
     for what is still large; then every fact checked needed."""
+    items = _with_flights(visit, items)
     small = ModelBuilder(visit, explain=True, only=items, require=require & items).build()
     checker = _Checker(small, clock)
     start = core if core is not None else list(small.facts)
@@ -264,15 +267,42 @@ def _fewest_items(
     """A set of ``items`` that has no plan on its own and none of which can be left out
     (QuickXplain over items, each check a quick plan-mode solve of those items alone),
     or ``items`` when they have a plan after all or time runs out."""
-    order = sorted(items)
 
-    def infeasible(chosen: list[str]) -> bool:
+    def infeasible(chosen: Iterable[str]) -> bool:
         return _has_plan(visit, frozenset(chosen), require, clock) is False
 
-    if not infeasible(order):
+    # CP-SAT's core over the items first (a few of them, usually), then QuickXplain;
+    # flights are always there (they move people between cities): not candidates
+    core = _item_core(visit, items, require, clock)
+    start = core if core is not None and infeasible(core) else items
+    order = sorted(i for i in start if visit.item[i].kind is not ItemKind.FLIGHT)
+    if start is items and not infeasible(order):
         return items
     fewest = _quickxplain(infeasible, order)
-    return frozenset(fewest) if fewest and infeasible(fewest) else items
+    return frozenset(fewest) if fewest and infeasible(fewest) else frozenset(order)
+
+
+def _item_core(
+    visit: Visit, items: frozenset[str], require: frozenset[str], clock: _Clock
+) -> frozenset[str] | None:
+    """The items of CP-SAT's core when every item of ``items`` must take place (a
+    plan-mode model with a presence literal per item, all assumed): None when there is
+    none or no time."""
+    if clock.left() <= 0:
+        return None
+    builder = ModelBuilder(
+        visit, only=_with_flights(visit, items), require=require, assumable=True
+    ).build()
+    kept = {lit.Index(): item_id for item_id, lit in builder.keep.items()}
+    builder.model.add_assumptions(list(builder.keep.values()))
+    solver = cp_model.CpSolver()
+    solver.parameters.num_workers = 1
+    solver.parameters.cp_model_presolve = False
+    solver.parameters.max_time_in_seconds = clock.left()
+    if run(solver, builder.model) != cp_model.INFEASIBLE:
+        return None
+    core = {kept[i] for i in solver.sufficient_assumptions_for_infeasibility() if i in kept}
+    return frozenset(core) or None
 
 
 def _quickxplain(infeasible: Callable[[list[str]], bool], candidates: list[str]) -> list[str]:
@@ -369,6 +399,20 @@ def _one_item_core(builder: ModelBuilder) -> list[str] | None:
     return None
 
 
+def _with_flights(visit: Visit, items: frozenset[str]) -> frozenset[str]:
+    """``items`` and the flights their attendees take: a model of some items only is a
+    model of the visit with the others left out, which is sound (no plan for some items
+    means none for all) only when nothing left out could help, and a flight is what
+    takes people from one city to another."""
+    people = {p for i in items for p in visit.item[i].attendees}
+    flights = {
+        item.id
+        for item in visit.items
+        if item.kind is ItemKind.FLIGHT and not item.cancelled and people & set(item.attendees)
+    }
+    return items | flights
+
+
 def _has_plan(
     visit: Visit, items: frozenset[str], require: frozenset[str], clock: _Clock
 ) -> bool | None:
@@ -377,6 +421,7 @@ def _has_plan(
     answer: every fact of the items holds); None when out of time."""
     if clock.left() <= 0:
         return None
+    items = _with_flights(visit, items)
     builder = ModelBuilder(visit, only=items, require=require & items).build()
     if builder.infeasible_static:
         return False

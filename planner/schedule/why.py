@@ -437,6 +437,15 @@ class _Why:
                     found = next((r for r in v.rules() if r.id == rule_id), None)
                     words = found.description if found else rule_id
                     fixed.append(_Link(a, c, 0, "convention", who=words))
+        # who is on a flight is not a fact (the visit's structure): a person's flights
+        # among the items belong to their sequence
+        for name, (kind, who) in kinds.items():
+            if kind == "person":
+                groups[name] += [
+                    i
+                    for i, it in self.items.items()
+                    if it.flight and who in it.item.attendees and i not in groups[name]
+                ]
         groups = {name: members for name, members in groups.items() if len(members) > 1}
         return groups, kinds, fixed
 
@@ -552,7 +561,9 @@ class _Why:
         if not failing or len(failing) < len(possible):
             return None  # an order that works here: the reason is beyond these numbers
         natural = {i: n for n, i in enumerate(involved)}
-        failing.sort(key=lambda c: (c.short, [natural[i] for i in c.order]))
+        # the order that comes closest: not one where an item would have to start before
+        # the one it follows can (that order is plainly out), then the smallest shortfall
+        failing.sort(key=lambda c: (self.inverted(c), c.short, [natural[i] for i in c.order]))
         best = failing[0]
         # the dates only when the times shown are on more than one
         zones = {i: self.items[i].zone for i in best.order}
@@ -564,6 +575,14 @@ class _Why:
             if not all(self.fixed(self.items[i]) for i in other.order):
                 lines.append("nor the other way round: " + self.describe(other))
         return lines
+
+    def inverted(self, chain: _Chain) -> bool:
+        """Whether the item that cannot start in time must start before the item it
+        follows can start at all."""
+        link = chain.by.get(chain.fails or "")
+        if link is None or chain.limit is not None:
+            return False
+        return bool(self.items[link.y].starts.max() < chain.earliest[link.x])
 
     def no_road(
         self, groups: dict[str, list[str]], kinds: dict[str, tuple[str, str]]
