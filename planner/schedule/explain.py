@@ -5,9 +5,10 @@ of the model builder: pins, windows, hours, attendances, durations, journeys, ho
 times, venues' rules…), without an objective and on one thread, the only setting in
 which CP-SAT minimises its core. A set of facts is read *exactly*: the facts in it hold
 and no other does (an item none of them names is not attended and takes no time, a
-journey none of them names takes no time). So a set that cannot hold on a model of only
-the items its facts name cannot hold on the whole visit either, and the work after the
-first core is done on that small model:
+journey none of them names takes no time; who is on a flight is not a fact, a flight
+always carries its people). So a set that cannot hold on a model of only the items its
+facts name, and the flights their people take, cannot hold on the whole visit either,
+and the work after the first core is done on such small models:
 
 1. a fault that leaves one item no possible start is found from the time rules alone,
    without a solve;
@@ -138,17 +139,19 @@ def explain(
         local = _one_item_core(collected)
         if local is not None:
             return _done(collected.build(), local, True, True, clock)
-    # explain the parts that have no plan first (a quick feasibility solve finds them)
-    without = {group: _without_plan(visit, group, require, clock) for group in groups}
-    groups.sort(key=lambda group: not without[group])
+    # the first part that has no plan (a quick feasibility solve finds it), small first
     note = NO_CONTRADICTION
-    for group in groups:
+    for group in sorted(groups, key=len):
+        if not _without_plan(visit, group, require, clock):
+            continue
         found = _explain_part(visit, group, require, focus, clock)
         if found.facts:
             found.seconds = clock.elapsed()
             return found
         if found.note == OUT_OF_TIME:
             note = OUT_OF_TIME
+    if clock.left() <= 0:
+        note = OUT_OF_TIME
     return Explanation([], False, False, clock.elapsed(), note=note)
 
 
