@@ -22,6 +22,10 @@ Infeasible variants inject exactly one fault into a feasible instance and say wh
 - ``short-window``: an item's window is shorter than the item. The checker reports it.
 - ``order-cycle``: ordering rules that form a cycle. The checker reports it.
 - ``pin-outside-hours``: an item pinned when its venue is closed. The checker reports it.
+- ``short-journey`` (not in FAULTS): two consecutive items of one person at different
+  venues of a city, both pinned, the second too soon after the first for the journey
+  between them (and its holding time), without overlapping it. Only the scheduler finds
+  it: two pins, two attendances, a duration and a journey (and perhaps a holding time).
 
     python -m bench.generator --size M --seed 1 -o visit.yaml [--fault KIND] [--planted P]
 """
@@ -29,6 +33,7 @@ Infeasible variants inject exactly one fault into a feasible instance and say wh
 from __future__ import annotations
 
 import argparse
+import itertools
 import math
 import random
 import sys
@@ -81,6 +86,8 @@ EPOCH = datetime(START.year, START.month, START.day, tzinfo=UTC)
 HOME_ZONE = "America/New_York"
 
 FAULTS = ("overlapping-pins", "short-window", "order-cycle", "pin-outside-hours")
+# a fault only the scheduler finds, for explanations of multi-day visits (bench.explain)
+MORE_FAULTS = ("short-journey",)
 
 
 @dataclass(frozen=True)
@@ -96,6 +103,9 @@ SIZES: dict[str, Size] = {
     "S": Size("S", 2, (30, 60), 10, 1),
     "M": Size("M", 3, (150, 200), 20, 1),
     "L": Size("L", 4, (500, 1000), 40, 3),
+    # tours: a state visit of several days through two or three cities (explanations)
+    "ST": Size("ST", 5, (40, 60), 14, 2),
+    "MT": Size("MT", 6, (150, 200), 24, 3),
 }
 
 # id, name, zone, latitude and longitude of the centre of the 20 x 20 km square
@@ -875,14 +885,34 @@ def _drop_orders_on(visit: Visit, target: str) -> Visit:
     return _with_items(visit, items)
 
 
+def loosen(instance: Instance, share_free: float = 0.3) -> Instance:
+    """The instance as a new user would write it: no windows around the planted times,
+    but each item that is not pinned on its planted day (``days``), or, for a share of
+    them, free over the whole visit. The planted programme still fits; the visit no
+    longer splits into days, so its parts are large (what makes explaining hard)."""
+    v = instance.visit
+    rng = random.Random(f"planner-bench-loose/{instance.size}/{instance.seed}")
+    changed = []
+    for item in v.items:
+        if item.pinned or item.window is None:
+            continue
+        day = _local(_minutes(instance.planted[item.id]), v.item_zone(item)).date()
+        days = () if rng.random() < share_free else (day,)
+        changed.append(item.model_copy(update={"window": None, "days": days}))
+    return Instance(
+        instance.size, instance.seed, replace_items(v, *changed), instance.planted, instance.fault
+    )
+
+
 def _errors(visit: Visit) -> list[Problem]:
     return [p for p in check(visit) if p.severity == "error"]
 
 
 def inject(instance: Instance, kind: str) -> Instance:
     """``instance`` with exactly one fault of ``kind`` injected (see FAULTS)."""
-    if kind not in FAULTS:
-        raise ValueError(f"unknown fault '{kind}'; choose one of {', '.join(FAULTS)}")
+    if kind not in FAULTS + MORE_FAULTS:
+        known = ", ".join(FAULTS + MORE_FAULTS)
+        raise ValueError(f"unknown fault '{kind}'; choose one of {known}")
     rng = random.Random(f"planner-bench-fault/{instance.size}/{instance.seed}/{kind}")
     v = instance.visit
     planted = {k: _minutes(t) for k, t in instance.planted.items()}
@@ -941,6 +971,21 @@ def inject(instance: Instance, kind: str) -> Instance:
                             found_by_checker=False,
                         ),
                     )
+    elif kind == "short-journey":
+        found = _short_journey(v, planted, rng)
+        if found is not None:
+            visit, a, b, person, pin_b, short = found
+            return done(
+                visit,
+                Fault(
+                    kind,
+                    f"{person.name} must go from '{a.title}' ({a.venue}) to '{b.title}' "
+                    f"({b.venue}), now pinned at {pin_b}: {short} min too soon for the journey",
+                    (a.id, b.id),
+                    person.id,
+                    found_by_checker=False,
+                ),
+            )
     elif kind == "short-window":
         for item in items:
             if item.pinned or item.window is None or item.window.earliest_start is None:
@@ -1008,6 +1053,61 @@ def inject(instance: Instance, kind: str) -> Instance:
                     ),
                 )
     raise RuntimeError(f"could not inject '{kind}' into {v.id}")
+
+
+def _short_journey(
+    v: Visit, planted: dict[str, int], rng: random.Random
+) -> tuple[Visit, Item, Item, Person, WallTime, int] | None:
+    """Two consecutive items a, b of one person, b pinned too soon after a for the journey
+    (see ``inject``); None when the visit has no such pair."""
+    ruled = {
+        k
+        for rule in v.rules()
+        if isinstance(rule, OrderConvention) and rule.strength is Strength.HARD
+        for k in (*rule.first, *rule.then)
+    }
+
+    def usable(item: Item) -> bool:
+        return item.kind is not ItemKind.FLIGHT and not item.optional and item.kind not in ruled
+
+    timelines: dict[str, list[Item]] = {}
+    for item in sorted(v.items, key=lambda i: planted[i.id]):
+        for pid in item.attendees:
+            timelines.setdefault(pid, []).append(item)
+    people = list(v.people)
+    rng.shuffle(people)
+    for person in people:
+        mine = timelines.get(person.id, [])
+        pairs = list(itertools.pairwise(mine))
+        rng.shuffle(pairs)
+        for a, b in pairs:
+            if not (usable(a) and usable(b)) or a.venue == b.venue or b.pinned:
+                continue
+            va, vb = v.venue[a.venues[0]], v.venue[b.venues[0]]
+            if va.city != vb.city or not set(b.attendees) <= set(a.attendees):
+                continue
+            # a comes just before b for everyone at b
+            if any(timelines[p][timelines[p].index(b) - 1] is not a for p in b.attendees):
+                continue
+            minutes = travel_minutes(v.travel, va, vb)
+            if not minutes:
+                continue
+            need = minutes + b.holding_minutes
+            short = rng.choice([m for m in (5, 10, 15) if m <= need] or [need])
+            za, zb = v.item_zone(a), v.item_zone(b)
+            start_a = planted[a.id]
+            pin_a = a.pinned or _wall(start_a, za)
+            start_b = start_a + a.duration + need - short
+            if _local(start_b, zb).date() != _local(start_a, za).date():
+                continue
+            pin_b = _wall(start_b, zb)
+            fixed_a = a.model_copy(update={"pinned": pin_a, "window": None})
+            moved = b.model_copy(update={"pinned": pin_b, "window": None, "order": ()})
+            visit = replace_items(_drop_orders_on(v, b.id), fixed_a, moved)
+            if _errors(visit):
+                continue
+            return visit, a, b, person, pin_b, short
+    return None
 
 
 # -- writing visit files --------------------------------------------------------------------

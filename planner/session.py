@@ -585,7 +585,7 @@ class Session:
                 return f"{loaded.path.name}:{line}:{col}"
 
             why = (
-                render(outcome.explanation, locate)
+                render(outcome.explanation, locate, why_first=True)  # a screen: top first
                 if outcome.explanation is not None
                 else f"No plan found in time (solver status: {outcome.status})."
             )

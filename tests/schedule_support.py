@@ -221,6 +221,45 @@ def feasible(visit: Visit, time_limit: float = 5.0) -> bool:
     return status != cp_model.INFEASIBLE
 
 
+# -- explanations ------------------------------------------------------------------------
+
+
+def holds(visit: Visit, keys: set[str], time_limit: float = 20.0) -> bool:
+    """Whether exactly the hard facts ``keys`` can all hold together: these facts hold and
+    no other fact of the visit does (as ``planner.schedule.explain`` reads a set of
+    facts), by the explain-mode model of the whole visit on one thread. Checked here, not
+    taken from the explanation."""
+    builder = ModelBuilder(visit, explain=True).build()
+    assert keys <= set(builder.facts), keys - set(builder.facts)
+    builder.model.clear_assumptions()
+    builder.model.add_assumptions(
+        [f.lit if k in keys else ~f.lit for k, f in sorted(builder.facts.items())]
+    )
+    solver = cp_model.CpSolver()
+    solver.parameters.num_workers = 1
+    solver.parameters.max_time_in_seconds = time_limit
+    result = solver.solve(builder.model)
+    assert result in (cp_model.OPTIMAL, cp_model.FEASIBLE, cp_model.INFEASIBLE), result
+    return result != cp_model.INFEASIBLE
+
+
+def assert_irreducible(visit: Visit, explanation: Any, *, only_conflict: bool = True) -> None:
+    """The explanation says it is verified and minimal, and it is: its facts cannot all
+    hold, and with any one of them left out the rest can. ``only_conflict``: the visit has
+    no other conflict, so with any one fact of the explanation left out, every other fact
+    of the visit holds."""
+    assert explanation.verified and explanation.minimal
+    core = {f.key for f in explanation.facts}
+    assert not holds(visit, core)
+    for key in core:
+        assert holds(visit, core - {key}), f"{key} is not needed"
+    if only_conflict:
+        everything = set(ModelBuilder(visit, explain=True).build().facts)
+        assert not holds(visit, everything)
+        for key in core:
+            assert holds(visit, everything - {key}), f"without {key} still impossible"
+
+
 # -- reading plans -----------------------------------------------------------------------
 
 

@@ -9,17 +9,16 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from ortools.sat.python import cp_model
 
 from planner.cli import main
 from planner.model import Visit
 from planner.plan import Plan, Status
-from planner.schedule.cpmodel import ModelBuilder
-from planner.schedule.explain import Explanation, explain, render
+from planner.schedule.explain import explain, render
 from planner.visitfile import load_visit
 from tests.conftest import FIXTURES
 from tests.schedule_support import (
     D,
+    assert_irreducible,
     item,
     load,
     local,
@@ -36,33 +35,6 @@ from tests.schedule_support import (
 # -- explanations -------------------------------------------------------------------------
 
 
-def holds(visit: Visit, keys: set[str]) -> bool:
-    """Whether the visit's hard facts named by ``keys`` can all hold together (the others
-    are free), by the explain-mode model on one thread."""
-    builder = ModelBuilder(visit, explain=True).build()
-    assert keys <= set(builder.facts), keys - set(builder.facts)
-    builder.model.clear_assumptions()
-    builder.model.add_assumptions([builder.facts[k].lit for k in sorted(keys)])
-    solver = cp_model.CpSolver()
-    solver.parameters.num_workers = 1
-    solver.parameters.max_time_in_seconds = 5.0
-    result = solver.solve(builder.model)
-    assert result in (cp_model.OPTIMAL, cp_model.FEASIBLE, cp_model.INFEASIBLE)
-    return result != cp_model.INFEASIBLE
-
-
-def assert_irreducible(visit: Visit, explanation: Explanation) -> None:
-    """Checked here, not taken from the explanation: the facts cannot all hold, and with
-    any one of them removed every other fact of the visit holds."""
-    assert explanation.verified and explanation.minimal
-    core = {f.key for f in explanation.facts}
-    everything = set(ModelBuilder(visit, explain=True).build().facts)
-    assert not holds(visit, core)
-    assert not holds(visit, everything)
-    for key in core:
-        assert holds(visit, everything - {key}), f"without {key} the visit is still impossible"
-
-
 def two_pins(second: dict[str, Any], *more: dict[str, Any]) -> dict[str, Any]:
     """a at v1 10:00–11:00 (pinned) and a second pinned item; b has a free item."""
     first = item("first", title="Breakfast briefing", pinned=f"{D} 10:00")
@@ -70,58 +42,74 @@ def two_pins(second: dict[str, Any], *more: dict[str, Any]) -> dict[str, Any]:
     return visit_data(first, second, other, *more)
 
 
-def test_pinned_overlap_is_explained_by_two_pins_and_two_attendances(tmp_path: Path) -> None:
+def test_pinned_overlap_is_explained_by_two_pins_two_attendances_and_a_duration(
+    tmp_path: Path,
+) -> None:
     second = item("second", title="Press talk", venue="v2", pinned=f"{D} 10:30")
     visit = load(tmp_path, two_pins(second))
     outcome = solve(visit)
     assert outcome.status == "infeasible" and outcome.plan is None
     explanation = outcome.explanation
     assert explanation is not None
+    # the first item's hour is a fact too: were it over in no time, both would fit
     assert {f.key for f in explanation.facts} == {
         "pin:first",
         "pin:second",
         "attends:a:first",
         "attends:a:second",
+        "duration:first",
     }
     assert_irreducible(visit, explanation)
-    assert any("overlap" in line for line in explanation.summary)
+    assert explanation.summary == [
+        "A must attend 'Breakfast briefing' (pinned 10:00–11:00 Berlin at V1) and then "
+        "'Press talk' (pinned 10:30 Berlin at V2): they overlap by 30 min"
+    ]
 
 
 @pytest.mark.parametrize(
-    ("kind", "at", "needs"),
+    ("kind", "at", "needs", "holding"),
     [
         (
             "site_visit",
             "11:20",
-            "the motorcade needs 30 min between them (30 min; 20 min are left)",
+            "the motorcade needs 30 min, 20 min are left: short by 10 min",
+            set(),
         ),
         (
             "agreement_signing",
             "11:35",
-            "the motorcade needs 30 min between them plus 10 min holding (40 min; 35 min are left)",
+            "the motorcade needs 30 min and the holding 10 min (40 min), 35 min are left: "
+            "short by 5 min",
+            {"holding:second"},
         ),
     ],
     ids=["drive", "drive-and-holding"],
 )
-def test_gap_shorter_than_the_drive(tmp_path: Path, kind: str, at: str, needs: str) -> None:
+def test_gap_shorter_than_the_drive(
+    tmp_path: Path, kind: str, at: str, needs: str, holding: set[str]
+) -> None:
     second = item("second", title="Signing", kind=kind, venue="v2", pinned=f"{D} {at}")
     visit = load(tmp_path, two_pins(second))
     outcome = solve(visit)
     assert outcome.status == "infeasible" and outcome.explanation is not None
     explanation = outcome.explanation
+    # the journey is a fact (the measured leg v1-v2), and so is the signing's holding
     assert {f.key for f in explanation.facts} == {
         "pin:first",
         "pin:second",
         "attends:a:first",
         "attends:a:second",
+        "duration:first",
+        "leg:0",
+        *holding,
     }
     assert_irreducible(visit, explanation)
-    assert any(needs in line for line in explanation.summary), explanation.summary
+    assert explanation.summary == [
+        "A must attend 'Breakfast briefing' (pinned 10:00–11:00 Berlin at V1) and then "
+        f"'Signing' (pinned {at} Berlin at V2): {needs}"
+    ]
     text = render(explanation, lambda path: "here")
-    assert (
-        "Why: A must attend 'Breakfast briefing' (pinned 10:00–11:00 at V1) and 'Signing' " in text
-    )
-    assert needs in text
+    assert f"\nWhy: {explanation.summary[0]}.\n" in text + "\n"
 
 
 def test_gap_exactly_the_drive_and_holding_is_feasible(tmp_path: Path) -> None:
@@ -141,23 +129,28 @@ def test_explain_cli_locates_every_fact(tmp_path: Path, capsys: pytest.CaptureFi
     out = capsys.readouterr().out
     assert out.startswith("No plan exists: these facts cannot all hold (dropping any one")
     located = re.findall(rf"^  {re.escape(str(path))}:(\d+):(\d+): (.*)$", out, re.M)
-    assert len(located) == 4, out
+    assert len(located) == 5, out
     for line, col, text in located:
         source = lines[int(line) - 1]
         assert int(col) >= 1
         if "is pinned at" in text:
             assert source.strip().startswith("pinned:"), source
+        elif "lasts" in text:
+            assert source.strip() == "duration: 60", source
         else:
             assert text.startswith("A must attend")
             assert source.strip() == "- a", source
     assert sorted(text for _, _, text in located) == [
-        "'Breakfast briefing' is pinned at 2023-06-12 10:00 (Berlin) for 60 min",
-        "'Press talk' is pinned at 2023-06-12 10:30 (Berlin) for 60 min",
+        "'Breakfast briefing' is pinned at 2023-06-12 10:00 (Berlin)",
+        "'Breakfast briefing' lasts 60 min",
+        "'Press talk' is pinned at 2023-06-12 10:30 (Berlin)",
         "A must attend 'Breakfast briefing'",
         "A must attend 'Press talk'",
     ]
-    assert "Why: A must attend 'Breakfast briefing' (pinned 10:00–11:00 at V1)" in out
-    assert "but the two overlap" in out
+    assert (
+        "\nWhy: A must attend 'Breakfast briefing' (pinned 10:00–11:00 Berlin at V1) and then "
+        "'Press talk' (pinned 10:30 Berlin at V2): they overlap by 30 min.\n"
+    ) in out
     # and the solve verb says the same, writes nothing, exits 1
     assert main(["solve", str(path), "--time-limit", "5"]) == 1
     captured = capsys.readouterr()
@@ -195,10 +188,19 @@ def test_ordering_cycle_is_refused_by_the_file_check(
 def test_ordering_cycle_is_explained_by_its_order_facts() -> None:
     visit = Visit.model_validate(cycle_data())  # built directly: no file check
     explanation = explain(visit, time_limit=5)
-    assert {f.key for f in explanation.facts} == {"order:toast:0", "order:speech:0"}
-    assert_irreducible(visit, explanation)
-    texts = sorted(f.text for f in explanation.facts)
+    keys = {f.key for f in explanation.facts}
+    # and one of the two durations: two items that take no time could start together
+    assert keys - {"duration:toast", "duration:speech"} == {"order:toast:0", "order:speech:0"}
+    assert len(keys) == 3
+    # not the only conflict: the other duration would do as well as the one named
+    assert_irreducible(visit, explanation, only_conflict=False)
+    texts = sorted(f.text for f in explanation.facts if f.key.startswith("order:"))
     assert texts == ["'Speech' comes after 'Toast'", "'Toast' comes after 'Speech'"]
+    assert len(explanation.summary) == 1
+    assert explanation.summary[0].startswith(
+        "'Speech' comes after 'Toast' and 'Toast' comes after 'Speech': a cycle, no order of "
+        "the items exists ("
+    )
 
 
 # -- daylight saving -----------------------------------------------------------------------
@@ -273,10 +275,12 @@ def test_daylight_saving_drive_too_short(tmp_path: Path) -> None:
     ok["items"][1]["pinned"] = "2023-10-29 02:25+01:00"
     outcome = solve(load(tmp_path, ok, "short.yaml"))
     assert outcome.status == "infeasible" and outcome.explanation is not None
-    assert any(
-        "the motorcade needs 30 min between them (30 min; 25 min are left)" in line
-        for line in outcome.explanation.summary
-    ), outcome.explanation.summary
+    # the first item ends at the second 02:00 of the night: 02:25 CET is 25 min later
+    assert outcome.explanation.summary == [
+        "A must attend 'First' (pinned 02:30 (UTC+2)–02:00 (UTC+1) Berlin at V1) and then "
+        "'Second' (pinned 02:25 Berlin (UTC+1) at V2): the motorcade needs 30 min, 25 min are "
+        "left: short by 5 min"
+    ]
 
 
 # -- two cities, two zones, one flight ------------------------------------------------------

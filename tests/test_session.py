@@ -133,11 +133,16 @@ def test_refused_edits(session: Session) -> None:
     assert error.state is None and "not pinned" in (error.error or "")
     from planner.schedule.edits import Edit
 
-    # before the welcome ceremony it must follow: no plan, and the facts why
+    # during the arrival ceremony (09:30-10:00) the president attends: no plan, and why
     early_talks = session.prepare(Edit("move", "one-on-one", to="2023-05-30 09:40"))
     assert early_talks.state is None and early_talks.explanation
     assert "No plan exists" in early_talks.explanation
-    assert "Official welcome ceremony" in early_talks.explanation
+    assert early_talks.explanation.startswith(
+        "Why: Isaac Herzog must attend 'Arrival at Heydar Aliyev International Airport' "
+        "(pinned 09:30–10:00 Baku at Heydar Aliyev International Airport (VIP terminal)) and "
+        "then 'One-on-one meeting of the Presidents' (pinned 09:40 Baku at Zagulba Palace): "
+        "they overlap by 20 min."
+    )
     # before the guests arrive: the visit file itself becomes invalid
     early = session.prepare(Nudge("arrival", -15))
     assert early.state is None and "not present" in (early.error or "")

@@ -384,10 +384,12 @@ class PlannerApp(App[None]):
         if session.lock_warning:
             parts.append(f"⚠ {session.lock_warning}")
         if self.busy:
-            parts.append(
+            # first, so that no width cuts it off (the line is clipped on the right)
+            parts.insert(
+                0,
                 "reloading…"
                 if self._stop is None
-                else ("re-planning…" if session.plan else "planning…") + " (esc stops)"
+                else ("re-planning…" if session.plan else "planning…") + " (esc stops)",
             )
         elif self.last_error:
             parts.append(self.last_error)

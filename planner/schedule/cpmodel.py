@@ -15,9 +15,12 @@ docs/scheduling-rules.md becomes constraints:
 - ordering rules and hard conventions: linear precedences, per-day where asked.
 
 In *explain* mode every fact of the visit that a constraint comes from (a pin, a window, a
-person's attendance, a venue's hours…) is guarded by its own literal, the objective is
-left out, and optional items are left out (they could be dropped, so they never cause
-infeasibility): the solver's unsat core over these literals names the facts.
+person's attendance, a duration, a journey, a holding time, a venue's hours…) is guarded
+by its own literal, the objective is left out, and optional items are left out (they
+could be dropped, so they never cause infeasibility): the solver's unsat core over these
+literals names the facts. Who is on a flight is not a fact but the visit's structure: a
+flight is what moves its people between cities, so leaving one out would only ever make
+a plan harder, never explain why there is none.
 """
 
 from __future__ import annotations
@@ -35,7 +38,7 @@ from planner.model.consistency import Path_
 from planner.model.conventions import OrderConvention, Strength, TimeOfDayConvention
 from planner.model.items import Item, ItemKind
 from planner.model.people import ProgrammeHours, Role
-from planner.model.travel import travel_minutes
+from planner.model.travel import Mode, great_circle_km, travel_minutes
 from planner.model.visit import Visit
 from planner.plan import Plan, Status
 from planner.schedule import goals
@@ -55,6 +58,20 @@ class Fact:
     lit: Lit = field(default=None, repr=False, compare=False)
 
 
+@dataclass(frozen=True, slots=True)
+class TimeRule:
+    """One time rule of an item: the starts it allows (in units), the fact it comes from,
+    the venue it applies at (None: any), the attendance it binds (explaining: presence
+    binds only while the person must attend) and, explaining, the starts it allows when
+    the item takes no time (None: the rule does not bound the item's end)."""
+
+    domain: cp_model.Domain
+    fact: Fact
+    venue: str | None = None
+    also: Lit | None = None
+    relaxed: cp_model.Domain | None = None
+
+
 @dataclass
 class ItemVars:
     item: Item
@@ -68,10 +85,20 @@ class ItemVars:
     days: dict[date, Lit | None] = field(default_factory=dict)
     lb: int = 0
     ub: int = 0
+    # explain mode: the item's duration is a fact; when it is dropped the item takes no
+    # time (size 0). ``takes`` is the fact's literal, ``end_var`` the end as a variable
+    takes: Lit | None = None
+    end_var: Any = None
+
+    @property
+    def size(self) -> Any:
+        """The item's length in units: a constant, or (explaining) dur × its duration
+        literal."""
+        return self.dur if self.takes is None else self.dur * self.takes
 
     @property
     def end(self) -> Any:
-        return self.start + self.dur
+        return self.start + self.size
 
     def in_venues(self) -> list[str]:
         return list(self.choice)
@@ -93,6 +120,14 @@ class Term:
     coef: int
     expr: Any  # linear expression or literal
     measure_per_unit: int = 1  # measure = value * measure_per_unit (for score lines)
+
+
+def distinct_venues(item: Item) -> tuple[str, ...]:
+    """The venues an item may take place at, each once: a candidate list is never trusted
+    to be distinct (the file checker refuses duplicates, but a visit built in code may
+    have them, and one choice literal per listed entry would leave a venue unguarded)."""
+    venues = item.venues
+    return venues if len(venues) < 2 else tuple(dict.fromkeys(venues))
 
 
 def _conj(*lits: Lit | None) -> list[Lit]:
@@ -117,10 +152,15 @@ class ModelBuilder:
         only: frozenset[str] | None = None,
         require: frozenset[str] = frozenset(),
         collected: ModelBuilder | None = None,
+        assumable: bool = False,
     ) -> None:
         self.visit = visit
         self.only = only
         self.require = require  # optional items that must be kept (the user just placed them)
+        # every item gets a presence literal, the required ones listed in ``keep``: a
+        # solve that assumes them all has a core of items (explain.py narrows to it)
+        self.assumable = assumable and not explain
+        self.keep: dict[str, Lit] = {}
         self.explain = explain
         self.previous = previous
         self.axis = axis or Axis.for_visit(visit)
@@ -134,8 +174,9 @@ class ModelBuilder:
         self.importance: dict[str, int] = {}
         self.infeasible_static = False
         self._stay_cache: dict[str, list[Any]] = {}
+        self._paths: dict[tuple[str, str], tuple[int, list[Fact]]] = {}
         self._travel_cache: dict[tuple[str, str], int | None] = {}
-        self._domains: dict[str, list[tuple[cp_model.Domain, Fact, str | None, Lit | None]]] = {}
+        self._domains: dict[str, list[TimeRule]] = {}
         self._collected = False
         self._index: dict[str, int] = {}
         if collected is not None and not explain and not collected.explain:
@@ -217,27 +258,37 @@ class ModelBuilder:
     def _add_domain(
         self,
         item: Item,
-        domain: cp_model.Domain,
+        domain: Callable[[int], cp_model.Domain] | cp_model.Domain,
         fact: Fact,
         venue: str | None = None,
         also: Lit | None = None,
     ) -> None:
-        self._domains.setdefault(item.id, []).append((domain, fact, venue, also))
+        """A time rule of ``item``: its possible starts. A rule that bounds the item's end
+        is given as a function of the item's length in units: explaining, its starts are
+        also kept for the item taking no time (when its duration fact is dropped)."""
+        if callable(domain):
+            dur = self.axis.units_up(item.duration)
+            full = domain(dur)
+            # taking no time must only ever allow more (a flight that takes no time lands
+            # when it leaves: its arrival rule alone would allow other starts, not more)
+            relaxed = domain(0).union_with(full) if self.explain and dur else None
+            domain = full
+        else:
+            relaxed = None
+        self._domains.setdefault(item.id, []).append(TimeRule(domain, fact, venue, also, relaxed))
 
     def _collect_domains(self, item: Item) -> None:
         v, ax = self.visit, self.axis
         n = self._index[item.id]
         zone = v.item_zone(item)
-        dur = ax.units_up(item.duration)
         base: Path_ = ("items", n)
         self._domains.setdefault(item.id, [])
         flight = item.kind is ItemKind.FLIGHT
         # programme hours (pinned items and flights are exempt)
         if item.pinned is None and not flight:
             hours, narrowed = v.hours_for(item)
-            spans = [
-                (self._clock(d, hours.start, zone), self._clock(d, hours.end, zone) - dur)
-                for d in v.days
+            bounds = [
+                (self._clock(d, hours.start, zone), self._clock(d, hours.end, zone)) for d in v.days
             ]
             fact = self.fact(
                 f"hours:{item.id}",
@@ -249,7 +300,11 @@ class ModelBuilder:
                 ],
                 items=[item.id],
             )
-            self._add_domain(item, _intervals_domain(spans), fact)
+            self._add_domain(
+                item,
+                lambda dur: _intervals_domain((lo, hi - dur) for lo, hi in bounds),
+                fact,
+            )
         else:
             day_spans = [ax.local_day(d, zone) for d in v.days]
             self._add_domain(
@@ -272,46 +327,47 @@ class ModelBuilder:
             )
             self._add_domain(item, _intervals_domain((lo, hi - 1) for lo, hi in spans), fact)
         if item.window:
-            lo = (
-                ax.units(item.window.earliest_start.resolve(zone))
-                if item.window.earliest_start
-                else 0
-            )
-            hi = (
-                ax.units(item.window.latest_end.resolve(zone)) - dur
-                if item.window.latest_end
-                else ax.horizon
-            )
+            window = item.window
+            lo = ax.units(window.earliest_start.resolve(zone)) if window.earliest_start else 0
             fact = self.fact(
                 f"window:{item.id}",
                 functools.partial(_window_words, item),
                 [(*base, "window")],
                 items=[item.id],
             )
-            self._add_domain(item, _intervals_domain([(lo, hi)]), fact)
+            if window.latest_end:
+                latest = ax.units(window.latest_end.resolve(zone))
+                self._add_domain(
+                    item,
+                    lambda dur: _intervals_domain([(lo, latest - dur)]),
+                    fact,
+                )
+            else:
+                self._add_domain(item, _intervals_domain([(lo, ax.horizon)]), fact)
         if item.pinned:
             at = ax.units(item.pinned.resolve(zone))
             fact = self.fact(
                 f"pin:{item.id}",
-                functools.partial(_pin_words, item, zone),
+                functools.partial(_pin_words, v, item, zone),
                 [(*base, "pinned")],
                 items=[item.id],
             )
             self._add_domain(item, cp_model.Domain(at, at), fact)
         # venue opening hours
-        for venue_id in item.venues:
+        venues = distinct_venues(item)
+        for venue_id in venues:
             venue = v.venue[venue_id]
             if not venue.opening:
                 continue
             vzone = v.venue_zone(venue_id)
-            spans = []
+            hours_open = []
             for d in v.days:
                 for opening in venue.opening:
                     if opening.dates and d not in opening.dates:
                         continue
-                    lo = self._clock(d, opening.open, vzone)
-                    hi = self._clock(d, opening.close, vzone) - (0 if flight else dur)
-                    spans.append((lo, hi))
+                    hours_open.append(
+                        (self._clock(d, opening.open, vzone), self._clock(d, opening.close, vzone))
+                    )
             open_hours = ", ".join(f"{r.open}–{r.close}" for r in venue.opening)
             fact = self.fact(
                 f"opening:{item.id}:{venue_id}",
@@ -320,7 +376,15 @@ class ModelBuilder:
                 [("venues", self._venue_index(venue_id), "opening")],
                 items=[item.id],
             )
-            self._add_domain(item, _intervals_domain(spans), fact, venue_id)
+            if flight:  # checked at the departure instant only
+                self._add_domain(item, _intervals_domain(hours_open), fact, venue_id)
+            else:
+                self._add_domain(
+                    item,
+                    lambda dur: _intervals_domain((lo, hi - dur) for lo, hi in hours_open),  # noqa: B023
+                    fact,
+                    venue_id,
+                )
         # presence of attendees
         for pid in item.attendees:
             person = v.person[pid]
@@ -329,19 +393,16 @@ class ModelBuilder:
 
             pn = self._person_index(pid)
             windows = self._stays(pid)
-            for venue_id in item.venues:
+            for venue_id in venues:
                 city = v.venue[venue_id].city
+                stays = [(ax.units(s), ax.units(e)) for c, s, e in windows if c == city]
+                domain: Callable[[int], cp_model.Domain]
                 if flight and item.arrival_venue:
                     dest = v.venue[item.arrival_venue].city
-                    dep = [(ax.units(s), ax.units(e)) for c, s, e in windows if c == city]
-                    arr = [
-                        (ax.units(s) - dur, ax.units(e) - dur) for c, s, e in windows if c == dest
-                    ]
-                    domain = _intervals_domain(dep).intersection_with(_intervals_domain(arr))
+                    there = [(ax.units(s), ax.units(e)) for c, s, e in windows if c == dest]
+                    domain = functools.partial(_flight_starts, stays, there)
                 else:
-                    domain = _intervals_domain(
-                        (ax.units(s), ax.units(e) - dur) for c, s, e in windows if c == city
-                    )
+                    domain = functools.partial(_stay_starts, stays)
                 fact = self.fact(
                     f"presence:{pid}:{item.id}:{venue_id}",
                     functools.partial(_presence_words, v, person.name, city, windows),
@@ -352,8 +413,8 @@ class ModelBuilder:
                     item,
                     domain,
                     fact,
-                    venue_id if len(item.venues) > 1 else None,
-                    also=self._attendance(pid, item).lit if self.explain else None,
+                    venue_id if len(venues) > 1 else None,
+                    also=self._attendance(pid, item).lit if self.explain and not flight else None,
                 )
         # hard times of day
         for rule in self.visit.rules():
@@ -391,6 +452,72 @@ class ModelBuilder:
             items=[item.id],
         )
 
+    def _duration(self, item: Item) -> Fact:
+        n = self._index[item.id]
+        return self.fact(
+            f"duration:{item.id}",
+            f"'{item.title}' lasts {item.duration} min",
+            [("items", n, "duration")],
+            items=[item.id],
+        )
+
+    def _holding(self, item: Item) -> Fact:
+        """The holding time of an item (explaining; only for items with one)."""
+        n = self._index[item.id]
+        if item.holding is not None:
+            return self.fact(
+                f"holding:{item.id}",
+                f"whoever comes to '{item.title}' from another venue must be there "
+                f"{item.holding} min before it starts (holding)",
+                [("items", n, "holding")],
+                items=[item.id],
+            )
+        return self.fact(
+            f"holding:{item.id}",
+            f"'{item.title}' is {_article(item.kind_label)} {item.kind_label}: whoever comes to "
+            "it from another venue "
+            f"must be there {item.holding_minutes} min before it starts (the default holding "
+            "of a ceremony; give the item 'holding: MINUTES' to change it)",
+            [("items", n, "kind")],
+            items=[item.id],
+        )
+
+    def travel_fact(self, a: str, b: str) -> Fact | None:
+        """The fact behind the journey from venue ``a`` to venue ``b`` (explaining): the
+        measured leg, or the estimate (None when the journey takes no time); "no road"
+        when none joins them."""
+        v = self.visit
+        minutes = self._travel(a, b)
+        if minutes is None:
+            x, y = sorted((a, b))
+            return self.fact(
+                f"noroad:{x}:{y}",
+                functools.partial(_no_road_words, v, a, b),
+                [
+                    ("venues", self._venue_index(b), "city"),
+                    ("venues", self._venue_index(a), "city"),
+                ],
+            )
+        if minutes == 0:
+            return None
+        leg = _leg_index(v, a, b, minutes)
+        if leg is not None:
+            return self.fact(
+                f"leg:{leg}",
+                functools.partial(_leg_words, v, leg),
+                [("travel", "legs", leg)],
+            )
+        x, y = sorted((a, b))
+        return self.fact(
+            f"estimate:{x}:{y}",
+            functools.partial(_estimate_words, v, a, b, minutes),
+            [
+                ("venues", self._venue_index(b), "lat"),
+                ("venues", self._venue_index(a), "lat"),
+                ("travel",),
+            ],
+        )
+
     def _venue_index(self, venue_id: str) -> int:
         return next(n for n, x in enumerate(self.visit.venues) if x.id == venue_id)
 
@@ -402,14 +529,15 @@ class ModelBuilder:
         dur = self.axis.units_up(item.duration)
         full = cp_model.Domain(0, max(0, self.axis.horizon - dur))
         domain = full
-        per_venue: dict[str, cp_model.Domain] = dict.fromkeys(item.venues, full)
-        for dom, _fact, venue, _also in self._domains.get(item.id, []):
-            if venue is None:
-                domain = domain.intersection_with(dom)
+        venues = distinct_venues(item)
+        per_venue: dict[str, cp_model.Domain] = dict.fromkeys(venues, full)
+        for rule in self._domains.get(item.id, []):
+            if rule.venue is None:
+                domain = domain.intersection_with(rule.domain)
             else:
-                per_venue[venue] = per_venue[venue].intersection_with(dom)
-        if len(item.venues) == 1:
-            domain = domain.intersection_with(per_venue[item.venues[0]])
+                per_venue[rule.venue] = per_venue[rule.venue].intersection_with(rule.domain)
+        if len(venues) == 1:
+            domain = domain.intersection_with(per_venue[venues[0]])
         else:
             union = cp_model.Domain.from_values([])
             for dom in per_venue.values():
@@ -422,13 +550,16 @@ class ModelBuilder:
         dur = ax.units_up(item.duration)
         full = cp_model.Domain(0, max(0, ax.horizon - dur))
         domain = full
-        per_venue: dict[str, cp_model.Domain] = dict.fromkeys(item.venues, full)
+        venues = distinct_venues(item)
+        per_venue: dict[str, cp_model.Domain] = dict.fromkeys(venues, full)
         entries = self._domains.get(item.id, [])
         if not self.explain:
             domain, per_venue = self.static_domains(item)
         present = None
-        if self._optional(item):
+        if self._optional(item) or self.assumable:
             present = m.new_bool_var(f"keep[{item.id}]")
+            if not self._optional(item):
+                self.keep[item.id] = present
         if domain.is_empty():
             if present is not None:  # optional and not required by an edit: left out
                 m.add(present == 0)
@@ -438,16 +569,23 @@ class ModelBuilder:
                 domain = full
                 m.add_bool_or([])  # no plan: leave it to the explanation
         start = m.new_int_var_from_domain(domain, f"start[{item.id}]")
-        if present is None:
+        takes = end_var = None
+        if self.explain:
+            # the duration is a fact: without it the item takes no time
+            takes = self._duration(item).lit
+            end_var = m.new_int_var(0, ax.horizon, f"end[{item.id}]")
+            m.add(end_var == start + dur * takes)
+            interval = m.new_interval_var(start, dur * takes, end_var, f"iv[{item.id}]")
+        elif present is None:
             interval = m.new_fixed_size_interval_var(start, dur, f"iv[{item.id}]")
         else:
             interval = m.new_optional_fixed_size_interval_var(start, dur, present, f"iv[{item.id}]")
         choice: dict[str, Lit | None] = {}
-        if len(item.venues) == 1:
-            choice[item.venues[0]] = None
+        if len(venues) == 1:
+            choice[venues[0]] = None
         else:
             lits = []
-            for venue in item.venues:
+            for venue in venues:
                 lit = m.new_bool_var(f"at[{item.id},{venue}]")
                 choice[venue] = lit
                 lits.append(lit)
@@ -470,12 +608,31 @@ class ModelBuilder:
             interval,
             lb=lb,
             ub=ub,
+            takes=takes,
+            end_var=end_var,
         )
         self.vars[item.id] = iv
         if self.explain:
-            for dom, fact, where, also in entries:
-                cond = _conj(fact.lit, also, choice.get(where) if where else None)
-                m.add_linear_expression_in_domain(start, dom).only_enforce_if(cond)
+            for rule in entries:
+                cond = _conj(
+                    rule.fact.lit, rule.also, choice.get(rule.venue) if rule.venue else None
+                )
+                if rule.relaxed is None or takes is None:
+                    m.add_linear_expression_in_domain(start, rule.domain).only_enforce_if(cond)
+                else:  # the rule bounds the end: as long as the item, or taking no time
+                    m.add_linear_expression_in_domain(start, rule.domain).only_enforce_if(
+                        [*cond, takes]
+                    )
+                    m.add_linear_expression_in_domain(start, rule.relaxed).only_enforce_if(
+                        [*cond, ~takes]
+                    )
+
+    def _optional_interval(self, iv: ItemVars, lit: Lit, name: str) -> Any:
+        """The item's interval, present when ``lit`` holds (explaining: of its length or
+        of none, with its duration fact)."""
+        if iv.takes is None:
+            return self.model.new_optional_fixed_size_interval_var(iv.start, iv.dur, lit, name)
+        return self.model.new_optional_interval_var(iv.start, iv.size, iv.end_var, lit, name)
 
     def _day_literals(self, iv: ItemVars) -> None:
         days = []
@@ -524,8 +681,10 @@ class ModelBuilder:
                 continue
             active: list[Lit | None] = []
             for iv in mine:
-                if self.explain:
+                if self.explain and iv.item.kind is not ItemKind.FLIGHT:
                     active.append(self._attendance(person.id, iv.item).lit)
+                elif self.explain:
+                    active.append(None)  # who is on a flight is the visit's structure
                 else:
                     active.append(iv.present)
             if len(mine) > 1:
@@ -535,9 +694,7 @@ class ModelBuilder:
                         intervals.append(iv.interval)
                     else:
                         intervals.append(
-                            m.new_optional_fixed_size_interval_var(
-                                iv.start, iv.dur, act, f"piv[{person.id},{iv.item.id}]"
-                            )
+                            self._optional_interval(iv, act, f"piv[{person.id},{iv.item.id}]")
                         )
                 m.add_no_overlap(intervals)
                 self._circuit(person.id, mine, active)
@@ -562,11 +719,19 @@ class ModelBuilder:
                 for vo in a.out_venues(self.visit):
                     for vi in b.in_venues():
                         combos.append((vo, vi, self._gap(a, vo, b, vi)))
+                if self.explain:
+                    arc = m.new_bool_var(f"next[{pid},{a.item.id},{b.item.id}]")
+                    arcs.append((k, n, arc))
+                    for vo, vi, _gap in combos:
+                        self._explained_arc(
+                            a, vo, b, vi, _conj(arc, a.out_choice(vo), b.choice[vi])
+                        )
+                    continue
                 usable = [c for c in combos if c[2] is not None]
                 if not usable:
                     continue
                 min_gap = min(g for _, _, g in usable if g is not None)
-                if not self.explain and a.lb + a.dur + min_gap > b.ub:
+                if a.lb + a.dur + min_gap > b.ub:
                     continue
                 arc = m.new_bool_var(f"next[{pid},{a.item.id},{b.item.id}]")
                 arcs.append((k, n, arc))
@@ -575,10 +740,74 @@ class ModelBuilder:
                     if gap is None:
                         m.add_bool_or([~c for c in cond])
                     else:
-                        m.add(b.start >= a.start + a.dur + gap).only_enforce_if(cond)
-                if not self.explain:
-                    self._arc_goals(pid, a, b, arc, usable)
+                        m.add(b.start >= a.end + gap).only_enforce_if(cond)
+                self._arc_goals(pid, a, b, arc, usable)
         m.add_circuit(arcs)
+        if self.explain:
+            self._journeys_between(pid, mine, active)
+
+    def _journeys_between(self, pid: str, mine: list[ItemVars], active: list[Lit | None]) -> None:
+        """Explaining: whichever comes first of two items of a person, the other starts no
+        sooner than the shortest journey between their venues after it ends, by any way
+        (each journey a fact), even with other items in between. Never more than is true
+        (every way there takes that long at least), and it keeps a journey fact binding:
+        without it a way through a further item whose journeys are not among the facts of
+        an explanation would take no time, and the explanation would have to name them."""
+        m = self.model
+        for k, a in enumerate(mine):
+            for b in mine[k + 1 :]:
+                ways = []
+                for x, y in ((a, b), (b, a)):
+                    for vo in x.out_venues(self.visit):
+                        for vi in y.in_venues():
+                            path = self._shortest(vo, vi)
+                            if path:
+                                ways.append((x, y, vo, vi, path))
+                if not ways:
+                    continue
+                both = _conj(active[k], active[mine.index(b)])
+                first = m.new_bool_var(f"before[{pid},{a.item.id},{b.item.id}]")
+                for x, y, vo, vi, (units, facts) in ways:
+                    order = first if x is a else ~first
+                    held = (
+                        facts[0].lit
+                        if len(facts) == 1
+                        else self._and([f.lit for f in facts], f"way[{vo},{vi}]")
+                    )
+                    cond = [*both, order, held, *_conj(x.out_choice(vo), y.choice[vi])]
+                    m.add(y.start >= x.end + units).only_enforce_if(cond)
+                # and whichever is first ends before the other starts
+                m.add(b.start >= a.end).only_enforce_if([*both, first])
+                m.add(a.start >= b.end).only_enforce_if([*both, ~first])
+
+    def _shortest(self, a: str, b: str) -> tuple[int, list[Fact]] | None:
+        """The shortest journey from venue ``a`` to venue ``b`` over direct journeys
+        (units) and the facts of its legs; None when none takes time or no road joins."""
+        if not self._paths:
+            self._paths = _shortest_paths(self)
+        found = self._paths.get((a, b))
+        if found is None or found[0] == 0:
+            return None
+        return found
+
+    def _explained_arc(
+        self, a: ItemVars, venue_out: str, b: ItemVars, venue_in: str, cond: list[Lit]
+    ) -> None:
+        """Explaining: under ``cond`` (b is the person's next item after a, from
+        ``venue_out`` to ``venue_in``) b starts after a's end plus the journey and b's
+        holding time, each guarded by its fact; no road is a fact too (dropped, the
+        journey takes no time)."""
+        m = self.model
+        gap: Any = 0
+        journey = self.travel_fact(venue_out, venue_in)
+        if journey is not None and journey.key.startswith("noroad:"):
+            m.add_bool_or([~c for c in cond] + [~journey.lit])
+        elif journey is not None:
+            minutes = self._travel(venue_out, venue_in) or 0
+            gap += self.axis.units_up(minutes) * journey.lit
+        if venue_out != venue_in and b.item.holding_minutes:
+            gap += self.axis.units_up(b.item.holding_minutes) * self._holding(b.item).lit
+        m.add(b.start >= a.end + gap).only_enforce_if(cond)
 
     def _arc_goals(
         self,
@@ -652,9 +881,7 @@ class ModelBuilder:
                     else:
                         lit = cond[0] if len(cond) == 1 else self._and(cond, f"ex[{iv.item.id}]")
                         intervals.append(
-                            m.new_optional_fixed_size_interval_var(
-                                iv.start, iv.dur, lit, f"vx[{iv.item.id},{venue.id}]"
-                            )
+                            self._optional_interval(iv, lit, f"vx[{iv.item.id},{venue.id}]")
                         )
                 m.add_no_overlap(intervals)
             elif venue.capacity is not None:
@@ -674,9 +901,7 @@ class ModelBuilder:
                     intervals.append(
                         iv.interval
                         if lit is None
-                        else m.new_optional_fixed_size_interval_var(
-                            iv.start, iv.dur, lit, f"vc[{iv.item.id}]"
-                        )
+                        else self._optional_interval(iv, lit, f"vc[{iv.item.id}]")
                     )
                     demands.append(len(iv.item.attendees))
                 m.add_cumulative(intervals, demands, venue.capacity)
@@ -710,8 +935,10 @@ class ModelBuilder:
                     f"order:{iv.item.id}:{k}", words, [path], items=[first.item.id, then.item.id]
                 )
                 cond = _conj(first.present, then.present, fact.lit)
-                m.add(then.start >= first.start + first.dur + gap).only_enforce_if(cond)
+                m.add(then.start >= first.end + gap).only_enforce_if(cond)
                 if rule.max_gap is not None:
+                    # with the whole duration even when explaining: a shorter first item
+                    # would bind the later one tighter, not looser
                     top = self.axis.units_up(rule.max_gap)
                     m.add(then.start <= first.start + first.dur + top).only_enforce_if(cond)
                 if rule.same_day:
@@ -813,9 +1040,9 @@ class ModelBuilder:
                 )
                 if rule.same_day_only:
                     for both in self._shared_days(a, b):
-                        m.add(a.start + a.dur <= b.start).only_enforce_if(base + both)
+                        m.add(a.end <= b.start).only_enforce_if(base + both)
                 else:
-                    m.add(a.start + a.dur <= b.start).only_enforce_if(base)
+                    m.add(a.end <= b.start).only_enforce_if(base)
                 if miss is not None:
                     self.terms.append(Term("convention", goals.CONVENTION * rule.weight, miss))
 
@@ -938,10 +1165,14 @@ class ModelBuilder:
 LONG_DAY_ROLES = frozenset({Role.PRINCIPAL, Role.SPOUSE, Role.MINISTER})
 
 
+def _article(word: str) -> str:
+    return "an" if word[:1].lower() in "aeiou" else "a"
+
+
 def _hours_words(visit: Visit, item: Item, hours: ProgrammeHours, narrowed: tuple[str, ...]) -> str:
     whose = ", ".join(visit.person[p].name for p in narrowed)
     return (
-        f"'{item.title}' ({item.duration} min) takes place within programme hours "
+        f"'{item.title}' takes place within programme hours "
         f"({hours.start}–{hours.end} local{f'; the day of {whose}' if whose else ''})"
     )
 
@@ -951,7 +1182,7 @@ def _days_words(item: Item) -> str:
 
 
 def _window_words(item: Item) -> str:
-    text = f"'{item.title}' ({item.duration} min) must fit its window"
+    text = f"'{item.title}' must fit its window"
     if item.window and item.window.earliest_start:
         text += f" from {item.window.earliest_start}"
     if item.window and item.window.latest_end:
@@ -959,8 +1190,10 @@ def _window_words(item: Item) -> str:
     return text
 
 
-def _pin_words(item: Item, zone: str) -> str:
-    return f"'{item.title}' is pinned at {item.pinned} ({city_of(zone)}) for {item.duration} min"
+def _pin_words(visit: Visit, item: Item, zone: str) -> str:
+    # the visit's city on that zone (Las Palmas, not the zone's Canary)
+    where = next((c.name for c in visit.cities if c.timezone == zone), city_of(zone))
+    return f"'{item.title}' is pinned at {item.pinned} ({where})"
 
 
 def _presence_words(visit: Visit, name: str, city: str, windows: list[Any]) -> str:
@@ -970,3 +1203,115 @@ def _presence_words(visit: Visit, name: str, city: str, windows: list[Any]) -> s
         return f"{name} is never in {where}"
     spans = "; ".join(f"{s:%d %B %H:%M}–{e:%d %B %H:%M}" for s, e in mine)
     return f"{name} is in {where} only {spans}"
+
+
+def _shortest_paths(builder: ModelBuilder) -> dict[tuple[str, str], tuple[int, list[Fact]]]:
+    """Shortest journeys between the venues the builder's items use, over direct
+    journeys (Floyd-Warshall on units; ties keep the direct one): (a, b) -> (units, the
+    facts of its legs)."""
+    visit = builder.visit
+    venues = sorted(
+        {v for iv in builder.vars.values() for v in (*iv.in_venues(), *iv.out_venues(visit))}
+    )
+    axis = builder.axis
+    dist: dict[tuple[str, str], int] = {}
+    via: dict[tuple[str, str], str | None] = {}
+    for a in venues:
+        for b in venues:
+            minutes = 0 if a == b else builder._travel(a, b)
+            if minutes is not None:
+                dist[(a, b)] = axis.units_up(minutes)
+                via[(a, b)] = None
+    for w in venues:
+        for a in venues:
+            aw = dist.get((a, w))
+            if aw is None:
+                continue
+            for b in venues:
+                wb = dist.get((w, b))
+                if wb is None:
+                    continue
+                if aw + wb < dist.get((a, b), aw + wb + 1):
+                    dist[(a, b)] = aw + wb
+                    via[(a, b)] = w
+
+    def legs(a: str, b: str) -> list[tuple[str, str]]:
+        w = via.get((a, b))
+        return [(a, b)] if w is None else legs(a, w) + legs(w, b)
+
+    result: dict[tuple[str, str], tuple[int, list[Fact]]] = {}
+    for (a, b), units in dist.items():
+        if a == b or units == 0:
+            continue
+        facts = [f for x, y in legs(a, b) if (f := builder.travel_fact(x, y)) is not None]
+        result[(a, b)] = (units, facts)
+    return result
+
+
+def _stay_starts(stays: list[tuple[int, int]], dur: int) -> cp_model.Domain:
+    """Starts of an item of ``dur`` units within one of the stays."""
+    return _intervals_domain((lo, hi - dur) for lo, hi in stays)
+
+
+def _flight_starts(
+    departs: list[tuple[int, int]], lands: list[tuple[int, int]], dur: int
+) -> cp_model.Domain:
+    """Starts of a flight of ``dur`` units that leaves within one of the stays in its
+    departure city and lands within one in its arrival city."""
+    landing = _intervals_domain((lo - dur, hi - dur) for lo, hi in lands)
+    return _intervals_domain(departs).intersection_with(landing)
+
+
+def _leg_index(visit: Visit, a: str, b: str, minutes: int) -> int | None:
+    """The entry of ``travel.legs`` that gives the journey from ``a`` to ``b`` its
+    ``minutes`` (None: an estimate). The first such leg of a ground mode, as
+    ``travel_minutes`` reads them."""
+    for mode in (Mode.MOTORCADE, Mode.WALK):
+        for k, leg in enumerate(visit.travel.legs):
+            if leg.mode is not mode or leg.minutes != minutes:
+                continue
+            if (leg.from_venue, leg.to_venue) == (a, b) or (
+                not leg.one_way and (leg.from_venue, leg.to_venue) == (b, a)
+            ):
+                return k
+    return None
+
+
+def _leg_words(visit: Visit, k: int) -> str:
+    leg = visit.travel.legs[k]
+    a, b = visit.venue[leg.from_venue], visit.venue[leg.to_venue]
+    how = "walk" if leg.mode is Mode.WALK else "drive"
+    direction = "from" if leg.one_way else "between"
+    join = "to" if leg.one_way else "and"
+    return (
+        f"the {how} {direction} {a.name} {join} {b.name} takes {leg.minutes} min (a measured leg)"
+    )
+
+
+def _estimate_words(visit: Visit, a: str, b: str, minutes: int) -> str:
+    rules = visit.travel
+    va, vb = visit.venue[a], visit.venue[b]
+    km = great_circle_km(va.lat, va.lon, vb.lat, vb.lon)
+    if km <= rules.walk_max_km:
+        how = (
+            f"a walk of {km:.1f} km in a straight line × {rules.road_factor:g} (road factor) "
+            f"at {rules.walk_kmh:g} km/h"
+        )
+    else:
+        how = (
+            f"{km:.1f} km in a straight line × {rules.road_factor:g} (road factor) at "
+            f"{rules.motorcade_kmh:g} km/h, plus {rules.buffer} min to embark and disembark"
+        )
+    return (
+        f"the journey between {va.name} and {vb.name} takes {minutes} min, estimated from "
+        f"their coordinates: {how}, rounded up to 5 min"
+    )
+
+
+def _no_road_words(visit: Visit, a: str, b: str) -> str:
+    va, vb = visit.venue[a], visit.venue[b]
+    ca, cb = visit.city[va.city].name, visit.city[vb.city].name
+    return (
+        f"no road joins {va.name} ({ca}) and {vb.name} ({cb}): only a flight moves people "
+        "between cities (or a leg in travel.legs)"
+    )

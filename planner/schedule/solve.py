@@ -189,7 +189,10 @@ def solve(
     base = None if fresh else previous
     axis = Axis.for_visit(visit)
     whole = ModelBuilder(visit, axis=axis).collect()
-    groups = parts(visit, axis, builder=whole)
+    # the smallest parts first: a part without a plan is found (and explained) before
+    # the time limit goes to optimising the large ones; the parts are independent, and
+    # time a small part leaves unused goes to the larger ones after it
+    groups = sorted(parts(visit, axis, builder=whole), key=len)
     reporter = _Reporter(progress, began)
     left = sum(len(g) for g in groups)
     solved: list[_Part] = []
@@ -217,8 +220,13 @@ def solve(
             seconds = time.perf_counter() - began
             if part.status == "unknown":
                 return SolveOutcome(None, "unknown", seconds)
+            # the explanation counts against the same limit
             explanation = explain(
-                visit, time_limit=max(5.0, time_limit), only=group, require=edited & group
+                visit,
+                time_limit=time_limit - seconds,
+                only=group,
+                require=edited & group,
+                focus=edited & group,
             )
             return SolveOutcome(
                 None, "infeasible", time.perf_counter() - began, explanation=explanation
@@ -424,22 +432,7 @@ def _add_optional_attendees(
                 ):
                     continue
             mine = placed.get(pid, [])
-            ok = True
-            for s2, e2, in2, out2, other in mine:
-                if s2 < end and start < e2:
-                    ok = False
-                    break
-                if e2 <= start:
-                    gap = units_between(out2, venue, item.holding_minutes)
-                    if gap is None or e2 + gap > start:
-                        ok = False
-                        break
-                if end <= s2:
-                    gap = units_between(venue, in2, visit.item[other].holding_minutes)
-                    if gap is None or end + gap > s2:
-                        ok = False
-                        break
-            if not ok:
+            if not _free(visit, mine, start, end, venue, item.holding_minutes, units_between):
                 continue
             placed.setdefault(pid, []).append((start, end, venue, venue, item.id))
             extra.setdefault(item.id, []).append(pid)
@@ -449,3 +442,34 @@ def _add_optional_attendees(
         i.model_copy(update={"attendees": i.attendees + tuple(extra[i.id])}) if i.id in extra else i
         for i in items
     ]
+
+
+def _free(
+    visit: Visit,
+    mine: list[tuple[int, int, str, str, str]],
+    start: int,
+    end: int,
+    venue: str,
+    holding: int,
+    units_between: Callable[[str, str, int], int | None],
+) -> bool:
+    """Whether a person whose items are ``mine`` (start, end, venue, venue left at, id) can
+    be at ``venue`` from ``start`` to ``end`` for an item with ``holding`` minutes: nothing
+    of theirs overlaps, and the journey from the item just before and to the item just
+    after fits, with the holding time of the item travelled to (rule 1: consecutive items
+    only, in whichever city they are; items further away in time do not matter)."""
+    before = [m for m in mine if m[1] <= start]
+    after = [m for m in mine if m[0] >= end]
+    if len(before) + len(after) < len(mine):
+        return False  # something overlaps
+    if before:
+        _, e2, _, out2, _ = max(before, key=lambda m: (m[1], m[0]))
+        gap = units_between(out2, venue, holding)
+        if gap is None or e2 + gap > start:
+            return False
+    if after:
+        s2, _, in2, _, other = min(after, key=lambda m: (m[0], m[1]))
+        gap = units_between(venue, in2, visit.item[other].holding_minutes)
+        if gap is None or end + gap > s2:
+            return False
+    return True
