@@ -364,7 +364,7 @@ def _solve(args: argparse.Namespace, path: Path, out: Path, guard: Guard) -> int
         if outcome.explanation is not None:
             print(render(outcome.explanation, loaded.locate))
         else:
-            print(f"No plan found within {args.time_limit} s; try a longer --time-limit.")
+            print(outcome.without_plan(args.time_limit))
         print(f"Nothing was written. {_solve_report(outcome)}", file=sys.stderr)
         return EXIT_NO_PLAN
     if not _check_plan(loaded.visit, outcome.plan):
@@ -386,6 +386,8 @@ def _solve(args: argparse.Namespace, path: Path, out: Path, guard: Guard) -> int
         )
         for change in changes:
             print(f"  {change}")
+    if outcome.note:
+        print(f"Note: {outcome.note}.")
     print("Soft goals:")
     for line in outcome.scores:
         print(f"  {line}")
@@ -465,10 +467,13 @@ def _edit(args: argparse.Namespace, out: Path, guard: Guard) -> int:
     if outcome.plan is None:
         if outcome.explanation is not None:
             print(render(outcome.explanation, result.loaded.locate))
-        print(
-            f"planner {args.command}: the edit leaves no possible plan; nothing was written",
-            file=sys.stderr,
-        )
+            print(
+                f"planner {args.command}: the edit leaves no possible plan; nothing was written",
+                file=sys.stderr,
+            )
+        else:
+            print(outcome.without_plan(args.time_limit))
+            print(f"planner {args.command}: nothing was written", file=sys.stderr)
         return EXIT_NO_PLAN
     if not _check_plan(result.loaded.visit, outcome.plan):
         return EXIT_INTERNAL

@@ -587,7 +587,7 @@ class Session:
             why = (
                 render(outcome.explanation, locate, why_first=True)  # a screen: top first
                 if outcome.explanation is not None
-                else f"No plan found in time (solver status: {outcome.status})."
+                else outcome.without_plan(outcome.seconds)
             )
             return Attempt(base, description, explanation=why)
         from planner.edit_report import report

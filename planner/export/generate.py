@@ -90,7 +90,7 @@ def current_plan(
         text = (
             render(outcome.explanation, loaded.locate)
             if outcome.explanation
-            else (f"no plan found within {time_limit} s")
+            else outcome.without_plan(time_limit)
         )
         raise GenerateError(f"{loaded.path}: {text}", exit_code=1)
     errors = [v for v in validate_plan(loaded.visit, outcome.plan) if v.severity == "error"]

@@ -25,6 +25,7 @@ a plan harder, never explain why there is none.
 
 from __future__ import annotations
 
+import bisect
 import functools
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -33,6 +34,7 @@ from typing import Any
 
 from ortools.sat.python import cp_model
 
+from planner import stop
 from planner.model.clock import ClockTime, city_of
 from planner.model.consistency import Path_
 from planner.model.conventions import OrderConvention, Strength, TimeOfDayConvention
@@ -45,6 +47,23 @@ from planner.schedule import goals
 from planner.schedule.axis import Axis
 
 Lit = Any  # a CP-SAT literal (BoolVar or its negation)
+
+
+# journeys between items (circuit arcs) a model may hold: about 2 KB each while it is
+# built and solved, so that a solve stays well within 1 GB (bench/bounds.py)
+ARC_BUDGET = 150_000
+
+
+class TooLarge(Exception):
+    """A model that would be too large to build and solve within the time and memory a
+    solve may take (a person with hundreds of items on the same days)."""
+
+    def __init__(self, items: int, arcs: int) -> None:
+        super().__init__(
+            f"{items:,} items that one person or another attends on the same days "
+            f"({arcs:,} possible journeys between them; the solver takes {ARC_BUDGET:,})"
+        )
+        self.items, self.arcs = items, arcs
 
 
 @dataclass
@@ -235,11 +254,19 @@ class ModelBuilder:
         return self
 
     def build(self) -> ModelBuilder:
+        """The model. Raises TooLarge (before the per-person circuits are built) when it
+        would hold more than ARC_BUDGET journeys between items; planner.stop's
+        ``Stopped``/``OutOfTime`` when the solve is stopped or out of time meanwhile."""
         self.collect()
-        for item in self.selected():
+        for n, item in enumerate(self.selected()):
+            if n % 256 == 0:
+                stop.check()
             self._make_vars(item)
         for iv in self.vars.values():
             self._day_literals(iv)
+        arcs = self.arcs()
+        if arcs > ARC_BUDGET:
+            raise TooLarge(len(self.vars), arcs)
         self._people()
         self._venues()
         self._orders()
@@ -668,13 +695,37 @@ class ModelBuilder:
             minutes += b.item.holding_minutes
         return self.axis.units_up(minutes)
 
-    def _people(self) -> None:
-        m, v = self.model, self.visit
+    def _attending(self) -> dict[str, list[ItemVars]]:
         attending: dict[str, list[ItemVars]] = {}
         for iv in self.vars.values():
             for pid in iv.item.attendees:
                 attending.setdefault(pid, []).append(iv)
+        return attending
+
+    def arcs(self) -> int:
+        """How many journeys between two items of one person the model will hold (the
+        arcs of the per-person circuits, as ``_circuit`` keeps them: every ordered pair
+        that could follow each other; explaining, every pair twice more). They grow with
+        the square of a person's items on the same days, and with them the model's
+        memory and the time to build it."""
+        total = 0
+        for mine in self._attending().values():
+            n = len(mine)
+            if self.explain:
+                total += 2 * n * (n - 1)
+                continue
+            ubs = sorted(iv.ub for iv in mine)
+            for iv in mine:
+                # b may follow a only if b can start after a's earliest end
+                later = len(ubs) - bisect.bisect_left(ubs, iv.lb + iv.dur)
+                total += later - (1 if iv.ub >= iv.lb + iv.dur else 0)
+        return total
+
+    def _people(self) -> None:
+        m, v = self.model, self.visit
+        attending = self._attending()
         for person in v.people:
+            stop.check()
             mine = list(attending.get(person.id, ()))
             mine.sort(key=lambda iv: (iv.lb, iv.index))
             if not mine:
@@ -712,6 +763,8 @@ class ModelBuilder:
         if all_optional:
             arcs.append((0, 0, m.new_bool_var(f"idle[{pid}]")))
         for k, a in enumerate(mine, start=1):
+            if k % 32 == 0:
+                stop.check()
             for n, b in enumerate(mine, start=1):
                 if a is b:
                     continue

@@ -32,11 +32,13 @@ from dataclasses import dataclass, field
 
 from ortools.sat.python import cp_model
 
+from planner import stop
 from planner.model.consistency import Path_
 from planner.model.items import ItemKind
 from planner.model.visit import Visit
-from planner.schedule.cpmodel import Fact, ModelBuilder, TimeRule, distinct_venues
+from planner.schedule.cpmodel import Fact, ModelBuilder, TimeRule, TooLarge, distinct_venues
 from planner.schedule.search import run
+from planner.stop import OutOfTime
 
 
 @dataclass
@@ -128,6 +130,23 @@ def explain(
     ``require``: optional items that must be kept; ``focus``: the items an edit touched
     (their days are searched first)."""
     clock = _Clock(time_limit)
+    with stop.within(time_limit):  # building the models counts too
+        try:
+            return _explain(visit, only, require, focus, clock)
+        except TooLarge as exc:
+            note = f"the part of the visit without a plan is too large to explain: {exc}"
+            return Explanation([], False, False, clock.elapsed(), note=note)
+        except OutOfTime:
+            return Explanation([], False, False, clock.elapsed(), note=OUT_OF_TIME)
+
+
+def _explain(
+    visit: Visit,
+    only: frozenset[str] | None,
+    require: frozenset[str],
+    focus: frozenset[str],
+    clock: _Clock,
+) -> Explanation:
     if only is not None:
         return _explain_part(visit, only, require, focus, clock)
     from planner.schedule.decompose import parts
@@ -142,7 +161,11 @@ def explain(
     # the first part that has no plan (a quick feasibility solve finds it), small first
     note = NO_CONTRADICTION
     for group in sorted(groups, key=len):
-        if not _without_plan(visit, group, require, clock):
+        try:
+            if not _without_plan(visit, group, require, clock):
+                continue
+        except TooLarge as exc:  # the others may still be explained
+            note = f"a part of the visit is too large to check: {exc}"
             continue
         found = _explain_part(visit, group, require, focus, clock)
         if found.facts:

@@ -16,19 +16,22 @@ from datetime import datetime
 
 from ortools.sat.python import cp_model
 
+from planner import stop
 from planner.model.items import ItemKind
 from planner.model.travel import travel_minutes
 from planner.model.visit import Visit
 from planner.plan import Plan, PlannedItem, SolveInfo, Status, merge, utc_now
-from planner.schedule import goals
+from planner.schedule import goals, greedy
 from planner.schedule.axis import Axis
-from planner.schedule.cpmodel import ModelBuilder
+from planner.schedule.cpmodel import ModelBuilder, TooLarge
 from planner.schedule.decompose import parts
 from planner.schedule.explain import Explanation, explain
 from planner.schedule.goals import ScoreLine
 from planner.schedule.search import SearchCallback, run
+from planner.stop import OutOfTime
 
 Progress = Callable[[str], None]
+RESERVE_PER_ITEM = 0.001  # seconds of the limit kept, per item, for the work after solving
 
 
 @dataclass
@@ -44,6 +47,14 @@ class SolveOutcome:
     explanation: Explanation | None = None
     parts: int = 1
     fewest_moves_proven: bool | None = None  # edits: every part proved its fewest moves
+    note: str = ""  # what the caller should know: a part placed without the solver, or
+    # why no plan came within the limit
+
+    def without_plan(self, time_limit: float) -> str:
+        """What to say when there is no plan and no explanation."""
+        if self.note:
+            return self.note[0].upper() + self.note[1:] + "."
+        return f"No plan found within {time_limit:.3g} s; try a longer --time-limit."
 
     @property
     def gap(self) -> float | None:
@@ -105,6 +116,10 @@ class _Part:
     solver: cp_model.CpSolver | None
     status: str
     stable_optimal: bool | None = None  # edits: fewest moves proven
+    # a part placed without the solver (greedy.py): each item's start and venue (None:
+    # an optional item left out)
+    placements: dict[str, greedy.Placement | None] | None = None
+    note: str = ""
 
 
 _STATUS = {
@@ -172,6 +187,13 @@ def solve(
 ) -> SolveOutcome:
     """Plan ``visit``; with ``previous`` (and not ``fresh``), change it as little as possible.
 
+    Everything counts against ``time_limit``: building the models, the searches and, when
+    no plan exists, the explanation. A part whose model would be too large to build
+    within the time and memory a solve may take (``cpmodel.TooLarge``), or that the solver
+    could not plan in its share of the time, is placed without the solver
+    (``greedy.py``, a feasible plan checked like any other); when that fails too, the
+    outcome is "unknown" with a note that says why.
+
     The visit is split into independent parts (``decompose.py``), each solved on its own
     within a share of ``time_limit`` proportional to its size (time a part leaves unused
     goes to the next). ``edited`` names items the caller changed on purpose: they are not
@@ -185,7 +207,40 @@ def solve(
     to date). A part without them keeps its previous times as they are: no change is the
     fewest changes, so nothing is lost, and the part is not solved again.
     """
+    with stop.within(time_limit):
+        return _solve(
+            visit,
+            previous,
+            fresh=fresh,
+            time_limit=time_limit,
+            workers=workers,
+            progress=progress,
+            reason=reason,
+            now=now,
+            edited=edited,
+            stop_at_first=stop_at_first,
+            unchanged_except=unchanged_except,
+        )
+
+
+def _solve(
+    visit: Visit,
+    previous: Plan | None,
+    *,
+    fresh: bool,
+    time_limit: float,
+    workers: int,
+    progress: Progress | None,
+    reason: str,
+    now: datetime | None,
+    edited: frozenset[str],
+    stop_at_first: bool,
+    unchanged_except: frozenset[str] | None,
+) -> SolveOutcome:
     began = time.perf_counter()
+    # what follows the searches (reading the plans out, optional attendees, the plan's
+    # bookkeeping) counts against the limit too: about a millisecond per item
+    reserve = min(time_limit / 4, RESERVE_PER_ITEM * len(visit.items))
     base = None if fresh else previous
     axis = Axis.for_visit(visit)
     whole = ModelBuilder(visit, axis=axis).collect()
@@ -205,21 +260,16 @@ def solve(
                 left -= len(group)
                 continue
         reporter.prefix = f"part {n}/{len(groups)}: " if len(groups) > 1 else ""
-        budget = max(0.2, (time_limit - (time.perf_counter() - began)) * len(group) / max(1, left))
-        builder = ModelBuilder(
-            visit,
-            previous=base,
-            axis=axis,
-            only=group,
-            require=edited & group,
-            collected=None if edited & group else whole,
-        ).build()
-        part = _solve_part(builder, budget, workers, reporter, stop_at_first)
+        remaining = time_limit - reserve - (time.perf_counter() - began)
+        budget = max(0.2, remaining * len(group) / max(1, left))
+        part = _plan_part(
+            visit, axis, whole, base, group, edited, budget, workers, reporter, stop_at_first
+        )
         left -= len(group)
         if part.status in ("infeasible", "unknown"):
             seconds = time.perf_counter() - began
             if part.status == "unknown":
-                return SolveOutcome(None, "unknown", seconds)
+                return SolveOutcome(None, "unknown", seconds, note=part.note)
             # the explanation counts against the same limit
             explanation = explain(
                 visit,
@@ -228,8 +278,19 @@ def solve(
                 require=edited & group,
                 focus=edited & group,
             )
+            note = ""
+            if not explanation.facts:  # proven, not explained: no time (or a part too large)
+                note = (
+                    f"no plan exists for {len(group):,} items of the visit (the solver proved "
+                    f"it), but {explanation.note}; try 'planner explain' with a longer "
+                    "--time-limit"
+                )
             return SolveOutcome(
-                None, "infeasible", time.perf_counter() - began, explanation=explanation
+                None,
+                "infeasible",
+                time.perf_counter() - began,
+                explanation=explanation if explanation.facts else None,
+                note=note,
             )
         solved.append(part)
     status_name = "optimal" if all(p.status == "optimal" for p in solved) else "feasible"
@@ -237,6 +298,8 @@ def solve(
     bound: int | None = sum(int(p.solver.best_objective_bound) for p in solved if p.solver)
     if kept:  # the kept parts were not solved again: their share of the objective is unknown
         objective = bound = None
+    if any(p.placements is not None for p in solved):
+        status_name, objective, bound = "feasible", None, None  # not optimised, not scored
     items = _extract(visit, axis, solved, kept)
     seconds = time.perf_counter() - began
     moved = [
@@ -268,6 +331,75 @@ def solve(
         moved=moved,
         parts=len(groups),
         fewest_moves_proven=all(stable) if stable else None,
+        note="; ".join(p.note for p in solved if p.note),
+    )
+
+
+def _plan_part(
+    visit: Visit,
+    axis: Axis,
+    whole: ModelBuilder,
+    base: Plan | None,
+    group: frozenset[str],
+    edited: frozenset[str],
+    budget: float,
+    workers: int,
+    reporter: _Reporter,
+    stop_at_first: bool,
+) -> _Part:
+    """One part solved by CP-SAT within ``budget`` seconds, or placed without it (a model
+    too large, or no plan found in time), or "unknown" with a note."""
+    why = ""
+    try:
+        builder = ModelBuilder(
+            visit,
+            previous=base,
+            axis=axis,
+            only=group,
+            require=edited & group,
+            collected=None if edited & group else whole,
+        ).build()
+    except TooLarge as exc:
+        why = f"is too large for the solver ({exc})"
+    except OutOfTime:
+        why = "could not be modelled within the time limit"
+    else:
+        part = _solve_part(builder, budget, workers, reporter, stop_at_first)
+        if part.status != "unknown" or stop_at_first:
+            return part
+        why = "got no plan from the solver within its share of the time limit"
+    what = f"a part of {len(group):,} items"
+    prefer: dict[str, greedy.Placement] = {}
+    if base is not None:  # an edit: where the previous plan had them, where they still fit
+        for item_id in group:
+            old = base.item(item_id)
+            when = old.start_at() if old is not None else None
+            if old is not None and old.status is Status.SCHEDULED and when and old.venue:
+                prefer[item_id] = (axis.units(when), old.venue)
+    left = stop.left()
+    placements = greedy.place(
+        visit,
+        axis,
+        whole,
+        group,
+        require=edited & group,
+        time_limit=max(0.5, left if left is not None else budget),
+        prefer=prefer,
+    )
+    if placements is None:
+        return _Part(
+            whole,
+            None,
+            "unknown",
+            note=f"no plan within the limit: {what} {why}, and placing its items one by "
+            "one found no place for all of them",
+        )
+    return _Part(
+        whole,
+        None,
+        "feasible",
+        placements=placements,
+        note=f"{what} {why}: its items were placed one by one (a valid plan, not an optimised one)",
     )
 
 
@@ -304,7 +436,11 @@ def _extract(
     stamp = utc_now()
     result: list[PlannedItem] = []
     placed: dict[str, list[tuple[int, int, str, str, str]]] = {}
-    owner = {item_id: part for part in solved for item_id in part.builder.vars}
+    owner = {
+        item_id: part
+        for part in solved
+        for item_id in (part.placements if part.placements is not None else part.builder.vars)
+    }
     for item in visit.items:
         old = kept.get(item.id)
         if old is not None:
@@ -321,35 +457,33 @@ def _extract(
                     )
             continue
         part = owner.get(item.id)
-        iv = part.builder.vars.get(item.id) if part else None
-        solver = part.solver if part else None
-        if item.cancelled or iv is None or solver is None:
+        found = _placement(part, item.id) if part is not None and not item.cancelled else _NONE
+        if found is _NONE:
             result.append(
                 PlannedItem(id=item.id, status=Status.CANCELLED, created=stamp, modified=stamp)
             )
             continue
-        if iv.present is not None and not solver.boolean_value(iv.present):
+        if found is None:
             result.append(
                 PlannedItem(id=item.id, status=Status.DROPPED, created=stamp, modified=stamp)
             )
             continue
-        start = int(solver.value(iv.start))
-        venue = next(
-            (v for v, lit in iv.choice.items() if lit is None or solver.boolean_value(lit)),
-            item.venues[0],
-        )
-        end_zone = visit.venue_zone(item.arrival_venue) if item.arrival_venue else iv.zone
+        assert isinstance(found, tuple)
+        start, venue = found
+        zone = visit.item_zone(item)
+        dur = axis.units_up(item.duration)
+        end_zone = visit.venue_zone(item.arrival_venue) if item.arrival_venue else zone
         out_venue = item.arrival_venue or venue
         for pid in item.attendees:
-            placed.setdefault(pid, []).append((start, start + iv.dur, venue, out_venue, item.id))
+            placed.setdefault(pid, []).append((start, start + dur, venue, out_venue, item.id))
         result.append(
             PlannedItem(
                 id=item.id,
                 status=Status.SCHEDULED,
-                start=axis.wall(start, iv.zone),
-                end=axis.wall(start + iv.dur, end_zone),
-                timezone=iv.zone,
-                end_timezone=end_zone if end_zone != iv.zone else None,
+                start=axis.wall(start, zone),
+                end=axis.wall(start + dur, end_zone),
+                timezone=zone,
+                end_timezone=end_zone if end_zone != zone else None,
                 venue=venue,
                 arrival_venue=item.arrival_venue,
                 attendees=item.attendees,
@@ -358,6 +492,27 @@ def _extract(
             )
         )
     return _add_optional_attendees(visit, axis, result, placed)
+
+
+_NONE = object()  # no placement: the item is not planned (cancelled)
+
+
+def _placement(part: _Part, item_id: str) -> greedy.Placement | object | None:
+    """Where and when ``part`` put the item: (start, venue), None when it left it out
+    (optional), ``_NONE`` when it does not plan it."""
+    if part.placements is not None:
+        return part.placements.get(item_id, _NONE)
+    iv = part.builder.vars.get(item_id)
+    solver = part.solver
+    if iv is None or solver is None:
+        return _NONE
+    if iv.present is not None and not solver.boolean_value(iv.present):
+        return None
+    venue = next(
+        (v for v, lit in iv.choice.items() if lit is None or solver.boolean_value(lit)),
+        iv.item.venues[0],
+    )
+    return int(solver.value(iv.start)), venue
 
 
 def _add_optional_attendees(
