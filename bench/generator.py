@@ -12,7 +12,8 @@ solved and compare objectives.
 
 Sizes: S (2 days, 30-60 items, 10 venues), M (3 days, 150-200 items, 20 venues), L (4 days,
 500-1000 items, 40 venues in three cities in three time zones; the guests move between
-cities only on pinned flights, the hosts stay in their city).
+cities only on pinned flights, the hosts stay in their city), XL (6 days, 3,000-5,000
+items, 80 venues in the same three cities; bench/bounds.py).
 
 Infeasible variants inject exactly one fault into a feasible instance and say which:
 
@@ -106,6 +107,8 @@ SIZES: dict[str, Size] = {
     # tours: a state visit of several days through two or three cities (explanations)
     "ST": Size("ST", 5, (40, 60), 14, 2),
     "MT": Size("MT", 6, (150, 200), 24, 3),
+    # the bounds benchmark's (bench/bounds.py): a long tour with thousands of items
+    "XL": Size("XL", 6, (3000, 5000), 80, 3),
 }
 
 # id, name, zone, latitude and longitude of the centre of the 20 x 20 km square
