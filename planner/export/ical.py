@@ -21,6 +21,7 @@ import calendar as _calendar
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
+from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 from planner.disclosure import cleaner, withdrawn_views
@@ -42,25 +43,20 @@ def escape_text(value: str) -> str:
     """A TEXT value (RFC 5545 §3.3.11): backslash, semicolon, comma and newlines escaped;
     any CR/LF (alone or paired) becomes one escaped newline, other control characters
     (which TEXT may not hold) are dropped. The result can never end a content line."""
-    value = value.replace("\r\n", "\n").replace("\r", "\n")
-    out: list[str] = []
-    for ch in value:
-        if ch == "\\":
-            out.append("\\\\")
-        elif ch == ";":
-            out.append("\\;")
-        elif ch == ",":
-            out.append("\\,")
-        elif ch == "\n":
-            out.append("\\n")
-        elif ch == "\t" or not _is_control(ch):
-            out.append(ch)
-    return "".join(out)
+    return value.replace("\r\n", "\n").replace("\r", "\n").translate(_TEXT)
 
 
 def _is_control(ch: str) -> bool:
     code = ord(ch)
     return code < 0x20 or code == 0x7F or 0x80 <= code < 0xA0 or ch in "\u2028\u2029"
+
+
+# escape_text as one table: the escapes, and the control characters dropped (a tab stays)
+_TEXT: dict[int, str | None] = dict.fromkeys(
+    (*range(0x20), 0x7F, *range(0x80, 0xA0), 0x2028, 0x2029)
+)
+_TEXT.update({ord("\\"): "\\\\", ord(";"): "\\;", ord(","): "\\,", ord("\n"): "\\n"})
+del _TEXT[ord("\t")]
 
 
 def param_value(value: str) -> str:
@@ -74,6 +70,9 @@ def fold(line: str) -> bytes:
     """One content line as bytes: at most 75 octets per physical line, continued with
     CRLF and a space, split only between characters (and never inside an escape
     sequence), ending in CRLF."""
+    data = line.encode("utf-8")
+    if len(data) <= MAX_OCTETS:  # most lines: as they are
+        return data + b"\r\n"
     units: list[bytes] = []
     i = 0
     while i < len(line):
@@ -282,8 +281,14 @@ def vtimezone(w: Writer, zone: str, years: Iterable[int]) -> None:
     ``years`` to the year after the last (yearly rules are checked a year earlier still):
     one STANDARD observance where the offset never changes then; else a STANDARD and a
     DAYLIGHT observance with yearly RRULEs when such rules reproduce every change of those
-    years; else one observance per change."""
-    span = sorted(set(years))
+    years; else one observance per change. Worked out once per zone and years (an export
+    writes hundreds of calendars in the same few zones)."""
+    w.lines.extend(_vtimezone_lines(zone, tuple(sorted(set(years)))))
+
+
+@lru_cache(maxsize=256)
+def _vtimezone_lines(zone: str, span: tuple[int, ...]) -> tuple[str, ...]:
+    w = Writer([])
     # rules checked from two years before: the first onsets then lie before the year
     # ahead of the visit, which is therefore covered from 1 January (southern zones too)
     window = range(span[0] - 2, span[-1] + 2)
@@ -298,7 +303,7 @@ def vtimezone(w: Writer, zone: str, years: Iterable[int]) -> None:
         kind = "DAYLIGHT" if state.dst else "STANDARD"
         _observance(w, kind, datetime(1970, 1, 1), state, state, None)
         w.prop("END", "VTIMEZONE")
-        return
+        return tuple(w.lines)
     daylight = [c for c in changes if c.daylight]
     standard = [c for c in changes if not c.daylight]
     rules = (yearly_rule(standard, window), yearly_rule(daylight, window))
@@ -319,6 +324,7 @@ def vtimezone(w: Writer, zone: str, years: Iterable[int]) -> None:
                 w, "DAYLIGHT" if c.daylight else "STANDARD", c.local, c.before, c.after, None
             )
     w.prop("END", "VTIMEZONE")
+    return tuple(w.lines)
 
 
 # -- events ---------------------------------------------------------------------------
