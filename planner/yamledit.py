@@ -253,3 +253,69 @@ class VisitDocument:
                 self._yaml.dump(self._data, buffer)
                 self._text = buffer.getvalue()
             return self._text
+
+
+class EntryDocument(VisitDocument):
+    """A visit file loaded for editing one item: only that item's entry is parsed (and
+    written out again); the rest of the file stays as it is, byte for byte.
+
+    Parsing and writing a whole file keeps its comments but is slow on large visits (the
+    round-trip YAML library is pure Python: seconds for a few thousand items), while an
+    edit of the command line changes one entry. The entry is the lines from its dash to
+    the next entry's (or the end of the list of items), found from where the visit file
+    reader saw them; a file laid out otherwise (a list of items in flow style) is edited
+    as a whole (``of`` gives None). Adding, copying or deleting items needs the whole
+    document: use VisitDocument."""
+
+    def __init__(self, path: Path, text: str, first: int, end: int) -> None:
+        super().__init__(path, text)
+        self._lines = text.splitlines(keepends=True)
+        self._first, self._end = first, end  # 0-based line numbers, end exclusive
+
+    @classmethod
+    def of(cls, path: Path, text: str, source: Any, index: int) -> EntryDocument | None:
+        """The document of item ``index`` of ``text`` (read as ``source``, the file's
+        SourceMap), or None when its entry cannot be cut out of the text safely."""
+        positions = source.positions
+        here = positions.get(("items", index))
+        if here is None:
+            return None
+        lines = text.splitlines(keepends=True)
+        first, col = here[0] - 1, here[1] - 1  # 0-based
+        if not (0 <= first < len(lines)) or col < 2 or lines[first][col - 2 : col] != "- ":
+            return None  # not '  - id: …' (a flow list, a dash on a line of its own)
+        nxt = positions.get(("items", index + 1))
+        if nxt is not None:
+            end = nxt[0] - 1
+        else:  # the last item: up to the next key of the file's top level, or its end
+            later = [p[0] - 1 for key, p in positions.items() if len(key) == 1 and p[0] > here[0]]
+            end = min(later, default=len(lines))
+        if end <= first:
+            return None
+        return cls(path, text, first, end)
+
+    @property
+    def data(self) -> Any:
+        """``{'items': [the entry]}``: what VisitDocument's edits need to find it."""
+        with self._lock:
+            if self._data is None:
+                from ruamel.yaml.comments import CommentedMap
+
+                entry = self._yaml.load("".join(self._lines[self._first : self._end]))
+                if not isinstance(entry, list) or len(entry) != 1:
+                    raise EditError(f"{self.path}: the item's entry cannot be edited alone")
+                self._data = CommentedMap(items=entry)
+            return self._data
+
+    def fork(self, item_id: str | None = None) -> VisitDocument:
+        raise NotImplementedError("an entry document is edited once, on the command line")
+
+    def text(self) -> str:
+        with self._lock:
+            if self._text is None:
+                buffer = io.StringIO()
+                self._yaml.dump(self._data["items"], buffer)
+                entry = buffer.getvalue()
+                before, after = self._lines[: self._first], self._lines[self._end :]
+                self._text = "".join(before) + entry + "".join(after)
+            return self._text

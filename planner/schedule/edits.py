@@ -13,7 +13,7 @@ from planner.model.clock import WallTime
 from planner.plan import Plan, fingerprint, plan_path, read_plan
 from planner.schedule.solve import Progress, SolveOutcome, solve
 from planner.visitfile import LoadedVisit, load_visit, load_visit_text
-from planner.yamledit import EditError, VisitDocument
+from planner.yamledit import EditError, EntryDocument, VisitDocument
 
 
 @dataclass(frozen=True)
@@ -277,6 +277,21 @@ def apply(doc: VisitDocument, edit: Edit, previous: Plan | None) -> str:
     return edit.item
 
 
+ONE_ENTRY = frozenset({"move", "pin", "unpin", "cancel", "set"})  # edits of one item's entry
+
+
+def _document(path: Path, text: str, loaded: LoadedVisit, edit: Edit) -> VisitDocument:
+    """The document to edit: only the item's entry when the edit changes nothing else (a
+    large visit is not parsed and written out whole for one changed line), else all."""
+    if edit.action in ONE_ENTRY:
+        index = next((n for n, i in enumerate(loaded.visit.items) if i.id == edit.item), None)
+        if index is not None:
+            entry = EntryDocument.of(path, text, loaded.source, index)
+            if entry is not None:
+                return entry
+    return VisitDocument(path, text)
+
+
 def run_edit(
     visit_path: Path,
     edit: Edit,
@@ -303,7 +318,7 @@ def run_edit(
         plan_file or plan_path(visit_path),
         lambda path: current_plan(visit_path, path, before.visit.id),
     )
-    doc = VisitDocument(visit_path, original)
+    doc = _document(visit_path, original, before, edit)
     touched = apply(doc, edit, previous)
     text = doc.text()
     # problems are located in the file on disk, where the reader looks for them
