@@ -117,6 +117,16 @@ class Visit(Frozen):
     def item(self) -> dict[str, Item]:
         return {i.id: i for i in self.items}
 
+    @cached_property
+    def index(self) -> dict[tuple[str, str], int]:
+        """Where each item, person and venue stands in its list of the file:
+        ``("items", id) -> n`` (the paths of located problems)."""
+        found: dict[tuple[str, str], int] = {}
+        for section in ("items", "people", "venues"):
+            for n, entry in enumerate(getattr(self, section)):
+                found.setdefault((section, entry.id), n)
+        return found
+
     @property
     def days(self) -> list[date]:
         return [self.start + timedelta(days=n) for n in range((self.end - self.start).days + 1)]

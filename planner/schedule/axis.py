@@ -60,6 +60,19 @@ class Axis:
 
     @classmethod
     def for_visit(cls, visit: Visit) -> Axis:
+        """The axis of a visit (worked out once per visit: a solve and its explanation
+        build models of many parts of one visit)."""
+        found = _AXES.get(id(visit))
+        if found is not None and found[0] is visit:
+            return found[1]
+        axis = cls._of(visit)
+        if len(_AXES) >= 8:
+            _AXES.pop(next(iter(_AXES)))
+        _AXES[id(visit)] = (visit, axis)
+        return axis
+
+    @classmethod
+    def _of(cls, visit: Visit) -> Axis:
         zones = _zones(visit)
         first = visit.start - timedelta(days=1)
         last = visit.end + timedelta(days=2)
@@ -102,6 +115,9 @@ class Axis:
         """Units of a local clock time on a day (minutes after local midnight; 1440 is the
         next midnight). Clock times inside a skipped hour move forward, like clocks do."""
         return _local_clock(self, day, minutes, zone)
+
+
+_AXES: dict[int, tuple[Visit, Axis]] = {}  # by id of the visit, which it keeps alive
 
 
 @lru_cache(maxsize=65536)

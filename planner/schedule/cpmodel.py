@@ -197,10 +197,8 @@ class ModelBuilder:
         self._travel_cache: dict[tuple[str, str], int | None] = {}
         self._domains: dict[str, list[TimeRule]] = {}
         self._collected = False
-        self._index: dict[str, int] = {}
         if collected is not None and not explain and not collected.explain:
             # reuse the time rules gathered for the whole visit (see decompose.parts)
-            self._index = collected._index
             self._domains = collected._domains
             self.facts = collected.facts
             self._stay_cache = collected._stay_cache
@@ -232,12 +230,17 @@ class ModelBuilder:
     def selected(self) -> list[Item]:
         """The items this model places: not cancelled, in ``only`` if given, and (when
         explaining) not optional."""
+        if self.only is None:
+            chosen = list(self.visit.items)
+        else:  # in the file's order, without a look at every item of a large visit
+            where = self.visit.index
+            chosen = [
+                self.visit.item[i] for i in sorted(self.only, key=lambda i: where[("items", i)])
+            ]
         return [
             item
-            for item in self.visit.items
-            if not item.cancelled
-            and not (self.explain and self._optional(item))
-            and (self.only is None or item.id in self.only)
+            for item in chosen
+            if not item.cancelled and not (self.explain and self._optional(item))
         ]
 
     def _optional(self, item: Item) -> bool:
@@ -248,7 +251,6 @@ class ModelBuilder:
         if self._collected:
             return self
         self._collected = True
-        self._index = {item.id: n for n, item in enumerate(self.visit.items)}
         for item in self.selected():
             self._collect_domains(item)
         return self
@@ -306,7 +308,7 @@ class ModelBuilder:
 
     def _collect_domains(self, item: Item) -> None:
         v, ax = self.visit, self.axis
-        n = self._index[item.id]
+        n = self.visit.index[("items", item.id)]
         zone = v.item_zone(item)
         base: Path_ = ("items", n)
         self._domains.setdefault(item.id, [])
@@ -475,12 +477,19 @@ class ModelBuilder:
         return self.fact(
             f"attends:{pid}:{item.id}",
             f"{person.name} must attend '{item.title}'",
-            [("items", self._index[item.id], "attendees", item.attendees.index(pid))],
+            [
+                (
+                    "items",
+                    self.visit.index[("items", item.id)],
+                    "attendees",
+                    item.attendees.index(pid),
+                )
+            ],
             items=[item.id],
         )
 
     def _duration(self, item: Item) -> Fact:
-        n = self._index[item.id]
+        n = self.visit.index[("items", item.id)]
         return self.fact(
             f"duration:{item.id}",
             f"'{item.title}' lasts {item.duration} min",
@@ -490,7 +499,7 @@ class ModelBuilder:
 
     def _holding(self, item: Item) -> Fact:
         """The holding time of an item (explaining; only for items with one)."""
-        n = self._index[item.id]
+        n = self.visit.index[("items", item.id)]
         if item.holding is not None:
             return self.fact(
                 f"holding:{item.id}",
@@ -546,10 +555,10 @@ class ModelBuilder:
         )
 
     def _venue_index(self, venue_id: str) -> int:
-        return next(n for n, x in enumerate(self.visit.venues) if x.id == venue_id)
+        return self.visit.index[("venues", venue_id)]
 
     def _person_index(self, pid: str) -> int:
-        return next(n for n, x in enumerate(self.visit.people) if x.id == pid)
+        return self.visit.index[("people", pid)]
 
     def static_domains(self, item: Item) -> tuple[cp_model.Domain, dict[str, cp_model.Domain]]:
         """The item's possible starts from its time rules alone: overall, and per venue."""
@@ -626,7 +635,7 @@ class ModelBuilder:
         lb, ub = domain.min(), domain.max()
         iv = ItemVars(
             item,
-            self._index[item.id],
+            self.visit.index[("items", item.id)],
             self.visit.item_zone(item),
             dur,
             start,

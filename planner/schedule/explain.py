@@ -26,6 +26,7 @@ Everything counts against the caller's time limit; what is not done in time is s
 
 from __future__ import annotations
 
+import itertools
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -34,7 +35,7 @@ from ortools.sat.python import cp_model
 
 from planner import stop
 from planner.model.consistency import Path_
-from planner.model.items import ItemKind
+from planner.model.items import Item, ItemKind
 from planner.model.visit import Visit
 from planner.schedule.cpmodel import Fact, ModelBuilder, TimeRule, TooLarge, distinct_venues
 from planner.schedule.search import run
@@ -158,9 +159,11 @@ def _explain(
         local = _one_item_core(collected)
         if local is not None:
             return _done(collected.build(), local, True, True, clock)
-    # the first part that has no plan (a quick feasibility solve finds it), small first
+    # the first part that has no plan (a quick feasibility solve finds it): the parts
+    # where a person has two pinned items too close first, then the small ones
+    suspect = _pinned_clashes(visit)
     note = NO_CONTRADICTION
-    for group in sorted(groups, key=len):
+    for group in sorted(groups, key=lambda g: (not g & suspect, len(g))):
         try:
             if not _without_plan(visit, group, require, clock):
                 continue
@@ -176,6 +179,34 @@ def _explain(
     if clock.left() <= 0:
         note = OUT_OF_TIME
     return Explanation([], False, False, clock.elapsed(), note=note)
+
+
+def _pinned_clashes(visit: Visit) -> frozenset[str]:
+    """Pinned items that a person cannot attend one after the other (they overlap, or
+    leave less time than the journey between them): a quick look, without a model, at
+    where a visit of many parts most likely has no plan."""
+    from planner.model.travel import travel_minutes
+
+    found: set[str] = set()
+    mine: dict[str, list[tuple[float, float, Item]]] = {}
+    for item in visit.items:
+        if item.pinned is None or item.cancelled:
+            continue
+        try:
+            start = item.pinned.resolve(visit.item_zone(item)).timestamp()
+        except ValueError:
+            continue
+        for pid in item.attendees:
+            mine.setdefault(pid, []).append((start, start + 60.0 * item.duration, item))
+    for spans in mine.values():
+        spans.sort(key=lambda s: s[0])
+        for (_, end, a), (start, _, b) in itertools.pairwise(spans):
+            leave = a.arrival_venue or a.venues[0]
+            way = travel_minutes(visit.travel, visit.venue[leave], visit.venue[b.venues[0]])
+            need = 0.0 if leave == b.venues[0] else 60.0 * ((way or 0) + b.holding_minutes)
+            if start < end + need:
+                found.update((a.id, b.id))
+    return frozenset(found)
 
 
 def _explain_part(

@@ -108,7 +108,7 @@ class _Why:
         b, v = self.builder, self.visit
         by_lit = {f.lit.Index(): f.key for f in b.facts.values() if f.lit is not None}
         named = {i for k in self.keys for i in b.facts[k].items if i in v.item}
-        for item_id in sorted(named, key=lambda i: b._index.get(i, 0)):
+        for item_id in sorted(named, key=lambda i: b.visit.index.get(("items", i), 0)):
             item = v.item[item_id]
             takes = f"duration:{item_id}" in self.keys
             dur = b.axis.units_up(item.duration) if takes else 0
