@@ -18,11 +18,14 @@ under our control and the same plan always gives the same bytes.
 from __future__ import annotations
 
 import calendar as _calendar
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from functools import lru_cache
 from zoneinfo import ZoneInfo
+
+import pendulum
 
 from planner.disclosure import cleaner, withdrawn_views
 from planner.export.programme import end_clause, length_text, start_clocks
@@ -66,33 +69,49 @@ def param_value(value: str) -> str:
     return f'"{cleaned}"' if any(c in cleaned for c in ",;:") else cleaned
 
 
+@lru_cache(maxsize=1 << 16)
 def fold(line: str) -> bytes:
     """One content line as bytes: at most 75 octets per physical line, continued with
     CRLF and a space, split only between characters (and never inside an escape
-    sequence), ending in CRLF."""
+    sequence), ending in CRLF. Remembered: the lines of one event recur in the calendar
+    of each of its readers."""
     data = line.encode("utf-8")
     if len(data) <= MAX_OCTETS:  # most lines: as they are
         return data + b"\r\n"
-    units: list[bytes] = []
-    i = 0
-    while i < len(line):
-        if line[i] == "\\" and i + 1 < len(line):
-            units.append(line[i : i + 2].encode("utf-8"))
-            i += 2
-        else:
-            units.append(line[i].encode("utf-8"))
-            i += 1
-    physical: list[bytes] = []
-    current = b""
-    limit = MAX_OCTETS
-    for unit in units:
-        if len(current) + len(unit) > limit:
-            physical.append(current)
-            current = b" "
-            limit = MAX_OCTETS
-        current += unit
-    physical.append(current)
-    return b"\r\n".join(physical) + b"\r\n"
+    if len(data) == len(line):  # ASCII: cut by slices
+        return _fold_ascii(line)
+    physical: list[str] = []
+    current: list[str] = []
+    size = 0
+    for unit in _UNITS.findall(line):
+        octets = len(unit) if unit.isascii() else len(unit.encode("utf-8"))
+        if size + octets > MAX_OCTETS:
+            physical.append("".join(current))
+            current, size = [" "], 1
+        current.append(unit)
+        size += octets
+    physical.append("".join(current))
+    return "\r\n".join(physical).encode("utf-8") + b"\r\n"
+
+
+_UNITS = re.compile(r"\\.|.", re.DOTALL)  # an escape sequence, or one character
+
+
+def _fold_ascii(line: str) -> bytes:
+    physical: list[str] = []
+    begin, room = 0, MAX_OCTETS
+    while len(line) - begin > room:
+        end = begin + room
+        if line[end - 1] == "\\":
+            run = end - 1  # where this run of backslashes starts: they pair from the left
+            while run > begin and line[run - 1] == "\\":
+                run -= 1
+            if (end - 1 - run) % 2 == 0:
+                end -= 1  # the last one begins an escape: keep the pair together
+        physical.append(line[begin:end])
+        begin, room = end, MAX_OCTETS - 1  # a continuation line starts with a space
+    physical.append(line[begin:])
+    return ("\r\n ".join(physical) + "\r\n").encode("ascii")
 
 
 @dataclass
@@ -352,9 +371,27 @@ def _times(visit: Visit, view: ItemView) -> list[str]:
         if view.coarse:
             return [f"Time: {view.coarse} (the exact time is not published)"]
         return ["Time: not fixed"]
-    clocks = start_clocks(visit, view.start, view.zone, visit.guest_home_timezone)
-    ends = end_clause(visit, view.start, view.end, view.zone, view.end_zone)
-    return [f"Time: {clocks}, {ends}"]
+    return [_time_words(visit, view.start, view.end, view.zone, view.end_zone)]
+
+
+def _time_words(
+    visit: Visit, start: pendulum.DateTime, end: pendulum.DateTime, zone: str, end_zone: str
+) -> str:
+    """The 'Time:' line of an event, the same for every reader of it; remembered (its
+    words depend on the visit only through the names of its clocks)."""
+    clocks_named = tuple((c.timezone, c.name) for c in visit.cities)
+    key = (clocks_named, visit.guest_home_timezone, start, end, zone, end_zone)
+    found = _TIMES_SAID.get(key)
+    if found is None:
+        if len(_TIMES_SAID) > 1 << 15:
+            _TIMES_SAID.clear()
+        clocks = start_clocks(visit, start, zone, visit.guest_home_timezone)
+        ends = end_clause(visit, start, end, zone, end_zone)
+        found = _TIMES_SAID[key] = f"Time: {clocks}, {ends}"
+    return found
+
+
+_TIMES_SAID: dict[tuple[object, ...], str] = {}
 
 
 WITHDRAWN = "No longer in this programme"
