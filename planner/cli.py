@@ -618,7 +618,7 @@ def build_parser() -> argparse.ArgumentParser:
             type=float,
             default=10.0,
             metavar="S",
-            help="seconds the solver may take (default 10)",
+            help="seconds the whole run may take, reading the visit included (default 10)",
         )
         p.add_argument("--plan", metavar="PATH", help="plan file (default: beside the visit)")
 
@@ -638,7 +638,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("visits", nargs="+", metavar="VISIT", help="visit file(s) or folder(s)")
     p.add_argument("-o", "--output", required=True, metavar="OUT", help="output folder")
     p.add_argument("--plans", metavar="DIR", help="keep plan files here (default: beside visits)")
-    p.add_argument("--time-limit", type=float, default=10.0, metavar="S")
+    p.add_argument(
+        "--time-limit",
+        type=float,
+        default=10.0,
+        metavar="S",
+        help="seconds the planning of each visit may take (default 10)",
+    )
     p.add_argument(
         "--print-programme", action="store_true", help="also print the day-by-day programme"
     )
@@ -646,7 +652,13 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("explain", help="say why no plan exists (the facts that conflict)")
     p.add_argument("visit", metavar="VISIT")
-    p.add_argument("--time-limit", type=float, default=10.0, metavar="S")
+    p.add_argument(
+        "--time-limit",
+        type=float,
+        default=10.0,
+        metavar="S",
+        help="seconds the whole run may take, reading the visit included (default 10)",
+    )
     p.set_defaults(func=cmd_explain)
 
     p = sub.add_parser("tui", help="browse and edit a visit's plan in the terminal UI")
@@ -693,6 +705,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         sys.stdout, sys.stderr = streams
 
 
+# verbs whose --time-limit bounds the whole run, from reading the visit on (generate's
+# bounds the planning of each visit it is given)
+_WHOLE_VERB_LIMITED = frozenset({"solve", "explain", "move", "pin", "unpin", "cancel", "set"})
+
 _PATH_ARGUMENTS = ("visits", "visit", "plan", "old", "new", "output", "plans")
 
 
@@ -727,6 +743,11 @@ def _main(argv: Sequence[str] | None) -> int:
         )
         return EXIT_INVALID
     try:
+        if args.command in _WHOLE_VERB_LIMITED:
+            from planner import stop  # light: the standard library only
+
+            with stop.within(args.time_limit):  # reading the visit counts too
+                return func(args)
         return func(args)
     except Refused as exc:  # another writer's work is kept: nothing was written
         print(f"planner {args.command}: {exc}", file=sys.stderr)

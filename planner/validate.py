@@ -444,9 +444,12 @@ def check_two_places(visit: Visit, slots: list[_Slot]) -> Iterator[Violation]:
     )
     found: dict[tuple[str, str], list[str]] = {}
     pairs: dict[tuple[str, str], tuple[_Slot, _Slot]] = {}
+    of: dict[str, list[_Slot]] = {pid: [] for pid in people}
+    for s in slots:  # slots are in order of start
+        for pid in dict.fromkeys(s.attendees):
+            of[pid].append(s)
     for pid in people:
-        mine = [s for s in slots if pid in s.attendees]  # slots are in order of start
-        for a, b in pairwise(mine):
+        for a, b in pairwise(of[pid]):
             found.setdefault((a.id, b.id), []).append(pid)
             pairs[(a.id, b.id)] = (a, b)
     for key, who in found.items():
@@ -613,17 +616,29 @@ def check_venue_hours(visit: Visit, slots: list[_Slot]) -> Iterator[Violation]:
 def check_exclusive_venues(visit: Visit, slots: list[_Slot]) -> Iterator[Violation]:
     """Rule 6: an exclusive venue hosts one item at a time (flights do not occupy it)."""
     grounded = [s for s in slots if not s.is_flight and s.venue.exclusive]
-    for n, a in enumerate(grounded):
-        for b in grounded[n + 1 :]:
-            if a.venue.id == b.venue.id and a.start < b.end and b.start < a.end:
-                yield Violation(
-                    "exclusive-venue",
-                    f"{a.venue.name} hosts one item at a time, but '{a.item.title}' "
-                    f"({_at(a.start, a.start_zone)} to {_at(a.end, a.end_zone)}) and "
-                    f"'{b.item.title}' ({_at(b.start, b.start_zone)} to "
-                    f"{_at(b.end, b.end_zone)}) overlap",
-                    items=(a.id, b.id),
-                )
+    at: dict[str, list[int]] = {}
+    for n, s in enumerate(grounded):
+        at.setdefault(s.venue.id, []).append(n)
+    overlapping: list[tuple[int, int]] = []
+    for indices in at.values():
+        ordered = sorted(indices, key=lambda n: grounded[n].start)
+        for k, n in enumerate(ordered):
+            a = grounded[n]
+            for m in ordered[k + 1 :]:
+                if grounded[m].start >= a.end:
+                    break  # in order of start: none after it overlaps ``a`` either
+                if a.start < grounded[m].end:
+                    overlapping.append((min(n, m), max(n, m)))
+    for n, m in sorted(overlapping):  # in the order of the slots, as they are reported
+        a, b = grounded[n], grounded[m]
+        yield Violation(
+            "exclusive-venue",
+            f"{a.venue.name} hosts one item at a time, but '{a.item.title}' "
+            f"({_at(a.start, a.start_zone)} to {_at(a.end, a.end_zone)}) and "
+            f"'{b.item.title}' ({_at(b.start, b.start_zone)} to "
+            f"{_at(b.end, b.end_zone)}) overlap",
+            items=(a.id, b.id),
+        )
 
 
 def check_capacity(visit: Visit, slots: list[_Slot]) -> Iterator[Violation]:
@@ -639,16 +654,16 @@ def check_capacity(visit: Visit, slots: list[_Slot]) -> Iterator[Violation]:
                 items=(s.id,),
             )
     reported: set[frozenset[str]] = set()
+    held: dict[str, list[_Slot]] = {}  # per venue, in the order of the slots
+    for o in slots:
+        if not o.is_flight:
+            held.setdefault(o.venue.id, []).append(o)
     for s in slots:
         cap = s.venue.capacity
         if s.is_flight or s.venue.exclusive or cap is None:
             continue
         moment = s.start
-        under_way = [
-            o
-            for o in slots
-            if o.venue.id == s.venue.id and not o.is_flight and o.start <= moment < o.end
-        ]
+        under_way = [o for o in held[s.venue.id] if o.start <= moment < o.end]
         total = sum(len(o.attendees) for o in under_way)
         key = frozenset(o.id for o in under_way)
         if len(under_way) > 1 and total > cap and key not in reported:

@@ -130,8 +130,9 @@ def explain(
     search to a part of the visit that has no plan on its own (see ``decompose.py``);
     ``require``: optional items that must be kept; ``focus``: the items an edit touched
     (their days are searched first)."""
-    clock = _Clock(time_limit)
     with stop.within(time_limit):  # building the models counts too
+        outer = stop.left()  # inside a caller's limit, if any
+        clock = _Clock(time_limit if outer is None else min(time_limit, max(0.0, outer)))
         try:
             return _explain(visit, only, require, focus, clock)
         except TooLarge as exc:

@@ -31,7 +31,8 @@ from planner.schedule.search import SearchCallback, run
 from planner.stop import OutOfTime
 
 Progress = Callable[[str], None]
-RESERVE_PER_ITEM = 0.001  # seconds of the limit kept, per item, for the work after solving
+RESERVE_PER_ITEM = 0.002  # seconds of the limit kept, per item, for the work after solving
+RESCUE_MIN = 0.5  # seconds a part without a plan in its share has for its first plan
 
 
 @dataclass
@@ -238,9 +239,13 @@ def _solve(
     unchanged_except: frozenset[str] | None,
 ) -> SolveOutcome:
     began = time.perf_counter()
+    # inside a caller's limit (the command line's counts from reading the visit on)
+    outer = stop.left()
+    if outer is not None:
+        time_limit = min(time_limit, max(0.0, outer))
     # what follows the searches (reading the plans out, optional attendees, the plan's
-    # bookkeeping) counts against the limit too: about a millisecond per item
-    reserve = min(time_limit / 4, RESERVE_PER_ITEM * len(visit.items))
+    # bookkeeping; the caller's validation and writing) counts against the limit too
+    reserve = min(time_limit / 3, RESERVE_PER_ITEM * len(visit.items))
     base = None if fresh else previous
     axis = Axis.for_visit(visit)
     whole = ModelBuilder(visit, axis=axis).collect()
@@ -366,6 +371,14 @@ def _plan_part(
     else:
         part = _solve_part(builder, budget, workers, reporter, stop_at_first)
         if part.status != "unknown" or stop_at_first:
+            return part
+        # no plan in its share (optimising, with presolve): the solver's first plan, which
+        # it finds in a fraction of that time (a few hundred ms for 500 items), with what
+        # is left of the limit, or a little past it rather than no plan at all
+        left = stop.left()
+        rescue = max(RESCUE_MIN, budget if left is None else left)
+        part = _solve_part(builder, rescue, workers, reporter, True)
+        if part.status != "unknown":
             return part
         why = "got no plan from the solver within its share of the time limit"
     what = f"a part of {len(group):,} items"
