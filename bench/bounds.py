@@ -5,7 +5,7 @@
 Each case is a visit file made here, each verb a fresh `planner` process (as a user runs
 it): `check`, `solve`, `validate` (of the plan solve wrote), `move` (an edit of that
 plan), `explain` and `generate`, with ``--time-limit`` where the verb takes one. For each
-run: the wall time, the peak memory (resident set size of the process, from wait4), the
+run: the wall time, the peak memory (the process's own high-water resident set, VmHWM), the
 exit code and the verdict line. A run is *past its limit* when its wall time exceeds the
 limit by more than GRACE seconds (reading, checking and writing the files of a visit of
 thousands of items take a few seconds of their own); for `generate`, less the time its
@@ -59,17 +59,36 @@ class Run:
         return self.limit is not None and self.seconds - self.export > self.limit + GRACE
 
 
-def _planner() -> list[str]:
-    script = Path(sys.executable).with_name("planner")
-    return [str(script)] if script.exists() else [sys.executable, "-m", "planner.cli"]
+# the planner's command line, then the process's own peak (VmHWM) on a file named by its
+# first argument: ru_maxrss from wait4 would count the parent's resident memory at the fork
+# (this script holds the XL visits it generated: ~190 MB)
+_CHILD = """
+import sys
+from planner.cli import main
+peak_file = sys.argv.pop(1)
+try:
+    code = main(sys.argv[1:])
+finally:
+    try:
+        with open("/proc/self/status") as status:
+            peak = next(line.split()[1] for line in status if line.startswith("VmHWM"))
+        with open(peak_file, "w") as out:
+            out.write(peak)
+    except OSError:
+        pass
+sys.exit(code)
+"""
 
 
 def run(argv: list[str], timeout: float) -> tuple[float, float, int, str]:
     """Wall seconds, peak MB, exit code and the last line of output of one process."""
     began = time.perf_counter()
-    with tempfile.TemporaryFile() as out:
+    with tempfile.TemporaryFile() as out, tempfile.NamedTemporaryFile() as peak_file:
         proc = subprocess.Popen(
-            [*_planner(), *argv], stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL
+            [sys.executable, "-c", _CHILD, peak_file.name, *argv],
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
         )
         deadline = began + timeout
         while True:
@@ -85,6 +104,9 @@ def run(argv: list[str], timeout: float) -> tuple[float, float, int, str]:
         seconds = time.perf_counter() - began
         out.seek(0)
         lines = [ln for ln in out.read().decode("utf-8", "replace").splitlines() if ln.strip()]
+        written = Path(peak_file.name).read_text().strip()
+        # killed at the deadline: what wait4 says (an upper bound)
+        peak_mb = int(written) / 1024 if written else usage.ru_maxrss / 1024
     verdict = next(
         (
             ln
@@ -96,7 +118,7 @@ def run(argv: list[str], timeout: float) -> tuple[float, float, int, str]:
         ),
         lines[-1] if lines else "",
     )
-    return seconds, usage.ru_maxrss / 1024, proc.returncode, verdict[:110]
+    return seconds, peak_mb, proc.returncode, verdict[:110]
 
 
 # -- the cases ------------------------------------------------------------------------------

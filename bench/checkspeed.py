@@ -33,6 +33,8 @@ import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
+from bench import report
+
 ROOT = Path(__file__).resolve().parent.parent
 BASE = ROOT / "fixtures" / "broken" / "BASE.yaml"
 TARGET_SECONDS = 5.0
@@ -188,9 +190,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     folder = Path(args.keep) if args.keep else Path(tempfile.mkdtemp(prefix="checkspeed-"))
     folder.mkdir(parents=True, exist_ok=True)
-    commit = subprocess.run(
-        ["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True, cwd=ROOT
-    ).stdout.strip()
+    commit = report.commit()
     print(f"planner check on its worst files; commit {commit}, {os.cpu_count()} cores")
     print(f"{'file':34} {'bytes':>11} {'entries':>9} {'exit':>4} {'seconds':>8} {'peak MB':>8}")
     worst = 0.0

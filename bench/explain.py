@@ -27,9 +27,7 @@ from __future__ import annotations
 
 import argparse
 import json
-import platform
 import statistics
-import subprocess
 import sys
 import time
 from collections.abc import Sequence
@@ -40,6 +38,7 @@ from typing import Any
 from ortools.sat.python import cp_model
 
 from bench.generator import Instance, generate, inject, loosen, replace_items
+from bench.report import machine, markdown_table
 from planner.model import Visit
 from planner.model.consistency import check
 from planner.model.items import ItemKind
@@ -272,26 +271,7 @@ def table(rows: Sequence[Row]) -> str:
                 "≤ 1 s" if largest <= 60 else "≤ 3 s",
             ]
         )
-    widths = [max(len(str(r[i])) for r in [head, *body]) for i in range(len(head))]
-    lines = ["| " + " | ".join(h.ljust(w) for h, w in zip(head, widths, strict=True)) + " |"]
-    lines.append("|" + "|".join("-" * (w + 2) for w in widths) + "|")
-    for r in body:
-        lines.append(
-            "| " + " | ".join(str(c).ljust(w) for c, w in zip(r, widths, strict=True)) + " |"
-        )
-    return "\n".join(lines)
-
-
-def machine() -> str:
-    commit = subprocess.run(
-        ["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True, cwd=ROOT
-    ).stdout.strip()
-    import ortools
-
-    return (
-        f"commit {commit or '?'}; {platform.machine()}, Python {platform.python_version()}, "
-        f"ortools {ortools.__version__}"
-    )
+    return markdown_table(head, body)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -40,6 +40,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from bench import report
+
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "fixtures"
 MINIMAL = FIXTURES / "broken" / "BASE.yaml"
@@ -297,9 +299,7 @@ def run(checks: int, solves: int, reads: int, seed: int, limit: float, keep: Pat
     finally:
         worker.close()
         shutil.rmtree(scratch, ignore_errors=True)
-    commit = subprocess.run(
-        ["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True, cwd=ROOT
-    ).stdout.strip()
+    commit = report.commit()
     print(f"fuzz, seed {seed}, commit {commit}, {time.perf_counter() - began:.0f} s")
     print(reader.line("libyaml against the pure parser"))
     print(check.line("check"))

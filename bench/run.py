@@ -11,8 +11,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
-import platform
 import random
 import statistics
 import subprocess
@@ -26,6 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from bench.generator import FAULTS, Instance, generate, inject, replace_items
+from bench.report import machine, markdown_table
 from planner.model import Visit
 from planner.model.consistency import check
 from planner.plan import Plan, Status
@@ -320,26 +319,7 @@ def table(results: list[SizeResult], cold: list[float]) -> str:
             "≤ 1.5 s",
         ]
     )
-    widths = [max(len(str(line[i])) for line in [header, *body]) for i in range(len(header))]
-    out = ["| " + " | ".join(h.ljust(w) for h, w in zip(header, widths, strict=True)) + " |"]
-    out.append("|" + "|".join("-" * (w + 2) for w in widths) + "|")
-    for line in body:
-        out.append(
-            "| " + " | ".join(str(c).ljust(w) for c, w in zip(line, widths, strict=True)) + " |"
-        )
-    return "\n".join(out)
-
-
-def machine() -> str:
-    commit = subprocess.run(
-        ["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True, cwd=ROOT
-    ).stdout.strip()
-    import ortools
-
-    return (
-        f"commit {commit or '?'}; {platform.machine()}, {os.cpu_count()} cores, "
-        f"Python {platform.python_version()}, ortools {ortools.__version__}"
-    )
+    return markdown_table(header, body)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

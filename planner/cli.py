@@ -612,14 +612,17 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.set_defaults(func=cmd_diff)
 
-    def solving(p: argparse.ArgumentParser) -> None:
+    def limited(p: argparse.ArgumentParser, what: str = "the whole run (reading included)") -> None:
         p.add_argument(
             "--time-limit",
             type=float,
             default=10.0,
             metavar="S",
-            help="seconds the whole run may take, reading the visit included (default 10)",
+            help=f"seconds {what} may take (default 10)",
         )
+
+    def solving(p: argparse.ArgumentParser) -> None:
+        limited(p)
         p.add_argument("--plan", metavar="PATH", help="plan file (default: beside the visit)")
 
     p = sub.add_parser("solve", help="plan a visit and print the day-by-day programme")
@@ -638,13 +641,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("visits", nargs="+", metavar="VISIT", help="visit file(s) or folder(s)")
     p.add_argument("-o", "--output", required=True, metavar="OUT", help="output folder")
     p.add_argument("--plans", metavar="DIR", help="keep plan files here (default: beside visits)")
-    p.add_argument(
-        "--time-limit",
-        type=float,
-        default=10.0,
-        metavar="S",
-        help="seconds the planning of each visit may take (default 10)",
-    )
+    limited(p, "the planning of each visit")
     p.add_argument(
         "--print-programme", action="store_true", help="also print the day-by-day programme"
     )
@@ -652,13 +649,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("explain", help="say why no plan exists (the facts that conflict)")
     p.add_argument("visit", metavar="VISIT")
-    p.add_argument(
-        "--time-limit",
-        type=float,
-        default=10.0,
-        metavar="S",
-        help="seconds the whole run may take, reading the visit included (default 10)",
-    )
+    limited(p)
     p.set_defaults(func=cmd_explain)
 
     p = sub.add_parser("tui", help="browse and edit a visit's plan in the terminal UI")
