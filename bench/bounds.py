@@ -63,7 +63,9 @@ class Run:
 # first argument: ru_maxrss from wait4 would count the parent's resident memory at the fork
 # (this script holds the XL visits it generated: ~190 MB)
 _CHILD = """
-import sys
+import os, sys
+if os.environ.get("BOUNDS_PLANNER"):  # --planner: before this checkout (python -c's '')
+    sys.path.insert(0, os.environ["BOUNDS_PLANNER"])
 from planner.cli import main
 peak_file = sys.argv.pop(1)
 try:
@@ -80,6 +82,11 @@ sys.exit(code)
 """
 
 
+# the children's environment: --planner DIR runs another planner/ (a checkout of an older
+# commit, for the figures before a change) on the same visits
+_CHILD_ENV = dict(os.environ)
+
+
 def run(argv: list[str], timeout: float) -> tuple[float, float, int, str]:
     """Wall seconds, peak MB, exit code and the last line of output of one process."""
     began = time.perf_counter()
@@ -89,6 +96,7 @@ def run(argv: list[str], timeout: float) -> tuple[float, float, int, str]:
             stdout=out,
             stderr=subprocess.STDOUT,
             stdin=subprocess.DEVNULL,
+            env=_CHILD_ENV,
         )
         deadline = began + timeout
         while True:
@@ -247,8 +255,11 @@ def _movable(visit_file: Path) -> tuple[str, str] | None:
 
 
 def bench_case(name: str, folder: Path, limit: float) -> list[Run]:
+    from planner.plan import plan_path
+
     path = folder / f"{name}.yaml"
     items = CASES[name](path)
+    plan_path(path).unlink(missing_ok=True)  # of an earlier run (of another planner, say)
     runs: list[Run] = []
     budget = limit * 4 + 120  # a run is killed after this (counted past its limit)
 
@@ -271,8 +282,6 @@ def bench_case(name: str, folder: Path, limit: float) -> list[Run]:
     # generate twice: solving (no plan file) and with the plan up to date, which is the
     # time its outputs take (hundreds of calendars: not bounded by the limit, which bounds
     # the planning; the first run counts as past the limit when its planning is)
-    from planner.plan import plan_path
-
     plan_path(path).unlink(missing_ok=True)
     out = ["generate", str(path), "-o", str(folder / f"{name}-out"), *tl]
     verb("generate", out)
@@ -310,7 +319,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--time-limit", type=float, default=10.0)
     parser.add_argument("--only", help="cases, comma-separated: " + ", ".join(CASES))
     parser.add_argument("--keep", metavar="DIR", help="keep the visit files and outputs here")
+    parser.add_argument(
+        "--planner",
+        metavar="DIR",
+        help="run the planner of this checkout (e.g. a git worktree of an older commit)",
+    )
     args = parser.parse_args(argv)
+    if args.planner:
+        _CHILD_ENV["BOUNDS_PLANNER"] = str(Path(args.planner).resolve())
     names = [n.strip() for n in args.only.split(",")] if args.only else list(CASES)
     unknown = [n for n in names if n not in CASES]
     if unknown:
