@@ -6,7 +6,7 @@ For one generated visit per size (bench.generator, seed 0): the first plan found
     what every stream of readers is shown of every item and a digest of everything each
     reader receives (median of 5);
 (b) plan file: writing and reading it back (its size too);
-(c) export: planner.export.generate.build, every file of the output folder.
+(c) export: planner.export.outputs.build, every file of the output folder.
 
 No targets of its own: (a) counts against an edit's re-plan (bench/README.md, "edit
 re-solve"), (c) against `planner generate`. Figures are wall times on a shared machine.
@@ -23,7 +23,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from bench.generator import generate
-from planner.export.generate import build
+from planner.export.outputs import build
 from planner.model.clock import WallTime
 from planner.plan import SolveInfo, merge, read_plan, write_plan
 from planner.schedule.solve import solve

@@ -69,8 +69,8 @@ def _warm() -> None:
     """Import everything a child will use, so that each fork starts warm."""
     import planner.cli
     import planner.export.documents
-    import planner.export.generate
     import planner.export.ical
+    import planner.pipeline
     import planner.schedule.edits
     import planner.schedule.explain
     import planner.schedule.solve
@@ -303,7 +303,7 @@ def settle(visit: Path, plan_file: Path, out: Path | None = None) -> None:
     """Do what the next writer does first: finish or undo a killed write, clean up."""
     try:
         from planner import journal, lock
-        from planner.export.generate import recover_tree
+        from planner.output_folder import recover_tree
     except ImportError:  # code from before the journal: nothing is put right
         return
     with journal.consistent(visit, "bench check", also=(plan_file,)):

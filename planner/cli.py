@@ -508,7 +508,7 @@ def _edit(args: argparse.Namespace, out: Path, guard: Guard) -> int:
 
 
 def cmd_generate(args: argparse.Namespace) -> int:
-    from planner.export.generate import GenerateError, VisitOutput, generate
+    from planner.pipeline import GenerateError, VisitOutput, generate
     from planner.visitfile import VisitFileError
 
     paths = _expand(args.visits)

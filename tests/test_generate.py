@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
+from planner import output_folder, pipeline
 from planner.cli import main
-from planner.export import generate as generate_module
 from planner.export.tiers import slug
 from tests.conftest import FIXTURES, REFERENCE
 
@@ -81,12 +81,12 @@ def test_a_failed_run_leaves_the_previous_output(
     assert run(str(broken), "-o", str(out)) == 2
     assert tree(out) == before
     # a failure while writing the files: the old folder is still there, whole
-    real = generate_module.write_tree
+    real = output_folder.write_tree
 
     def crash(target: Path, files: dict[str, bytes]) -> None:
         real(target, {**files, "../escape.txt": b"x"})
 
-    monkeypatch.setattr(generate_module, "write_tree", crash)
+    monkeypatch.setattr(pipeline, "write_tree", crash)
     visit.write_text(visit.read_text(encoding="utf-8").replace("duration: 45", "duration: 50", 1))
     assert run(str(visit), "-o", str(out)) == 2
     assert tree(out) == before
@@ -133,7 +133,7 @@ def test_slugs_cannot_leave_the_folder(text: str, expected: str) -> None:
 
 
 def test_output_paths_stay_inside(tmp_path: Path) -> None:
-    with pytest.raises(generate_module.GenerateError):
-        generate_module.write_tree(tmp_path / "out", {"../outside.txt": b"x"})
+    with pytest.raises(output_folder.OutputFolderError):
+        output_folder.write_tree(tmp_path / "out", {"../outside.txt": b"x"})
     assert not (tmp_path / "outside.txt").exists()
     assert not (tmp_path / "out").exists()

@@ -86,3 +86,51 @@ def test_the_static_check_finds_textual_imports() -> None:
     ):
         assert "textual" in _imported_roots(ast.parse(code)), code
     assert "textual" not in _imported_roots(ast.parse("from planner import textual_free"))
+
+
+# the layers of the guide: export renders only; the one pipeline (planner/pipeline.py)
+# loads, plans, validates and writes, and the command line and the terminal UI call it
+_NOT_FOR_EXPORT = (
+    "planner.schedule",  # solving and explaining
+    "planner.validate",
+    "planner.visitfile",  # loading
+    "planner.pipeline",
+    "planner.journal",  # writing
+    "planner.lock",
+    "planner.atomic",
+    "planner.output_folder",
+    "planner.session",
+)
+
+
+def _imported_modules(tree: ast.AST, package: str) -> set[str]:
+    names: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            names.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module:
+            base = node.module if node.level == 0 else f"{package}.{node.module}"
+            names.add(base)
+            names.update(f"{base}.{alias.name}" for alias in node.names)
+    return names
+
+
+def test_exports_only_render() -> None:
+    sources = sorted((PLANNER / "export").glob("*.py"))
+    assert len(sources) > 5, sources
+    offenders = {
+        path.name: sorted(
+            name
+            for name in _imported_modules(ast.parse(path.read_bytes()), "planner.export")
+            if name.startswith(_NOT_FOR_EXPORT)
+        )
+        for path in sources
+    }
+    assert {k: v for k, v in offenders.items() if v} == {}
+
+
+def test_the_command_line_and_the_terminal_ui_export_through_the_pipeline() -> None:
+    for path in (PLANNER / "cli.py", ROOT / "tui" / "app.py"):
+        names = _imported_modules(ast.parse(path.read_bytes()), "planner")
+        assert "planner.pipeline.generate" in names, path
+        assert not any(n.startswith("planner.export.outputs") for n in names), path

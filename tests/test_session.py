@@ -379,7 +379,7 @@ def test_the_modules_threads_load_may_be_loaded_at_once(solved: Path) -> None:
         "planner.schedule.explain",
         "planner.schedule.decompose",
         "planner.validate",
-        "planner.export.generate",
+        "planner.pipeline",
         "planner.export.ical",
     ]
     probe = (

@@ -17,7 +17,8 @@ import icalendar
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from planner.export import changes, documents, generate, ical
+from planner.export import changes, documents, ical
+from planner.export.outputs import build as build_outputs
 from planner.export.planjson import read_export
 from planner.export.tiers import (
     DELEGATION,
@@ -401,7 +402,7 @@ def test_a_change_hidden_from_an_audience_leaves_its_files_byte_identical(
 def build_files(visit: Visit, plan: Plan, previous: Any) -> dict[str, bytes]:
     """Every file `planner generate` writes for the plan, after a run that wrote
     ``previous`` (its plan.json)."""
-    return generate.build(visit, plan, previous)
+    return build_outputs(visit, plan, previous)
 
 
 @settings(

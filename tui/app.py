@@ -80,7 +80,7 @@ class Exported(Message):
         super().__init__()
         self.folder = folder
         self.error = error
-        self.written = written  # what was written (planner.export.generate.summary)
+        self.written = written  # what was written (planner.pipeline.summary)
 
 
 class Reloaded(Message):
@@ -942,7 +942,7 @@ class PlannerApp(App[None]):
     @work(thread=True, exclusive=True, exit_on_error=False, group="export", description="Export")
     def _export(self, folder: Path) -> None:
         try:
-            from planner.export.generate import generate, summary
+            from planner.pipeline import generate, summary
 
             results = generate([self.session.path], folder, plans=self.session.plan_file.parent)
         except Exception as exc:  # reported on screen; the folder is left as it was

@@ -1,47 +1,32 @@
-"""`planner generate`: every output of one or more visits, written all at once.
+"""One pipeline for every output: load → plan → validate → write (`planner generate`,
+the terminal UI's export).
 
 For each visit the up-to-date plan is reused, or the visit is solved (changing the
-previous plan as little as possible) and the plan file written. Then everything is built
-in memory and written into a fresh folder beside OUT (``.OUT.new-XXXX``), which is
-exchanged with OUT in one atomic step: a run that fails, or is killed at any moment,
-leaves the previous OUT or the new one in place, complete.
+previous plan as little as possible), checked by the independent validator, and the plan
+file written. Then every output is rendered in memory (``planner.export.outputs``, which
+only renders) and written into a fresh folder beside OUT (``.OUT.new-XXXX``), exchanged
+with OUT in one atomic step (``planner.output_folder``): a run that fails, or is killed
+at any moment, leaves the previous OUT or the new one in place, complete. With several
+visits, each gets a folder of its own in OUT, named after its id.
 
 A run holds OUT's writers' lock, then each visit's (``planner.journal.writing``): two
 runs into one OUT, or a run and an edit of one of its visits, take turns.
-
-Layout (one visit; with several, one such folder per visit id):
-
-    programme.md, programme.html     the printable programme (delegation tier)
-    people/<slug>.md, <slug>.ics     each person's own items, at their clearance,
-    people/<slug>.changes.md         and what changed for them since the previous run
-    calendars/public.ics             press and public
-    calendars/delegation.ics         the delegation
-    calendars/full.ics               the protocol office (restricted)
-    changes/public.md                what changed since the previous run: for the press
-    changes/delegation.md            and public, for the delegation, and for the
-    changes/full.md                  protocol office (everything, and who was told what)
-    plan.json, plan.schema.json      the plan, machine-readable (the protocol office's)
-
-Each file holds only what its reader may see (planner.disclosure), and stays byte for
-byte as it was unless something its reader can see changed.
 """
 
 from __future__ import annotations
 
 import contextlib
-import os
-import shutil
-import tempfile
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from planner import atomic, journal, lock
-from planner.crashpoint import reached
+from planner import journal, lock
 from planner.export import planjson
-from planner.export.tiers import DELEGATION, FULL, PUBLIC, Index, for_person, slug
+from planner.export.outputs import build
+from planner.export.tiers import slug
 from planner.model.visit import Visit
+from planner.output_folder import OutputFolderError, recover_tree, write_tree
 from planner.plan import Plan, PlanFileError, fingerprint, plan_path, plan_yaml, read_plan
 from planner.visitfile import LoadedVisit, load_visit
 
@@ -101,52 +86,6 @@ def current_plan(
     return outcome.plan, True
 
 
-def build(
-    visit: Visit, plan: Plan, previous: planjson.PlanExport | None = None
-) -> dict[str, bytes]:
-    """Every output file of one visit, by relative path; ``previous`` is the plan.json of
-    the run before (its plan and notices), if any."""
-    from planner.export import changes, documents, ical
-
-    files: dict[str, bytes] = {}
-
-    def text(path: str, content: str) -> None:
-        files[path] = content.encode("utf-8")
-
-    index = Index(visit, plan)
-    if previous is not None and previous.visit_id != plan.visit:
-        previous = None
-    old = previous.plan if previous is not None else None
-    kept = previous.notices if previous is not None else ()
-    notices = changes.notices(visit, old, kept, plan)
-    text("programme.md", documents.programme_markdown(visit, plan, DELEGATION, index))
-    text("programme.html", documents.programme_html(visit, plan, DELEGATION, index))
-    for audience, name in ((PUBLIC, "public"), (DELEGATION, "delegation"), (FULL, "full")):
-        files[f"calendars/{name}.ics"] = ical.calendar(visit, plan, audience, index)
-        text(
-            f"changes/{name}.md",
-            documents.notice_markdown(visit, notices[audience.key], audience),
-        )
-    used: set[str] = set()
-    for person in visit.people:
-        base = slug(person.id, "person")
-        name, n = base, 2
-        while name in used:
-            name, n = f"{base}-{n}", n + 1
-        used.add(name)
-        audience = for_person(person)
-        text(f"people/{name}.md", documents.person_markdown(visit, plan, person, index))
-        files[f"people/{name}.ics"] = ical.calendar(visit, plan, audience, index)
-        text(
-            f"people/{name}.changes.md",
-            documents.notice_markdown(visit, notices[audience.key], audience),
-        )
-    baseline = planjson.baseline_for(previous, plan)
-    text("plan.json", planjson.plan_json(visit, plan, baseline, tuple(notices.values())))
-    text("plan.schema.json", planjson.schema_json())
-    return files
-
-
 def _previous_export(out: Path, prefix: str) -> planjson.PlanExport | None:
     """The plan.json the previous run of this output folder wrote (its plan, its
     notices), if it can be read."""
@@ -155,90 +94,6 @@ def _previous_export(out: Path, prefix: str) -> planjson.PlanExport | None:
         return planjson.read_export(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError):
         return None
-
-
-def _staging_folders(out: Path, kind: str) -> list[Path]:
-    """The folders beside ``out`` that runs writing it make: ``new`` (being written, or
-    the old content after the exchange) or ``old`` (moved aside), oldest first."""
-    name = "".join(f"[{c}]" if c in "*?[]" else c for c in out.name)
-    found = [p for p in out.parent.glob(f".{name}.{kind}-*") if p.is_dir()]
-    return sorted(found, key=lambda p: (p.stat().st_mtime, p.name))
-
-
-def recover_tree(out: Path) -> list[str]:
-    """Put back the folder ``out`` if a killed run left it moved aside, and remove the
-    staging folders killed runs left; returns what was done. The caller holds ``out``'s
-    writers' lock, so no live run owns them."""
-    out = out.resolve()
-    if not out.parent.is_dir():
-        return []
-    notes = []
-    aside = _staging_folders(out, "old")
-    if aside and not os.path.lexists(out):
-        os.replace(aside.pop(), out)  # the newest: the output of the last complete run
-        atomic.fsync_dir(out.parent)
-        notes.append(f"put {out.name}/ back: a killed run had moved it aside")
-    left = aside + _staging_folders(out, "new")
-    for folder in left:
-        shutil.rmtree(folder, ignore_errors=True)
-    if left:
-        what = "folder" if len(left) == 1 else "folders"
-        notes.append(f"removed {len(left)} staging {what} of {out.name}/ left by killed runs")
-    return notes
-
-
-def _sync_tree(root: Path) -> None:
-    for folder, _, _ in os.walk(root):
-        atomic.fsync_dir(Path(folder))
-
-
-def write_tree(out: Path, files: dict[str, bytes]) -> None:
-    """Replace the folder ``out`` by exactly ``files``: written in full beside it, then
-    exchanged with it in one atomic step (Linux ``renameat2``). Where the system cannot
-    exchange two folders, ``out`` is moved aside and the new folder moved in: a kill
-    between the two leaves the old folder aside, and the next run (``recover_tree``)
-    puts it back. The caller holds ``out``'s writers' lock."""
-    out = out.resolve()
-    out.parent.mkdir(parents=True, exist_ok=True)
-    if os.path.lexists(out) and not out.is_dir():
-        raise GenerateError(f"{out} is a file, not a folder: not replaced (name another)")
-    reached("tree.begin")
-    staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.new-", dir=out.parent))
-    try:
-        for relative, data in sorted(files.items()):
-            target = (staging / relative).resolve()
-            if staging not in target.parents:  # a path that would leave the folder
-                raise GenerateError(f"refusing to write outside the output folder: {relative}")
-            target.parent.mkdir(parents=True, exist_ok=True)
-            with open(target, "wb") as handle:
-                handle.write(data)
-                handle.flush()
-                os.fsync(handle.fileno())
-            os.chmod(target, 0o644)
-        os.chmod(staging, 0o755)
-        _sync_tree(staging)
-        reached("tree.staged")
-        if not out.exists():
-            os.rename(staging, out)
-            atomic.fsync_dir(out.parent)
-            return
-        if atomic.exchange(staging, out):  # staging now holds the old folder
-            atomic.fsync_dir(out.parent)
-            reached("tree.swapped")
-            shutil.rmtree(staging, ignore_errors=True)
-            return
-        old = Path(tempfile.mkdtemp(prefix=f".{out.name}.old-", dir=out.parent))
-        os.rmdir(old)
-        os.replace(out, old)
-        reached("tree.half")
-        os.replace(staging, out)
-        atomic.fsync_dir(out.parent)
-        reached("tree.swapped")
-        shutil.rmtree(old, ignore_errors=True)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            shutil.rmtree(staging)
-        raise
 
 
 def summary(results: list[VisitOutput]) -> str:
@@ -331,5 +186,8 @@ def _generate(
             files[f"{prefix}/{relative}" if prefix else relative] = data
         if on_visit is not None:
             on_visit(result)
-    write_tree(out, files)
+    try:
+        write_tree(out, files)
+    except OutputFolderError as exc:
+        raise GenerateError(str(exc)) from None
     return results
