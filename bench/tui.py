@@ -32,7 +32,8 @@ import sys, time
 began = float(sys.argv[2])
 from pathlib import Path
 from planner.session import Session
-from tui.app import PlannerApp, Planned
+from tui.app import PlannerApp
+from tui.editing import Planned
 
 class Timed(PlannerApp):
     def on_ready(self) -> None:

@@ -130,7 +130,26 @@ def test_exports_only_render() -> None:
 
 
 def test_the_command_line_and_the_terminal_ui_export_through_the_pipeline() -> None:
-    for path in (PLANNER / "cli.py", ROOT / "tui" / "app.py"):
+    for path in (PLANNER / "cli.py", ROOT / "tui" / "files.py"):
         names = _imported_modules(ast.parse(path.read_bytes()), "planner")
         assert "planner.pipeline.generate" in names, path
         assert not any(n.startswith("planner.export.outputs") for n in names), path
+
+
+def test_the_terminal_ui_app_is_a_shell() -> None:
+    """PlannerApp binds keys, lays out the screen and starts; what it does lives in the
+    layers it is built of (tui/display.py, navigation.py, editing.py, files.py), each a
+    module of its own, and none of them solves or validates (they call planner.session)."""
+    import inspect
+
+    from tui.app import PlannerApp
+
+    own = {name for name, value in vars(PlannerApp).items() if inspect.isfunction(value)}
+    assert own <= {"__init__", "compose", "on_mount", "_warm", "on_unmount", "get_system_commands"}
+    layers = [cls.__module__ for cls in PlannerApp.__mro__ if cls.__module__.startswith("tui.")]
+    assert layers == ["tui.app", "tui.files", "tui.editing", "tui.navigation", "tui.display"]
+    for module in layers:
+        source = ROOT.joinpath(*module.split(".")).with_suffix(".py")
+        names = _imported_modules(ast.parse(source.read_bytes()), "tui")
+        solving = ("planner.schedule.solve", "planner.schedule.cpmodel", "planner.validate")
+        assert not any(n.startswith(solving) for n in names), module
