@@ -30,6 +30,7 @@ from planner.model import (
     Visit,
     Window,
 )
+from planner.model.roads import Roads
 from planner.model.travel import Leg
 from planner.visitfile import VisitFileError, load_visit
 from tests.conftest import ROOT
@@ -77,6 +78,10 @@ def test_fragments_have_the_right_shape() -> None:
     assert fragments
     for fragment in fragments:
         data = yaml.load(io.StringIO(fragment))
+        if isinstance(data, dict):  # a visit's travel rules
+            assert list(data) == ["travel"], fragment
+            TravelRules.model_validate(data["travel"])
+            continue
         assert isinstance(data, list)
         for entry in data:
             item = Item.model_validate(entry)
@@ -97,6 +102,7 @@ MODELS: tuple[type[BaseModel], ...] = (
     Window,
     Order,
     TravelRules,
+    Roads,
     Leg,
     Provenance,
     OrderConvention,

@@ -165,6 +165,41 @@ class _Checker:
             for key, ref in (("from", leg.from_venue), ("to", leg.to_venue)):
                 if ref not in self.venues:
                     yield Problem(("travel", "legs", n, key), _unknown("venue", ref, self.venues))
+        yield from self._roads()
+
+    def _roads(self) -> Iterator[Problem]:
+        """The entries of ``travel.roads``: a known city, venues of that city, one entry per
+        id, and one city-wide entry per city (which of two would count?)."""
+        v = self.v
+        ids: dict[str, int] = {}
+        city_wide: dict[str, int] = {}
+        for n, roads in enumerate(v.travel.roads):
+            path: Path_ = ("travel", "roads", n)
+            if roads.id in ids:
+                yield Problem(
+                    (*path, "id"), f"duplicate id '{roads.id}' (also travel.roads[{ids[roads.id]}])"
+                )
+            ids.setdefault(roads.id, n)
+            if roads.city not in self.cities:
+                yield Problem((*path, "city"), _unknown("city", roads.city, self.cities))
+                continue
+            if not roads.venues:
+                if roads.city in city_wide:
+                    yield Problem(
+                        (*path, "city"),
+                        f"a second entry for the roads of '{roads.city}' (also travel.roads"
+                        f"[{city_wide[roads.city]}]); keep one, or name a district's venues",
+                    )
+                city_wide.setdefault(roads.city, n)
+            for k, ref in enumerate(roads.venues):
+                if ref not in self.venues:
+                    yield Problem((*path, "venues", k), _unknown("venue", ref, self.venues))
+                elif v.venue[ref].city != roads.city:
+                    yield Problem(
+                        (*path, "venues", k),
+                        f"'{ref}' is in '{v.venue[ref].city}', not in '{roads.city}': a "
+                        "district's venues are of its city",
+                    )
 
     def _listed_twice(self, n: int, item: Item) -> Iterator[Problem]:
         """An attendee or candidate venue given twice, and a required attendee also given

@@ -1,9 +1,12 @@
 """Travel between venues: explicit legs, and the estimate for pairs nobody measured.
 
-Explicit legs override. A missing pair in one city is estimated from the coordinates: the
-great-circle distance times a road factor, at the city motorcade speed, plus a fixed
-embark/disembark buffer, rounded up to whole five minutes. Venues in different cities are
-joined only by explicit legs or by (pinned) flights.
+Explicit legs override; a leg gives its minutes, or its road distance in km (driven at
+the motorcade speed of its roads, plus the buffer). A missing pair in one city is
+estimated from the coordinates: the great-circle distance times a road factor, at the
+motorcade speed, plus an embark/disembark buffer, rounded up to whole five minutes; a
+city or a district of it may give its own factor, speed and buffer, or a flat figure for
+every unmeasured journey (``planner.model.roads``). Venues in different cities are joined
+only by explicit legs or by (pinned) flights.
 """
 
 from __future__ import annotations
@@ -11,12 +14,13 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import Annotated, Any
+from typing import Annotated, Any, Self
 
-from pydantic import BeforeValidator, ConfigDict, Field
+from pydantic import BeforeValidator, ConfigDict, Field, model_validator
 
 from planner.model.base import Frozen, Id, Minutes
 from planner.model.provenance import Provenance
+from planner.model.roads import Roads, roads_between
 from planner.model.venues import Venue
 
 EARTH_RADIUS_KM = 6371.0088
@@ -46,16 +50,24 @@ def _ground(value: Any) -> Any:
 
 
 class Leg(Frozen):
-    """A measured travel time between two venues, by motorcade or on foot."""
+    """A measured journey between two venues, by motorcade or on foot: its minutes, or its
+    road distance (then driven at the motorcade speed of its roads, plus the buffer)."""
 
     model_config = ConfigDict(frozen=True, extra="forbid", populate_by_name=True)
 
     from_venue: Id = Field(alias="from")
     to_venue: Id = Field(alias="to")
     mode: Annotated[Mode, BeforeValidator(_ground)] = Mode.MOTORCADE
-    minutes: Minutes
+    minutes: Minutes | None = None
+    km: float | None = Field(default=None, gt=0, le=2000, description="Road distance.")
     one_way: bool = Field(default=False, description="Only in this direction.")
     provenance: Provenance | None = None
+
+    @model_validator(mode="after")
+    def _minutes_or_km(self) -> Self:
+        if (self.minutes is None) == (self.km is None):
+            raise ValueError("a leg gives its minutes or its road distance in km (one of them)")
+        return self
 
 
 class TravelRules(Frozen):
@@ -69,6 +81,9 @@ class TravelRules(Frozen):
         default=0.8, ge=0, le=10, description="Walk instead of driving below this."
     )
     legs: tuple[Leg, ...] = ()
+    roads: tuple[Roads, ...] = Field(
+        default=(), description="Per city or district: its road factor, speeds, buffer."
+    )
 
 
 def great_circle_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
@@ -82,22 +97,84 @@ def round_up(minutes: float, grain: int = 5) -> int:
     return int(math.ceil(minutes / grain - 1e-9) * grain)
 
 
-def estimate_minutes(rules: TravelRules, km: float, mode: Mode = Mode.MOTORCADE) -> int:
-    """Door-to-door minutes for a straight-line distance, buffer included."""
-    if mode is Mode.WALK:
-        return round_up(km * rules.road_factor / rules.walk_kmh * 60) if km > 0 else 0
-    return round_up(km * rules.road_factor / rules.motorcade_kmh * 60 + rules.buffer)
+@dataclass(frozen=True)
+class Basis:
+    """What an unmeasured journey's minutes come from, for the words of an explanation."""
+
+    mode: Mode
+    km: float  # in a straight line
+    road_factor: float
+    kmh: float
+    buffer: int  # minutes (0 on foot)
+    roads: int | None  # the entry of ``travel.roads`` used, if any
+    anywhere: bool = False  # the entry's flat figure, not the distance
 
 
-def _explicit(rules: TravelRules, a: str, b: str, mode: Mode) -> int | None:
-    for leg in rules.legs:
+@dataclass(frozen=True)
+class Drive:
+    """How the motorcade drives between two venues: its speed, the buffer, and the entry
+    of ``travel.roads`` they come from (None: the visit's defaults)."""
+
+    kmh: float
+    buffer: int
+    roads: int | None
+
+
+def drive(rules: TravelRules, a: Venue, b: Venue) -> Drive:
+    found = roads_between(rules.roads, a.city, a.id, b.id) if a.city == b.city else None
+    roads = rules.roads[found] if found is not None else None
+    kmh = roads.speed(rules.motorcade_kmh) if roads is not None else rules.motorcade_kmh
+    buffer = roads.buffer if roads is not None and roads.buffer is not None else rules.buffer
+    return Drive(kmh, buffer, found)
+
+
+def leg_minutes(rules: TravelRules, leg: Leg, a: Venue, b: Venue) -> int:
+    """A leg's minutes: as given, or from its road distance at the speed of its roads
+    (``a``, ``b``: its venues), buffer included, rounded up to 5 minutes."""
+    if leg.minutes is not None:
+        return leg.minutes
+    assert leg.km is not None
+    if leg.mode is Mode.WALK:
+        return round_up(leg.km / rules.walk_kmh * 60)
+    how = drive(rules, a, b)
+    return round_up(leg.km / how.kmh * 60 + how.buffer)
+
+
+def measured_leg(rules: TravelRules, a: str, b: str, mode: Mode) -> int | None:
+    """The index of the leg of ``mode`` that measures the way from ``a`` to ``b``."""
+    for n, leg in enumerate(rules.legs):
         if leg.mode is not mode:
             continue
         if leg.from_venue == a and leg.to_venue == b:
-            return leg.minutes
+            return n
         if not leg.one_way and leg.from_venue == b and leg.to_venue == a:
-            return leg.minutes
+            return n
     return None
+
+
+def basis(rules: TravelRules, a: Venue, b: Venue, mode: Mode | None = None) -> Basis:
+    """How the unmeasured journey between two venues of one city is estimated."""
+    km = great_circle_km(a.lat, a.lon, b.lat, b.lon)
+    how = drive(rules, a, b)
+    roads = rules.roads[how.roads] if how.roads is not None else None
+    factor = rules.road_factor
+    if roads is not None and roads.road_factor is not None:
+        factor = roads.road_factor
+    if mode is Mode.WALK or (mode is None and km <= rules.walk_max_km):
+        return Basis(Mode.WALK, km, factor, rules.walk_kmh, 0, how.roads)
+    anywhere = roads is not None and roads.anywhere_minutes is not None
+    return Basis(Mode.MOTORCADE, km, factor, how.kmh, how.buffer, how.roads, anywhere)
+
+
+def _estimate(rules: TravelRules, how: Basis) -> int:
+    if how.anywhere:
+        assert how.roads is not None
+        minutes = rules.roads[how.roads].anywhere_minutes
+        assert minutes is not None
+        return minutes
+    if how.mode is Mode.WALK:
+        return round_up(how.km * how.road_factor / how.kmh * 60) if how.km > 0 else 0
+    return round_up(how.km * how.road_factor / how.kmh * 60 + how.buffer)
 
 
 @dataclass(frozen=True)
@@ -122,15 +199,13 @@ def journey(rules: TravelRules, a: Venue, b: Venue, mode: Mode | None = None) ->
         return Journey(0, mode or Mode.WALK)
     modes = [mode] if mode else [Mode.MOTORCADE, Mode.WALK]
     for m in modes:
-        found = _explicit(rules, a.id, b.id, m)
+        found = measured_leg(rules, a.id, b.id, m)
         if found is not None:
-            return Journey(found, m)
+            return Journey(leg_minutes(rules, rules.legs[found], a, b), m)
     if a.city != b.city:
         return None
-    km = great_circle_km(a.lat, a.lon, b.lat, b.lon)
-    if mode is Mode.WALK or (mode is None and km <= rules.walk_max_km):
-        return Journey(estimate_minutes(rules, km, Mode.WALK), Mode.WALK)
-    return Journey(estimate_minutes(rules, km, Mode.MOTORCADE), Mode.MOTORCADE)
+    how = basis(rules, a, b, mode)
+    return Journey(_estimate(rules, how), how.mode)
 
 
 def travel_minutes(rules: TravelRules, a: Venue, b: Venue, mode: Mode | None = None) -> int | None:

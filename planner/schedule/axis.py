@@ -16,6 +16,7 @@ from functools import lru_cache
 import pendulum
 
 from planner.model.clock import WallTime, tz
+from planner.model.travel import leg_minutes
 from planner.model.visit import Visit
 
 Interval = tuple[int, int]  # [lo, hi] in units, both inclusive
@@ -47,8 +48,15 @@ def _minute_values(visit: Visit) -> list[int]:
         for opening in venue.opening:
             values += [opening.open.minutes, opening.close.minutes]
     values += [visit.programme_hours.start.minutes, visit.programme_hours.end.minutes]
-    values += [leg.minutes for leg in visit.travel.legs]
+    for leg in visit.travel.legs:
+        if leg.minutes is not None:
+            values.append(leg.minutes)
+        elif leg.from_venue in visit.venue and leg.to_venue in visit.venue:
+            a, b = visit.venue[leg.from_venue], visit.venue[leg.to_venue]
+            values.append(leg_minutes(visit.travel, leg, a, b))
     values.append(visit.travel.buffer)
+    values += [r.anywhere_minutes for r in visit.travel.roads if r.anywhere_minutes is not None]
+    values += [r.buffer for r in visit.travel.roads if r.buffer is not None]
     return values
 
 

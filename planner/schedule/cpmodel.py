@@ -40,7 +40,8 @@ from planner.model.consistency import Path_
 from planner.model.conventions import OrderConvention, Strength, TimeOfDayConvention
 from planner.model.items import Item, ItemKind
 from planner.model.people import ProgrammeHours, Role
-from planner.model.travel import Mode, great_circle_km, travel_minutes
+from planner.model.travel import Mode, basis, drive, leg_minutes, measured_leg, travel_minutes
+from planner.model.venues import Venue
 from planner.model.visit import Visit
 from planner.plan import Plan, Status
 from planner.schedule import goals
@@ -544,10 +545,13 @@ class ModelBuilder:
                 [("travel", "legs", leg)],
             )
         x, y = sorted((a, b))
+        found = basis(v.travel, v.venue[a], v.venue[b]).roads
+        roads: list[tuple[str | int, ...]] = [] if found is None else [("travel", "roads", found)]
         return self.fact(
             f"estimate:{x}:{y}",
             functools.partial(_estimate_words, v, a, b, minutes),
             [
+                *roads,
                 ("venues", self._venue_index(b), "lat"),
                 ("venues", self._venue_index(a), "lat"),
                 ("travel",),
@@ -1328,14 +1332,11 @@ def _leg_index(visit: Visit, a: str, b: str, minutes: int) -> int | None:
     """The entry of ``travel.legs`` that gives the journey from ``a`` to ``b`` its
     ``minutes`` (None: an estimate). The first such leg of a ground mode, as
     ``travel_minutes`` reads them."""
+    va, vb = visit.venue[a], visit.venue[b]
     for mode in (Mode.MOTORCADE, Mode.WALK):
-        for k, leg in enumerate(visit.travel.legs):
-            if leg.mode is not mode or leg.minutes != minutes:
-                continue
-            if (leg.from_venue, leg.to_venue) == (a, b) or (
-                not leg.one_way and (leg.from_venue, leg.to_venue) == (b, a)
-            ):
-                return k
+        k = measured_leg(visit.travel, a, b, mode)
+        if k is not None and leg_minutes(visit.travel, visit.travel.legs[k], va, vb) == minutes:
+            return k
     return None
 
 
@@ -1345,24 +1346,50 @@ def _leg_words(visit: Visit, k: int) -> str:
     how = "walk" if leg.mode is Mode.WALK else "drive"
     direction = "from" if leg.one_way else "between"
     join = "to" if leg.one_way else "and"
-    return (
-        f"the {how} {direction} {a.name} {join} {b.name} takes {leg.minutes} min (a measured leg)"
-    )
+    minutes = leg_minutes(visit.travel, leg, a, b)
+    if leg.km is not None:
+        rules = visit.travel
+        speed = rules.walk_kmh if leg.mode is Mode.WALK else _speed_words(visit, a, b)
+        return (
+            f"the {how} {direction} {a.name} {join} {b.name} is {leg.km:g} km by road (a "
+            f"measured leg), {speed}: {minutes} min"
+        )
+    return f"the {how} {direction} {a.name} {join} {b.name} takes {minutes} min (a measured leg)"
+
+
+def _roads_words(visit: Visit, index: int | None) -> str:
+    if index is None:
+        return ""
+    roads = visit.travel.roads[index]
+    where = "its district" if roads.venues else visit.city[roads.city].name
+    return f" ({where}'s roads, travel.roads '{roads.id}')"
+
+
+def _speed_words(visit: Visit, a: Venue, b: Venue) -> str:
+    """'at 90 km/h, plus 10 min to embark and disembark' for a leg given in km."""
+    how = drive(visit.travel, a, b)
+    roads = _roads_words(visit, how.roads)
+    return f"at {how.kmh:g} km/h{roads}, plus {how.buffer} min to embark and disembark"
 
 
 def _estimate_words(visit: Visit, a: str, b: str, minutes: int) -> str:
-    rules = visit.travel
     va, vb = visit.venue[a], visit.venue[b]
-    km = great_circle_km(va.lat, va.lon, vb.lat, vb.lon)
-    if km <= rules.walk_max_km:
+    how_made = basis(visit.travel, va, vb)
+    roads = _roads_words(visit, how_made.roads)
+    if how_made.anywhere:
+        return (
+            f"the journey between {va.name} and {vb.name} takes {minutes} min: every journey "
+            f"nobody measured there takes that long{roads}"
+        )
+    if how_made.mode is Mode.WALK:
         how = (
-            f"a walk of {km:.1f} km in a straight line × {rules.road_factor:g} (road factor) "
-            f"at {rules.walk_kmh:g} km/h"
+            f"a walk of {how_made.km:.1f} km in a straight line × {how_made.road_factor:g} "
+            f"(road factor) at {how_made.kmh:g} km/h{roads}"
         )
     else:
         how = (
-            f"{km:.1f} km in a straight line × {rules.road_factor:g} (road factor) at "
-            f"{rules.motorcade_kmh:g} km/h, plus {rules.buffer} min to embark and disembark"
+            f"{how_made.km:.1f} km in a straight line × {how_made.road_factor:g} (road factor) "
+            f"at {how_made.kmh:g} km/h{roads}, plus {how_made.buffer} min to embark and disembark"
         )
     return (
         f"the journey between {va.name} and {vb.name} takes {minutes} min, estimated from "

@@ -17,7 +17,7 @@ from datetime import date
 
 from planner.model.conventions import OrderConvention
 from planner.model.items import Item
-from planner.model.travel import travel_minutes
+from planner.model.travel import leg_minutes, travel_minutes
 from planner.model.visit import Visit
 from planner.schedule import goals
 from planner.schedule.axis import Axis
@@ -167,7 +167,13 @@ def parts(
 
 def _longest_travel(visit: Visit) -> int:
     """The longest road journey between two venues of the visit, in minutes."""
-    longest = max([leg.minutes for leg in visit.travel.legs], default=0)
+    longest = max(
+        (
+            leg_minutes(visit.travel, leg, visit.venue[leg.from_venue], visit.venue[leg.to_venue])
+            for leg in visit.travel.legs
+        ),
+        default=0,
+    )
     by_city: dict[str, list[str]] = defaultdict(list)
     for venue in visit.venues:
         by_city[venue.city].append(venue.id)
