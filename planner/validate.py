@@ -738,7 +738,7 @@ def check_presence(visit: Visit, slots: list[_Slot]) -> Iterator[Violation]:
                     continue
                 if pid not in spans:
                     spans[pid] = [(c, _utc(a), _utc(d)) for c, a, d in stays(visit, person)]
-                there = tuple((a, d) for c, a, d in spans[pid] if c == venue.city)
+                there = tuple((a, d) for c, a, d in spans[pid] if visit.same_place(c, venue.city))
                 if not any(a <= start and end <= d for a, d in there):
                     absent.setdefault(there, []).append(pid)
             if not absent:

@@ -17,6 +17,7 @@ from planner.model.travel import journey
 from planner.plan import Status
 from planner.schedule.cpmodel import ModelBuilder
 from planner.validate import validate_plan
+from planner.visitfile import VisitFileError
 from tests.schedule_support import (
     D,
     item,
@@ -202,3 +203,82 @@ def test_check_refuses_roads_and_legs_that_read_two_ways(
     err = capsys.readouterr().err
     assert message in err, err
     assert re.search(rf"{re.escape(str(path))}:\d+:\d+: travel\.", err), err
+
+
+# -- a metro area of several towns -------------------------------------------------------
+
+METRO = {"id": "metro", "city": "berlin", "towns": ["potsdam"], "motorcade_kmh": 60}
+
+
+def _across(*roads: dict[str, Any]) -> dict[str, Any]:
+    """a at v1 (Berlin) 10:00–11:00, then at p1 (Potsdam); a stays in Berlin only."""
+    data = visit_data(
+        item("x", title="Talks", venue="v1", pinned=f"{D} 10:00"),
+        item(
+            "y",
+            title="Palace tour",
+            venue="p1",
+            window={"earliest_start": f"{D} 11:00", "latest_end": f"{D} 16:00"},
+        ),
+    )
+    a = next(p for p in data["people"] if p["id"] == "a")
+    a["presence"] = [{"city": "berlin"}]
+    data["travel"] = {
+        **(data.get("travel") or {}),
+        "roads": [{**r, "provenance": ASSUMED} for r in roads],
+    }
+    return data
+
+
+def test_towns_of_a_metro_area_are_joined_by_their_roads() -> None:
+    plain = visit_data(item("x"))
+    visit = parse(plain)
+    assert journey(visit.travel, visit.venue["v1"], visit.venue["p1"]) is None  # no road
+    assert not visit.same_place("potsdam", "berlin")
+    visit = parse(_across(METRO))
+    # 25.9 km in a straight line × 1.4 at 60 km/h = 36.2 + 10 = 46.2 -> 50 min
+    found = journey(visit.travel, visit.venue["v1"], visit.venue["p1"])
+    assert found is not None and found.minutes == 50
+    assert visit.same_place("potsdam", "berlin")
+
+
+def test_staying_in_one_town_of_the_area_is_being_there_for_the_next() -> None:
+    """Without the area, check says a is never in Potsdam; with it, the tour is driven to
+    (50 min) and a is present, for the scheduler and for the validator."""
+    with pytest.raises(VisitFileError, match="is not present there then"):
+        parse(_across())
+    visit = parse(_across(METRO))
+    outcome = solve(visit)
+    assert outcome.plan is not None
+    tour = outcome.plan.item("y")
+    start = tour.start_at() if tour is not None else None
+    assert start is not None and start.strftime("%H:%M") == "11:50"
+    assert [v for v in validate_plan(visit, outcome.plan) if v.severity == "error"] == []
+    # slower roads in the area: the same plan drives too fast
+    slow = parse(_across({**METRO, "motorcade_kmh": 30}))
+    assert [v.rule for v in validate_plan(slow, outcome.plan) if v.severity == "error"] == [
+        "travel"
+    ]
+
+
+@pytest.mark.parametrize(
+    ("roads", "message"),
+    [
+        ([{"id": "m", "city": "berlin", "towns": ["spandau"]}], "unknown city 'spandau'"),
+        ([{"id": "m", "city": "berlin", "towns": ["potsdam", "potsdam"]}], "named twice"),
+        (
+            [
+                {"id": "m", "city": "berlin", "towns": ["potsdam"]},
+                {"id": "n", "city": "berlin", "venues": ["v1"], "towns": ["potsdam"]},
+            ],
+            "a district (venues) has no towns",
+        ),
+    ],
+)
+def test_check_refuses_a_metro_area_that_reads_two_ways(
+    roads: list[dict[str, Any]], message: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = write_visit(tmp_path, _across(*roads))
+    assert main(["check", str(path)]) == 2
+    err = capsys.readouterr().err
+    assert message in err, err

@@ -173,6 +173,7 @@ class _Checker:
         v = self.v
         ids: dict[str, int] = {}
         city_wide: dict[str, int] = {}
+        towns: dict[str, int] = {}
         for n, roads in enumerate(v.travel.roads):
             path: Path_ = ("travel", "roads", n)
             if roads.id in ids:
@@ -183,6 +184,25 @@ class _Checker:
             if roads.city not in self.cities:
                 yield Problem((*path, "city"), _unknown("city", roads.city, self.cities))
                 continue
+            for k, town in enumerate(roads.towns):
+                where: Path_ = (*path, "towns", k)
+                if town not in self.cities:
+                    yield Problem(where, _unknown("city", town, self.cities))
+                elif town == roads.city or town in roads.towns[:k]:
+                    yield Problem(where, f"'{town}' is named twice in this metro area; keep one")
+                elif town in towns:
+                    yield Problem(
+                        where,
+                        f"'{town}' is a town of another metro area already (travel.roads"
+                        f"[{towns[town]}]); a town is in one area",
+                    )
+                else:
+                    towns[town] = n
+            if roads.towns and roads.venues:
+                yield Problem(
+                    (*path, "towns"),
+                    "a district (venues) has no towns: give the metro area its own entry",
+                )
             if not roads.venues:
                 if roads.city in city_wide:
                     yield Problem(
@@ -440,7 +460,11 @@ class _Checker:
             person = v.person[pid]
             if not person.presence:
                 continue
-            spans = [(s, e) for c, s, e in self._spans(person) if c in cities]
+            spans = [
+                (s, e)
+                for c, s, e in self._spans(person)
+                if any(v.same_place(c, city) for city in cities)
+            ]
             if item.kind is ItemKind.FLIGHT:
                 ok = any(s <= at <= e for s, e in spans)
             elif item.pinned:

@@ -9,6 +9,10 @@ and disembark, and "everything else here is within N minutes" (``anywhere_minute
 figure a protocol office plans with where nobody measured a journey. What is not given
 falls back to the visit's ``travel`` defaults. A journey uses the district both its ends
 are in, else the city's entry, else the defaults; a measured leg always wins.
+
+A metro area of several towns is one entry with its ``towns``: they share its roads
+(journeys between them are driven, no leg needed), and a person staying in one of them is
+there for the items in any (the delegation lodged in one town drives to the next).
 """
 
 from __future__ import annotations
@@ -27,6 +31,11 @@ class Roads(Frozen):
 
     id: Id
     city: Id = Field(description="The city whose roads these are.")
+    towns: tuple[Id, ...] = Field(
+        default=(),
+        description="Other cities of one metro area with it: their roads are one network, "
+        "and being in one of them is being in the area.",
+    )
     venues: tuple[Id, ...] = Field(
         default=(),
         description="A district: only journeys with both ends among these venues "
@@ -71,19 +80,34 @@ class Roads(Frozen):
             return self.traffic_kmh * (self.motorcade_factor or 1.0)
         return default_kmh
 
-    def holds(self, city: str, a: str, b: str) -> bool:
-        """Whether a journey between venues ``a`` and ``b`` of ``city`` runs on these."""
-        return self.city == city and (not self.venues or (a in self.venues and b in self.venues))
+    def holds(self, city_a: str, a: str, city_b: str, b: str) -> bool:
+        """Whether a journey between venue ``a`` (of ``city_a``) and ``b`` runs on these."""
+        if self.venues:
+            return city_a == city_b == self.city and a in self.venues and b in self.venues
+        area = (self.city, *self.towns)
+        return city_a in area and city_b in area
 
 
-def roads_between(roads: Sequence[Roads], city: str, a: str, b: str) -> int | None:
-    """The index of the entry whose roads join venues ``a`` and ``b`` of ``city``: a
-    district holding both before the city's own entry; None: the visit's defaults."""
-    city_wide = None
+def roads_between(roads: Sequence[Roads], city_a: str, a: str, city_b: str, b: str) -> int | None:
+    """The index of the entry whose roads join venue ``a`` of ``city_a`` and venue ``b``
+    of ``city_b``: a district holding both, then the entry of their city, then a metro
+    area holding both cities; None: the visit's defaults (or no road, between cities)."""
+    own = area = None
     for n, entry in enumerate(roads):
-        if entry.holds(city, a, b):
-            if entry.venues:
-                return n
-            if city_wide is None:
-                city_wide = n
-    return city_wide
+        if not entry.holds(city_a, a, city_b, b):
+            continue
+        if entry.venues:
+            return n
+        if own is None and city_a == city_b == entry.city:
+            own = n
+        elif area is None:
+            area = n
+    return own if own is not None else area
+
+
+def area_of(roads: Sequence[Roads], city: str) -> str:
+    """The metro area ``city`` is part of (the city named by its entry), or the city."""
+    for entry in roads:
+        if not entry.venues and city in entry.towns:
+            return entry.city
+    return city

@@ -121,7 +121,7 @@ class Drive:
 
 
 def drive(rules: TravelRules, a: Venue, b: Venue) -> Drive:
-    found = roads_between(rules.roads, a.city, a.id, b.id) if a.city == b.city else None
+    found = roads_between(rules.roads, a.city, a.id, b.city, b.id)
     roads = rules.roads[found] if found is not None else None
     kmh = roads.speed(rules.motorcade_kmh) if roads is not None else rules.motorcade_kmh
     buffer = roads.buffer if roads is not None and roads.buffer is not None else rules.buffer
@@ -153,7 +153,8 @@ def measured_leg(rules: TravelRules, a: str, b: str, mode: Mode) -> int | None:
 
 
 def basis(rules: TravelRules, a: Venue, b: Venue, mode: Mode | None = None) -> Basis:
-    """How the unmeasured journey between two venues of one city is estimated."""
+    """How the unmeasured journey between two venues of one city (or of one metro area)
+    is estimated."""
     km = great_circle_km(a.lat, a.lon, b.lat, b.lon)
     how = drive(rules, a, b)
     roads = rules.roads[how.roads] if how.roads is not None else None
@@ -202,8 +203,8 @@ def journey(rules: TravelRules, a: Venue, b: Venue, mode: Mode | None = None) ->
         found = measured_leg(rules, a.id, b.id, m)
         if found is not None:
             return Journey(leg_minutes(rules, rules.legs[found], a, b), m)
-    if a.city != b.city:
-        return None
+    if a.city != b.city and roads_between(rules.roads, a.city, a.id, b.city, b.id) is None:
+        return None  # only a flight, or a leg, joins two cities outside one metro area
     how = basis(rules, a, b, mode)
     return Journey(_estimate(rules, how), how.mode)
 

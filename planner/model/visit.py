@@ -25,6 +25,7 @@ from planner.model.conventions import (
 from planner.model.items import Item
 from planner.model.people import Person, ProgrammeHours, Side
 from planner.model.provenance import Provenance
+from planner.model.roads import area_of
 from planner.model.text import Line
 from planner.model.travel import TravelRules
 from planner.model.venues import City, Venue
@@ -126,6 +127,16 @@ class Visit(Frozen):
             for n, entry in enumerate(getattr(self, section)):
                 found.setdefault((section, entry.id), n)
         return found
+
+    @cached_property
+    def areas(self) -> dict[str, str]:
+        """Each city's metro area (itself, unless ``travel.roads`` names it a town)."""
+        return {c.id: area_of(self.travel.roads, c.id) for c in self.cities}
+
+    def same_place(self, city_a: str, city_b: str) -> bool:
+        """Whether being in ``city_a`` is being where ``city_b`` is: the same city, or two
+        towns of one metro area (``travel.roads`` with ``towns``)."""
+        return city_a == city_b or self.areas.get(city_a, city_a) == self.areas.get(city_b, city_b)
 
     @property
     def days(self) -> list[date]:

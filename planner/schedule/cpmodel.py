@@ -425,11 +425,13 @@ class ModelBuilder:
             windows = self._stays(pid)
             for venue_id in venues:
                 city = v.venue[venue_id].city
-                stays = [(ax.units(s), ax.units(e)) for c, s, e in windows if c == city]
+                stays = [(ax.units(s), ax.units(e)) for c, s, e in windows if v.same_place(c, city)]
                 domain: Callable[[int], cp_model.Domain]
                 if flight and item.arrival_venue:
                     dest = v.venue[item.arrival_venue].city
-                    there = [(ax.units(s), ax.units(e)) for c, s, e in windows if c == dest]
+                    there = [
+                        (ax.units(s), ax.units(e)) for c, s, e in windows if v.same_place(c, dest)
+                    ]
                     domain = functools.partial(_flight_starts, stays, there)
                 else:
                     domain = functools.partial(_stay_starts, stays)
@@ -1263,7 +1265,7 @@ def _pin_words(visit: Visit, item: Item, zone: str) -> str:
 
 
 def _presence_words(visit: Visit, name: str, city: str, windows: list[Any]) -> str:
-    mine = [(s, e) for c, s, e in windows if c == city]
+    mine = [(s, e) for c, s, e in windows if visit.same_place(c, city)]
     where = visit.city[city].name
     if not mine:
         return f"{name} is never in {where}"

@@ -176,7 +176,7 @@ def _longest_travel(visit: Visit) -> int:
     )
     by_city: dict[str, list[str]] = defaultdict(list)
     for venue in visit.venues:
-        by_city[venue.city].append(venue.id)
+        by_city[visit.areas.get(venue.city, venue.city)].append(venue.id)  # a metro area: one
     for group in by_city.values():
         for a in group:
             for b in group:

@@ -596,7 +596,8 @@ def _add_optional_attendees(
                 city = visit.venue[venue].city
                 s_at, e_at = axis.instant(start), axis.instant(end)
                 if not any(
-                    c == city and s <= s_at and e_at <= e for c, s, e in stays(visit, person)
+                    visit.same_place(c, city) and s <= s_at and e_at <= e
+                    for c, s, e in stays(visit, person)
                 ):
                     continue
             mine = placed.get(pid, [])
