@@ -41,6 +41,12 @@ def _provenances(visit: Visit) -> list[tuple[str, Provenance]]:
     found += [(f"people.{p.id}", p.provenance) for p in visit.people if p.provenance]
     found += [(f"venues.{v.id}", v.provenance) for v in visit.venues if v.provenance]
     found += [(f"items.{i.id}", i.provenance) for i in visit.items]
+    found += [
+        (f"travel.legs.{leg.from_venue}-{leg.to_venue}", leg.provenance)
+        for leg in visit.travel.legs
+        if leg.provenance
+    ]
+    found += [(f"travel.roads.{r.id}", r.provenance) for r in visit.travel.roads if r.provenance]
     return found
 
 

@@ -282,3 +282,17 @@ def test_check_refuses_a_metro_area_that_reads_two_ways(
     assert main(["check", str(path)]) == 2
     err = capsys.readouterr().err
     assert message in err, err
+
+
+def test_check_lists_where_the_figures_of_the_roads_come_from(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Every figure of the new rules is cited or marked assumed, and `check` says which."""
+    leg = {"from": "v3", "to": "v4", "km": 52, "provenance": {"source": "assumed", "reason": "map"}}
+    path = write_visit(
+        tmp_path, _pair({"id": "berlin", "city": "berlin", "motorcade_kmh": 90}, legs=[leg])
+    )
+    assert main(["check", str(path)]) == 0
+    out = capsys.readouterr().out
+    assert "  travel.roads.berlin: a test of the roads" in out, out
+    assert "  travel.legs.v3-v4: map" in out, out
