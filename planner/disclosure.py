@@ -318,7 +318,7 @@ def _shown(
             text(venue.name),
             text(venue.local_name) if venue.local_name else None,
             text(venue.address),
-            (venue.lat, venue.lon),
+            (venue.lat, venue.lon) if venue.lat is not None and venue.lon is not None else None,
         )
     else:
         place = (None, VENUE_GONE if venue is None else VENUE_HIDDEN, None, "", None)

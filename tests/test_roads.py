@@ -296,3 +296,58 @@ def test_check_lists_where_the_figures_of_the_roads_come_from(
     out = capsys.readouterr().out
     assert "  travel.roads.berlin: a test of the roads" in out, out
     assert "  travel.legs.v3-v4: map" in out, out
+
+
+# -- a place without coordinates -------------------------------------------------------
+
+
+def _residence(**venue: Any) -> dict[str, Any]:
+    """v3 at 10:00, then 'home' (a private residence, no coordinates) for a."""
+    data = _pair()
+    data["items"][1]["venue"] = "home"
+    data["venues"].append({"id": "home", "name": "Private residence", "city": "berlin", **venue})
+    return data
+
+
+def test_a_place_without_coordinates_is_reached_by_its_legs(tmp_path: Path) -> None:
+    leg = {"from": "v3", "to": "home", "minutes": 25, "provenance": ASSUMED}
+    data = _residence()
+    data["travel"]["legs"] = [leg]
+    visit = parse(data)
+    assert not visit.venue["home"].located
+    outcome = solve(visit)
+    assert outcome.plan is not None
+    brief = outcome.plan.item("y")
+    start = brief.start_at() if brief is not None else None
+    assert start is not None and start.strftime("%H:%M") == "11:25"
+    # no GEO in any calendar for it; the other venues keep theirs
+    path = write_visit(tmp_path, data)
+    assert main(["generate", str(path), "-o", str(tmp_path / "out")]) == 0
+    calendar = (tmp_path / "out" / "calendars" / "full.ics").read_text(encoding="utf-8")
+    events = calendar.split("BEGIN:VEVENT")[1:]
+    at_home = [e for e in events if "Private residence" in e]
+    assert at_home and all("GEO:" not in e for e in at_home)
+    assert any("GEO:" in e for e in events if "Private residence" not in e)
+
+
+def test_a_citys_flat_figure_reaches_a_place_without_coordinates() -> None:
+    data = _residence()
+    data["travel"]["roads"] = [
+        {"id": "berlin", "city": "berlin", "anywhere_minutes": 20, "provenance": ASSUMED}
+    ]
+    visit = parse(data)
+    found = journey(visit.travel, visit.venue["v3"], visit.venue["home"])
+    assert found is not None and found.minutes == 20
+
+
+def test_check_asks_how_a_place_without_coordinates_is_reached(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = write_visit(tmp_path, _residence())
+    assert main(["check", str(path)]) == 2
+    err = capsys.readouterr().err
+    assert "'home' has no coordinates, and nothing says how long the way to 'v3' takes" in err
+    assert "give a leg in travel.legs, its lat and lon, or anywhere_minutes" in err
+    half = write_visit(tmp_path, _residence(lat=52.5), "half.yaml")
+    assert main(["check", str(half)]) == 2
+    assert "give both lat and lon, or neither" in capsys.readouterr().err

@@ -18,6 +18,7 @@ from planner.model.conventions import Override
 from planner.model.items import Item, ItemKind
 from planner.model.people import Person
 from planner.model.publication import PressAccess, Tier
+from planner.model.travel import journey
 from planner.model.visit import Visit
 
 Path_ = tuple[str | int, ...]
@@ -166,6 +167,45 @@ class _Checker:
                 if ref not in self.venues:
                     yield Problem(("travel", "legs", n, key), _unknown("venue", ref, self.venues))
         yield from self._roads()
+        yield from self._unlocated()
+
+    def _unlocated(self) -> Iterator[Problem]:
+        """A venue without coordinates has no estimate: every journey its people may make
+        to another venue of its city (or metro area) needs a measured leg, both ways, or
+        the flat figure of the roads there (``anywhere_minutes``)."""
+        v = self.v
+        if all(venue.located for venue in v.venues):
+            return
+        people: dict[str, set[str]] = {}
+        for item in v.items:
+            present = {*item.attendees, *item.optional_attendees}
+            for ref in (*item.venues, *([item.arrival_venue] if item.arrival_venue else [])):
+                people.setdefault(ref, set()).update(present)
+        for n, venue in enumerate(v.venues):
+            if venue.located or venue.city not in self.cities:
+                continue
+            mine = people.get(venue.id, set())
+            for other in v.venues:
+                if other.id == venue.id or other.city not in self.cities:
+                    continue
+                if not v.same_place(venue.city, other.city) or not mine & people.get(
+                    other.id, set()
+                ):
+                    continue
+                if all(
+                    journey(v.travel, a, b) is not None for a, b in ((venue, other), (other, venue))
+                ):
+                    continue
+                pid = min(mine & people[other.id])
+                who = v.person[pid].name if pid in v.person else pid
+                yield Problem(
+                    ("venues", n, "city"),
+                    f"'{venue.id}' has no coordinates, and nothing says how long the way to "
+                    f"'{other.id}' takes (both are on the programme of {who}): give a leg in "
+                    "travel.legs, its lat and lon, or anywhere_minutes in travel.roads for "
+                    "its city",
+                )
+                break
 
     def _roads(self) -> Iterator[Problem]:
         """The entries of ``travel.roads``: a known city, venues of that city, one entry per

@@ -154,16 +154,19 @@ def measured_leg(rules: TravelRules, a: str, b: str, mode: Mode) -> int | None:
 
 def basis(rules: TravelRules, a: Venue, b: Venue, mode: Mode | None = None) -> Basis:
     """How the unmeasured journey between two venues of one city (or of one metro area)
-    is estimated."""
-    km = great_circle_km(a.lat, a.lon, b.lat, b.lon)
+    is estimated: from their coordinates, or (for a place without them) the flat figure of
+    its roads (``anywhere``; check refuses a journey that has neither)."""
     how = drive(rules, a, b)
     roads = rules.roads[how.roads] if how.roads is not None else None
     factor = rules.road_factor
     if roads is not None and roads.road_factor is not None:
         factor = roads.road_factor
+    anywhere = roads is not None and roads.anywhere_minutes is not None
+    if a.lat is None or a.lon is None or b.lat is None or b.lon is None:
+        return Basis(Mode.MOTORCADE, 0.0, factor, how.kmh, how.buffer, how.roads, anywhere)
+    km = great_circle_km(a.lat, a.lon, b.lat, b.lon)
     if mode is Mode.WALK or (mode is None and km <= rules.walk_max_km):
         return Basis(Mode.WALK, km, factor, rules.walk_kmh, 0, how.roads)
-    anywhere = roads is not None and roads.anywhere_minutes is not None
     return Basis(Mode.MOTORCADE, km, factor, how.kmh, how.buffer, how.roads, anywhere)
 
 
@@ -206,6 +209,8 @@ def journey(rules: TravelRules, a: Venue, b: Venue, mode: Mode | None = None) ->
     if a.city != b.city and roads_between(rules.roads, a.city, a.id, b.city, b.id) is None:
         return None  # only a flight, or a leg, joins two cities outside one metro area
     how = basis(rules, a, b, mode)
+    if not how.anywhere and not (a.located and b.located):
+        return None  # a place without coordinates and no measured way (check refuses it)
     return Journey(_estimate(rules, how), how.mode)
 
 

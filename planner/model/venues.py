@@ -40,8 +40,14 @@ class Venue(Frozen):
     )
     city: Id
     address: Line = Field(default="", max_length=500)
-    lat: float = Field(ge=-90, le=90)
-    lon: float = Field(ge=-180, le=180)
+    lat: float | None = Field(
+        default=None,
+        ge=-90,
+        le=90,
+        description="Latitude; with lon, or neither (a place unknown or kept private: its "
+        "journeys are then measured legs, or its city's anywhere_minutes).",
+    )
+    lon: float | None = Field(default=None, ge=-180, le=180)
     timezone: str | None = Field(default=None, description="IANA zone; defaults to the city's.")
     opening: tuple[Opening, ...] = Field(default=(), description="Empty: open at all hours.")
     capacity: int | None = Field(default=None, ge=1, le=1_000_000)
@@ -52,3 +58,14 @@ class Venue(Frozen):
         "below it the venue is 'not published' (a private residence: restricted).",
     )
     provenance: Provenance | None = None
+
+    @model_validator(mode="after")
+    def _both_or_neither(self) -> Venue:
+        if (self.lat is None) != (self.lon is None):
+            raise ValueError("give both lat and lon, or neither (a place without coordinates)")
+        return self
+
+    @property
+    def located(self) -> bool:
+        """Whether the venue has coordinates."""
+        return self.lat is not None and self.lon is not None
