@@ -313,12 +313,15 @@ def _shown(
     venue = visit.venue.get(venue_id) if venue_id else None
     place: tuple[str | None, str, str | None, str, tuple[float, float] | None]
     if venue is not None and venue.tier.rank <= rank:
+        where = venue.location_tier.rank <= rank  # its address and coordinates
         place = (
             venue.id,
             text(venue.name),
             text(venue.local_name) if venue.local_name else None,
-            text(venue.address),
-            (venue.lat, venue.lon) if venue.lat is not None and venue.lon is not None else None,
+            text(venue.address) if where else "",
+            (venue.lat, venue.lon)
+            if where and venue.lat is not None and venue.lon is not None
+            else None,
         )
     else:
         place = (None, VENUE_GONE if venue is None else VENUE_HIDDEN, None, "", None)
@@ -550,7 +553,11 @@ class Index:
         self._prepared: dict[str, _Prepared | None] = {}
         self._names: dict[tuple[str, str], str] = {}
         # what makes streams differ, in this visit (see _same_as)
-        self._tiers = {v.tier for v in visit.venues} | {p.tier for p in visit.people}
+        self._tiers = (
+            {v.tier for v in visit.venues}
+            | {v.location_tier for v in visit.venues}
+            | {p.tier for p in visit.people}
+        )
         self._cited = _cites(visit) or any(
             planned.about is not None and "[S" in planned.about.title + planned.about.kind
             for planned, _ in self.order

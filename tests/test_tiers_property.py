@@ -62,8 +62,9 @@ item_spec = st.tuples(
     st.lists(st.integers(0, 2), min_size=1, max_size=3, unique=True),  # attendees
     st.integers(8, 19),  # hour
     st.sampled_from(TIERS),  # the tier of its venue
+    st.sampled_from(TIERS),  # the tier that may learn where its venue is
 )
-Spec = tuple[Tier, PublicTime, Status, list[int], int, Tier]
+Spec = tuple[Tier, PublicTime, Status, list[int], int, Tier, Tier]
 
 
 def build_visit(specs: list[Spec], clearances: list[Tier], people_tiers: list[Tier]) -> Visit:
@@ -83,7 +84,7 @@ def build_visit(specs: list[Spec], clearances: list[Tier], people_tiers: list[Ti
     ]
     venues = []
     items = []
-    for n, (tier, public_time, _status, attendees, _hour, venue_tier) in enumerate(specs):
+    for n, (tier, public_time, _status, attendees, _hour, venue_tier, where) in enumerate(specs):
         token = f"{n:02d}q{tier.value[:3]}"
         venues.append(
             Venue(
@@ -96,6 +97,7 @@ def build_visit(specs: list[Spec], clearances: list[Tier], people_tiers: list[Ti
                 lon=49.8 + n / 100 + 0.004321,
                 exclusive=False,
                 tier=venue_tier,
+                location_tier=where,
             )
         )
         items.append(
@@ -132,7 +134,7 @@ def build_visit(specs: list[Spec], clearances: list[Tier], people_tiers: list[Ti
 
 def planned_items(visit: Visit, specs: list[Spec]) -> list[PlannedItem]:
     planned = []
-    for n, (_tier, _public_time, status, _attendees, hour, _venue_tier) in enumerate(specs):
+    for n, (_tier, _public_time, status, _attendees, hour, *_venue_tiers) in enumerate(specs):
         # a minute of its own for every item, so its time can be looked for
         start = datetime(DAY.year, DAY.month, DAY.day, hour, 1 + 2 * n)
         item = visit.items[n]
@@ -229,6 +231,10 @@ def test_nothing_above_an_audiences_tier_reaches_it(
                 # a venue of its own: nothing of it may show when it is above the tier
                 for leak in (venue.name, venue.local_name, venue.address, f"{venue.lat:.6f}"):
                     assert leak is not None and leak not in text, (audience.key, leak)
+            if not _shown(audience, venue.location_tier):
+                # where it is: neither its address nor its coordinates
+                for leak in (venue.address, f"{venue.lat:.6f}", f"{venue.lon:.6f}"):
+                    assert leak not in text, (audience.key, leak)
             if not hidden:
                 continue
             local = planned.start.local
@@ -286,7 +292,9 @@ def files_of(files: dict[str, bytes], audience: Audience) -> dict[str, bytes]:
 
 
 change_spec = st.tuples(
-    st.sampled_from(["title", "notes", "venue", "later", "venue-facts", "person-name"]),
+    st.sampled_from(
+        ["title", "notes", "venue", "later", "venue-facts", "venue-place", "person-name"]
+    ),
     st.integers(0, 5),  # which item, venue or person
 )
 
@@ -337,6 +345,16 @@ def hidden_change(
                 }
             )
         return visit.model_copy(update={"items": tuple(items)}), planned
+    if what == "venue-place":  # where a venue is, for a reader who may not learn it
+        n = which % len(visit.venues)
+        venue = visit.venues[n]
+        if tier.allows(venue.location_tier):
+            return None
+        venues = list(visit.venues)
+        venues[n] = venue.model_copy(
+            update={"address": venue.address + " 2", "lat": (venue.lat or 0.0) + 0.01}
+        )
+        return visit.model_copy(update={"venues": tuple(venues)}), planned
     if what == "venue-facts":
         n = which % len(visit.venues)
         venue = visit.venues[n]
@@ -349,7 +367,7 @@ def hidden_change(
             update={
                 "name": venue.name + " Hall",
                 "address": venue.address + " 2",
-                "lat": venue.lat + 0.01,
+                "lat": (venue.lat or 0.0) + 0.01,
             }
         )
         return visit.model_copy(update={"venues": tuple(venues)}), planned

@@ -57,6 +57,11 @@ class Venue(Frozen):
         description="Lowest audience that may learn of the venue (name, address, place); "
         "below it the venue is 'not published' (a private residence: restricted).",
     )
+    location_tier: Tier = Field(
+        default=Tier.PUBLIC,
+        description="Lowest audience that may learn where the venue is (its address and "
+        "coordinates); below it the venue is named without them.",
+    )
     provenance: Provenance | None = None
 
     @model_validator(mode="after")
