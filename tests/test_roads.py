@@ -351,3 +351,18 @@ def test_check_asks_how_a_place_without_coordinates_is_reached(
     half = write_visit(tmp_path, _residence(lat=52.5), "half.yaml")
     assert main(["check", str(half)]) == 2
     assert "give both lat and lon, or neither" in capsys.readouterr().err
+
+
+def test_an_explanation_across_a_metro_area_names_its_roads(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    data = _across(METRO)
+    data["items"][1]["pinned"] = f"{D} 11:30"  # 30 min after the talks: 50 are needed
+    del data["items"][1]["window"]
+    cited = _located(write_visit(tmp_path, data), capsys)
+    text = (
+        "the journey between V1 and P1 takes 50 min, estimated from their coordinates: "
+        "25.9 km in a straight line × 1.4 (road factor) at 60 km/h (the roads of the metro "
+        "area, travel.roads 'metro'), plus 10 min to embark and disembark, rounded up to 5 min"
+    )
+    assert cited.get(text) == "- id: metro", cited

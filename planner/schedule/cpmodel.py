@@ -1363,8 +1363,13 @@ def _roads_words(visit: Visit, index: int | None) -> str:
     if index is None:
         return ""
     roads = visit.travel.roads[index]
-    where = "its district" if roads.venues else visit.city[roads.city].name
-    return f" ({where}'s roads, travel.roads '{roads.id}')"
+    if roads.venues:
+        where = "its district's roads"
+    elif roads.towns:
+        where = "the roads of the metro area"
+    else:
+        where = f"{visit.city[roads.city].name}'s roads"
+    return f" ({where}, travel.roads '{roads.id}')"
 
 
 def _speed_words(visit: Visit, a: Venue, b: Venue) -> str:
