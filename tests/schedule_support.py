@@ -6,6 +6,7 @@ whose plans always go through the independent validator, and plan surgery for th
 from __future__ import annotations
 
 import io
+import re
 import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -15,6 +16,7 @@ import pytest
 from ortools.sat.python import cp_model
 from ruamel.yaml import YAML
 
+from planner.cli import main
 from planner.model import Visit, WallTime
 from planner.plan import Plan, Status
 from planner.schedule.cpmodel import ModelBuilder
@@ -309,3 +311,13 @@ def moved_to(visit: Visit, plan: Plan, item_id: str, start: str, venue: str | No
 def broken(visit: Visit, plan: Plan) -> set[str]:
     """The rules (validator names) a plan breaks."""
     return {v.rule for v in validate_plan(visit, plan) if v.severity == "error"}
+
+
+def located(path: Path, capsys: pytest.CaptureFixture[str]) -> dict[str, str]:
+    """``planner explain``'s facts: text -> the line of the file it is cited at."""
+    lines = path.read_text(encoding="utf-8").splitlines()
+    assert main(["explain", str(path), "--time-limit", "10"]) == 1
+    out = capsys.readouterr().out
+    found = re.findall(rf"^  {re.escape(str(path))}:(\d+):(\d+): (.*)$", out, re.M)
+    assert found, out
+    return {text: lines[int(line) - 1].strip() for line, _col, text in found}

@@ -5,13 +5,11 @@ explanation is checked irreducible here, by solving, not taken from the explaine
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from planner.cli import main
 from planner.model import Visit
 from planner.schedule.cpmodel import ModelBuilder
 from planner.schedule.explain import Explanation, explain
@@ -23,6 +21,7 @@ from tests.schedule_support import (
     holds,
     item,
     load,
+    located,
     venue,
     visit_data,
     write_visit,
@@ -311,16 +310,6 @@ def test_generic_bounds_when_no_shape_fits() -> None:
 
 
 # -- every fact cited, at its line ----------------------------------------------------------------
-
-
-def located(path: Path, capsys: pytest.CaptureFixture[str]) -> dict[str, str]:
-    """``planner explain``'s facts: text -> the line of the file it is cited at."""
-    lines = path.read_text(encoding="utf-8").splitlines()
-    assert main(["explain", str(path), "--time-limit", "10"]) == 1
-    out = capsys.readouterr().out
-    found = re.findall(rf"^  {re.escape(str(path))}:(\d+):(\d+): (.*)$", out, re.M)
-    assert found, out
-    return {text: lines[int(line) - 1].strip() for line, _col, text in found}
 
 
 def test_leg_default_holding_and_duration_are_cited_at_their_lines(

@@ -22,6 +22,7 @@ from tests.schedule_support import (
     D,
     item,
     load,
+    located,
     parse,
     solve,
     validate_every_plan,  # noqa: F401 (autouse fixture)
@@ -117,15 +118,6 @@ def test_the_validator_flags_a_plan_that_drives_too_fast() -> None:
     assert "65 min" in found[0].message, found[0].message
 
 
-def _located(path: Path, capsys: pytest.CaptureFixture[str]) -> dict[str, str]:
-    lines = path.read_text(encoding="utf-8").splitlines()
-    assert main(["explain", str(path), "--time-limit", "10"]) == 1
-    out = capsys.readouterr().out
-    found = re.findall(rf"^  {re.escape(str(path))}:(\d+):(\d+): (.*)$", out, re.M)
-    assert found, out
-    return {text: lines[int(line) - 1].strip() for line, _col, text in found}
-
-
 def test_an_explanation_cites_the_roads_it_estimated_with(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -133,7 +125,7 @@ def test_an_explanation_cites_the_roads_it_estimated_with(
     data["items"][1]["pinned"] = f"{D} 11:45"  # 45 min after the site visit: 65 are needed
     del data["items"][1]["window"]
     path = write_visit(tmp_path, data)
-    cited = _located(path, capsys)
+    cited = located(path, capsys)
     text = (
         "the journey between V3 and V4 takes 65 min, estimated from their coordinates: "
         "12.0 km in a straight line × 1.4 (road factor) at 20 km/h (its district's roads, "
@@ -153,7 +145,7 @@ def test_an_explanation_gives_a_km_legs_arithmetic(
     data = _pair({"id": "berlin", "city": "berlin", "motorcade_kmh": 90}, legs=[leg])
     data["items"][1]["pinned"] = f"{D} 11:30"  # 30 min after the site visit: 45 are needed
     del data["items"][1]["window"]
-    cited = _located(write_visit(tmp_path, data), capsys)
+    cited = located(write_visit(tmp_path, data), capsys)
     text = (
         "the drive between V3 and V4 is 52 km by road (a measured leg), at 90 km/h (Berlin's "
         "roads, travel.roads 'berlin'), plus 10 min to embark and disembark: 45 min"
@@ -359,7 +351,7 @@ def test_an_explanation_across_a_metro_area_names_its_roads(
     data = _across(METRO)
     data["items"][1]["pinned"] = f"{D} 11:30"  # 30 min after the talks: 50 are needed
     del data["items"][1]["window"]
-    cited = _located(write_visit(tmp_path, data), capsys)
+    cited = located(write_visit(tmp_path, data), capsys)
     text = (
         "the journey between V1 and P1 takes 50 min, estimated from their coordinates: "
         "25.9 km in a straight line × 1.4 (road factor) at 60 km/h (the roads of the metro "
