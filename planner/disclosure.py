@@ -173,6 +173,8 @@ class Facts:
     notes: str | None
     first_venue: str | None  # the venue written in the visit (the first candidate)
     zone: str | None  # the zone its times are written in
+    mode: str | None = None  # a movement's mode ("train")
+    service: str = ""  # a movement's service, as passengers look for it ("TGV 6603, coach 14")
 
 
 def facts_of(visit: Visit, planned: PlannedItem) -> Facts | None:
@@ -188,6 +190,8 @@ def facts_of(visit: Visit, planned: PlannedItem) -> Facts | None:
             notes=item.notes,
             first_venue=item.venues[0],
             zone=visit.item_zone(item) if item.venues[0] in visit.venue else None,
+            mode=item.mode.value if item.mode else None,
+            service=item.service.words() if item.service else "",
         )
     about = planned.about
     if about is None:
@@ -231,6 +235,10 @@ class Shown:
     venue_local: str | None
     address: str
     geo: tuple[float, float] | None
+    arrival_id: str | None  # where it ends, if elsewhere (None also when not published)
+    arrival: str  # its name ('' when it ends where it starts)
+    mode: str | None  # a movement's mode ("train", "flight")
+    service: str  # its service ("TGV 6603, coach 14")
     attendees: tuple[str, ...]  # names, in precedence order
     dress: str | None
     press: PressAccess | None
@@ -325,6 +333,15 @@ def _shown(
         )
     else:
         place = (None, VENUE_GONE if venue is None else VENUE_HIDDEN, None, "", None)
+    arrival_id, arrival = None, ""
+    if planned.arrival_venue:
+        there = visit.venue.get(planned.arrival_venue)
+        if there is None:
+            arrival = VENUE_GONE
+        elif there.tier.rank <= rank:
+            arrival_id, arrival = there.id, text(there.name)
+        else:
+            arrival = VENUE_HIDDEN
     names = tuple(
         text(p.name)
         for p in prepared.people
@@ -346,6 +363,10 @@ def _shown(
         venue_local=place[2],
         address=place[3],
         geo=place[4],
+        arrival_id=arrival_id,
+        arrival=arrival,
+        mode=facts.mode,
+        service=text(facts.service),
         attendees=names,
         dress=text(facts.dress) if facts.dress else None,
         press=facts.press,
@@ -392,7 +413,11 @@ def _content(view: Shown) -> tuple[Any, ...]:
         view.end_zone,
         view.day.isoformat(),
         view.coarse,
-        view.venue_id,
+        # where it goes and how, with its venue (as it was for an item that ends where it
+        # starts, so that their digests stay as they were)
+        (view.venue_id, view.arrival_id, view.arrival, view.mode, view.service)
+        if view.arrival or view.mode or view.service
+        else view.venue_id,
         view.venue,
         view.venue_local,
         view.address,
@@ -504,7 +529,7 @@ class Leg:
     from_title: str
     minutes: int | None
     people: tuple[str, ...]
-    mode: str = "motorcade"  # how: "motorcade" or "walk" (planner.model.travel.Mode)
+    mode: str = "motorcade"  # how: "motorcade", "walk", "helicopter", "boat" (Mode)
 
 
 _SHOWN_FIELDS = tuple(f.name for f in fields(Shown))
@@ -762,6 +787,10 @@ def withdrawn_views(visit: Visit, plan: Plan, audience: Audience) -> list[ItemVi
                 venue_local=None,
                 address="",
                 geo=None,
+                arrival_id=None,
+                arrival="",
+                mode=None,
+                service="",
                 attendees=(),
                 dress=None,
                 press=None,

@@ -114,7 +114,7 @@ def thin_slack(visit: Visit, plan: Plan, threshold: int = THIN_SLACK) -> list[Sl
     for n, planned in enumerate(scheduled):
         item = visit.item[planned.id]
         start = planned.start_at()
-        if item.pinned is None or start is None:
+        if not item.is_pinned or start is None:
             continue
         venue = planned.venue or item.venues[0]
         for person in planned.attendees:
@@ -478,7 +478,7 @@ class Session:
 
     def is_pinned(self, item_id: str) -> bool:
         item = self.visit.item.get(item_id)
-        return item is not None and item.pinned is not None
+        return item is not None and item.is_pinned
 
     def warm(self) -> None:
         """Do ahead, in any thread, the slow work an edit would otherwise do first: parse

@@ -20,8 +20,9 @@ def _day_label(day: date) -> str:
 
 
 def _item_day(visit: Visit, item: Item) -> date | None:
-    if item.pinned:
-        return item.pinned.date
+    pin = visit.start_pin(item)
+    if pin:
+        return pin.date
     if item.window and item.window.earliest_start and item.window.latest_end:
         first, last = item.window.earliest_start.date, item.window.latest_end.date
         if (
@@ -91,7 +92,7 @@ def summarize(loaded: LoadedVisit) -> str:
         items = per_day.get(day, [])
         if not items:
             continue
-        fixed = sum(1 for i in items if i.pinned)
+        fixed = sum(1 for i in items if i.is_pinned)
         optional = sum(1 for i in items if i.optional)
         label = _day_label(day) if day else "any day"
         extra = f", {optional} optional" if optional else ""
@@ -99,9 +100,9 @@ def summarize(loaded: LoadedVisit) -> str:
         count = f"{len(items)} item{'s' if len(items) != 1 else ''}"
         say(f"  {label}: {count} ({fixed} pinned, {scheduled} to schedule{extra})")
     pinned = sorted(
-        (item.pinned.resolve(v.item_zone(item)), n, item)
+        (pin.resolve(v.item_zone(item)), n, item)
         for n, item in enumerate(v.items)
-        if item.pinned is not None
+        if (pin := v.start_pin(item)) is not None
     )  # in time order (not by the wall clocks of different zones)
     if pinned:
         say("Pinned")

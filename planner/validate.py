@@ -7,26 +7,28 @@ rule, and says in plain words what is wrong. It shares no code with the schedule
 on aware instants, compared in UTC (two datetimes that share a tzinfo compare by their wall
 clocks, ignoring ``fold``: 02:30 CEST would come after 02:15 CET on the night the clocks
 fall back); local dates and clock times are read in the zone of the item's venue (for a
-flight: the departure airport for the start, the arrival airport for the end).
+movement: the departure's for the start, the arrival's for the end).
 
 Readings of the rules where the page leaves room:
 
 - A plan item whose visit item is not cancelled may not be ``cancelled`` in the plan:
   protocol staff cancel an item in the visit file, and the plan follows.
 - A plan item whose id is not in the visit is fine only as ``cancelled``.
-- The plan's zone of an item must be the zone of its venue (for a flight's end: of its
-  arrival airport), since calendars show the local times of the plan; the rules are still
+- The plan's zone of an item must be the zone of its venue (for a movement's end: of its
+  arrival venue), since calendars show the local times of the plan; the rules are still
   checked on the instants the plan names.
 - Listed attendees must be required or optional attendees of the item.
-- Windows, pins and days are read in the zone of the venue the plan chose (for a flight's
-  ``latest_end``: of its arrival airport, as the page says), not always of the first venue.
+- Windows, pins and days are read in the zone of the venue the plan chose (for a
+  movement's ``latest_end`` and ``arrives``: of its arrival venue, as the page says), not
+  always of the first venue.
 - A clock-time bound that a daylight-saving change makes ambiguous or skipped is read in
   the item's favour: the earlier instant for a lower bound, the later one for an upper
   bound.
-- Capacity per item applies to every item, flights included (the departure airport);
-  the capacity of a non-exclusive venue over items under way ignores flights ("flights do
-  not occupy venues").
-- A flight is within opening hours when its departure instant lies within a rule,
+- Capacity per item applies to every item, movements included (the departure venue);
+  the capacity of a non-exclusive venue over items under way ignores movements ("flights
+  do not occupy venues", read for every item that ends elsewhere). A movement's ``seats``
+  bound its attendees.
+- A movement is within opening hours when its departure instant lies within a rule,
   both ends included.
 - Rule 1 is checked on consecutive pairs only, as written: an item nested inside a longer
   one is reported once, against its predecessor.
@@ -46,7 +48,7 @@ import pendulum
 from planner.model.clock import ClockTime, TimeProblem, WallTime, city_of, offset_text
 from planner.model.consistency import stays
 from planner.model.conventions import OrderConvention, Strength, TimeOfDayConvention
-from planner.model.items import Item, ItemKind
+from planner.model.items import Item
 from planner.model.travel import travel_minutes
 from planner.model.venues import Opening, Venue
 from planner.model.visit import Visit
@@ -88,8 +90,9 @@ class _Slot:
         return self.item.id
 
     @property
-    def is_flight(self) -> bool:
-        return self.item.kind is ItemKind.FLIGHT
+    def moves(self) -> bool:
+        """Whether it ends at another venue than it starts (a movement: a flight, a train)."""
+        return self.item.moves
 
     @property
     def local_date(self) -> date:
@@ -122,6 +125,7 @@ def validate_plan(visit: Visit, plan: Plan) -> list[Violation]:
         check_venue_hours,
         check_exclusive_venues,
         check_capacity,
+        check_seats,
         check_order,
         check_presence,
         check_conventions,
@@ -309,8 +313,8 @@ def _read_slot(visit: Visit, planned: PlannedItem, found: list[Violation]) -> _S
         )
         if value is None
     ]
-    if item.kind is ItemKind.FLIGHT and planned.arrival_venue is None:
-        absent.append("arrival airport")
+    if item.moves and planned.arrival_venue is None:
+        absent.append("arrival venue")
     if absent:
         fail("incomplete", "the plan gives no " + " and no ".join(absent))
         return None
@@ -320,12 +324,12 @@ def _read_slot(visit: Visit, planned: PlannedItem, found: list[Violation]) -> _S
         fail("venue", f"its venue '{planned.venue}' is not a venue of the visit")
         return None
     leaves = venue
-    if item.kind is ItemKind.FLIGHT:
+    if item.moves:
         arrival = visit.venue.get(planned.arrival_venue or "")
         if arrival is None:
             fail(
                 "venue",
-                f"its arrival airport '{planned.arrival_venue}' is not a venue of the visit",
+                f"its arrival venue '{planned.arrival_venue}' is not a venue of the visit",
             )
             return None
         leaves = arrival
@@ -351,8 +355,8 @@ def _read_slot(visit: Visit, planned: PlannedItem, found: list[Violation]) -> _S
 
 
 def check_venues(visit: Visit, slots: list[_Slot]) -> Iterator[Violation]:
-    """The venue is the item's venue or one of its candidates; a flight lands where the
-    visit says, and only flights have an arrival airport."""
+    """The venue is the item's venue or one of its candidates; a movement arrives where
+    the visit says, and only items that end elsewhere have an arrival venue."""
     for s in slots:
         if s.venue.id not in s.item.venues:
             allowed = " or ".join(visit.venue[v].name for v in s.item.venues if v in visit.venue)
@@ -361,17 +365,19 @@ def check_venues(visit: Visit, slots: list[_Slot]) -> Iterator[Violation]:
                 f"'{s.item.title}' is planned at {s.venue.name}, but it takes place at {allowed}",
                 items=(s.id,),
             )
-        if s.is_flight and s.leaves.id != s.item.arrival_venue:
+        verb = s.item.mode.arrives if s.item.mode else "ends"
+        if s.moves and s.leaves.id != s.item.arrival_venue:
             yield Violation(
                 "venue",
-                f"'{s.item.title}' is planned to land at {s.leaves.name}, but it lands at "
+                f"'{s.item.title}' is planned to {verb.removesuffix('s')} at {s.leaves.name}, "
+                f"but it {verb} at "
                 f"{visit.venue[s.item.arrival_venue].name if s.item.arrival_venue else '?'}",
                 items=(s.id,),
             )
-        if not s.is_flight and s.planned.arrival_venue is not None:
+        if not s.moves and s.planned.arrival_venue is not None:
             yield Violation(
                 "venue",
-                f"'{s.item.title}' is not a flight but the plan gives it an arrival airport",
+                f"'{s.item.title}' ends where it starts, but the plan gives it an arrival venue",
                 items=(s.id,),
             )
 
@@ -475,8 +481,9 @@ def _between(visit: Visit, a: _Slot, b: _Slot, names: str) -> tuple[str, str] | 
     if journey is None:
         return "no-road", (
             f"{names} must go from {left} in {_city(visit, a.leaves)} to {_item(b)} in "
-            f"{_city(visit, b.venue)}, but no road joins the two cities: only a flight takes "
-            "people from one city to another"
+            f"{_city(visit, b.venue)}, but no road joins the two cities: only a movement (a "
+            "flight, a train) or a travel leg the visit declares takes people from one city "
+            "to another"
         )
     holding = b.item.holding_minutes
     needed = journey + holding
@@ -546,25 +553,35 @@ def check_days(visit: Visit, slots: list[_Slot]) -> Iterator[Violation]:
 
 
 def check_pins(visit: Visit, slots: list[_Slot]) -> Iterator[Violation]:
-    """Rule 3: a pinned item starts exactly at its pinned time."""
+    """Rule 3: a pinned item starts exactly at its pinned time, and one pinned by its
+    arrival (``arrives``) ends exactly then, on the clock where it ends."""
     for s in slots:
-        if s.item.pinned is None:
-            continue
-        pinned = _wall(s.item.pinned, s.start_zone)
-        if pinned is not None and s.start != pinned:
-            yield Violation(
-                "pinned",
-                f"{_item(s)} is pinned at {_at(pinned, s.start_zone)}, but the plan starts it "
-                f"{_at(s.start, s.start_zone)}",
-                items=(s.id,),
-            )
+        if s.item.pinned is not None:
+            pinned = _wall(s.item.pinned, s.start_zone)
+            if pinned is not None and s.start != pinned:
+                yield Violation(
+                    "pinned",
+                    f"{_item(s)} is pinned at {_at(pinned, s.start_zone)}, but the plan starts "
+                    f"it {_at(s.start, s.start_zone)}",
+                    items=(s.id,),
+                )
+        if s.item.arrives is not None:
+            arrives = _wall(s.item.arrives, s.end_zone)
+            if arrives is not None and s.end != arrives:
+                verb = s.item.mode.arrives if s.item.mode else "ends"
+                yield Violation(
+                    "pinned",
+                    f"{_item(s)} {verb} at {s.leaves.name} {_at(arrives, s.end_zone)} (its "
+                    f"'arrives'), but the plan ends it {_at(s.end, s.end_zone)}",
+                    items=(s.id,),
+                )
 
 
 def check_programme_hours(visit: Visit, slots: list[_Slot]) -> Iterator[Violation]:
     """Rule 4: an item that is not pinned lies within the programme hours of its local
     start date."""
     for s in slots:
-        if s.item.pinned is not None:
+        if s.item.is_pinned:
             continue
         hours, narrowed = visit.hours_for(s.item)
         day = s.local_date
@@ -596,13 +613,13 @@ def check_venue_hours(visit: Visit, slots: list[_Slot]) -> Iterator[Violation]:
             continue
         day = s.local_date
         rules = [o for o in s.venue.opening if not o.dates or day in o.dates]
-        end = s.start if s.is_flight else s.end
+        end = s.start if s.moves else s.end
         if any(_within(o, day, s.start_zone, s.start, end) for o in rules):
             continue
         hours = ", ".join(f"{o.open}–{o.close}" for o in rules)
         when = (
-            f"departs {_at(s.start, s.start_zone)}"
-            if s.is_flight
+            f"{s.item.mode.departs if s.item.mode else 'leaves'} {_at(s.start, s.start_zone)}"
+            if s.moves
             else f"runs {_at(s.start, s.start_zone)} to {_at(s.end, s.start_zone)}"
         )
         why = f"it is open {hours}" if rules else f"it is closed on {day.day} {day:%B}"
@@ -614,8 +631,9 @@ def check_venue_hours(visit: Visit, slots: list[_Slot]) -> Iterator[Violation]:
 
 
 def check_exclusive_venues(visit: Visit, slots: list[_Slot]) -> Iterator[Violation]:
-    """Rule 6: an exclusive venue hosts one item at a time (flights do not occupy it)."""
-    grounded = [s for s in slots if not s.is_flight and s.venue.exclusive]
+    """Rule 6: an exclusive venue hosts one item at a time (movements, and items that end
+    elsewhere, do not occupy it)."""
+    grounded = [s for s in slots if not s.moves and s.venue.exclusive]
     at: dict[str, list[int]] = {}
     for n, s in enumerate(grounded):
         at.setdefault(s.venue.id, []).append(n)
@@ -656,11 +674,11 @@ def check_capacity(visit: Visit, slots: list[_Slot]) -> Iterator[Violation]:
     reported: set[frozenset[str]] = set()
     held: dict[str, list[_Slot]] = {}  # per venue, in the order of the slots
     for o in slots:
-        if not o.is_flight:
+        if not o.moves:
             held.setdefault(o.venue.id, []).append(o)
     for s in slots:
         cap = s.venue.capacity
-        if s.is_flight or s.venue.exclusive or cap is None:
+        if s.moves or s.venue.exclusive or cap is None:
             continue
         moment = s.start
         under_way = [o for o in held[s.venue.id] if o.start <= moment < o.end]
@@ -674,6 +692,19 @@ def check_capacity(visit: Visit, slots: list[_Slot]) -> Iterator[Violation]:
                 f"at {_at(moment, s.start_zone)}, {s.venue.name} holds at most {cap}, but "
                 f"{total} people are there for {titles}",
                 items=tuple(o.id for o in under_way),
+            )
+
+
+def check_seats(visit: Visit, slots: list[_Slot]) -> Iterator[Violation]:
+    """Rule 7: a movement carries no more people than the seats reserved on it."""
+    for s in slots:
+        seats = s.item.seats
+        if seats is not None and len(s.attendees) > seats:
+            yield Violation(
+                "capacity",
+                f"'{s.item.title}' carries {len(s.attendees)} people, but {seats} seats are "
+                "reserved on it",
+                items=(s.id,),
             )
 
 
@@ -726,8 +757,13 @@ def check_presence(visit: Visit, slots: list[_Slot]) -> Iterator[Violation]:
     landing). Attendees with the same stays there are named together."""
     spans: dict[str, list[tuple[str, pendulum.DateTime, pendulum.DateTime]]] = {}  # stays
     for s in slots:
-        if s.is_flight:
-            checks = [(s.venue, s.start, s.start, "take off"), (s.leaves, s.end, s.end, "land")]
+        if s.moves:
+            mode = s.item.mode
+            leave, reach = (mode.departs, mode.arrives) if mode else ("leaves", "ends")
+            checks = [
+                (s.venue, s.start, s.start, leave.removesuffix("s").replace("takes", "take")),
+                (s.leaves, s.end, s.end, reach.removesuffix("s")),
+            ]
         else:
             checks = [(s.venue, s.start, s.end, "")]
         for venue, start, end, moment in checks:

@@ -194,8 +194,8 @@ CASES: dict[str, list[Expected]] = {
         (
             40,
             37,
-            "travel.legs[0].mode: a travel leg cannot be a flight: legs are motorcade or walk; "
-            "between cities only flight items move people",
+            "travel.legs[0].mode: a travel leg cannot be a flight: legs are motorcade, walk, "
+            "helicopter or boat (a helicopter hop is 'mode: helicopter')",
         ),
     ],
     "duplicate-leg.yaml": [

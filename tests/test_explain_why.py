@@ -239,7 +239,7 @@ def test_too_little_time_to_reach_the_flight(tmp_path: Path) -> None:
     }
     assert_irreducible(visit, found)
     assert found.summary == [
-        "A must attend 'Morning' (pinned 08:30–09:30 Berlin at V1) and then 'Flight' (departs "
+        "A must attend 'Morning' (pinned 08:30–09:30 Berlin at V1) and then 'Flight' (takes off "
         "10:00 Berlin (UTC+2) from BER): the motorcade needs 45 min, 30 min are left: short by "
         "15 min"
     ]
@@ -374,8 +374,8 @@ def test_no_road_is_cited_at_the_venue_city(
     # the checker does not see it (a person's items in two cities): only the scheduler
     cited = located(path, capsys)
     text = (
-        "no road joins V1 (Berlin) and P1 (Potsdam): only a flight moves people between "
-        "cities (or a leg in travel.legs)"
+        "no road joins V1 (Berlin) and P1 (Potsdam): only a movement item (a flight, a "
+        "train) moves people between cities, or a leg in travel.legs"
     )
     assert text in cited, cited
     assert cited[text] == "city: potsdam"

@@ -38,6 +38,7 @@ from planner.model import (
     Provenance,
     PublicTime,
     Role,
+    Service,
     Side,
     SourceKind,
     Tier,
@@ -63,8 +64,9 @@ item_spec = st.tuples(
     st.integers(8, 19),  # hour
     st.sampled_from(TIERS),  # the tier of its venue
     st.sampled_from(TIERS),  # the tier that may learn where its venue is
+    st.sampled_from([None, *TIERS]),  # a movement: the tier of where it arrives
 )
-Spec = tuple[Tier, PublicTime, Status, list[int], int, Tier, Tier]
+Spec = tuple[Tier, PublicTime, Status, list[int], int, Tier, Tier, Tier | None]
 
 
 def build_visit(specs: list[Spec], clearances: list[Tier], people_tiers: list[Tier]) -> Visit:
@@ -84,8 +86,21 @@ def build_visit(specs: list[Spec], clearances: list[Tier], people_tiers: list[Ti
     ]
     venues = []
     items = []
-    for n, (tier, public_time, _status, attendees, _hour, venue_tier, where) in enumerate(specs):
+    for n, spec in enumerate(specs):
+        tier, public_time, _status, attendees, _hour, venue_tier, where, arrival = spec
         token = f"{n:02d}q{tier.value[:3]}"
+        if arrival is not None:  # a movement: to a venue of its own, with its service
+            venues.append(
+                Venue(
+                    id=f"a{n}",
+                    name=f"Arrival{token}",
+                    city="baku",
+                    address=f"Quay{token}",
+                    lat=40.2 + n / 100 + 0.002345,
+                    lon=49.7 + n / 100 + 0.005432,
+                    tier=arrival,
+                )
+            )
         venues.append(
             Venue(
                 id=f"v{n}",
@@ -104,10 +119,12 @@ def build_visit(specs: list[Spec], clearances: list[Tier], people_tiers: list[Ti
             Item(
                 id=f"i{n}",
                 title=f"Title{token}",
-                kind=ItemKind.BRIEFING,
+                kind=ItemKind.BRIEFING if arrival is None else ItemKind.BOAT,
                 duration=30,
                 attendees=tuple(f"p{a}" for a in attendees),
                 venue=f"v{n}",
+                arrival_venue=None if arrival is None else f"a{n}",
+                service=None if arrival is None else Service(number=f"Service{token}"),
                 tier=tier,
                 public_time=public_time,
                 notes=f"Notes{token}",
@@ -146,6 +163,7 @@ def planned_items(visit: Visit, specs: list[Spec]) -> list[PlannedItem]:
                 end=WallTime(start + timedelta(minutes=30)),
                 timezone=ZONE,
                 venue=item.venue,
+                arrival_venue=item.arrival_venue,
                 attendees=item.attendees,
                 created=STAMP,
                 modified=STAMP,
@@ -231,6 +249,12 @@ def test_nothing_above_an_audiences_tier_reaches_it(
                 # a venue of its own: nothing of it may show when it is above the tier
                 for leak in (venue.name, venue.local_name, venue.address, f"{venue.lat:.6f}"):
                     assert leak is not None and leak not in text, (audience.key, leak)
+            arrival = visit.venue.get(f"a{item.id[1:]}")
+            if arrival is not None and (not _shown(audience, arrival.tier) or hidden):
+                # where a movement arrives: nothing of it either (only the name is shown)
+                assert arrival.name not in text, (audience.key, arrival.name)
+            if arrival is not None:
+                assert arrival.address not in text, (audience.key, arrival.address)
             if not _shown(audience, venue.location_tier):
                 # where it is: neither its address nor its coordinates
                 for leak in (venue.address, f"{venue.lat:.6f}", f"{venue.lon:.6f}"):
@@ -241,6 +265,7 @@ def test_nothing_above_an_audiences_tier_reaches_it(
             leaks = [
                 item.title,
                 f"Notes{token}",
+                f"Service{token}",
                 event_uid(visit.id, item.id, "member"),
                 event_uid(visit.id, item.id, "public"),
                 f"{local:%H:%M}",
@@ -255,7 +280,8 @@ def test_nothing_above_an_audiences_tier_reaches_it(
         if audience.tier is Tier.RESTRICTED and audience.person is None:
             # and the full audience does see everything: the test can tell
             assert all(item.title in text for item in visit.items)
-            assert all(venue.address in text for venue in visit.venues)
+            assert all(v.address in text for v in visit.venues if v.id.startswith("v"))
+            assert all(v.name in text for v in visit.venues)  # where movements arrive too
             assert all(
                 p.name in text
                 for p in visit.people
@@ -330,7 +356,8 @@ def hidden_change(
         elif what == "notes":
             items[n] = item.model_copy(update={"notes": (item.notes or "") + " More notes."})
         elif what == "venue":
-            other = visit.venues[(n + 1) % len(visit.venues)].id
+            places = [v.id for v in visit.venues if v.id.startswith("v")]  # not arrivals
+            other = places[(n + 1) % len(places)]
             if other == item.venue:
                 return None
             items[n] = item.model_copy(update={"venue": other})
@@ -358,7 +385,7 @@ def hidden_change(
         n = which % len(visit.venues)
         venue = visit.venues[n]
         if tier.allows(venue.tier) and not all(
-            hidden_item(k) for k, i in enumerate(items) if i.venue == venue.id
+            hidden_item(k) for k, i in enumerate(items) if venue.id in (i.venue, i.arrival_venue)
         ):
             return None
         venues = list(visit.venues)

@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 
 from planner import cli
-from planner.model.travel import Leg, Mode, TravelRules, journey
+from planner.model.movements import Mode
+from planner.model.travel import Leg, TravelRules, journey
 from planner.model.venues import Venue
 from tests.conftest import FIXTURES
 
@@ -44,9 +45,13 @@ def test_the_way_says_how_it_is_made() -> None:
 
 
 def test_a_leg_by_flight_is_refused_with_its_reason() -> None:
-    with pytest.raises(ValueError, match="between cities only flight items move people"):
-        Leg.model_validate({"from": "palace", "to": "airport", "mode": "flight", "minutes": 40})
-    assert {m.value for m in Mode} == {"motorcade", "walk"}  # what the schema offers
+    for mode in ("flight", "train"):
+        with pytest.raises(ValueError, match=f"write it as an item with 'kind: {mode}'"):
+            Leg.model_validate({"from": "palace", "to": "airport", "mode": mode, "minutes": 40})
+    for mode in ("helicopter", "boat"):  # flown or sailed: minutes, never km
+        Leg.model_validate({"from": "palace", "to": "airport", "mode": mode, "minutes": 40})
+        with pytest.raises(ValueError, match="km are driven or walked"):
+            Leg.model_validate({"from": "palace", "to": "airport", "mode": mode, "km": 40})
 
 
 def _walking_visit(tmp_path: Path) -> Path:

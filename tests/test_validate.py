@@ -471,7 +471,7 @@ def test_no_road_between_cities() -> None:
     v = only(check(visit, *(at(visit, i, t) for i, t in plan)), "no-road")
     assert v.people == ("macron",) and v.items == ("briefing", "garden")
     assert "in Berlin" in v.message and "in Potsdam" in v.message
-    assert "only a flight" in v.message
+    assert "only a movement (a flight, a train)" in v.message
     # an explicit leg joins the two cities
     data = visit_data(*items)
     data["travel"]["legs"].append({"from": "chancellery", "to": "sanssouci", "minutes": 50})

@@ -30,6 +30,7 @@ from planner.model import (
     Visit,
     Window,
 )
+from planner.model.movements import Service
 from planner.model.roads import Roads
 from planner.model.travel import Leg
 from planner.visitfile import VisitFileError, load_visit
@@ -85,7 +86,7 @@ def test_fragments_have_the_right_shape() -> None:
         assert isinstance(data, list)
         for entry in data:
             item = Item.model_validate(entry)
-            assert item.kind.value == "flight"
+            assert item.mode is not None and item.moves, fragment  # the movements
 
 
 MODELS: tuple[type[BaseModel], ...] = (
@@ -104,6 +105,7 @@ MODELS: tuple[type[BaseModel], ...] = (
     TravelRules,
     Roads,
     Leg,
+    Service,
     Provenance,
     OrderConvention,
     TimeOfDayConvention,

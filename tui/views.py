@@ -34,7 +34,7 @@ def marks(visit: Visit, state: State, item_id: str) -> str:
     ◷ thin slack before it."""
     text = ""
     item = visit.item.get(item_id)
-    if item is not None and item.pinned is not None:
+    if item is not None and item.is_pinned:
         text += "◆"
     if item_id in state.moved:
         text += "↻"
@@ -93,7 +93,7 @@ def day_model(
                     end=end,
                     title=entry.item.title,
                     venue=venue,
-                    pinned=entry.item.pinned is not None,
+                    pinned=entry.item.is_pinned,
                     moved=entry.item.id in state.moved,
                     conflict=entry.item.id in errors,
                     travel=travel or None,
@@ -139,6 +139,8 @@ def detail(visit: Visit, state: State, entry: Entry | None, item_id: str | None)
     text.append(f"{item.kind_label} · {status}")
     if item.pinned is not None:
         text.append(f" · ◆ pinned {item.pinned}")
+    if item.arrives is not None:
+        text.append(f" · ◆ {item.mode.arrives if item.mode else 'ends'} {item.arrives}")
     if flags.replace("◆", ""):
         text.append(f" · {flags.replace('◆', '')}")
     text.append("\n")
@@ -154,6 +156,9 @@ def detail(visit: Visit, state: State, entry: Entry | None, item_id: str | None)
     if planned is not None and planned.arrival_venue:
         text.append(f" → {visit.venue[planned.arrival_venue].name}")
     text.append("\n")
+    if item.service is not None and item.service.words():
+        text.append("Service: ", "bold")
+        text.append(item.service.words() + (f" · {item.seats} seats" if item.seats else "") + "\n")
     if entry is not None and entry.legs:
         for leg in entry.legs:
             mode = f"{leg.mode} {leg.minutes} min" if leg.minutes is not None else "no road"

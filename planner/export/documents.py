@@ -25,6 +25,7 @@ from planner.disclosure import cleaner, lane_people
 from planner.export.programme import (
     end_clause,
     length_text,
+    movement_text,
     start_clocks,
     zone_name,
 )
@@ -71,7 +72,7 @@ def until_text(visit: Visit, view: ItemView) -> str:
     """'until 11:00 (1 h)', or for a flight 'lands 11:50 Las Palmas (2 h 50 min)'."""
     if view.start is None or view.end is None:
         return ""
-    return end_clause(visit, view.start, view.end, view.zone, view.end_zone)
+    return end_clause(visit, view.start, view.end, view.zone, view.end_zone, view.mode)
 
 
 def venue_text(view: ItemView) -> str:
@@ -95,6 +96,7 @@ class Row:
     view: ItemView
     time: str
     until: str
+    route: str  # a movement's two ends and its service
     title: str
     kind: str
     venue: str
@@ -111,6 +113,7 @@ def _row(visit: Visit, view: ItemView, second_zone: str) -> Row:
         view=view,
         time=clock_text(visit, view, second_zone),
         until=until_text(visit, view),
+        route=movement_text(view),
         title=view.title,
         kind=view.kind,
         venue=venue_text(view),
@@ -179,6 +182,8 @@ def _markdown_rows(rows: list[Row]) -> list[str]:
             lines.append(f"- Travel before: {md(leg)}")
         if row.until:  # 'lands 13:55 Berlin' → 'Lands 13:55 Berlin' (the city as written)
             lines.append(f"- {md(row.until[:1].upper() + row.until[1:])}")
+        if row.route:
+            lines.append(f"- Route: {md(row.route)}")
         lines.append(f"- What: {md(row.kind)}")
         lines.append(f"- Venue: {md(row.venue)}")
         if row.attendees:

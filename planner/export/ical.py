@@ -28,7 +28,7 @@ from zoneinfo import ZoneInfo
 import pendulum
 
 from planner.disclosure import cleaner, withdrawn_views
-from planner.export.programme import end_clause, length_text, start_clocks
+from planner.export.programme import end_clause, length_text, movement_text, start_clocks
 from planner.export.tiers import Audience, Index, ItemView, views
 from planner.model.clock import tz
 from planner.model.publication import Tier
@@ -371,22 +371,27 @@ def _times(visit: Visit, view: ItemView) -> list[str]:
         if view.coarse:
             return [f"Time: {view.coarse} (the exact time is not published)"]
         return ["Time: not fixed"]
-    return [_time_words(visit, view.start, view.end, view.zone, view.end_zone)]
+    return [_time_words(visit, view.start, view.end, view.zone, view.end_zone, view.mode)]
 
 
 def _time_words(
-    visit: Visit, start: pendulum.DateTime, end: pendulum.DateTime, zone: str, end_zone: str
+    visit: Visit,
+    start: pendulum.DateTime,
+    end: pendulum.DateTime,
+    zone: str,
+    end_zone: str,
+    mode: str | None = None,
 ) -> str:
     """The 'Time:' line of an event, the same for every reader of it; remembered (its
     words depend on the visit only through the names of its clocks)."""
     clocks_named = tuple((c.timezone, c.name) for c in visit.cities)
-    key = (clocks_named, visit.guest_home_timezone, start, end, zone, end_zone)
+    key = (clocks_named, visit.guest_home_timezone, start, end, zone, end_zone, mode)
     found = _TIMES_SAID.get(key)
     if found is None:
         if len(_TIMES_SAID) > 1 << 15:
             _TIMES_SAID.clear()
         clocks = start_clocks(visit, start, zone, visit.guest_home_timezone)
-        ends = end_clause(visit, start, end, zone, end_zone)
+        ends = end_clause(visit, start, end, zone, end_zone, mode)
         found = _TIMES_SAID[key] = f"Time: {clocks}, {ends}"
     return found
 
@@ -406,6 +411,9 @@ def description(visit: Visit, view: ItemView, audience: Audience) -> str:
     lines.extend(_times(visit, view))
     place = view.venue + (f" ({view.venue_local})" if view.venue_local else "")
     lines.append("Venue: " + ", ".join(part for part in (place, view.address) if part))
+    if view.arrival:  # the departure is the LOCATION; where it arrives, and by what, here
+        lines.append(f"To: {view.arrival}")
+        lines.append(f"Route: {movement_text(view)}")
     if view.attendees:
         lines.append("With: " + ", ".join(view.attendees))
     if view.dress:

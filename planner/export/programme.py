@@ -9,9 +9,10 @@ from datetime import date
 
 import pendulum
 
-from planner.disclosure import by_precedence
+from planner.disclosure import Shown, by_precedence
 from planner.model.clock import city_of, offset_text, tz
 from planner.model.items import Item
+from planner.model.movements import Mode, route
 from planner.model.people import Person
 from planner.model.travel import journey
 from planner.model.visit import Visit
@@ -29,9 +30,9 @@ class Leg:
 
     from_venue: str
     to_venue: str
-    minutes: int | None  # None: no road (a flight in between)
+    minutes: int | None  # None: no road (a movement in between)
     people: tuple[str, ...]
-    mode: str = "motorcade"  # how: "motorcade" or "walk" (planner.model.travel.Mode)
+    mode: str = "motorcade"  # how: "motorcade", "walk", "helicopter", "boat" (Mode)
 
 
 @dataclass(frozen=True)
@@ -131,13 +132,47 @@ def start_clocks(visit: Visit, start: pendulum.DateTime, zone: str, second_zone:
 
 
 def end_clause(
-    visit: Visit, start: pendulum.DateTime, end: pendulum.DateTime, zone: str, end_zone: str
+    visit: Visit,
+    start: pendulum.DateTime,
+    end: pendulum.DateTime,
+    zone: str,
+    end_zone: str,
+    mode: str | None = None,
 ) -> str:
-    """'until 11:00 (1 h)', or for a flight 'lands 11:50 Las Palmas (1 h 50 min)'."""
+    """'until 11:00 (1 h)'; for a movement 'arrives 09:04 (2 h 2 min)', and where it
+    ends on another clock 'lands 11:50 Las Palmas (1 h 50 min)'."""
     length = length_text(int((end - start).total_seconds() // 60))
+    verb = Mode(mode).arrives if mode else "lands" if end_zone != zone else "until"
     if end_zone != zone:
-        return f"lands {hm(_clock(end, end_zone))} {zone_name(visit, end_zone)} ({length})"
-    return f"until {hm(_clock(end, zone))} ({length})"
+        return f"{verb} {hm(_clock(end, end_zone))} {zone_name(visit, end_zone)} ({length})"
+    return f"{verb} {hm(_clock(end, zone))} ({length})"
+
+
+def route_text(
+    start: pendulum.DateTime | None,
+    zone: str,
+    origin: str,
+    end: pendulum.DateTime | None,
+    end_zone: str,
+    destination: str,
+    service: str,
+) -> str:
+    """'07:02 Paris Gare de Lyon → 09:04 Lyon Part-Dieu, TGV 6603, coach 14': a movement's
+    two ends, each on its own clock (without the clocks when the time is withheld)."""
+    if start is None or end is None:
+        text = f"{origin} → {destination}"
+        return f"{text}, {service}" if service else text
+    return route(hm(_clock(start, zone)), origin, hm(_clock(end, end_zone)), destination, service)
+
+
+def movement_text(view: Shown) -> str:
+    """Where an item that ends elsewhere goes, and by what: '07:02 Paris Gare de Lyon →
+    09:04 Lyon Part-Dieu, TGV 6603, coach 14' ('' for an item that ends where it starts)."""
+    if not view.arrival:
+        return ""
+    return route_text(
+        view.start, view.zone, view.venue, view.end, view.end_zone, view.arrival, view.service
+    )
 
 
 def dual_time(visit: Visit, entry: Entry) -> str:
@@ -149,7 +184,8 @@ def dual_time(visit: Visit, entry: Entry) -> str:
 def until(visit: Visit, entry: Entry) -> str:
     zone = entry.planned.timezone or visit.timezone
     end_zone = entry.planned.end_timezone or zone
-    return end_clause(visit, entry.start, entry.end, zone, end_zone)
+    mode = entry.item.mode
+    return end_clause(visit, entry.start, entry.end, zone, end_zone, mode.value if mode else None)
 
 
 def short_names(visit: Visit, ids: tuple[str, ...] | list[str]) -> str:
@@ -170,13 +206,26 @@ def terminal_programme(visit: Visit, plan: Plan) -> str:
                     f"{visit.venue[leg.to_venue].name}: {mode} ({short_names(visit, leg.people)})"
                 )
             planned = entry.planned
-            pin = " [pinned]" if entry.item.pinned else ""
+            pin = " [pinned]" if entry.item.is_pinned else ""
             lines.append(f"  {dual_time(visit, entry)}  {entry.item.title}{pin}")
             venue = visit.venue[planned.venue or entry.item.venues[0]]
             place = venue.name + (f" ({venue.local_name})" if venue.local_name else "")
-            if planned.arrival_venue:
-                place += f" → {visit.venue[planned.arrival_venue].name}"
             lines.append(f"      {until(visit, entry)} at {place}")
+            if planned.arrival_venue:
+                service = entry.item.service
+                zone = planned.timezone or visit.timezone
+                lines.append(
+                    "      "
+                    + route_text(
+                        entry.start,
+                        zone,
+                        venue.name,
+                        entry.end,
+                        planned.end_timezone or zone,
+                        visit.venue[planned.arrival_venue].name,
+                        service.words() if service else "",
+                    )
+                )
             lines.append(f"      with {short_names(visit, planned.attendees)}")
         lines.append("")
     cancelled = [

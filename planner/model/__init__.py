@@ -9,10 +9,11 @@ from planner.model.conventions import (
     TimeOfDayConvention,
 )
 from planner.model.items import CEREMONIES, MEMORIALS, Item, ItemKind, Order, Window
+from planner.model.movements import Mode, Service
 from planner.model.people import Person, Presence, ProgrammeHours, Role, Side
 from planner.model.provenance import Provenance, SourceKind
 from planner.model.publication import PressAccess, PublicTime, Tier
-from planner.model.travel import Leg, Mode, TravelRules
+from planner.model.travel import Leg, TravelRules
 from planner.model.venues import City, Opening, Venue
 from planner.model.visit import SCHEMA_VERSION, Country, Organizer, Visit, VisitKind
 
@@ -41,6 +42,7 @@ __all__ = [
     "Provenance",
     "PublicTime",
     "Role",
+    "Service",
     "Side",
     "SourceKind",
     "Strength",

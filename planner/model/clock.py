@@ -107,6 +107,17 @@ class WallTime:
     def date(self) -> date:
         return self.local.date()
 
+    @classmethod
+    def of(cls, instant: datetime, zone: str) -> WallTime:
+        """The wall time of an instant in ``zone``; with its UTC offset only where that
+        local time occurs twice (clocks falling back)."""
+        local = datetime.fromtimestamp(instant.timestamp(), tz(zone))
+        naive = local.replace(tzinfo=None)
+        other = naive.replace(tzinfo=tz(zone), fold=1 - local.fold).utcoffset()
+        if other != local.utcoffset():
+            return cls(naive, local.utcoffset())
+        return cls(naive)
+
     def resolve(self, zone: str) -> pendulum.DateTime:
         """The instant this wall time names in ``zone``; raises TimeProblem if it has none
         or more than one."""

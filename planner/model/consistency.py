@@ -370,7 +370,7 @@ class _Checker:
         for k, day in enumerate(item.days):
             if not self._in_visit(day):
                 yield Problem((*base, "days", k), self._outside("the day", day))
-        if item.pinned is None and item.kind is not ItemKind.FLIGHT:
+        if not item.is_pinned:
             hours, narrowed = v.hours_for(item)
             if hours.end.minutes - hours.start.minutes < item.duration:
                 whose = ", ".join(v.person[p].name for p in narrowed)
@@ -420,29 +420,52 @@ class _Checker:
             if problem:
                 yield problem
                 return
+        if item.arrives:
+            path = (*base, "arrives")
+            if not (v.start <= item.arrives.date <= v.end + timedelta(days=1)):
+                yield Problem(path, self._outside("the arrival", item.arrives.date))
+                return
+            arrives, problem = self._resolve(path, item.arrives, v.end_zone(item))
+            if problem or arrives is None:
+                yield from [problem] if problem else []
+                return
+            if pinned is None:
+                pinned = arrives.subtract(minutes=item.duration).in_timezone(zone)
+            elif (arrives - pinned).in_minutes() != item.duration:
+                span = int((arrives - pinned).total_seconds() // 60)
+                yield Problem(
+                    (*base, "duration"),
+                    f"the timetable ({item.pinned} to {item.arrives}) takes {span} min, but "
+                    f"'duration' is {item.duration}; write 'duration: {span}'"
+                    if span > 0
+                    else f"it arrives ({item.arrives}) before it departs ({item.pinned}); "
+                    "check the clocks and their places",
+                )
+                return
         if pinned is None:
             return
         end = pinned.add(minutes=item.duration)
+        key = "pinned" if item.pinned else "arrives"
+        pin = (
+            f"pinned at {item.pinned}"
+            if item.pinned
+            else f"arriving at {item.arrives}, it starts {pinned:%H:%M}"
+        )
         if item.days and pinned.date() not in item.days:
-            yield Problem(
-                (*base, "pinned"), f"pinned on {pinned:%d %B}, which is not one of its 'days'"
-            )
+            yield Problem((*base, key), f"{pin} on {pinned:%d %B}, which is not one of its 'days'")
         if earliest and pinned < earliest:
             yield Problem(
-                (*base, "pinned"),
-                f"pinned at {item.pinned}, before its window opens "
-                f"({_bound(item, 'earliest_start')})",
+                (*base, key),
+                f"{pin}, before its window opens ({_bound(item, 'earliest_start')})",
             )
         if latest and end > latest:
             yield Problem(
-                (*base, "pinned"),
-                f"pinned at {item.pinned} for {item.duration} min, it ends {end:%H:%M}, after its "
+                (*base, key),
+                f"{pin} for {item.duration} min, it ends {end:%H:%M}, after its "
                 f"window closes ({item.window.latest_end if item.window else ''})",
             )
         if item.venue:
-            yield from self._venue_hours(
-                base, item, pinned, end if item.kind is not ItemKind.FLIGHT else pinned
-            )
+            yield from self._venue_hours(base, item, pinned, pinned if item.moves else end)
         if item.kind is ItemKind.FLIGHT and item.arrival_venue:
             origin, dest = v.venue[item.venues[0]], v.venue[item.arrival_venue]
             if origin.city == dest.city:
@@ -474,6 +497,12 @@ class _Checker:
     # -- capacity and presence ------------------------------------------------------------
 
     def item_capacity(self, n: int, item: Item) -> Iterator[Problem]:
+        if item.seats is not None and len(item.attendees) > item.seats:
+            yield Problem(
+                ("items", n, "seats"),
+                f"{len(item.attendees)} people must travel on '{item.title}', but {item.seats} "
+                "seats are reserved; reserve more or move someone to another movement",
+            )
         count = len(item.everyone)
         caps = [self.v.venue[x].capacity for x in item.venues]
         if caps and all(c is not None and c < count for c in caps):
@@ -487,9 +516,11 @@ class _Checker:
         v = self.v
         cities = {v.venue[x].city for x in item.venues}
         zone = v.item_zone(item)
-        if item.pinned:
+        if item.is_pinned:
             try:
-                start = item.pinned.resolve(zone)
+                pin = v.start_pin(item)
+                assert pin is not None
+                start = pin.resolve(zone)
             except TimeProblem:
                 return
             end = start.add(minutes=item.duration)
@@ -505,9 +536,9 @@ class _Checker:
                 for c, s, e in self._spans(person)
                 if any(v.same_place(c, city) for city in cities)
             ]
-            if item.kind is ItemKind.FLIGHT:
+            if item.moves:
                 ok = any(s <= at <= e for s, e in spans)
-            elif item.pinned:
+            elif item.is_pinned:
                 ok = any(s <= at and until <= e for s, e in spans)
             else:
                 # a window too short for the item is reported on its own (item_times): here
@@ -518,7 +549,7 @@ class _Checker:
                 where = ", ".join(sorted(v.city[c].name for c in cities))
                 when = (
                     f"at {start:%d %B %H:%M}–{end:%H:%M}"
-                    if item.pinned
+                    if item.is_pinned
                     else f"between {start:%d %B %H:%M} and {end:%d %B %H:%M}"
                 )
                 yield Problem(

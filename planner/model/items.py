@@ -8,6 +8,7 @@ from pydantic import Field, model_validator
 
 from planner.model.base import Day, Frozen, Id, Minutes, PositiveMinutes
 from planner.model.clock import WallTime
+from planner.model.movements import GOES_ELSEWHERE, Mode, Service
 from planner.model.provenance import Provenance
 from planner.model.publication import PressAccess, PublicTime, Tier
 from planner.model.text import Line, Paragraphs
@@ -30,7 +31,11 @@ class ItemKind(StrEnum):
     SPOUSE_PROGRAMME = "spouse_programme"
     SITE_VISIT = "site_visit"
     FLIGHT = "flight"
+    TRAIN = "train"
+    HELICOPTER = "helicopter"
     MOTORCADE = "motorcade"
+    BOAT = "boat"
+    WALK = "walk"
     HOLDING = "holding"
     BRIEFING = "briefing"
     DEPARTURE_CEREMONY = "departure_ceremony"
@@ -110,10 +115,29 @@ class Item(Frozen):
     optional_attendees: tuple[Id, ...] = ()
     venue: Id | None = None
     candidate_venues: tuple[Id, ...] = Field(default=(), description="The solver picks one.")
-    arrival_venue: Id | None = Field(default=None, description="Flights: where they land.")
+    arrival_venue: Id | None = Field(
+        default=None,
+        description="Where it ends, if not where it starts: a movement's arrival (the "
+        "airport, the station, the landing zone) or another pier, the far side of a square.",
+    )
     window: Window | None = None
     days: tuple[Day, ...] = Field(default=(), description="Days it may take place; empty: any.")
     pinned: WallTime | None = Field(default=None, description="Fixed start (host or timetable).")
+    arrives: WallTime | None = Field(
+        default=None,
+        description="Fixed end, on the clock where it ends (a timetable's arrival; a flight "
+        "known by its landing time). With 'pinned' too, the duration must match.",
+    )
+    service: Service | None = Field(
+        default=None, description="Movements: the flight or train, platform, coach, aircraft."
+    )
+    seats: int | None = Field(
+        default=None,
+        ge=1,
+        le=10_000,
+        description="Movements: places reserved for the delegation (seats on the aircraft, "
+        "in the reserved coaches); its attendees must fit.",
+    )
     order: tuple[Order, ...] = ()
     holding: Minutes | None = Field(
         default=None, description="Minutes the attendees must be on site before the start."
@@ -142,13 +166,22 @@ class Item(Frozen):
             raise ValueError("an item needs a 'venue' (or 'candidate_venues')")
         if self.priority is not None and not self.optional:
             raise ValueError("'priority' is only for optional items; add 'optional: true'")
-        if self.kind is ItemKind.FLIGHT:
-            if not self.arrival_venue:
-                raise ValueError("a flight needs 'arrival_venue' (the airport it lands at)")
-            if self.pinned is None:
-                raise ValueError("a flight is pinned to its timetable: give 'pinned'")
-        elif self.arrival_venue:
-            raise ValueError("'arrival_venue' is only for flights")
+        mode = self.mode
+        if mode in GOES_ELSEWHERE and not self.arrival_venue:
+            where = "the airport it lands at" if mode is Mode.FLIGHT else "where it arrives"
+            raise ValueError(f"a {mode.value} needs 'arrival_venue' ({where})")
+        if self.arrival_venue and not self.venue:
+            raise ValueError("an item that ends elsewhere starts at one 'venue', not candidates")
+        if self.arrival_venue and self.arrival_venue == self.venue:
+            raise ValueError(
+                "'arrival_venue' is where it ends when that is another venue: leave it out"
+            )
+        for name in ("service", "seats"):
+            if getattr(self, name) is not None and mode is None:
+                raise ValueError(
+                    f"'{name}' is only for movements (kind flight, train, helicopter, "
+                    "motorcade, boat or walk)"
+                )
         return self
 
     @property
@@ -158,6 +191,21 @@ class Item(Frozen):
         if self.holding is not None:
             return self.holding
         return DEFAULT_CEREMONY_HOLDING if self.kind in CEREMONIES else 0
+
+    @property
+    def mode(self) -> Mode | None:
+        """The mode of a movement (its kind), None for other items."""
+        return _MODES.get(self.kind.value)
+
+    @property
+    def moves(self) -> bool:
+        """Whether it ends at another venue than it starts (a movement, a cruise)."""
+        return self.arrival_venue is not None
+
+    @property
+    def is_pinned(self) -> bool:
+        """Whether its start or its end is fixed (``pinned``, ``arrives``)."""
+        return self.pinned is not None or self.arrives is not None
 
     @property
     def venues(self) -> tuple[str, ...]:
@@ -174,3 +222,6 @@ class Item(Frozen):
     @property
     def everyone(self) -> tuple[str, ...]:
         return self.attendees + tuple(p for p in self.optional_attendees if p not in self.attendees)
+
+
+_MODES = {m.value: m for m in Mode}

@@ -6,19 +6,20 @@ estimated from the coordinates: the great-circle distance times a road factor, a
 motorcade speed, plus an embark/disembark buffer, rounded up to whole five minutes; a
 city or a district of it may give its own factor, speed and buffer, or a flat figure for
 every unmeasured journey (``planner.model.roads``). Venues in different cities are joined
-only by explicit legs or by (pinned) flights.
+only by explicit legs (by road, helicopter or boat) or by movement items (flights, trains:
+``planner.model.movements``).
 """
 
 from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from enum import StrEnum
 from typing import Annotated, Any, Self
 
 from pydantic import BeforeValidator, ConfigDict, Field, model_validator
 
 from planner.model.base import Frozen, Id, Minutes
+from planner.model.movements import SCHEDULED, Mode
 from planner.model.provenance import Provenance
 from planner.model.roads import Roads, roads_between
 from planner.model.venues import Venue
@@ -26,32 +27,21 @@ from planner.model.venues import Venue
 EARTH_RADIUS_KM = 6371.0088
 
 
-class Mode(StrEnum):
-    """How people get from one venue to the next by road or on foot. Between cities only
-    flight items move people (pinned to their timetable); a leg cannot be a flight."""
-
-    MOTORCADE = "motorcade"
-    WALK = "walk"
-
-    @property
-    def verb(self) -> str:
-        """'motorcade 25 min' / 'walk 10 min': how outputs name a leg."""
-        return self.value
-
-
 def _ground(value: Any) -> Any:
-    if isinstance(value, str) and value.strip().lower() in ("flight", "helicopter", "train"):
+    if isinstance(value, str) and value.strip().lower() in SCHEDULED:
+        mode = value.strip().lower()
         raise ValueError(
-            f"a travel leg cannot be a {value.strip().lower()}: legs are motorcade or walk; "
-            "between cities only flight items move people (write the hop as an item with "
-            "'kind: flight', pinned to its timetable)"
+            f"a travel leg cannot be a {mode}: legs are motorcade, walk, helicopter or boat "
+            "(a helicopter hop is 'mode: helicopter'); a scheduled service is a movement item: "
+            f"write it as an item with 'kind: {mode}', its 'venue' and 'arrival_venue'"
         )
     return value
 
 
 class Leg(Frozen):
-    """A measured journey between two venues, by motorcade or on foot: its minutes, or its
-    road distance (then driven at the motorcade speed of its roads, plus the buffer)."""
+    """A measured journey between two venues, by motorcade, on foot, by helicopter or by
+    boat: its minutes, or (by road or on foot) its distance (then driven at the motorcade
+    speed of its roads, plus the buffer, or walked)."""
 
     model_config = ConfigDict(frozen=True, extra="forbid", populate_by_name=True)
 
@@ -67,6 +57,11 @@ class Leg(Frozen):
     def _minutes_or_km(self) -> Self:
         if (self.minutes is None) == (self.km is None):
             raise ValueError("a leg gives its minutes or its road distance in km (one of them)")
+        if self.km is not None and self.mode not in (Mode.MOTORCADE, Mode.WALK):
+            raise ValueError(
+                f"a {self.mode.value} leg gives its minutes (door to door, boarding included): "
+                "km are driven or walked, not flown or sailed"
+            )
         return self
 
 
@@ -194,20 +189,20 @@ class Journey:
 
 def journey(rules: TravelRules, a: Venue, b: Venue, mode: Mode | None = None) -> Journey | None:
     """The way from venue ``a`` to venue ``b``; None if no road joins them (different
-    cities with no explicit leg: only a flight joins them).
+    cities with no explicit leg: only a movement item joins them).
 
-    Without a mode: an explicit leg wins (a motorcade leg before a walking one), else a
-    walk for neighbouring venues, else the motorcade estimate.
+    Without a mode: an explicit leg wins (a motorcade leg before a helicopter's, a boat's
+    or a walking one), else a walk for neighbouring venues, else the motorcade estimate.
     """
     if a.id == b.id:
         return Journey(0, mode or Mode.WALK)
-    modes = [mode] if mode else [Mode.MOTORCADE, Mode.WALK]
+    modes = [mode] if mode else [Mode.MOTORCADE, Mode.HELICOPTER, Mode.BOAT, Mode.WALK]
     for m in modes:
         found = measured_leg(rules, a.id, b.id, m)
         if found is not None:
             return Journey(leg_minutes(rules, rules.legs[found], a, b), m)
     if a.city != b.city and roads_between(rules.roads, a.city, a.id, b.city, b.id) is None:
-        return None  # only a flight, or a leg, joins two cities outside one metro area
+        return None  # only a movement, or a leg, joins two cities outside one metro area
     how = basis(rules, a, b, mode)
     if not how.anywhere and not (a.located and b.located):
         return None  # a place without coordinates and no measured way (check refuses it)

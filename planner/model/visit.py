@@ -13,6 +13,7 @@ from typing import Any, Literal
 from pydantic import Field, model_validator
 
 from planner.model.base import Day, Frozen, Id
+from planner.model.clock import WallTime
 from planner.model.conventions import (
     Convention,
     OrderConvention,
@@ -152,6 +153,19 @@ class Visit(Frozen):
     def item_zone(self, item: Item) -> str:
         """The zone an item's times are written in: that of its (first) venue."""
         return self.venue_zone(item.venues[0])
+
+    def end_zone(self, item: Item) -> str:
+        """The zone an item's end is written in: that of the venue where it ends."""
+        return self.venue_zone(item.arrival_venue) if item.arrival_venue else self.item_zone(item)
+
+    def start_pin(self, item: Item) -> WallTime | None:
+        """When a pinned item starts, on the clock of its venue: its ``pinned`` time, or for
+        an item pinned by its arrival alone (``arrives``), that time less its duration.
+        Raises TimeProblem for an arrival that names no instant (check refuses it)."""
+        if item.pinned is not None or item.arrives is None:
+            return item.pinned
+        end = item.arrives.resolve(self.end_zone(item))
+        return WallTime.of(end - timedelta(minutes=item.duration), self.item_zone(item))
 
     def hours_for(self, item: Item) -> tuple[ProgrammeHours, tuple[str, ...]]:
         """The programme hours an item that is not pinned must keep: the visit's, narrowed

@@ -33,7 +33,7 @@ def _minute_values(visit: Visit) -> list[int]:
     values: list[int] = []
     for item in visit.items:
         values += [item.duration, item.holding_minutes]
-        walls = [item.pinned]
+        walls = [item.pinned, item.arrives]
         if item.window:
             walls += [item.window.earliest_start, item.window.latest_end]
         values += [w.local.minute for w in walls if w is not None]
@@ -108,12 +108,7 @@ class Axis:
     def wall(self, units: int, zone: str) -> WallTime:
         """The local wall time of an instant; with its UTC offset only where that local
         time occurs twice (clocks falling back)."""
-        local = datetime.fromtimestamp(self.instant(units).timestamp(), tz(zone))
-        naive = local.replace(tzinfo=None)
-        other = naive.replace(tzinfo=tz(zone), fold=1 - local.fold).utcoffset()
-        if other != local.utcoffset():
-            return WallTime(naive, local.utcoffset())
-        return WallTime(naive)
+        return WallTime.of(self.instant(units), zone)
 
     def local_day(self, day: date, zone: str) -> Interval:
         """Units of the local calendar day in ``zone`` (end exclusive as hi)."""

@@ -9,8 +9,8 @@ docs/scheduling-rules.md becomes constraints:
 - each person's items form a circuit through a depot: an arc k → l means l is the next
   item of that person after k, and forces l to start after k's end plus the travel time
   between their venues (and l's holding time); arcs between cities without a road do not
-  exist, so only a flight moves a person between cities. A redundant no-overlap per person
-  helps propagation;
+  exist, so only a movement (a flight, a train) moves a person between cities. A redundant
+  no-overlap per person helps propagation;
 - exclusive venues: no-overlap; capacities: cumulative;
 - ordering rules and hard conventions: linear precedences, per-day where asked.
 
@@ -18,8 +18,8 @@ In *explain* mode every fact of the visit that a constraint comes from (a pin, a
 person's attendance, a duration, a journey, a holding time, a venue's hours…) is guarded
 by its own literal, the objective is left out, and optional items are left out (they
 could be dropped, so they never cause infeasibility): the solver's unsat core over these
-literals names the facts. Who is on a flight is not a fact but the visit's structure: a
-flight is what moves its people between cities, so leaving one out would only ever make
+literals names the facts. Who is on a movement is not a fact but the visit's structure: a
+movement is what moves its people between cities, so leaving one out would only ever make
 a plan harder, never explain why there is none.
 """
 
@@ -39,8 +39,9 @@ from planner.model.clock import ClockTime, city_of
 from planner.model.consistency import Path_
 from planner.model.conventions import OrderConvention, Strength, TimeOfDayConvention
 from planner.model.items import Item, ItemKind
+from planner.model.movements import SCHEDULED, Mode
 from planner.model.people import ProgrammeHours, Role
-from planner.model.travel import Mode, basis, drive, leg_minutes, measured_leg, travel_minutes
+from planner.model.travel import basis, drive, leg_minutes, measured_leg, travel_minutes
 from planner.model.venues import Venue
 from planner.model.visit import Visit
 from planner.plan import Plan, Status
@@ -124,12 +125,12 @@ class ItemVars:
         return list(self.choice)
 
     def out_venues(self, visit: Visit) -> list[str]:
-        if self.item.kind is ItemKind.FLIGHT and self.item.arrival_venue:
+        if self.item.arrival_venue:
             return [self.item.arrival_venue]
         return list(self.choice)
 
     def out_choice(self, venue: str) -> Lit | None:
-        if self.item.kind is ItemKind.FLIGHT:
+        if self.item.moves:
             return None
         return self.choice[venue]
 
@@ -313,9 +314,9 @@ class ModelBuilder:
         zone = v.item_zone(item)
         base: Path_ = ("items", n)
         self._domains.setdefault(item.id, [])
-        flight = item.kind is ItemKind.FLIGHT
-        # programme hours (pinned items and flights are exempt)
-        if item.pinned is None and not flight:
+        moves = item.moves  # ends elsewhere: a movement, a cruise
+        # programme hours (pinned items are exempt)
+        if not item.is_pinned:
             hours, narrowed = v.hours_for(item)
             bounds = [
                 (self._clock(d, hours.start, zone), self._clock(d, hours.end, zone)) for d in v.days
@@ -365,8 +366,8 @@ class ModelBuilder:
                 [(*base, "window")],
                 items=[item.id],
             )
-            if window.latest_end:
-                latest = ax.units(window.latest_end.resolve(zone))
+            if window.latest_end:  # on the clock where it ends
+                latest = ax.units(window.latest_end.resolve(v.end_zone(item)))
                 self._add_domain(
                     item,
                     lambda dur: _intervals_domain([(lo, latest - dur)]),
@@ -374,12 +375,13 @@ class ModelBuilder:
                 )
             else:
                 self._add_domain(item, _intervals_domain([(lo, ax.horizon)]), fact)
-        if item.pinned:
-            at = ax.units(item.pinned.resolve(zone))
+        pin = v.start_pin(item)
+        if pin is not None:
+            at = ax.units(pin.resolve(zone))
             fact = self.fact(
                 f"pin:{item.id}",
-                functools.partial(_pin_words, v, item, zone),
-                [(*base, "pinned")],
+                functools.partial(_pin_words, v, item),
+                [(*base, key) for key in ("pinned", "arrives") if getattr(item, key)],
                 items=[item.id],
             )
             self._add_domain(item, cp_model.Domain(at, at), fact)
@@ -406,7 +408,7 @@ class ModelBuilder:
                 [("venues", self._venue_index(venue_id), "opening")],
                 items=[item.id],
             )
-            if flight:  # checked at the departure instant only
+            if moves:  # checked at the departure instant only
                 self._add_domain(item, _intervals_domain(hours_open), fact, venue_id)
             else:
                 self._add_domain(
@@ -427,7 +429,7 @@ class ModelBuilder:
                 city = v.venue[venue_id].city
                 stays = [(ax.units(s), ax.units(e)) for c, s, e in windows if v.same_place(c, city)]
                 domain: Callable[[int], cp_model.Domain]
-                if flight and item.arrival_venue:
+                if moves and item.arrival_venue:
                     dest = v.venue[item.arrival_venue].city
                     there = [
                         (ax.units(s), ax.units(e)) for c, s, e in windows if v.same_place(c, dest)
@@ -446,7 +448,7 @@ class ModelBuilder:
                     domain,
                     fact,
                     venue_id if len(venues) > 1 else None,
-                    also=self._attendance(pid, item).lit if self.explain and not flight else None,
+                    also=self._attendance(pid, item).lit if self.explain and not moves else None,
                 )
         # hard times of day
         for rule in self.visit.rules():
@@ -747,7 +749,7 @@ class ModelBuilder:
                 continue
             active: list[Lit | None] = []
             for iv in mine:
-                if self.explain and iv.item.kind is not ItemKind.FLIGHT:
+                if self.explain and not iv.item.moves:
                     active.append(self._attendance(person.id, iv.item).lit)
                 elif self.explain:
                     active.append(None)  # who is on a flight is the visit's structure
@@ -897,9 +899,10 @@ class ModelBuilder:
                     measure_per_unit=self.axis.units_up(plain) * self.axis.unit,
                 )
             )
-        wants_buffer = b.item.pinned is not None or b.item.kind in (
-            ItemKind.DEPARTURE_CEREMONY,
-            ItemKind.FLIGHT,
+        wants_buffer = (
+            b.item.is_pinned
+            or b.item.kind is ItemKind.DEPARTURE_CEREMONY
+            or b.item.mode in SCHEDULED
         )
         if wants_buffer:
             want = self.axis.units_up(goals.BUFFER_MINUTES)
@@ -928,11 +931,7 @@ class ModelBuilder:
     def _venues(self) -> None:
         m, v = self.model, self.visit
         for vn, venue in enumerate(v.venues):
-            here = [
-                iv
-                for iv in self.vars.values()
-                if venue.id in iv.choice and iv.item.kind is not ItemKind.FLIGHT
-            ]
+            here = [iv for iv in self.vars.values() if venue.id in iv.choice and not iv.item.moves]
             if len(here) < 2:
                 continue
             if venue.exclusive:
@@ -1054,7 +1053,7 @@ class ModelBuilder:
                 and not self.explain
             ):
                 for iv in self.vars.values():
-                    if iv.item.kind not in rule.kinds or iv.item.pinned is not None:
+                    if iv.item.kind not in rule.kinds or iv.item.is_pinned:
                         continue
                     spans = []
                     for d in iv.days or dict.fromkeys(v.days):
@@ -1132,7 +1131,7 @@ class ModelBuilder:
                         measure_per_unit=1,
                     )
                 )
-            if item.pinned is not None or item.kind is ItemKind.FLIGHT:
+            if item.is_pinned or item.moves:
                 continue
             days = iv.days or {}
             before = m.new_int_var(0, self.axis.horizon, f"early[{item.id}]")
@@ -1258,10 +1257,18 @@ def _window_words(item: Item) -> str:
     return text
 
 
-def _pin_words(visit: Visit, item: Item, zone: str) -> str:
-    # the visit's city on that zone (Las Palmas, not the zone's Canary)
-    where = next((c.name for c in visit.cities if c.timezone == zone), city_of(zone))
-    return f"'{item.title}' is pinned at {item.pinned} ({where})"
+def _pin_words(visit: Visit, item: Item) -> str:
+    def where(zone: str) -> str:
+        # the visit's city on that zone (Las Palmas, not the zone's Canary)
+        return next((c.name for c in visit.cities if c.timezone == zone), city_of(zone))
+
+    parts = []
+    if item.pinned:
+        parts.append(f"is pinned at {item.pinned} ({where(visit.item_zone(item))})")
+    if item.arrives:
+        verb = item.mode.arrives if item.mode else "ends"
+        parts.append(f"{verb} at {item.arrives} ({where(visit.end_zone(item))})")
+    return f"'{item.title}' " + " and ".join(parts)
 
 
 def _presence_words(visit: Visit, name: str, city: str, windows: list[Any]) -> str:
@@ -1408,6 +1415,6 @@ def _no_road_words(visit: Visit, a: str, b: str) -> str:
     va, vb = visit.venue[a], visit.venue[b]
     ca, cb = visit.city[va.city].name, visit.city[vb.city].name
     return (
-        f"no road joins {va.name} ({ca}) and {vb.name} ({cb}): only a flight moves people "
-        "between cities (or a leg in travel.legs)"
+        f"no road joins {va.name} ({ca}) and {vb.name} ({cb}): only a movement item (a "
+        "flight, a train) moves people between cities, or a leg in travel.legs"
     )

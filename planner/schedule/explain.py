@@ -35,7 +35,7 @@ from ortools.sat.python import cp_model
 
 from planner import stop
 from planner.model.consistency import Path_
-from planner.model.items import Item, ItemKind
+from planner.model.items import Item
 from planner.model.visit import Visit
 from planner.schedule.cpmodel import Fact, ModelBuilder, TimeRule, TooLarge, distinct_venues
 from planner.schedule.search import run
@@ -191,10 +191,12 @@ def _pinned_clashes(visit: Visit) -> frozenset[str]:
     found: set[str] = set()
     mine: dict[str, list[tuple[float, float, Item]]] = {}
     for item in visit.items:
-        if item.pinned is None or item.cancelled:
+        if not item.is_pinned or item.cancelled:
             continue
         try:
-            start = item.pinned.resolve(visit.item_zone(item)).timestamp()
+            pin = visit.start_pin(item)
+            assert pin is not None
+            start = pin.resolve(visit.item_zone(item)).timestamp()
         except ValueError:
             continue
         for pid in item.attendees:
@@ -330,10 +332,10 @@ def _fewest_items(
         return _has_plan(visit, frozenset(chosen), require, clock) is False
 
     # CP-SAT's core over the items first (a few of them, usually), then QuickXplain;
-    # flights are always there (they move people between cities): not candidates
+    # movements are always there (they move people between cities): not candidates
     core = _item_core(visit, items, require, clock)
     start = core if core is not None and infeasible(core) else items
-    order = sorted(i for i in start if visit.item[i].kind is not ItemKind.FLIGHT)
+    order = sorted(i for i in start if not visit.item[i].moves)
     if start is items and not infeasible(order):
         return items
     fewest = _quickxplain(infeasible, order)
@@ -466,7 +468,7 @@ def _with_flights(visit: Visit, items: frozenset[str]) -> frozenset[str]:
     flights = {
         item.id
         for item in visit.items
-        if item.kind is ItemKind.FLIGHT and not item.cancelled and people & set(item.attendees)
+        if item.moves and not item.cancelled and people & set(item.attendees)
     }
     return items | flights
 

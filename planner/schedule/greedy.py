@@ -31,7 +31,7 @@ from ortools.sat.python import cp_model
 
 from planner.model.clock import tz
 from planner.model.conventions import OrderConvention, Strength
-from planner.model.items import Item, ItemKind
+from planner.model.items import Item
 from planner.model.visit import Visit
 from planner.schedule.axis import Axis
 from planner.schedule.cpmodel import ModelBuilder, distinct_venues
@@ -129,8 +129,8 @@ class _Placer:
         take the place of an item that may not), each by its latest possible start (the
         tightest first), then its earliest."""
         lb = {i: (self.optional(self.items[i]), b[1], b[0]) for i, b in self.bounds.items()}
-        pinned = sorted((i for i in self.items.values() if i.pinned), key=lambda i: lb[i.id])
-        rest = {i.id for i in self.items.values() if not i.pinned}
+        pinned = sorted((i for i in self.items.values() if i.is_pinned), key=lambda i: lb[i.id])
+        rest = {i.id for i in self.items.values() if not i.is_pinned}
         before: dict[str, set[str]] = {i: set() for i in rest}
         for link in self.links:
             if link.then in rest and link.first in rest:
@@ -219,7 +219,7 @@ class _Placer:
             stay.item
             for line in lines
             for stay in line
-            if stay.start < hi and lo < stay.end and not self.items[stay.item].pinned
+            if stay.start < hi and lo < stay.end and not self.items[stay.item].is_pinned
         }
         if not blockers:
             return False
@@ -343,8 +343,8 @@ class _Placer:
         """None when ``item`` can start at ``t`` at ``venue``; else a later start worth
         trying (the first that could clear the conflict found)."""
         dur = self._units(item)
-        flight = item.kind is ItemKind.FLIGHT
-        out = item.arrival_venue if flight and item.arrival_venue else venue
+        moves = item.moves
+        out = item.arrival_venue or venue
         horizon = self.axis.horizon + 1
         for pid in item.attendees:
             line = self.people.get(pid, [])
@@ -352,7 +352,7 @@ class _Placer:
             if k > 0:
                 prev = line[k - 1]
                 gap = self.gap(prev.out, venue, item)
-                if gap is None:  # no road from there: only after the next item (a flight)
+                if gap is None:  # no road from there: only after the next item (a movement)
                     return line[k].start + 1 if k < len(line) else horizon
                 if prev.end + gap > t:
                     return prev.end + gap
@@ -362,7 +362,7 @@ class _Placer:
                 if follow is None or t + dur + follow > succ.start:
                     back = self.gap(succ.out, venue, item)
                     return succ.end + (back if back is not None else 1)
-        if flight:
+        if moves:
             return None
         place = self.visit.venue[venue]
         here = self.venues.get(venue, [])
@@ -382,18 +382,17 @@ class _Placer:
         for pid in item.attendees:
             line = self.people[pid]
             line.pop(next(n for n, s in enumerate(line) if s.item == item.id))
-        if item.kind is not ItemKind.FLIGHT:
+        if not item.moves:
             line = self.venues[venue]
             line.pop(next(n for n, s in enumerate(line) if s.item == item.id))
 
     def commit(self, item: Item, start: int, venue: str) -> None:
         dur = self._units(item)
-        flight = item.kind is ItemKind.FLIGHT
-        out = item.arrival_venue if flight and item.arrival_venue else venue
+        out = item.arrival_venue or venue
         stay = _Stay(start, start + dur, venue, out, item.id)
         for pid in item.attendees:
             insort(self.people.setdefault(pid, []), stay)
-        if not flight:
+        if not item.moves:
             insort(self.venues.setdefault(venue, []), stay)
             self.heads[item.id] = len(item.attendees)
 

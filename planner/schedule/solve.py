@@ -17,7 +17,6 @@ from datetime import datetime
 from ortools.sat.python import cp_model
 
 from planner import stop
-from planner.model.items import ItemKind
 from planner.model.travel import travel_minutes
 from planner.model.visit import Visit
 from planner.plan import Plan, PlannedItem, SolveInfo, Status, merge, utc_now
@@ -559,7 +558,7 @@ def _add_optional_attendees(
         when = planned.start_at()
         assert when is not None
         headcount[planned.id] = len(planned.attendees)
-        if visit.item[planned.id].kind is not ItemKind.FLIGHT and planned.venue:
+        if not visit.item[planned.id].moves and planned.venue:
             begin = axis.units(when)
             under_way.setdefault(planned.venue, []).append(
                 (begin, begin + axis.units_up(visit.item[planned.id].duration), planned.id)
@@ -574,7 +573,7 @@ def _add_optional_attendees(
     extra: dict[str, list[str]] = {}
     for planned in order:
         item = visit.item[planned.id]
-        if not item.optional_attendees or item.kind is ItemKind.FLIGHT:
+        if not item.optional_attendees or item.moves:
             continue
         when = planned.start_at()
         assert when is not None

@@ -29,7 +29,7 @@ import pendulum
 from ortools.sat.python import cp_model
 
 from planner.model.clock import city_of
-from planner.model.items import Item, ItemKind
+from planner.model.items import Item
 from planner.model.travel import journey
 from planner.model.visit import Visit
 from planner.schedule.cpmodel import ModelBuilder, TimeRule, distinct_venues
@@ -49,8 +49,14 @@ class _Item:
         return self.item.id
 
     @property
-    def flight(self) -> bool:
-        return self.item.kind is ItemKind.FLIGHT
+    def moves(self) -> bool:
+        return self.item.moves
+
+    @property
+    def words(self) -> tuple[str, str]:
+        """How it leaves and gets there: ('departs', 'arrives'), ('takes off', 'lands')."""
+        mode = self.item.mode
+        return (mode.departs, mode.arrives) if mode else ("leaves", "ends")
 
     @property
     def venue(self) -> str:
@@ -184,10 +190,11 @@ class _Why:
 
     def before_phrase(self, it: _Item, earliest: int) -> str:
         """The earlier item of a step, as the later one must allow for its end."""
-        if it.flight:
+        if it.moves:
+            leave, reach = it.words
             return (
-                f"{self.title(it.id)} (departs {self.at(earliest, it.zone, offset=True)}, "
-                f"lands {self.at(earliest + it.dur, it.end_zone)})"
+                f"{self.title(it.id)} ({leave} {self.at(earliest, it.zone, offset=True)}, "
+                f"{reach} {self.at(earliest + it.dur, it.end_zone)})"
             )
         where = self.venue_name(it.venue)
         if self.fixed(it) and earliest == it.starts.min():
@@ -205,9 +212,9 @@ class _Why:
 
     def after_phrase(self, it: _Item, latest: int) -> str:
         """The later item of a step, as it bounds the time left."""
-        if it.flight:
+        if it.moves:
             return (
-                f"{self.title(it.id)} (departs {self.at(latest, it.zone, offset=True)} "
+                f"{self.title(it.id)} ({it.words[0]} {self.at(latest, it.zone, offset=True)} "
                 f"from {self.venue_name(it.venue)})"
             )
         where = self.venue_name(it.venue)
@@ -374,7 +381,7 @@ class _Why:
         here = [
             it
             for it in self.items.values()
-            if venue_id in distinct_venues(it.item) and not it.flight and not it.starts.is_empty()
+            if venue_id in distinct_venues(it.item) and not it.moves and not it.starts.is_empty()
         ]
         if not here:
             return None
@@ -420,7 +427,7 @@ class _Why:
                 groups[f"venue:{rest}"] = [
                     i
                     for i, it in self.items.items()
-                    if rest in distinct_venues(it.item) and not it.flight
+                    if rest in distinct_venues(it.item) and not it.moves
                 ]
                 kinds[f"venue:{rest}"] = ("venue", rest)
             elif kind == "order":
@@ -444,7 +451,7 @@ class _Why:
                 groups[name] += [
                     i
                     for i, it in self.items.items()
-                    if it.flight and who in it.item.attendees and i not in groups[name]
+                    if it.moves and who in it.item.attendees and i not in groups[name]
                 ]
         groups = {name: members for name, members in groups.items() if len(members) > 1}
         return groups, kinds, fixed
@@ -672,7 +679,7 @@ class _Why:
         left = self.minutes(latest - end_x)
         need_text, need = self.need_words(link)
         short = need - left
-        if x.flight and link.kind == "person":
+        if x.moves and link.kind == "person":
             person = self.visit.person[link.who].name
             land = self.at(end_x, x.end_zone)
             bound = "is pinned at" if self.pinned(y) and self.fixed(y) else "must start by"
