@@ -110,7 +110,15 @@ def summarize(loaded: LoadedVisit) -> str:
             zone = v.item_zone(item)
             clocks = start_clocks(v, start, zone, v.guest_home_timezone)
             where = v.venue[item.venues[0]].name
-            say(f"  {start:%d %b} {clocks}  {item.title} ({where}, {item.duration} min)")
+            if item.pinned is None and item.arrives is not None:  # pinned by its arrival
+                verb = item.mode.arrives if item.mode else "ends"
+                there = v.venue[item.arrival_venue or item.venues[0]].name
+                end_zone = v.end_zone(item)
+                landing = item.arrives.resolve(end_zone)
+                clocks = start_clocks(v, landing, end_zone, v.guest_home_timezone)
+                say(f"  {landing:%d %b} {verb} {clocks}  {item.title} ({there}, from {where})")
+            else:
+                say(f"  {start:%d %b} {clocks}  {item.title} ({where}, {item.duration} min)")
     found = _provenances(v)
     counts = Counter(p.source for _, p in found)
     say(

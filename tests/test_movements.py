@@ -14,7 +14,7 @@ from planner.model import WallTime
 from planner.model.movements import Mode, Service, route
 from planner.model.travel import journey
 from planner.plan import Plan, PlannedItem
-from planner.visitfile import VisitFileError
+from planner.visitfile import SourceMap, VisitFileError
 from tests.schedule_support import (
     D,
     errors_of,
@@ -107,6 +107,14 @@ def test_a_flight_known_by_its_landing_time_is_pinned_by_its_arrival() -> None:
     )
     visit = parse(_visit(flight))
     assert str(visit.start_pin(visit.item["flight"])) == f"{D} 12:00"
+    # planner check lists it by what is pinned: its landing, on the London clock
+    from planner.summary import summarize
+    from planner.visitfile import LoadedVisit
+
+    listed = summarize(LoadedVisit(visit, Path("visit.yaml"), SourceMap()))
+    assert "  12 Jun lands 12:45 London · 13:45 Paris  Flight to London (Heathrow, from BER)" in (
+        listed
+    ), listed
     plan = solved(visit)
     planned = _planned(plan, "flight")
     assert (_clock(planned.start), _clock(planned.end)) == ("12:00", "12:45")
@@ -265,9 +273,9 @@ def test_every_output_names_the_train_and_both_ends(tmp_path: Path) -> None:
     from planner.export.programme import terminal_programme
 
     visit = load(tmp_path, _visit(_train(pinned=f"{D} 07:02", arrives=f"{D} 07:27")))
-    assert "07:02 Berlin Hauptbahnhof → 07:27 Potsdam Hauptbahnhof" in terminal_programme(
-        visit, solved(visit)
-    )
+    plain = terminal_programme(visit, solved(visit))
+    assert "      07:02 Berlin Hauptbahnhof → 07:27 Potsdam Hauptbahnhof (25 min)\n" in plain
+    assert "at Berlin Hauptbahnhof" not in plain  # it does not arrive where it leaves
 
 
 def test_a_flight_takes_off_and_lands_on_two_clocks(tmp_path: Path) -> None:

@@ -210,10 +210,12 @@ def terminal_programme(visit: Visit, plan: Plan) -> str:
             lines.append(f"  {dual_time(visit, entry)}  {entry.item.title}{pin}")
             venue = visit.venue[planned.venue or entry.item.venues[0]]
             place = venue.name + (f" ({venue.local_name})" if venue.local_name else "")
-            lines.append(f"      {until(visit, entry)} at {place}")
-            if planned.arrival_venue:
+            if not planned.arrival_venue:
+                lines.append(f"      {until(visit, entry)} at {place}")
+            else:  # both ends, each on its clock, and how long it takes
                 service = entry.item.service
                 zone = planned.timezone or visit.timezone
+                length = length_text(int((entry.end - entry.start).total_seconds() // 60))
                 lines.append(
                     "      "
                     + route_text(
@@ -225,6 +227,7 @@ def terminal_programme(visit: Visit, plan: Plan) -> str:
                         visit.venue[planned.arrival_venue].name,
                         service.words() if service else "",
                     )
+                    + f" ({length})"
                 )
             lines.append(f"      with {short_names(visit, planned.attendees)}")
         lines.append("")
