@@ -30,12 +30,13 @@ import uuid
 import zlib
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, fields
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 import pendulum
 
 from planner.model.clock import tz
+from planner.model.lodging import day_ends
 from planner.model.people import Person, Role, Side
 from planner.model.publication import PressAccess, PublicTime, Tier
 from planner.model.travel import Journey, journey
@@ -530,6 +531,7 @@ class Leg:
     minutes: int | None
     people: tuple[str, ...]
     mode: str = "motorcade"  # how: "motorcade", "walk", "helicopter", "boat" (Mode)
+    leave: str = ""  # when to leave, on the item's clock ('09:25'): the day's first journey
 
 
 _SHOWN_FIELDS = tuple(f.name for f in fields(Shown))
@@ -545,6 +547,7 @@ class ItemView(Shown):
     created: datetime
     modified: datetime
     withdrawn: bool = False  # no longer the reader's to see: a calendar keeps it, cancelled
+    then: tuple[Leg, ...] = ()  # the reader's journey after it: back to the night's residence
 
 
 class Index:
@@ -573,6 +576,8 @@ class Index:
             for pid in attendee_ids(visit, planned):
                 self.by_person.setdefault(pid, []).append(n)
         self.previous = real_previous(visit, plan) if plan is not None else {}
+        # (person, item) of each item after which the person has another that day
+        self.followed = {(pid, before.id) for (pid, _), before in self.previous.items()}
         self._shown: dict[tuple[str, str], Shown | None] = {}
         self._digests: dict[tuple[str, Any], str] = {}
         self._prepared: dict[str, _Prepared | None] = {}
@@ -739,8 +744,12 @@ def views(
         if view is None:
             continue
         legs: list[Leg] = []
+        then: tuple[Leg, ...] = ()
         if not audience.is_public and not view.cancelled and view.venue_id is not None:
             legs = _legs(index, planned, view, stream, audience.person, titles)
+            if audience.person is not None:
+                morning, then = _residence_legs(index, planned, view, stream, audience.person)
+                legs += morning
         revision, modified = planned.seen_by_stream(stream)
         if since is not None and since > modified:
             modified = since
@@ -752,9 +761,52 @@ def views(
                 sequence=revision + offset,
                 created=planned.created,
                 modified=modified,
+                then=then,
             )
         )
     return result
+
+
+def _residence_legs(
+    index: Index, planned: PlannedItem, view: Shown, stream: str, reader: str
+) -> tuple[list[Leg], tuple[Leg, ...]]:
+    """The reader's journeys from the morning's residence to their first item of the day,
+    with when to leave, and from their last item to the evening's (``lodging``)."""
+    visit = index.visit
+    if not visit.lodging or view.start is None:
+        return [], ()
+    person = visit.person.get(reader)
+    item = visit.item.get(planned.id)
+    here = visit.venue.get(view.venue_id or "")
+    if person is None or item is None or here is None:
+        return [], ()
+    rank = stream_tier(stream).rank
+    name = cleaner(stream)(person.name)
+    morning, evening = day_ends(visit.residence, reader, view.day)
+    before: list[Leg] = []
+    if (reader, planned.id) not in index.previous and morning is not None:
+        home = visit.venue[morning]
+        way = index.travel(home, here) if home.id != here.id else None
+        if home.tier.rank <= rank and way is not None:
+            leave = view.start - timedelta(minutes=way.minutes + item.holding_minutes)
+            clock = leave.in_timezone(tz(view.zone))
+            before.append(
+                Leg(
+                    cleaner(stream)(home.name),
+                    way.minutes,
+                    (name,),
+                    way.mode.verb,
+                    f"{clock:%H:%M}",
+                )
+            )
+    after: tuple[Leg, ...] = ()
+    if (reader, planned.id) not in index.followed and evening is not None:
+        home = visit.venue[evening]
+        there = visit.venue.get(_place_after(visit, planned) or "")
+        way = index.travel(there, home) if there is not None and there.id != home.id else None
+        if home.tier.rank <= rank and way is not None:
+            after = (Leg(cleaner(stream)(home.name), way.minutes, (name,), way.mode.verb),)
+    return before, after
 
 
 def shown_ids(index: Index, audience: Audience) -> list[str]:

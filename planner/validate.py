@@ -122,6 +122,7 @@ def validate_plan(visit: Visit, plan: Plan) -> list[Violation]:
         check_days,
         check_pins,
         check_programme_hours,
+        check_lodging,
         check_venue_hours,
         check_exclusive_venues,
         check_capacity,
@@ -597,6 +598,58 @@ def check_programme_hours(visit: Visit, slots: list[_Slot]) -> Iterator[Violatio
                 items=(s.id,),
                 people=narrowed,
             )
+
+
+def check_lodging(visit: Visit, slots: list[_Slot]) -> Iterator[Violation]:
+    """Rule 4, door to door: an attendee's day starts at the residence of the night before
+    and ends at that of the night (``lodging``), so an item that is not pinned starts no
+    earlier than the programme opens plus the journey from the one (and its holding time)
+    and ends no later than the programme closes less the journey to the other. Where no
+    road joins them, the day's movement does, and nothing is asked."""
+    if not visit.lodging:
+        return
+    nights: dict[tuple[str, date], str] = {}
+    for entry in visit.lodging:
+        for pid in entry.people:
+            for night in entry.nights:
+                nights.setdefault((pid, night), entry.venue)
+    for s in slots:
+        if s.item.is_pinned:
+            continue
+        hours, _ = visit.hours_for(s.item)
+        day = s.local_date
+        opens = _instant(day, hours.start, s.start_zone, upper=False)
+        closes = _instant(day, hours.end, s.end_zone, upper=True)
+        for pid in s.attendees:
+            morning = visit.venue.get(nights.get((pid, day - timedelta(days=1)), ""))
+            if morning is not None and morning.id != s.venue.id:
+                way = travel_minutes(visit.travel, morning, s.venue)
+                if way is not None:
+                    need = way + s.item.holding_minutes
+                    earliest = opens + timedelta(minutes=need)
+                    if s.start < earliest:
+                        yield Violation(
+                            "lodging",
+                            f"{_person(visit, pid)} starts the day at {morning.name} (lodging), "
+                            f"where the programme opens at {hours.start}; {_item(s)} is "
+                            f"{_min(need)} away (journey and holding), so it starts "
+                            f"{_at(earliest, s.start_zone)} at the earliest, but the plan "
+                            f"starts it {_at(s.start, s.start_zone)}",
+                            items=(s.id,),
+                            people=(pid,),
+                        )
+            evening = visit.venue.get(nights.get((pid, day), ""))
+            if evening is not None and evening.id != s.leaves.id:
+                way = travel_minutes(visit.travel, s.leaves, evening)
+                if way is not None and s.end > closes - timedelta(minutes=way):
+                    yield Violation(
+                        "lodging",
+                        f"{_person(visit, pid)} ends the day at {evening.name} (lodging), "
+                        f"{_min(way)} from {s.leaves.name}, by the close of the programme at "
+                        f"{hours.end}, but '{s.item.title}' ends {_at(s.end, s.end_zone)}",
+                        items=(s.id,),
+                        people=(pid,),
+                    )
 
 
 def _within(opening: Opening, day: date, zone: str, start: datetime, end: datetime) -> bool:

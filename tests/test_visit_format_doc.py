@@ -30,6 +30,7 @@ from planner.model import (
     Visit,
     Window,
 )
+from planner.model.lodging import Lodging
 from planner.model.movements import Service
 from planner.model.roads import Roads
 from planner.model.travel import Leg
@@ -79,6 +80,10 @@ def test_fragments_have_the_right_shape() -> None:
     assert fragments
     for fragment in fragments:
         data = yaml.load(io.StringIO(fragment))
+        if isinstance(data, dict) and list(data) == ["lodging"]:  # a visit's lodging
+            for entry in data["lodging"]:
+                Lodging.model_validate(entry)
+            continue
         if isinstance(data, dict):  # a visit's travel rules
             assert list(data) == ["travel"], fragment
             TravelRules.model_validate(data["travel"])
@@ -106,6 +111,7 @@ MODELS: tuple[type[BaseModel], ...] = (
     Roads,
     Leg,
     Service,
+    Lodging,
     Provenance,
     OrderConvention,
     TimeOfDayConvention,

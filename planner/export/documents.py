@@ -85,8 +85,18 @@ def venue_text(view: ItemView) -> str:
 
 
 def leg_text(leg: Leg) -> str:
+    """'from Talks: motorcade 25 min (Herzog)'; the day's first journey, from the
+    residence, says when to leave: 'leave Grand Hotel 09:25: motorcade 25 min (Herzog)'."""
     how = f"{leg.mode} {length_text(leg.minutes)}" if leg.minutes is not None else "no road"
+    if leg.leave:
+        return f"leave {leg.from_title} {leg.leave}: {how} ({', '.join(leg.people)})"
     return f"from {leg.from_title}: {how} ({', '.join(leg.people)})"
+
+
+def then_text(leg: Leg) -> str:
+    """'back to Grand Hotel: motorcade 25 min': the day's last journey, to the residence."""
+    how = f"{leg.mode} {length_text(leg.minutes)}" if leg.minutes is not None else "no road"
+    return f"back to {leg.from_title}: {how}"
 
 
 @dataclass(frozen=True)
@@ -105,6 +115,7 @@ class Row:
     press: str
     notes: str
     legs: tuple[str, ...]
+    then: tuple[str, ...]  # the journey after it (back to the residence)
     cancelled: bool
 
 
@@ -122,6 +133,7 @@ def _row(visit: Visit, view: ItemView, second_zone: str) -> Row:
         press=PRESS_WORDS[view.press] if view.press else "",
         notes=view.notes or "",
         legs=tuple(leg_text(leg) for leg in view.legs),
+        then=tuple(then_text(leg) for leg in view.then),
         cancelled=view.cancelled,
     )
 
@@ -194,6 +206,8 @@ def _markdown_rows(rows: list[Row]) -> list[str]:
             lines.append(f"- Press: {md(row.press)}")
         if row.notes:
             lines.append(f"- Notes: {md(row.notes)}")
+        for leg in row.then:
+            lines.append(f"- Then: {md(leg)}")
         lines.append("")
     return lines
 

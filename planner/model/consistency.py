@@ -74,6 +74,7 @@ class _Checker:
         if any(True for _ in self.references()) or self.bad_zones:
             return  # the checks below need every reference and zone to resolve
         yield from self.presence_stays()
+        yield from self.lodging()
         for n, item in enumerate(self.v.items):
             yield from self.item_times(n, item)
             yield from self.item_capacity(n, item)
@@ -166,6 +167,12 @@ class _Checker:
             for key, ref in (("from", leg.from_venue), ("to", leg.to_venue)):
                 if ref not in self.venues:
                     yield Problem(("travel", "legs", n, key), _unknown("venue", ref, self.venues))
+        for n, entry in enumerate(v.lodging):
+            if entry.venue not in self.venues:
+                yield Problem(("lodging", n, "venue"), _unknown("venue", entry.venue, self.venues))
+            for k, ref in enumerate(entry.people):
+                if ref not in self.people:
+                    yield Problem(("lodging", n, "people", k), _unknown("person", ref, self.people))
         yield from self._roads()
         yield from self._unlocated()
 
@@ -325,6 +332,32 @@ class _Checker:
             return wall.resolve(zone), None
         except TimeProblem as exc:
             return None, Problem(path, str(exc))
+
+    def lodging(self) -> Iterator[Problem]:
+        """Each night of a lodging lies in the visit (or is the night before it starts), and
+        nobody spends one night in two places."""
+        v = self.v
+        taken: dict[tuple[str, date], int] = {}
+        for n, entry in enumerate(v.lodging):
+            for k, night in enumerate(entry.nights):
+                if not (v.start - timedelta(days=1) <= night <= v.end):
+                    yield Problem(
+                        ("lodging", n, "nights", k),
+                        f"the night of {night:%d %B %Y} is outside the visit (the nights run "
+                        f"from the eve of {v.start:%d %B} to that of {v.end:%d %B %Y}); each "
+                        "night is named by the date of its evening",
+                    )
+                    continue
+                for pid in entry.people:
+                    other = taken.setdefault((pid, night), n)
+                    if other != n:
+                        name = v.person[pid].name if pid in v.person else pid
+                        yield Problem(
+                            ("lodging", n, "nights", k),
+                            f"{name} already spends the night of {night:%d %B} at "
+                            f"'{v.lodging[other].venue}' (lodging[{other}]); one residence "
+                            "per person and night",
+                        )
 
     def presence_stays(self) -> Iterator[Problem]:
         for n, person in enumerate(self.v.people):

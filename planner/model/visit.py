@@ -24,6 +24,7 @@ from planner.model.conventions import (
     host_template,
 )
 from planner.model.items import Item
+from planner.model.lodging import Lodging, residences
 from planner.model.people import Person, ProgrammeHours, Side
 from planner.model.provenance import Provenance
 from planner.model.roads import area_of
@@ -74,6 +75,9 @@ class Visit(Frozen):
     people: tuple[Person, ...] = Field(min_length=1)
     venues: tuple[Venue, ...] = Field(min_length=1)
     travel: TravelRules = TravelRules()
+    lodging: tuple[Lodging, ...] = Field(
+        default=(), description="Where people spend each night (their day starts and ends there)."
+    )
     items: tuple[Item, ...] = Field(min_length=1)
     provenance: Provenance | None = None
 
@@ -128,6 +132,11 @@ class Visit(Frozen):
             for n, entry in enumerate(getattr(self, section)):
                 found.setdefault((section, entry.id), n)
         return found
+
+    @cached_property
+    def residence(self) -> dict[tuple[str, date], str]:
+        """(person, night) → the venue where they spend it (``lodging``)."""
+        return residences(self.lodging)
 
     @cached_property
     def areas(self) -> dict[str, str]:

@@ -39,6 +39,7 @@ from planner.model.clock import ClockTime, city_of
 from planner.model.consistency import Path_
 from planner.model.conventions import OrderConvention, Strength, TimeOfDayConvention
 from planner.model.items import Item, ItemKind
+from planner.model.lodging import day_ends
 from planner.model.movements import SCHEDULED, Mode
 from planner.model.people import ProgrammeHours, Role
 from planner.model.travel import basis, drive, leg_minutes, measured_leg, travel_minutes
@@ -385,6 +386,8 @@ class ModelBuilder:
                 items=[item.id],
             )
             self._add_domain(item, cp_model.Domain(at, at), fact)
+        if not item.is_pinned and v.lodging:
+            self._lodging_domains(item, zone, base)
         # venue opening hours
         venues = distinct_venues(item)
         for venue_id in venues:
@@ -468,6 +471,51 @@ class ModelBuilder:
                     items=[item.id],
                 )
                 self._add_domain(item, _intervals_domain(spans), fact)
+
+    def _lodging_domains(self, item: Item, zone: str, base: Path_) -> None:
+        """Rule 4 door to door (``planner.model.lodging``): each required attendee's day
+        starts at the residence of the night before and ends at that of the night, so an
+        item that is not pinned starts after the programme opens plus the journey from the
+        one, and ends before it closes less the journey to the other."""
+        v, ax = self.visit, self.axis
+        hours, _ = v.hours_for(item)
+        venues = distinct_venues(item)
+        for pid in item.attendees:
+            if not any(key[0] == pid for key in v.residence):
+                continue
+            for venue_id in venues:
+                out = item.arrival_venue or venue_id
+                bounds, binds = [], False
+                for d in v.days:
+                    lo, hi = self._clock(d, hours.start, zone), self._clock(d, hours.end, zone)
+                    morning, evening = day_ends(v.residence, pid, d)
+                    if morning is not None and morning != venue_id:
+                        way = self._travel(morning, venue_id)
+                        if way is not None:
+                            lo += ax.units_up(way + item.holding_minutes)
+                            binds = True
+                    if evening is not None and evening != out:
+                        way = self._travel(out, evening)
+                        if way is not None:
+                            hi -= ax.units_up(way)
+                            binds = True
+                    bounds.append((lo, hi))
+                if not binds:
+                    continue
+                fact = self.fact(
+                    f"lodging:{pid}:{item.id}:{venue_id}",
+                    functools.partial(_lodging_words, v, item, pid, hours),
+                    [("lodging", n) for n, entry in enumerate(v.lodging) if pid in entry.people]
+                    + [base],
+                    items=[item.id],
+                )
+                self._add_domain(
+                    item,
+                    lambda dur, b=bounds: _intervals_domain((lo, hi - dur) for lo, hi in b),  # type: ignore[misc]
+                    fact,
+                    venue_id if len(venues) > 1 else None,
+                    also=self._attendance(pid, item).lit if self.explain else None,
+                )
 
     def _stays(self, pid: str) -> list[Any]:
         found = self._stay_cache.get(pid)
@@ -1241,6 +1289,16 @@ def _hours_words(visit: Visit, item: Item, hours: ProgrammeHours, narrowed: tupl
     return (
         f"'{item.title}' takes place within programme hours "
         f"({hours.start}–{hours.end} local{f'; the day of {whose}' if whose else ''})"
+    )
+
+
+def _lodging_words(visit: Visit, item: Item, pid: str, hours: ProgrammeHours) -> str:
+    nights = sorted({visit.venue[v].name for (p, _), v in visit.residence.items() if p == pid})
+    return (
+        f"{visit.person[pid].name} starts and ends each day at the residence ("
+        + ", ".join(nights)
+        + f"): '{item.title}' lies within the programme hours ({hours.start}–{hours.end}) "
+        "door to door"
     )
 
 

@@ -17,6 +17,9 @@ from datetime import datetime
 from ortools.sat.python import cp_model
 
 from planner import stop
+from planner.model.clock import tz
+from planner.model.items import Item
+from planner.model.lodging import day_ends
 from planner.model.travel import travel_minutes
 from planner.model.visit import Visit
 from planner.plan import Plan, PlannedItem, SolveInfo, Status, merge, utc_now
@@ -599,6 +602,8 @@ def _add_optional_attendees(
                     for c, s, e in stays(visit, person)
                 ):
                     continue
+            if not _door_to_door(visit, axis, item, pid, start, end, venue):
+                continue
             mine = placed.get(pid, [])
             if not _free(visit, mine, start, end, venue, item.holding_minutes, units_between):
                 continue
@@ -610,6 +615,31 @@ def _add_optional_attendees(
         i.model_copy(update={"attendees": i.attendees + tuple(extra[i.id])}) if i.id in extra else i
         for i in items
     ]
+
+
+def _door_to_door(
+    visit: Visit, axis: Axis, item: Item, pid: str, start: int, end: int, venue: str
+) -> bool:
+    """Whether ``pid`` can join ``item`` from the morning's residence and be back at the
+    evening's within the programme hours (planner.model.lodging), the item not pinned."""
+    if item.is_pinned or not visit.lodging:
+        return True
+    zone = visit.venue_zone(venue)
+    day = axis.instant(start).astimezone(tz(zone)).date()
+    morning, evening = day_ends(visit.residence, pid, day)
+    hours, _ = visit.hours_for(item)
+    out = item.arrival_venue or venue
+    if morning is not None and morning != venue:
+        way = travel_minutes(visit.travel, visit.venue[morning], visit.venue[venue])
+        opens = axis.local_clock(day, hours.start.minutes, zone)
+        if way is not None and start < opens + axis.units_up(way + item.holding_minutes):
+            return False
+    if evening is not None and evening != out:
+        way = travel_minutes(visit.travel, visit.venue[out], visit.venue[evening])
+        closes = axis.local_clock(day, hours.end.minutes, visit.venue_zone(out))
+        if way is not None and end > closes - axis.units_up(way):
+            return False
+    return True
 
 
 def _free(

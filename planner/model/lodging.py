@@ -1,0 +1,49 @@
+"""Lodging: where each person spends each night, and so where their day starts and ends.
+
+A lodging entry puts some people at a venue (a hotel, a guest house, an embassy, the
+aircraft) for some nights, each night named by the date of its evening. A person's day
+then starts at the residence of the night before and ends at the residence of that
+night: the programme hours are read door to door, so an item that is not pinned starts
+no earlier than the programme opens plus the journey from the morning's residence (and
+its holding time), and ends no later than the programme closes less the journey to the
+evening's. Where no road joins the residence and the venue (another city), the day's
+movement joins them and nothing more is asked.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from pydantic import Field
+
+from planner.model.base import Day, Frozen, Id
+from planner.model.provenance import Provenance
+
+
+class Lodging(Frozen):
+    """Some people's residence for some nights."""
+
+    venue: Id = Field(description="The hotel, guest house, embassy or aircraft (a venue).")
+    people: tuple[Id, ...] = Field(min_length=1, description="Who sleeps there.")
+    nights: tuple[Day, ...] = Field(
+        min_length=1, description="The nights spent there, each by the date of its evening."
+    )
+    provenance: Provenance | None = None
+
+
+def residences(lodging: tuple[Lodging, ...]) -> dict[tuple[str, date], str]:
+    """(person, night) → the venue of their residence that night (the first entry that
+    names them; check refuses a second one)."""
+    found: dict[tuple[str, date], str] = {}
+    for entry in lodging:
+        for pid in entry.people:
+            for night in entry.nights:
+                found.setdefault((pid, night), entry.venue)
+    return found
+
+
+def day_ends(
+    found: dict[tuple[str, date], str], person: str, day: date
+) -> tuple[str | None, str | None]:
+    """Where ``person`` wakes up on ``day`` and where they go to sleep (None: not said)."""
+    return found.get((person, day - timedelta(days=1))), found.get((person, day))

@@ -1,0 +1,171 @@
+"""Lodging (issue 10 §4): a residence per person and night; each day starts and ends
+there, so the programme hours are read door to door. The scheduler keeps it, the
+validator flags a plan that does not, check refuses a lodging that contradicts itself,
+and a person's itinerary says when to leave the residence and that the day ends there."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from planner.model import WallTime
+from planner.plan import Plan, PlannedItem
+from planner.visitfile import VisitFileError
+from tests.schedule_support import (
+    D2,
+    D,
+    errors_of,
+    item,
+    load,
+    parse,
+    prefer,
+    solved,
+    validate_every_plan,
+    visit_data,
+)
+
+__all__ = ["validate_every_plan"]
+
+PROV = {"source": "assumed", "reason": "a test visit"}
+
+
+def _lodged(*items: dict[str, Any], people: list[str] | None = None, **changes: Any) -> Any:
+    """The rule visit with a and b at v2 (the hotel: 30 min from v1) both nights, the
+    night before the visit too."""
+    data = visit_data(*items, **changes)
+    data["lodging"] = [
+        {
+            "venue": "v2",
+            "people": people or ["a", "b"],
+            "nights": ["2023-06-11", D, D2],
+            "provenance": PROV,
+        }
+    ]
+    return data
+
+
+def _planned(plan: Plan, item_id: str) -> PlannedItem:
+    return next(p for p in plan.items if p.id == item_id)
+
+
+def _clock(wall: WallTime | None) -> str:
+    assert wall is not None
+    return wall.local.strftime("%H:%M")
+
+
+def test_the_day_starts_at_the_residence() -> None:
+    """Pulled to 08:00 (the programme opens), the briefing at v1 starts 08:30: the drive
+    from the hotel takes 30 min."""
+    data = _lodged(item("brief", days=[D]), conventions=[prefer("briefing", "08:00")])
+    plan = solved(parse(data))
+    assert _clock(_planned(plan, "brief").start) == "08:30"
+    # without lodging the same pull puts it at 08:00: the residence is what binds
+    del data["lodging"]
+    assert _clock(_planned(solved(parse(data)), "brief").start) == "08:00"
+
+
+def test_the_day_ends_at_the_residence() -> None:
+    """Pulled to start between 18:30 and 19:00, the briefing can only start 18:30: it must
+    end 30 min before the programme closes at 20:00, to be back at the hotel."""
+    evening = prefer("briefing", "18:30") | {"start_until": "19:00"}
+    visit = parse(_lodged(item("brief", days=[D]), conventions=[evening]))
+    plan = solved(visit)
+    assert _clock(_planned(plan, "brief").end) == "19:30"
+    late = _planned(plan, "brief").model_copy(
+        update={"start": WallTime.parse(f"{D} 19:00"), "end": WallTime.parse(f"{D} 20:00")}
+    )
+    items = tuple(late if p.id == "brief" else p for p in plan.items)
+    errors = errors_of(visit, plan.model_copy(update={"items": items}))
+    assert any(
+        "A ends the day at V2 (lodging), 30 min from V1, by the close of the programme at "
+        "20:00, but 'Brief' ends 12 June 20:00 Berlin time" in e
+        for e in errors
+    ), errors
+
+
+def test_a_pinned_item_is_where_the_host_put_it() -> None:
+    visit = parse(_lodged(item("brief", pinned=f"{D} 08:00")))
+    assert _clock(_planned(solved(visit), "brief").start) == "08:00"
+
+
+def test_the_validator_flags_a_day_that_starts_before_the_drive() -> None:
+    visit = parse(_lodged(item("brief", days=[D]), conventions=[prefer("briefing", "08:00")]))
+    plan = solved(visit)
+    early = _planned(plan, "brief").model_copy(
+        update={"start": WallTime.parse(f"{D} 08:00"), "end": WallTime.parse(f"{D} 09:00")}
+    )
+    items = tuple(early if p.id == "brief" else p for p in plan.items)
+    errors = errors_of(visit, plan.model_copy(update={"items": items}))
+    assert any(
+        "A starts the day at V2 (lodging), where the programme opens at 08:00; 'Brief' (V1) is "
+        "30 min away (journey and holding), so it starts 12 June 08:30 Berlin time at the "
+        "earliest" in e
+        for e in errors
+    ), errors
+
+
+def test_an_optional_attendee_joins_only_when_the_drive_allows() -> None:
+    """Only c sleeps at v2: the item at v3 that must end by 09:00 (a, not lodged, starts
+    it at 08:00) cannot have c, 25 min away from 08:00; the pinned one at 10:00 can."""
+    data = _lodged(
+        item("early", venue="v3", pinned=None, days=[D], optional_attendees=["c"]),
+        item("late", venue="v3", pinned=f"{D} 10:00", days=[D], optional_attendees=["c"]),
+        people=["c"],
+        conventions=[prefer("briefing", "08:00")],
+    )
+    data["items"][0]["window"] = {"earliest_start": f"{D} 08:00", "latest_end": f"{D} 09:00"}
+    plan = solved(parse(data))
+    assert "c" not in _planned(plan, "early").attendees
+    assert "c" in _planned(plan, "late").attendees
+
+
+def test_the_itinerary_says_when_to_leave_and_where_the_day_ends(tmp_path: Path) -> None:
+    from planner.export.outputs import build
+
+    data = _lodged(item("brief", days=[D]), conventions=[prefer("briefing", "08:00")])
+    visit = load(tmp_path, data)
+    files = {p: c.decode() for p, c in build(visit, solved(visit)).items()}
+    mine = files["people/a.md"]
+    assert "- Travel before: leave V2 08:00: motorcade 30 min (A)" in mine
+    assert "- Then: back to V2: motorcade 30 min" in mine
+    assert "leave V2" not in files["people/b.md"]  # b has no item: nothing to leave for
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        (
+            {"venue": "hotel"},
+            "lodging[0].venue: unknown venue 'hotel'",
+        ),
+        (
+            {"people": ["a", "z"]},
+            "lodging[0].people[1]: unknown person 'z'",
+        ),
+        (
+            {"nights": ["2023-06-20"]},
+            "lodging[0].nights[0]: the night of 20 June 2023 is outside the visit",
+        ),
+    ],
+)
+def test_check_refuses_a_lodging_it_cannot_read(
+    tmp_path: Path, change: dict[str, Any], message: str
+) -> None:
+    data = _lodged(item("brief"))
+    data["lodging"][0].update(change)
+    with pytest.raises(VisitFileError) as caught:
+        load(tmp_path, data)
+    assert message in str(caught.value), str(caught.value)
+
+
+def test_one_residence_per_person_and_night(tmp_path: Path) -> None:
+    data = _lodged(item("brief"))
+    data["lodging"].append({"venue": "v3", "people": ["b"], "nights": [D2], "provenance": PROV})
+    with pytest.raises(VisitFileError) as caught:
+        load(tmp_path, data)
+    assert (
+        "lodging[1].nights[0]: B already spends the night of 13 June at 'v2' (lodging[0]); one "
+        "residence per person and night"
+    ) in str(caught.value)
