@@ -924,6 +924,8 @@ def header(visit: Visit, audience: Audience) -> list[Any]:
         visit.guest_home_timezone,
         [[text(c.name), c.timezone] for c in visit.cities],
     ]
+    if visit.tour:  # the legs head the days of every programme and itinerary
+        facts.append([[leg.label, leg.start, leg.end, list(leg.hosts)] for leg in visit.tour])
     if audience.person is None:
         facts.append(text(visit.host.name))
         facts.append(

@@ -77,7 +77,12 @@ def tracks(visit: Visit) -> list[Track]:
     others = tuple(p.id for p in guests if p.id not in taken)
     if others:
         result.append(Track("delegation", "Delegation", others))
-    hosts = tuple(p.id for p in visit.people if p.side is Side.HOST)
+    for leg in visit.tour:  # a tour: each leg's hosts on a track of their own
+        mine = tuple(pid for pid in leg.hosts if pid in visit.person)
+        if mine:
+            result.append(Track(f"host-{leg.id}", f"{leg.host.name} (host)", mine))
+    placed = {pid for leg in visit.tour for pid in leg.hosts}
+    hosts = tuple(p.id for p in visit.people if p.side is Side.HOST and p.id not in placed)
     if hosts:
         result.append(Track("host", f"{visit.host.name} (host)", hosts))
     return result

@@ -68,6 +68,11 @@ def summarize(loaded: LoadedVisit) -> str:
     )
     if v.invited_by:
         say(f"  Invited by {v.person[v.invited_by].name}")
+    for leg in v.tour:  # a tour: its legs, in order
+        when = f"{leg.start:%d %b}" + (f"–{leg.end:%d %b}" if leg.end != leg.start else "")
+        cities = ", ".join(v.city[c].name for c in leg.cities if c in v.city)
+        by = f", invited by {v.person[leg.invited_by].name}" if leg.invited_by else ""
+        say(f"  Leg {leg.id}: {leg.label}, {when} ({cities}){by}")
     say("")
     say(f"People ({len(v.people)})")
     for side in Side:

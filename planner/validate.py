@@ -864,16 +864,19 @@ def check_conventions(visit: Visit, slots: list[_Slot]) -> Iterator[Violation]:
         if isinstance(rule, OrderConvention):
             yield from _order_convention(visit, rule, slots)
         elif isinstance(rule, TimeOfDayConvention):
-            yield from _time_of_day_convention(rule, slots)
+            yield from _time_of_day_convention(
+                rule, [s for s in slots if visit.covers(rule, s.item)]
+            )
 
 
 def _order_convention(
     visit: Visit, rule: OrderConvention, slots: list[_Slot]
 ) -> Iterator[Violation]:
-    for a in slots:
+    covered = [s for s in slots if visit.covers(rule, s.item)]  # a leg's customs: its cities
+    for a in covered:
         if a.item.kind not in rule.first:
             continue
-        for b in slots:
+        for b in covered:
             if b is a or b.item.kind not in rule.then:
                 continue
             shared = [p for p in a.item.attendees if p in b.item.attendees]

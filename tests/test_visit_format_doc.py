@@ -33,6 +33,7 @@ from planner.model import (
 from planner.model.lodging import Lodging
 from planner.model.movements import Service
 from planner.model.roads import Roads
+from planner.model.tour import TourLeg
 from planner.model.travel import Leg
 from planner.visitfile import VisitFileError, load_visit
 from tests.conftest import ROOT
@@ -80,6 +81,10 @@ def test_fragments_have_the_right_shape() -> None:
     assert fragments
     for fragment in fragments:
         data = yaml.load(io.StringIO(fragment))
+        if isinstance(data, dict) and list(data) == ["tour"]:  # a tour's legs
+            for entry in data["tour"]:
+                TourLeg.model_validate(entry)
+            continue
         if isinstance(data, dict) and list(data) == ["lodging"]:  # a visit's lodging
             for entry in data["lodging"]:
                 Lodging.model_validate(entry)
@@ -112,6 +117,7 @@ MODELS: tuple[type[BaseModel], ...] = (
     Leg,
     Service,
     Lodging,
+    TourLeg,
     Provenance,
     OrderConvention,
     TimeOfDayConvention,

@@ -142,19 +142,25 @@ def _row(visit: Visit, view: ItemView, second_zone: str) -> Row:
 class Day:
     day: date | None  # None: cancelled items that never had a time
     rows: list[Row] = field(default_factory=list)
+    leg: str = ""  # on a tour, the leg of the day: 'Japan · official visit'
 
     @property
     def heading(self) -> str:
         if self.day is None:
             return "Cancelled"
-        return f"{self.day:%A} {self.day.day} {self.day:%B %Y}"
+        text = f"{self.day:%A} {self.day.day} {self.day:%B %Y}"
+        return f"{text} — {self.leg}" if self.leg else text
 
 
 def _days(visit: Visit, item_views: list[ItemView], second_zone: str) -> list[Day]:
     days: dict[date | None, Day] = {}
     for view in item_views:
         key = None if view.start is None and view.coarse is None else view.day
-        days.setdefault(key, Day(key)).rows.append(_row(visit, view, second_zone))
+        if key not in days:
+            # on a day that crosses a border, both legs: 'France · state visit → Serbia · …'
+            leg = " → ".join(leg.label for leg in visit.legs_on(key)) if key else ""
+            days[key] = Day(key, leg=cleaner("public")(leg))
+        days[key].rows.append(_row(visit, view, second_zone))
     dated = sorted((d for d in days.values() if d.day is not None), key=lambda d: d.day or 0)
     return dated + ([days[None]] if None in days else [])
 
@@ -369,8 +375,17 @@ def lanes_of(visit: Visit, stream: str = "full") -> list[Lane]:
         Lane(p.id, text(p.name), text(p.title) or p.role.value, frozenset({text(p.name)}))
         for p in lane_people(visit, stream)
     ]
-    hosts = frozenset(text(p.name) for p in visit.people if p.side is Side.HOST)
-    result.append(Lane("host", "Host side", text(visit.host.name), hosts))
+    hosts = [p for p in visit.people if p.side is Side.HOST]
+    for leg in visit.tour:  # a tour: each leg's hosts have a lane of their own
+        mine = frozenset(text(visit.person[pid].name) for pid in leg.hosts if pid in visit.person)
+        if mine:
+            result.append(
+                Lane(f"host-{leg.id}", f"Host: {text(leg.host.name)}", text(leg.label), mine)
+            )
+    placed = {pid for leg in visit.tour for pid in leg.hosts}
+    rest = frozenset(text(p.name) for p in hosts if p.id not in placed)
+    if rest or not visit.tour:
+        result.append(Lane("host", "Host side", text(visit.host.name), rest))
     return result
 
 

@@ -13,9 +13,10 @@ from planner.model.movements import Mode, Service
 from planner.model.people import Person, Presence, ProgrammeHours, Role, Side
 from planner.model.provenance import Provenance, SourceKind
 from planner.model.publication import PressAccess, PublicTime, Tier
+from planner.model.tour import Country, TourLeg
 from planner.model.travel import Leg, TravelRules
 from planner.model.venues import City, Opening, Venue
-from planner.model.visit import SCHEMA_VERSION, Country, Organizer, Visit, VisitKind
+from planner.model.visit import SCHEMA_VERSION, Organizer, Visit, VisitKind
 
 __all__ = [
     "CEREMONIES",
@@ -49,6 +50,7 @@ __all__ = [
     "Tier",
     "TimeOfDayConvention",
     "TimeProblem",
+    "TourLeg",
     "TravelRules",
     "Venue",
     "Visit",

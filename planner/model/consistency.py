@@ -16,7 +16,7 @@ from planner.model.base import did_you_mean
 from planner.model.clock import TimeProblem, WallTime, zone_problem
 from planner.model.conventions import Override
 from planner.model.items import Item, ItemKind
-from planner.model.people import Person
+from planner.model.people import Person, Side
 from planner.model.publication import PressAccess, Tier
 from planner.model.travel import journey
 from planner.model.visit import Visit
@@ -75,6 +75,7 @@ class _Checker:
             return  # the checks below need every reference and zone to resolve
         yield from self.presence_stays()
         yield from self.lodging()
+        yield from self.tour()
         for n, item in enumerate(self.v.items):
             yield from self.item_times(n, item)
             yield from self.item_capacity(n, item)
@@ -120,12 +121,19 @@ class _Checker:
         if v.invited_by and v.invited_by not in self.people:
             yield Problem(("invited_by",), _unknown("person", v.invited_by, self.people))
         for n, p in enumerate(v.people):
-            for key in ("spouse_of", "counterpart_of"):
-                ref = getattr(p, key)
+            refs: list[tuple[str, str | None, tuple[str | int, ...]]] = [
+                ("spouse_of", p.spouse_of, ("spouse_of",))
+            ]
+            many = isinstance(p.counterpart_of, tuple)
+            refs += [
+                ("counterpart_of", ref, ("counterpart_of", k) if many else ("counterpart_of",))
+                for k, ref in enumerate(p.counterparts)
+            ]
+            for key, ref, where in refs:
                 if ref and ref not in self.people:
-                    yield Problem(("people", n, key), _unknown("person", ref, self.people))
+                    yield Problem(("people", n, *where), _unknown("person", ref, self.people))
                 elif ref == p.id:
-                    yield Problem(("people", n, key), f"'{p.id}' cannot be their own {key[:-3]}")
+                    yield Problem(("people", n, *where), f"'{p.id}' cannot be their own {key[:-3]}")
             for k, stay in enumerate(p.presence):
                 if stay.city not in self.cities:
                     yield Problem(
@@ -167,6 +175,17 @@ class _Checker:
             for key, ref in (("from", leg.from_venue), ("to", leg.to_venue)):
                 if ref not in self.venues:
                     yield Problem(("travel", "legs", n, key), _unknown("venue", ref, self.venues))
+        for n, part in enumerate(v.tour):
+            for k, ref in enumerate(part.cities):
+                if ref not in self.cities:
+                    yield Problem(("tour", n, "cities", k), _unknown("city", ref, self.cities))
+            if part.invited_by and part.invited_by not in self.people:
+                yield Problem(
+                    ("tour", n, "invited_by"), _unknown("person", part.invited_by, self.people)
+                )
+            for k, ref in enumerate(part.hosts):
+                if ref not in self.people:
+                    yield Problem(("tour", n, "hosts", k), _unknown("person", ref, self.people))
         for n, entry in enumerate(v.lodging):
             if entry.venue not in self.venues:
                 yield Problem(("lodging", n, "venue"), _unknown("venue", entry.venue, self.venues))
@@ -332,6 +351,38 @@ class _Checker:
             return wall.resolve(zone), None
         except TimeProblem as exc:
             return None, Problem(path, str(exc))
+
+    def tour(self) -> Iterator[Problem]:
+        """Each leg of a tour lies in the visit, each city belongs to one leg at most, and
+        its hosts are of the host side."""
+        v = self.v
+        ids: dict[str, int] = {}
+        owner: dict[str, int] = {}
+        for n, leg in enumerate(v.tour):
+            if leg.id in ids:
+                yield Problem(
+                    ("tour", n, "id"),
+                    f"duplicate id '{leg.id}' (also tour[{ids[leg.id]}]); ids must be unique",
+                )
+            ids.setdefault(leg.id, n)
+            for key in ("start", "end"):
+                day = getattr(leg, key)
+                if not self._in_visit(day):
+                    yield Problem(("tour", n, key), self._outside(f"the leg's {key}", day))
+            for k, city in enumerate(leg.cities):
+                other = owner.setdefault(city, n)
+                if other != n:
+                    yield Problem(
+                        ("tour", n, "cities", k),
+                        f"'{city}' is already a city of the leg '{v.tour[other].id}' "
+                        f"(tour[{other}]); a city belongs to one leg",
+                    )
+            for k, pid in enumerate(leg.hosts):
+                if v.person[pid].side is not Side.HOST:
+                    yield Problem(
+                        ("tour", n, "hosts", k),
+                        f"{v.person[pid].name} is on the guest side; a leg's hosts are hosts",
+                    )
 
     def lodging(self) -> Iterator[Problem]:
         """Each night of a lodging lies in the visit (or is the night before it starts), and
@@ -665,8 +716,8 @@ class _Checker:
     def warnings(self) -> Iterator[Problem]:
         v = self.v
         for n, p in enumerate(v.people):
-            if p.counterpart_of:
-                other = v.person[p.counterpart_of]
+            for ref in p.counterparts:
+                other = v.person[ref]
                 if other.side is p.side:
                     yield Problem(
                         ("people", n, "counterpart_of"),

@@ -36,6 +36,9 @@ class OrderConvention(Frozen):
     strength: Strength = Strength.SOFT
     weight: int = Field(default=10, ge=1, le=1000)
     source: Line | None = Field(default=None, max_length=300)
+    cities: tuple[Id, ...] = Field(
+        default=(), description="The cities where it applies (a tour's leg); empty: all."
+    )
 
 
 class TimeOfDayConvention(Frozen):
@@ -50,6 +53,9 @@ class TimeOfDayConvention(Frozen):
     strength: Strength = Strength.SOFT
     weight: int = Field(default=5, ge=1, le=1000)
     source: Line | None = Field(default=None, max_length=300)
+    cities: tuple[Id, ...] = Field(
+        default=(), description="The cities where it applies (a tour's leg); empty: all."
+    )
 
     @model_validator(mode="after")
     def _ordered(self) -> TimeOfDayConvention:

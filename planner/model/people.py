@@ -78,7 +78,10 @@ class Person(Frozen):
         default=None, description="IANA zone of home; defaults to the side's home zone."
     )
     spouse_of: Id | None = None
-    counterpart_of: Id | None = None
+    counterpart_of: Id | tuple[Id, ...] | None = Field(
+        default=None,
+        description="Whom they are the counterpart of; a list on a tour (one per leg).",
+    )
     clearance: Tier = Tier.DELEGATION
     tier: Tier = Field(
         default=Tier.PUBLIC,
@@ -97,3 +100,12 @@ class Person(Frozen):
         default=(), description="Calendar reminders, minutes before each item."
     )
     provenance: Provenance | None = None
+
+    @property
+    def counterparts(self) -> tuple[str, ...]:
+        """Whom they are the counterpart of (``counterpart_of``, one or a list)."""
+        if self.counterpart_of is None:
+            return ()
+        if isinstance(self.counterpart_of, str):
+            return (self.counterpart_of,)
+        return self.counterpart_of

@@ -29,6 +29,7 @@ from planner.model.people import Person, ProgrammeHours, Side
 from planner.model.provenance import Provenance
 from planner.model.roads import area_of
 from planner.model.text import Line
+from planner.model.tour import Country, TourLeg
 from planner.model.travel import TravelRules
 from planner.model.venues import City, Venue
 
@@ -39,11 +40,7 @@ class VisitKind(StrEnum):
     STATE = "state"
     OFFICIAL = "official"
     WORKING = "working"
-
-
-class Country(Frozen):
-    code: str = Field(pattern=r"^[A-Z]{2}$", description="ISO 3166-1 alpha-2 code.")
-    name: Line = Field(min_length=2, max_length=100)
+    PRIVATE = "private"
 
 
 class Organizer(Frozen):
@@ -71,6 +68,11 @@ class Visit(Frozen):
         default=True, description="Inherit the host country's protocol template."
     )
     conventions: tuple[Convention, ...] = ()
+    tour: tuple[TourLeg, ...] = Field(
+        default=(),
+        description="A tour of several host countries: its legs, each with its host, style, "
+        "dates and cities.",
+    )
     cities: tuple[City, ...] = Field(min_length=1)
     people: tuple[Person, ...] = Field(min_length=1)
     venues: tuple[Venue, ...] = Field(min_length=1)
@@ -197,9 +199,39 @@ class Visit(Frozen):
             return person.home_timezone
         return self.guest_home_timezone if person.side is Side.GUEST else self.timezone
 
+    @cached_property
+    def leg_of(self) -> dict[str, TourLeg]:
+        """Each city of a tour's leg → that leg."""
+        return {city: leg for leg in self.tour for city in leg.cities}
+
+    def legs_on(self, day: date) -> list[TourLeg]:
+        """The legs of the tour under way on ``day`` (two on a day that crosses a border)."""
+        return [leg for leg in self.tour if leg.holds(day)]
+
+    def covers(self, rule: Rule, item: Item) -> bool:
+        """Whether a convention applies to an item: everywhere, or in the cities it names
+        (a leg's host customs: that leg's cities)."""
+        if not rule.cities:
+            return True
+        venue = self.venue.get(item.venues[0])
+        return venue is not None and venue.city in rule.cities
+
     def inherited_rules(self) -> tuple[Rule, ...]:
-        """The host country's conventions, when the visit follows them."""
-        return tuple(host_template(self.host.code)) if self.use_host_conventions else ()
+        """The host countries' conventions, when the visit follows them: on a tour, each
+        leg's host's in the leg's cities, and the visit's host's in any other city."""
+        if not self.tour:
+            return tuple(host_template(self.host.code)) if self.use_host_conventions else ()
+        rules: list[Rule] = []
+        for leg in self.tour:
+            if leg.use_host_conventions:
+                rules += [
+                    r.model_copy(update={"cities": leg.cities})
+                    for r in host_template(leg.host.code)
+                ]
+        rest = tuple(c.id for c in self.cities if c.id not in self.leg_of)
+        if self.use_host_conventions and rest:
+            rules += [r.model_copy(update={"cities": rest}) for r in host_template(self.host.code)]
+        return tuple(rules)
 
     def rules(self) -> list[Rule]:
         """The conventions in force: the host template with the visit's overrides applied,

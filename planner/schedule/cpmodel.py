@@ -459,6 +459,7 @@ class ModelBuilder:
                 isinstance(rule, TimeOfDayConvention)
                 and rule.strength is Strength.HARD
                 and item.kind in rule.kinds
+                and v.covers(rule, item)
             ):
                 spans = [
                     (self._clock(d, rule.start_from, zone), self._clock(d, rule.start_until, zone))
@@ -1103,6 +1104,8 @@ class ModelBuilder:
                 for iv in self.vars.values():
                     if iv.item.kind not in rule.kinds or iv.item.is_pinned:
                         continue
+                    if not v.covers(rule, iv.item):
+                        continue
                     spans = []
                     for d in iv.days or dict.fromkeys(v.days):
                         spans.append(
@@ -1124,8 +1127,9 @@ class ModelBuilder:
 
     def _order_convention(self, rule: OrderConvention) -> None:
         m = self.model
-        firsts = [iv for iv in self.vars.values() if iv.item.kind in rule.first]
-        thens = [iv for iv in self.vars.values() if iv.item.kind in rule.then]
+        covered = [iv for iv in self.vars.values() if self.visit.covers(rule, iv.item)]
+        firsts = [iv for iv in covered if iv.item.kind in rule.first]
+        thens = [iv for iv in covered if iv.item.kind in rule.then]
         for a in firsts:
             for b in thens:
                 if a is b or not set(a.item.attendees) & set(b.item.attendees):

@@ -149,8 +149,9 @@ def parts(
     for rule in visit.rules():
         if not isinstance(rule, OrderConvention):
             continue
-        firsts = [i for i in items if i.kind in rule.first]
-        thens = [i for i in items if i.kind in rule.then]
+        covered = [i for i in items if visit.covers(rule, i)]
+        firsts = [i for i in covered if i.kind in rule.first]
+        thens = [i for i in covered if i.kind in rule.then]
         for a in firsts:
             for b in thens:
                 if a.id == b.id or not set(a.attendees) & set(b.attendees):

@@ -113,8 +113,9 @@ class _Placer:
                 or convention.strength is not Strength.HARD
             ):
                 continue
-            firsts = [i for i in self.items.values() if i.kind in convention.first]
-            thens = [i for i in self.items.values() if i.kind in convention.then]
+            covered = [i for i in self.items.values() if self.visit.covers(convention, i)]
+            firsts = [i for i in covered if i.kind in convention.first]
+            thens = [i for i in covered if i.kind in convention.then]
             for a in firsts:
                 for b in thens:
                     if a.id != b.id and set(a.attendees) & set(b.attendees):
