@@ -297,3 +297,22 @@ def test_a_flight_takes_off_and_lands_on_two_clocks(tmp_path: Path) -> None:
     text = files["people/a.md"]
     assert "Lands 12:45 London (1 h 45 min)" in text
     assert "12:00 BER → 12:45 Heathrow, FRA 001" in text
+
+
+def test_an_unpinned_flight_keeps_the_programme_on_the_clock_where_it_lands() -> None:
+    """Leaving BER after 18:30 Berlin time, the 105-minute flight lands 19:15 in London,
+    before the programme closes there (20:00); on the Berlin clock it would land 20:15,
+    after 20:00 there, which the scheduler once held against it (the validator never did)."""
+    flight = item(
+        "flight",
+        title="Flight to London",
+        kind="flight",
+        duration=105,
+        attendees=["a"],
+        venue="ber",
+        arrival_venue="lhr",
+        window={"earliest_start": f"{D} 18:30"},
+        days=[D],
+    )
+    plan = solved(parse(_visit(flight)))
+    assert _clock(_planned(plan, "flight").end) <= "20:00"

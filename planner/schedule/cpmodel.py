@@ -319,8 +319,9 @@ class ModelBuilder:
         # programme hours (pinned items are exempt)
         if not item.is_pinned:
             hours, narrowed = v.hours_for(item)
+            ends = v.end_zone(item)  # the close on the clock where it ends (a flight's landing)
             bounds = [
-                (self._clock(d, hours.start, zone), self._clock(d, hours.end, zone)) for d in v.days
+                (self._clock(d, hours.start, zone), self._clock(d, hours.end, ends)) for d in v.days
             ]
             fact = self.fact(
                 f"hours:{item.id}",
@@ -488,7 +489,8 @@ class ModelBuilder:
                 out = item.arrival_venue or venue_id
                 bounds, binds = [], False
                 for d in v.days:
-                    lo, hi = self._clock(d, hours.start, zone), self._clock(d, hours.end, zone)
+                    lo = self._clock(d, hours.start, zone)
+                    hi = self._clock(d, hours.end, v.end_zone(item))
                     morning, evening = day_ends(v.residence, pid, d)
                     if morning is not None and morning != venue_id:
                         way = self._travel(morning, venue_id)
