@@ -461,14 +461,43 @@ def check_two_places(visit: Visit, slots: list[_Slot]) -> Iterator[Violation]:
             pairs[(a.id, b.id)] = (a, b)
     for key, who in found.items():
         a, b = pairs[key]
-        problem = _between(visit, a, b, _names(visit, who))
-        if problem is not None:
-            rule, message = problem
-            yield Violation(rule, message, items=key, people=tuple(who))
+        groups: dict[tuple[int, str] | None, list[str]] = {}
+        road = a.leaves.id == b.venue.id or (
+            travel_minutes(visit.travel, a.leaves, b.venue) is not None
+        )
+        for pid in who:  # where no road joins them, each person's way past their residences
+            via = None if road else _past_home(visit, pid, a, b)
+            groups.setdefault(via, []).append(pid)
+        for via, people in groups.items():
+            problem = _between(visit, a, b, _names(visit, people), via)
+            if problem is not None:
+                rule, message = problem
+                yield Violation(rule, message, items=key, people=tuple(people))
 
 
-def _between(visit: Visit, a: _Slot, b: _Slot, names: str) -> tuple[str, str] | None:
-    """What is wrong with going from item ``a`` to the next item ``b``, if anything."""
+def _past_home(visit: Visit, pid: str, a: _Slot, b: _Slot) -> tuple[int, str] | None:
+    """The shortest way from ``a`` to ``b`` past one of the person's residences (lodging)
+    and that residence's name, for two venues no road joins directly."""
+    best: tuple[int, str] | None = None
+    for entry in visit.lodging:
+        home = visit.venue.get(entry.venue)
+        if pid not in entry.people or home is None:
+            continue
+        there = travel_minutes(visit.travel, a.leaves, home)
+        on = travel_minutes(visit.travel, home, b.venue)
+        if there is None or on is None:
+            continue
+        if best is None or there + on < best[0]:
+            best = (there + on, home.name)
+    return best
+
+
+def _between(
+    visit: Visit, a: _Slot, b: _Slot, names: str, via: tuple[int, str] | None = None
+) -> tuple[str, str] | None:
+    """What is wrong with going from item ``a`` to the next item ``b``, if anything
+    (``via``: the minutes of their way past a residence, and its name, where no road joins
+    the two venues)."""
     left = f"'{a.item.title}' ({a.leaves.name})"
     if b.start < a.end:
         until, at = _at(a.end, a.end_zone), _at(b.start, b.start_zone)
@@ -478,7 +507,7 @@ def _between(visit: Visit, a: _Slot, b: _Slot, names: str) -> tuple[str, str] | 
         )
     if b.venue.id == a.leaves.id:
         return None
-    journey = travel_minutes(visit.travel, a.leaves, b.venue)
+    journey = travel_minutes(visit.travel, a.leaves, b.venue) if via is None else via[0]
     if journey is None:
         return "no-road", (
             f"{names} must go from {left} in {_city(visit, a.leaves)} to {_item(b)} in "
@@ -491,7 +520,7 @@ def _between(visit: Visit, a: _Slot, b: _Slot, names: str) -> tuple[str, str] | 
     if b.start >= a.end + timedelta(minutes=needed):
         return None
     until, at = _at(a.end, a.end_zone), _at(b.start, b.start_zone)
-    why = f"the journey takes {_min(journey)}"
+    why = f"the journey takes {_min(journey)}" + (f" (past {via[1]})" if via else "")
     if holding:
         why += (
             f" and they must be on site {_min(holding)} before the start (holding): "

@@ -169,3 +169,35 @@ def test_one_residence_per_person_and_night(tmp_path: Path) -> None:
         "lodging[1].nights[0]: B already spends the night of 13 June at 'v2' (lodging[0]); one "
         "residence per person and night"
     ) in str(caught.value)
+
+
+def test_the_way_between_two_days_passes_by_the_residence() -> None:
+    """A's day in Berlin ends at v1, the next starts in Potsdam: no road joins v1 and p1,
+    but a leg joins the hotel (v2) and p1. Through the hotel the plan exists; without the
+    lodging it does not."""
+    data = _lodged(
+        item("berlin", days=[D], window={"earliest_start": f"{D} 17:00"}),
+        item("potsdam", venue="p1", days=[D2], window={"latest_end": f"{D2} 10:00"}),
+    )
+    data["travel"]["legs"].append({"from": "v2", "to": "p1", "minutes": 50})
+    visit = parse(data)
+    plan = solved(visit)
+    # a hand-made plan with both on the first day, too close for the way past the hotel
+    potsdam = _planned(plan, "potsdam").model_copy(
+        update={"start": WallTime.parse(f"{D} 19:00"), "end": WallTime.parse(f"{D} 20:00")}
+    )
+    berlin = _planned(plan, "berlin").model_copy(
+        update={"start": WallTime.parse(f"{D} 17:00"), "end": WallTime.parse(f"{D} 18:00")}
+    )
+    items = tuple(
+        potsdam if p.id == "potsdam" else berlin if p.id == "berlin" else p for p in plan.items
+    )
+    errors = errors_of(visit, plan.model_copy(update={"items": items}))
+    assert any(
+        "the journey takes 80 min (past V2), and there are only 60 min between them" in e
+        for e in errors
+    ), errors
+    del data["lodging"]
+    from tests.schedule_support import solve
+
+    assert solve(parse(data)).plan is None  # no road, and no residence to pass by

@@ -8,6 +8,11 @@ no earlier than the programme opens plus the journey from the morning's residenc
 its holding time), and ends no later than the programme closes less the journey to the
 evening's. Where no road joins the residence and the venue (another city), the day's
 movement joins them and nothing more is asked.
+
+Between two items of a person that no road joins directly (a day in London, the next
+morning in Oxford, with a measured leg from the hotel only), the way may pass by one of
+their residences: the journey there and the journey on, with the holding time of the
+item travelled to.
 """
 
 from __future__ import annotations
@@ -40,6 +45,15 @@ def residences(lodging: tuple[Lodging, ...]) -> dict[tuple[str, date], str]:
             for night in entry.nights:
                 found.setdefault((pid, night), entry.venue)
     return found
+
+
+def homes(lodging: tuple[Lodging, ...]) -> dict[str, tuple[str, ...]]:
+    """Each person → the venues of their residences, in the order of the file."""
+    found: dict[str, dict[str, None]] = {}
+    for entry in lodging:
+        for pid in entry.people:
+            found.setdefault(pid, {})[entry.venue] = None
+    return {pid: tuple(venues) for pid, venues in found.items()}
 
 
 def day_ends(

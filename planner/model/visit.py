@@ -24,7 +24,7 @@ from planner.model.conventions import (
     host_template,
 )
 from planner.model.items import Item
-from planner.model.lodging import Lodging, residences
+from planner.model.lodging import Lodging, homes, residences
 from planner.model.people import Person, ProgrammeHours, Side
 from planner.model.provenance import Provenance
 from planner.model.roads import area_of
@@ -139,6 +139,11 @@ class Visit(Frozen):
     def residence(self) -> dict[tuple[str, date], str]:
         """(person, night) → the venue where they spend it (``lodging``)."""
         return residences(self.lodging)
+
+    @cached_property
+    def homes(self) -> dict[str, tuple[str, ...]]:
+        """Person → the venues of their residences (``lodging``)."""
+        return homes(self.lodging)
 
     @cached_property
     def areas(self) -> dict[str, str]:

@@ -763,6 +763,19 @@ class ModelBuilder:
             minutes += b.item.holding_minutes
         return self.axis.units_up(minutes)
 
+    def _via_home(self, pid: str, venue_out: str, item: Item, venue_in: str) -> int | None:
+        """Units of the way from ``venue_out`` to ``item`` at ``venue_in`` past one of the
+        person's residences, where no road joins the two (planner.model.lodging)."""
+        best = None
+        for home in self.visit.homes.get(pid, ()):
+            there, on = self._travel(venue_out, home), self._travel(home, venue_in)
+            if there is None or on is None:
+                continue
+            minutes = there + on + (item.holding_minutes if home != venue_in else 0)
+            units = self.axis.units_up(minutes)
+            best = units if best is None else min(best, units)
+        return best
+
     def _attending(self) -> dict[str, list[ItemVars]]:
         attending: dict[str, list[ItemVars]] = {}
         for iv in self.vars.values():
@@ -839,7 +852,10 @@ class ModelBuilder:
                 combos = []
                 for vo in a.out_venues(self.visit):
                     for vi in b.in_venues():
-                        combos.append((vo, vi, self._gap(a, vo, b, vi)))
+                        gap = self._gap(a, vo, b, vi)
+                        if gap is None and not self.explain:
+                            gap = self._via_home(pid, vo, b.item, vi)
+                        combos.append((vo, vi, gap))
                 if self.explain:
                     arc = m.new_bool_var(f"next[{pid},{a.item.id},{b.item.id}]")
                     arcs.append((k, n, arc))

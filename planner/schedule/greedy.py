@@ -157,14 +157,17 @@ class _Placer:
     def _units(self, item: Item) -> int:
         return self.axis.units_up(item.duration)
 
-    def gap(self, out: str, into: str, item: Item) -> int | None:
-        """Units from leaving ``out`` to starting ``item`` at ``into`` (None: no road)."""
+    def gap(self, out: str, into: str, item: Item, pid: str | None = None) -> int | None:
+        """Units from leaving ``out`` to starting ``item`` at ``into`` (None: no road; for
+        ``pid``, past one of their residences where no road joins the two)."""
         key = (out, into)
         if key not in self._travel:
             self._travel[key] = self.builder._travel(out, into)
         minutes = self._travel[key]
         if minutes is None:
-            return None
+            if pid is None:
+                return None
+            return self.builder._via_home(pid, out, item, into)
         if out != into:
             minutes += item.holding_minutes
         return self.axis.units_up(minutes)
@@ -352,16 +355,16 @@ class _Placer:
             k = bisect_left(line, _Stay(t, t, "", "", ""))
             if k > 0:
                 prev = line[k - 1]
-                gap = self.gap(prev.out, venue, item)
+                gap = self.gap(prev.out, venue, item, pid)
                 if gap is None:  # no road from there: only after the next item (a movement)
                     return line[k].start + 1 if k < len(line) else horizon
                 if prev.end + gap > t:
                     return prev.end + gap
             if k < len(line):
                 succ = line[k]
-                follow = self.gap(out, succ.into, self.items.get(succ.item) or item)
+                follow = self.gap(out, succ.into, self.items.get(succ.item) or item, pid)
                 if follow is None or t + dur + follow > succ.start:
-                    back = self.gap(succ.out, venue, item)
+                    back = self.gap(succ.out, venue, item, pid)
                     return succ.end + (back if back is not None else 1)
         if moves:
             return None

@@ -8,6 +8,7 @@ optimum, the soft goals. When no plan exists, the outcome carries the explanatio
 
 from __future__ import annotations
 
+import functools
 import sys
 import time
 from collections.abc import Callable
@@ -540,10 +541,20 @@ def _add_optional_attendees(
     time to and from their neighbouring items, present in the city, room at the venue."""
     from planner.model.consistency import stays
 
-    def units_between(a: str, b: str, holding: int) -> int | None:
+    def units_between(a: str, b: str, holding: int, pid: str) -> int | None:
         minutes = travel_minutes(visit.travel, visit.venue[a], visit.venue[b])
-        if minutes is None:
-            return None
+        if minutes is None:  # past one of their residences (planner.model.lodging)
+            ways = [
+                (there, on, home)
+                for home in visit.homes.get(pid, ())
+                if (there := travel_minutes(visit.travel, visit.venue[a], visit.venue[home]))
+                is not None
+                and (on := travel_minutes(visit.travel, visit.venue[home], visit.venue[b]))
+                is not None
+            ]
+            if not ways:
+                return None
+            return min(axis.units_up(x + y + (holding if h != b else 0)) for x, y, h in ways)
         return axis.units_up(minutes + (holding if a != b else 0))
 
     order = sorted(
@@ -605,7 +616,8 @@ def _add_optional_attendees(
             if not _door_to_door(visit, axis, item, pid, start, end, venue):
                 continue
             mine = placed.get(pid, [])
-            if not _free(visit, mine, start, end, venue, item.holding_minutes, units_between):
+            between = functools.partial(_for_person, units_between, pid)
+            if not _free(visit, mine, start, end, venue, item.holding_minutes, between):
                 continue
             placed.setdefault(pid, []).append((start, end, venue, venue, item.id))
             extra.setdefault(item.id, []).append(pid)
@@ -640,6 +652,12 @@ def _door_to_door(
         if way is not None and end > closes - axis.units_up(way):
             return False
     return True
+
+
+def _for_person(
+    units_between: Callable[[str, str, int, str], int | None], pid: str, a: str, b: str, h: int
+) -> int | None:
+    return units_between(a, b, h, pid)
 
 
 def _free(
