@@ -236,6 +236,7 @@ class Shown:
     venue_local: str | None
     address: str
     geo: tuple[float, float] | None
+    venue_notes: str | None  # what those who go there must know (never for the public)
     arrival_id: str | None  # where it ends, if elsewhere (None also when not published)
     arrival: str  # its name ('' when it ends where it starts)
     mode: str | None  # a movement's mode ("train", "flight")
@@ -334,6 +335,11 @@ def _shown(
         )
     else:
         place = (None, VENUE_GONE if venue is None else VENUE_HIDDEN, None, "", None)
+    venue_notes = (
+        text(venue.notes)
+        if venue is not None and venue.notes and place[0] is not None and not public
+        else None
+    )
     arrival_id, arrival = None, ""
     if planned.arrival_venue:
         there = visit.venue.get(planned.arrival_venue)
@@ -364,6 +370,7 @@ def _shown(
         venue_local=place[2],
         address=place[3],
         geo=place[4],
+        venue_notes=venue_notes,
         arrival_id=arrival_id,
         arrival=arrival,
         mode=facts.mode,
@@ -416,8 +423,8 @@ def _content(view: Shown) -> tuple[Any, ...]:
         view.coarse,
         # where it goes and how, with its venue (as it was for an item that ends where it
         # starts, so that their digests stay as they were)
-        (view.venue_id, view.arrival_id, view.arrival, view.mode, view.service)
-        if view.arrival or view.mode or view.service
+        (view.venue_id, view.arrival_id, view.arrival, view.mode, view.service, view.venue_notes)
+        if view.arrival or view.mode or view.service or view.venue_notes
         else view.venue_id,
         view.venue,
         view.venue_local,
@@ -839,6 +846,7 @@ def withdrawn_views(visit: Visit, plan: Plan, audience: Audience) -> list[ItemVi
                 venue_local=None,
                 address="",
                 geo=None,
+                venue_notes=None,
                 arrival_id=None,
                 arrival="",
                 mode=None,
@@ -926,6 +934,9 @@ def header(visit: Visit, audience: Audience) -> list[Any]:
     ]
     if visit.tour:  # the legs head the days of every programme and itinerary
         facts.append([[leg.label, leg.start, leg.end, list(leg.hosts)] for leg in visit.tour])
+    notes = visit_notes(visit, audience.stream)
+    if notes != (None, {}):  # the visit's and the days' notes it may read
+        facts.append([notes[0], sorted((d.isoformat(), n) for d, n in notes[1].items())])
     if audience.person is None:
         facts.append(text(visit.host.name))
         facts.append(
@@ -937,6 +948,20 @@ def header(visit: Visit, audience: Audience) -> list[Any]:
             facts.append(person_basis(visit, person))
             facts.append([text(person.title), visit.home_zone(person)])  # their itinerary
     return facts
+
+
+def visit_notes(visit: Visit, stream: str) -> tuple[str | None, dict[date, list[str]]]:
+    """The visit's notes and each day's that ``stream`` may read (none for the public and
+    the press)."""
+    tier = stream_tier(stream)
+    if tier.rank <= Tier.PRESS.rank:
+        return None, {}
+    text = cleaner(stream)
+    days: dict[date, list[str]] = {}
+    for note in visit.day_notes:
+        if tier.allows(note.tier):
+            days.setdefault(note.day, []).append(text(note.note))
+    return (text(visit.notes) if visit.notes else None), days
 
 
 def person_basis(visit: Visit, person: Person) -> list[Any]:

@@ -113,6 +113,7 @@ def build_visit(specs: list[Spec], clearances: list[Tier], people_tiers: list[Ti
                 exclusive=False,
                 tier=venue_tier,
                 location_tier=where,
+                notes=f"Perimeter{token}",
             )
         )
         items.append(
@@ -247,8 +248,17 @@ def test_nothing_above_an_audiences_tier_reaches_it(
             venue = visit.venue[f"v{item.id[1:]}"]
             if not _shown(audience, venue.tier) or hidden:
                 # a venue of its own: nothing of it may show when it is above the tier
-                for leak in (venue.name, venue.local_name, venue.address, f"{venue.lat:.6f}"):
+                leaks = (
+                    venue.name,
+                    venue.local_name,
+                    venue.address,
+                    venue.notes,
+                    f"{venue.lat:.6f}",
+                )
+                for leak in leaks:
                     assert leak is not None and leak not in text, (audience.key, leak)
+            if audience.tier.rank <= Tier.PRESS.rank:  # no notes for the public and the press
+                assert venue.notes is not None and venue.notes not in text, audience.key
             arrival = visit.venue.get(f"a{item.id[1:]}")
             if arrival is not None and (not _shown(audience, arrival.tier) or hidden):
                 # where a movement arrives: nothing of it either (only the name is shown)
@@ -393,6 +403,7 @@ def hidden_change(
             update={
                 "name": venue.name + " Hall",
                 "address": venue.address + " 2",
+                "notes": (venue.notes or "") + " Gate 4.",
                 "lat": (venue.lat or 0.0) + 0.01,
             }
         )

@@ -32,6 +32,7 @@ from planner.model import (
 )
 from planner.model.lodging import Lodging
 from planner.model.movements import Service
+from planner.model.notes import DayNote
 from planner.model.roads import Roads
 from planner.model.tour import TourLeg
 from planner.model.travel import Leg
@@ -118,6 +119,7 @@ MODELS: tuple[type[BaseModel], ...] = (
     Service,
     Lodging,
     TourLeg,
+    DayNote,
     Provenance,
     OrderConvention,
     TimeOfDayConvention,

@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING
 
 import pendulum
 
-from planner.disclosure import cleaner, lane_people
+from planner.disclosure import cleaner, lane_people, visit_notes
 from planner.export.programme import (
     end_clause,
     length_text,
@@ -110,6 +110,7 @@ class Row:
     title: str
     kind: str
     venue: str
+    venue_notes: str
     attendees: str
     dress: str
     press: str
@@ -128,6 +129,7 @@ def _row(visit: Visit, view: ItemView, second_zone: str) -> Row:
         title=view.title,
         kind=view.kind,
         venue=venue_text(view),
+        venue_notes=view.venue_notes or "",
         attendees=", ".join(view.attendees),
         dress=view.dress or "",
         press=PRESS_WORDS[view.press] if view.press else "",
@@ -143,6 +145,7 @@ class Day:
     day: date | None  # None: cancelled items that never had a time
     rows: list[Row] = field(default_factory=list)
     leg: str = ""  # on a tour, the leg of the day: 'Japan · official visit'
+    notes: list[str] = field(default_factory=list)  # the day's notes the reader may read
 
     @property
     def heading(self) -> str:
@@ -152,15 +155,21 @@ class Day:
         return f"{text} — {self.leg}" if self.leg else text
 
 
-def _days(visit: Visit, item_views: list[ItemView], second_zone: str) -> list[Day]:
+def _days(visit: Visit, item_views: list[ItemView], second_zone: str, stream: str) -> list[Day]:
     days: dict[date | None, Day] = {}
-    for view in item_views:
-        key = None if view.start is None and view.coarse is None else view.day
+
+    def day(key: date | None) -> Day:
         if key not in days:
             # on a day that crosses a border, both legs: 'France · state visit → Serbia · …'
             leg = " → ".join(leg.label for leg in visit.legs_on(key)) if key else ""
             days[key] = Day(key, leg=cleaner("public")(leg))
-        days[key].rows.append(_row(visit, view, second_zone))
+        return days[key]
+
+    for view in item_views:
+        key = None if view.start is None and view.coarse is None else view.day
+        day(key).rows.append(_row(visit, view, second_zone))
+    for key, notes in visit_notes(visit, stream)[1].items():  # a day's notes, at their tier
+        day(key).notes.extend(notes)
     dated = sorted((d for d in days.values() if d.day is not None), key=lambda d: d.day or 0)
     return dated + ([days[None]] if None in days else [])
 
@@ -204,6 +213,8 @@ def _markdown_rows(rows: list[Row]) -> list[str]:
             lines.append(f"- Route: {md(row.route)}")
         lines.append(f"- What: {md(row.kind)}")
         lines.append(f"- Venue: {md(row.venue)}")
+        if row.venue_notes:
+            lines.append(f"- At the venue: {md(row.venue_notes)}")
         if row.attendees:
             lines.append(f"- Attendees: {md(row.attendees)}")
         if row.dress:
@@ -226,6 +237,7 @@ def _markdown(title: str, subtitle: list[str], days: list[Day]) -> str:
         lines += ["Nothing scheduled.", ""]
     for day in days:
         lines += [f"## {md(day.heading)}", ""]
+        lines += [f"> Note: {md(note)}" for note in day.notes] + ([""] if day.notes else [])
         lines += _markdown_rows(day.rows)
     return "\n".join(lines).rstrip() + "\n"
 
@@ -243,7 +255,9 @@ def programme_markdown(
         "Times: " + _clocks_line(visit, item_views, second),
     ]
     title = cleaner(audience.stream)(visit.title)
-    return _markdown(title, subtitle, _days(visit, item_views, second))
+    notes = visit_notes(visit, audience.stream)[0]
+    subtitle += [f"Notes: {notes}"] if notes else []
+    return _markdown(title, subtitle, _days(visit, item_views, second, audience.stream))
 
 
 def person_markdown(visit: Visit, plan: Plan, person: Person, index: Index | None = None) -> str:
@@ -260,7 +274,10 @@ def person_markdown(visit: Visit, plan: Plan, person: Person, index: Index | Non
         f"Itinerary of {who}",
         f"Plan version {version} · times: " + _clocks_line(visit, item_views, second),
     ]
-    return _markdown(text(visit.title), subtitle, _days(visit, item_views, second))
+    notes = visit_notes(visit, audience.stream)[0]
+    subtitle += [f"Notes: {notes}"] if notes else []
+    days = _days(visit, item_views, second, audience.stream)
+    return _markdown(text(visit.title), subtitle, days)
 
 
 def notice_markdown(visit: Visit, notice: Notice, audience: Audience) -> str:
@@ -501,7 +518,7 @@ def programme_html(visit: Visit, plan: Plan, audience: Audience, index: Index | 
     (inline SVG) above the table of items."""
     item_views = views(visit, plan, audience, index)
     second = visit.guest_home_timezone
-    days = _days(visit, item_views, second)
+    days = _days(visit, item_views, second, audience.stream)
     stream = audience.stream
     pictures = [timeline(visit, d.rows, d.day, stream) if d.day is not None else None for d in days]
     text = cleaner(stream)
@@ -511,6 +528,7 @@ def programme_html(visit: Visit, plan: Plan, audience: Audience, index: Index | 
         audience=AUDIENCE_WORDS.get(audience.key, audience.key),
         version=plan.reader_version(audience.key)[0],
         clocks=_clocks_line(visit, item_views, second),
+        notes=visit_notes(visit, stream)[0],
         organizer=text(visit.organizer.name),
         days=list(zip(days, pictures, strict=True)),
     )

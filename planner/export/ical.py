@@ -411,6 +411,8 @@ def description(visit: Visit, view: ItemView, audience: Audience) -> str:
     lines.extend(_times(visit, view))
     place = view.venue + (f" ({view.venue_local})" if view.venue_local else "")
     lines.append("Venue: " + ", ".join(part for part in (place, view.address) if part))
+    if view.venue_notes:
+        lines.append(f"At the venue: {view.venue_notes}")
     if view.arrival:  # the departure is the LOCATION; where it arrives, and by what, here
         lines.append(f"To: {view.arrival}")
         lines.append(f"Route: {movement_text(view)}")

@@ -76,6 +76,17 @@ class _Checker:
         yield from self.presence_stays()
         yield from self.lodging()
         yield from self.tour()
+        for n, note in enumerate(self.v.day_notes):
+            if not self._in_visit(note.day):
+                yield Problem(
+                    ("day_notes", n, "day"), self._outside("the day of the note", note.day)
+                )
+            elif note.tier.rank <= Tier.PRESS.rank:
+                yield Problem(
+                    ("day_notes", n, "tier"),
+                    "the public and the press programmes carry no notes; give 'delegation' "
+                    "or 'restricted'",
+                )
         for n, item in enumerate(self.v.items):
             yield from self.item_times(n, item)
             yield from self.item_capacity(n, item)

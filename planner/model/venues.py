@@ -8,7 +8,7 @@ from planner.model.base import Day, Frozen, Id
 from planner.model.clock import ClockTime
 from planner.model.provenance import Provenance
 from planner.model.publication import Tier
-from planner.model.text import Line
+from planner.model.text import Line, Paragraphs
 
 
 class City(Frozen):
@@ -61,6 +61,12 @@ class Venue(Frozen):
         default=Tier.PUBLIC,
         description="Lowest audience that may learn where the venue is (its address and "
         "coordinates); below it the venue is named without them.",
+    )
+    notes: Paragraphs | None = Field(
+        default=None,
+        max_length=2000,
+        description="What those who go there must know: closures, security perimeters, the "
+        "entrance to use (never in the public programme).",
     )
     provenance: Provenance | None = None
 

@@ -25,10 +25,11 @@ from planner.model.conventions import (
 )
 from planner.model.items import Item
 from planner.model.lodging import Lodging, homes, residences
+from planner.model.notes import DayNote
 from planner.model.people import Person, ProgrammeHours, Side
 from planner.model.provenance import Provenance
 from planner.model.roads import area_of
-from planner.model.text import Line
+from planner.model.text import Line, Paragraphs
 from planner.model.tour import Country, TourLeg
 from planner.model.travel import TravelRules
 from planner.model.venues import City, Venue
@@ -81,6 +82,14 @@ class Visit(Frozen):
         default=(), description="Where people spend each night (their day starts and ends there)."
     )
     items: tuple[Item, ...] = Field(min_length=1)
+    notes: Paragraphs | None = Field(
+        default=None,
+        max_length=4000,
+        description="Notes for the whole visit, in every programme but the public one.",
+    )
+    day_notes: tuple[DayNote, ...] = Field(
+        default=(), description="Notes on one day each, at their tier."
+    )
     provenance: Provenance | None = None
 
     @model_validator(mode="after")
