@@ -599,7 +599,7 @@ class Index:
             planned.about is not None and "[S" in planned.about.title + planned.about.kind
             for planned, _ in self.order
         )
-        self._travel: dict[tuple[str, str], Journey | None] = {}
+        self._travel: dict[tuple[str, str, tuple[date, int] | None], Journey | None] = {}
 
     def shown(self, planned: PlannedItem, stream: str, person: str | None = None) -> Shown | None:
         """What ``stream`` is shown of the item (for ``person``: in their own itinerary)."""
@@ -645,11 +645,14 @@ class Index:
             name = self._names[key] = cleaner(stream)(own.name) if own is not None else ""
         return bool(name) and name not in view.attendees
 
-    def travel(self, there: Venue, here: Venue) -> Journey | None:
-        """The way from one venue to another (worked out once per pair)."""
-        key = (there.id, here.id)
+    def travel(
+        self, there: Venue, here: Venue, leaves: tuple[date, int] | None = None
+    ) -> Journey | None:
+        """The way from one venue to another, leaving at ``leaves`` (its local date and
+        minutes: for the slower hours); worked out once per pair and hour."""
+        key = (there.id, here.id, leaves)
         if key not in self._travel:
-            self._travel[key] = journey(self.visit.travel, there, here)
+            self._travel[key] = journey(self.visit.travel, there, here, leaves=leaves)
         return self._travel[key]
 
     def digest_of(self, planned: PlannedItem, stream: str, person: str | None = None) -> str | None:
@@ -879,7 +882,7 @@ def _legs(
     here = visit.venue.get(view.venue_id or "")
     if here is None:
         return []
-    moves: dict[str, tuple[Venue, list[str]]] = {}
+    moves: dict[str, tuple[Venue, list[str], PlannedItem]] = {}
     rank = stream_tier(stream).rank
     for person in index.people(planned):
         if (person.id != reader) if reader is not None else (person.tier.rank > rank):
@@ -890,10 +893,14 @@ def _legs(
         there = visit.venue.get(_place_after(visit, before) or "")
         if there is None or there.id == here.id or there.tier.rank > rank:
             continue
-        moves.setdefault(before.id, (there, []))[1].append(cleaner(stream)(person.name))
+        moves.setdefault(before.id, (there, [], before))[1].append(cleaner(stream)(person.name))
     legs = []
-    for from_id, (there, people) in moves.items():
-        way = index.travel(there, here)
+    for from_id, (there, people, left) in moves.items():
+        ended = end_of(left)  # the hour they leave: for the slower hours
+        local = ended.in_timezone(tz(visit.venue_zone(there.id))) if ended else None
+        way = index.travel(
+            there, here, (local.date(), local.hour * 60 + local.minute) if local else None
+        )
         if way is None:
             legs.append(Leg(titles[from_id], None, tuple(people)))
         else:

@@ -507,7 +507,11 @@ def _between(
         )
     if b.venue.id == a.leaves.id:
         return None
-    journey = travel_minutes(visit.travel, a.leaves, b.venue) if via is None else via[0]
+    leaving = a.end.in_timezone(a.end_zone)  # the hour they leave: rush hours, by_hour legs
+    leaves = (leaving.date(), leaving.hour * 60 + leaving.minute)
+    journey = (
+        travel_minutes(visit.travel, a.leaves, b.venue, leaves=leaves) if via is None else via[0]
+    )
     if journey is None:
         return "no-road", (
             f"{names} must go from {left} in {_city(visit, a.leaves)} to {_item(b)} in "
@@ -521,6 +525,8 @@ def _between(
         return None
     until, at = _at(a.end, a.end_zone), _at(b.start, b.start_zone)
     why = f"the journey takes {_min(journey)}" + (f" (past {via[1]})" if via else "")
+    if via is None and journey != travel_minutes(visit.travel, a.leaves, b.venue):
+        why += f" (leaving at {leaving:%H:%M}, in the slower hours)"
     if holding:
         why += (
             f" and they must be on site {_min(holding)} before the start (holding): "

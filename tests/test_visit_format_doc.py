@@ -33,9 +33,9 @@ from planner.model import (
 from planner.model.lodging import Lodging
 from planner.model.movements import Service
 from planner.model.notes import DayNote
-from planner.model.roads import Roads
+from planner.model.roads import Roads, RushHour
 from planner.model.tour import TourLeg
-from planner.model.travel import Leg
+from planner.model.travel import Leg, LegHour
 from planner.visitfile import VisitFileError, load_visit
 from tests.conftest import ROOT
 
@@ -120,6 +120,8 @@ MODELS: tuple[type[BaseModel], ...] = (
     Lodging,
     TourLeg,
     DayNote,
+    RushHour,
+    LegHour,
     Provenance,
     OrderConvention,
     TimeOfDayConvention,

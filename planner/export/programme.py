@@ -60,7 +60,7 @@ def entries(visit: Visit, plan: Plan) -> list[Entry]:
             continue
         scheduled.append((start, planned, end))
     scheduled.sort(key=lambda t: (t[0], t[1].id))
-    where: dict[str, str] = {}
+    where: dict[str, tuple[str, tuple[date, int]]] = {}  # venue left, when (its local clock)
     result = []
     day = None
     for start, planned, end in scheduled:
@@ -68,19 +68,21 @@ def entries(visit: Visit, plan: Plan) -> list[Entry]:
             where, day = {}, start.date()  # each day starts from the residence
         item = visit.item[planned.id]
         venue = planned.venue or item.venues[0]
-        moves: dict[tuple[str, str], list[str]] = defaultdict(list)
+        moves: dict[tuple[str, str, tuple[date, int]], list[str]] = defaultdict(list)
+        out = planned.arrival_venue or venue
+        leaving = _clock(end, visit.venue_zone(out))
         for person in attendees_by_precedence(visit, planned.attendees):
             before = where.get(person.id)
-            if before is not None and before != venue:
-                moves[(before, venue)].append(person.id)
-            where[person.id] = planned.arrival_venue or venue
-        legs = tuple(_leg(visit, a, b, tuple(ids)) for (a, b), ids in moves.items())
+            if before is not None and before[0] != venue:
+                moves[(before[0], venue, before[1])].append(person.id)
+            where[person.id] = (out, (leaving.date(), leaving.hour * 60 + leaving.minute))
+        legs = tuple(_leg(visit, a, b, tuple(ids), leaves) for (a, b, leaves), ids in moves.items())
         result.append(Entry(item, planned, start, end, legs))
     return result
 
 
-def _leg(visit: Visit, a: str, b: str, people: tuple[str, ...]) -> Leg:
-    way = journey(visit.travel, visit.venue[a], visit.venue[b])
+def _leg(visit: Visit, a: str, b: str, people: tuple[str, ...], leaves: tuple[date, int]) -> Leg:
+    way = journey(visit.travel, visit.venue[a], visit.venue[b], leaves=leaves)
     if way is None:
         return Leg(a, b, None, people)
     return Leg(a, b, way.minutes, people, way.mode.verb)

@@ -13,6 +13,10 @@ are in, else the city's entry, else the defaults; a measured leg always wins.
 A metro area of several towns is one entry with its ``towns``: they share its roads
 (journeys between them are driven, no leg needed), and a person staying in one of them is
 there for the items in any (the delegation lodged in one town drives to the next).
+
+Rush hours (``rush_hours``) slow the drives that leave within them: the driving time of an
+estimate (or of a leg given in km) is multiplied by their factor, as is a flat
+``anywhere_minutes``; the buffer is not.
 """
 
 from __future__ import annotations
@@ -22,8 +26,25 @@ from typing import Self
 
 from pydantic import Field, model_validator
 
-from planner.model.base import Frozen, Id, Minutes
+from planner.model.base import Day, Frozen, Id, Minutes
+from planner.model.clock import ClockTime
 from planner.model.provenance import Provenance
+
+
+class RushHour(Frozen):
+    """Hours in which the traffic slows the motorcade: a drive that leaves then takes
+    ``factor`` times as long."""
+
+    start: ClockTime = Field(description="From this local time (of the departure)…")
+    end: ClockTime = Field(description="…until this one.")
+    factor: float = Field(gt=1.0, le=5.0, description="How many times longer a drive takes.")
+    days: tuple[Day, ...] = Field(default=(), description="Only these days; empty: every day.")
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Self:
+        if self.end <= self.start:
+            raise ValueError(f"the rush hour ends ({self.end}) before it starts ({self.start})")
+        return self
 
 
 class Roads(Frozen):
@@ -61,6 +82,9 @@ class Roads(Frozen):
         default=None,
         description="Every journey here that no leg measures takes this long "
         "('everything else in town is within 20 minutes').",
+    )
+    rush_hours: tuple[RushHour, ...] = Field(
+        default=(), description="Hours in which drives that leave then take longer."
     )
     provenance: Provenance | None = None
 

@@ -14,11 +14,13 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from datetime import date
 from typing import Annotated, Any, Self
 
 from pydantic import BeforeValidator, ConfigDict, Field, model_validator
 
-from planner.model.base import Frozen, Id, Minutes
+from planner.model.base import Day, Frozen, Id, Minutes
+from planner.model.clock import ClockTime
 from planner.model.movements import SCHEDULED, Mode
 from planner.model.provenance import Provenance
 from planner.model.roads import Roads, roads_between
@@ -38,6 +40,21 @@ def _ground(value: Any) -> Any:
     return value
 
 
+class LegHour(Frozen):
+    """The minutes of a leg that leaves within some hours (the morning rush)."""
+
+    start: ClockTime = Field(description="From this local time (of the departure)…")
+    end: ClockTime = Field(description="…until this one.")
+    minutes: Minutes
+    days: tuple[Day, ...] = Field(default=(), description="Only these days; empty: every day.")
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Self:
+        if self.end <= self.start:
+            raise ValueError(f"the hours end ({self.end}) before they start ({self.start})")
+        return self
+
+
 class Leg(Frozen):
     """A measured journey between two venues, by motorcade, on foot, by helicopter or by
     boat: its minutes, or (by road or on foot) its distance (then driven at the motorcade
@@ -51,6 +68,9 @@ class Leg(Frozen):
     minutes: Minutes | None = None
     km: float | None = Field(default=None, gt=0, le=2000, description="Road distance.")
     one_way: bool = Field(default=False, description="Only in this direction.")
+    by_hour: tuple[LegHour, ...] = Field(
+        default=(), description="Its minutes when it leaves within some hours (rush hours)."
+    )
     provenance: Provenance | None = None
 
     @model_validator(mode="after")
@@ -165,15 +185,16 @@ def basis(rules: TravelRules, a: Venue, b: Venue, mode: Mode | None = None) -> B
     return Basis(Mode.MOTORCADE, km, factor, how.kmh, how.buffer, how.roads, anywhere)
 
 
-def _estimate(rules: TravelRules, how: Basis) -> int:
+def _estimate(rules: TravelRules, how: Basis, factor: float = 1.0) -> int:
+    """The estimate's minutes; ``factor``: a rush hour's, on the driving time."""
     if how.anywhere:
         assert how.roads is not None
         minutes = rules.roads[how.roads].anywhere_minutes
         assert minutes is not None
-        return minutes
+        return minutes if factor == 1.0 else round_up(minutes * factor)
     if how.mode is Mode.WALK:
         return round_up(how.km * how.road_factor / how.kmh * 60) if how.km > 0 else 0
-    return round_up(how.km * how.road_factor / how.kmh * 60 + how.buffer)
+    return round_up(how.km * how.road_factor / how.kmh * 60 * factor + how.buffer)
 
 
 @dataclass(frozen=True)
@@ -187,30 +208,100 @@ class Journey:
         return f"{self.mode.verb} {self.minutes} min"
 
 
-def journey(rules: TravelRules, a: Venue, b: Venue, mode: Mode | None = None) -> Journey | None:
-    """The way from venue ``a`` to venue ``b``; None if no road joins them (different
-    cities with no explicit leg: only a movement item joins them).
+@dataclass(frozen=True)
+class Slow:
+    """Departure hours in which a way takes longer than at other hours, and how long."""
 
-    Without a mode: an explicit leg wins (a motorcade leg before a helicopter's, a boat's
-    or a walking one), else a walk for neighbouring venues, else the motorcade estimate.
-    """
+    start: int  # minutes after local midnight at the departure
+    end: int
+    days: tuple[date, ...]  # empty: every day
+    minutes: int
+
+    def holds(self, leaves: tuple[date, int]) -> bool:
+        day, clock = leaves
+        return (not self.days or day in self.days) and self.start <= clock < self.end
+
+
+def _way(
+    rules: TravelRules, a: Venue, b: Venue, mode: Mode | None
+) -> tuple[Journey, tuple[Slow, ...]] | None:
+    """The way from ``a`` to ``b`` at most hours, and the hours in which it is slower."""
     if a.id == b.id:
-        return Journey(0, mode or Mode.WALK)
+        return Journey(0, mode or Mode.WALK), ()
     modes = [mode] if mode else [Mode.MOTORCADE, Mode.HELICOPTER, Mode.BOAT, Mode.WALK]
     for m in modes:
         found = measured_leg(rules, a.id, b.id, m)
         if found is not None:
-            return Journey(leg_minutes(rules, rules.legs[found], a, b), m)
+            leg = rules.legs[found]
+            minutes = leg_minutes(rules, leg, a, b)
+            slow = [
+                Slow(h.start.minutes, h.end.minutes, h.days, h.minutes)
+                for h in leg.by_hour
+                if h.minutes != minutes
+            ]
+            if leg.km is not None and m is Mode.MOTORCADE and not leg.by_hour:
+                car = drive(rules, a, b)
+                entry = rules.roads[car.roads] if car.roads is not None else None
+                for rush in entry.rush_hours if entry is not None else ():
+                    driven = round_up(leg.km / car.kmh * 60 * rush.factor + car.buffer)
+                    slow.append(Slow(rush.start.minutes, rush.end.minutes, rush.days, driven))
+            return Journey(minutes, m), tuple(slow)
     if a.city != b.city and roads_between(rules.roads, a.city, a.id, b.city, b.id) is None:
         return None  # only a movement, or a leg, joins two cities outside one metro area
     how = basis(rules, a, b, mode)
     if not how.anywhere and not (a.located and b.located):
         return None  # a place without coordinates and no measured way (check refuses it)
-    return Journey(_estimate(rules, how), how.mode)
+    way = Journey(_estimate(rules, how), how.mode)
+    roads = rules.roads[how.roads] if how.roads is not None else None
+    if roads is None or not roads.rush_hours or how.mode is Mode.WALK:
+        return way, ()
+    return way, tuple(
+        Slow(r.start.minutes, r.end.minutes, r.days, _estimate(rules, how, r.factor))
+        for r in roads.rush_hours
+    )
 
 
-def travel_minutes(rules: TravelRules, a: Venue, b: Venue, mode: Mode | None = None) -> int | None:
+def journey(
+    rules: TravelRules,
+    a: Venue,
+    b: Venue,
+    mode: Mode | None = None,
+    leaves: tuple[date, int] | None = None,
+) -> Journey | None:
+    """The way from venue ``a`` to venue ``b``; None if no road joins them (different
+    cities with no explicit leg: only a movement item joins them). ``leaves``: the local
+    date and minutes after midnight of the departure, for the hours in which it is slower
+    (a leg's ``by_hour``, its roads' ``rush_hours``).
+
+    Without a mode: an explicit leg wins (a motorcade leg before a helicopter's, a boat's
+    or a walking one), else a walk for neighbouring venues, else the motorcade estimate.
+    """
+    found = _way(rules, a, b, mode)
+    if found is None:
+        return None
+    way, slow = found
+    if leaves is not None:
+        for hours in slow:
+            if hours.holds(leaves):
+                return Journey(hours.minutes, way.mode)
+    return way
+
+
+def slow_hours(rules: TravelRules, a: Venue, b: Venue) -> tuple[Slow, ...]:
+    """The departure hours in which the way from ``a`` to ``b`` takes other minutes than
+    ``journey`` without ``leaves`` says (the first that holds applies)."""
+    found = _way(rules, a, b, None)
+    return found[1] if found is not None else ()
+
+
+def travel_minutes(
+    rules: TravelRules,
+    a: Venue,
+    b: Venue,
+    mode: Mode | None = None,
+    leaves: tuple[date, int] | None = None,
+) -> int | None:
     """Minutes to get from venue ``a`` to venue ``b`` (see ``journey``); None if they are
     not connected by road."""
-    found = journey(rules, a, b, mode)
+    found = journey(rules, a, b, mode, leaves)
     return found.minutes if found is not None else None

@@ -47,6 +47,12 @@ def _minute_values(visit: Visit) -> list[int]:
     for venue in visit.venues:
         for opening in venue.opening:
             values += [opening.open.minutes, opening.close.minutes]
+    for roads in visit.travel.roads:  # the slower hours start and end on the grid too
+        for rush in roads.rush_hours:
+            values += [rush.start.minutes, rush.end.minutes]
+    for leg in visit.travel.legs:
+        for hours in leg.by_hour:
+            values += [hours.start.minutes, hours.end.minutes, hours.minutes]
     values += [visit.programme_hours.start.minutes, visit.programme_hours.end.minutes]
     for leg in visit.travel.legs:
         if leg.minutes is not None:

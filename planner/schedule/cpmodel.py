@@ -42,7 +42,14 @@ from planner.model.items import Item, ItemKind
 from planner.model.lodging import day_ends
 from planner.model.movements import SCHEDULED, Mode
 from planner.model.people import ProgrammeHours, Role
-from planner.model.travel import basis, drive, leg_minutes, measured_leg, travel_minutes
+from planner.model.travel import (
+    basis,
+    drive,
+    leg_minutes,
+    measured_leg,
+    slow_hours,
+    travel_minutes,
+)
 from planner.model.venues import Venue
 from planner.model.visit import Visit
 from planner.plan import Plan, Status
@@ -198,6 +205,8 @@ class ModelBuilder:
         self._stay_cache: dict[str, list[Any]] = {}
         self._paths: dict[tuple[str, str], tuple[int, list[Fact]]] = {}
         self._travel_cache: dict[tuple[str, str], int | None] = {}
+        self._slow_cache: dict[tuple[str, str], list[tuple[cp_model.Domain, int]]] = {}
+        self._leaving: dict[tuple[str, str, int], Lit] = {}
         self._domains: dict[str, list[TimeRule]] = {}
         self._collected = False
         if collected is not None and not explain and not collected.explain:
@@ -763,6 +772,38 @@ class ModelBuilder:
             minutes += b.item.holding_minutes
         return self.axis.units_up(minutes)
 
+    def _slow(self, a: str, b: str) -> list[tuple[cp_model.Domain, int]]:
+        """The departures (units, on a's clock) in which the journey from venue ``a`` to
+        ``b`` takes longer, with its minutes then (rush hours, a leg's ``by_hour``)."""
+        key = (a, b)
+        found = self._slow_cache.get(key)
+        if found is None:
+            v, ax = self.visit, self.axis
+            zone = v.venue_zone(a)
+            found = []
+            for hours in slow_hours(v.travel, v.venue[a], v.venue[b]):
+                spans = [
+                    (ax.local_clock(d, hours.start, zone), ax.local_clock(d, hours.end, zone) - 1)
+                    for d in v.days
+                    if not hours.days or d in hours.days
+                ]
+                found.append((_intervals_domain(spans), hours.minutes))
+            self._slow_cache[key] = found
+        return found
+
+    def _leaves_within(self, iv: ItemVars, venue: str, n: int, hours: cp_model.Domain) -> Lit:
+        """A literal that holds whenever the item ends (its people leave ``venue``)
+        within ``hours``: made once per item, venue and hours."""
+        key = (iv.item.id, venue, n)
+        found = self._leaving.get(key)
+        if found is None:
+            found = self.model.new_bool_var(f"rush[{iv.item.id},{venue},{n}]")
+            self.model.add_linear_expression_in_domain(iv.end, hours.complement()).only_enforce_if(
+                ~found
+            )
+            self._leaving[key] = found
+        return found
+
     def _via_home(self, pid: str, venue_out: str, item: Item, venue_in: str) -> int | None:
         """Units of the way from ``venue_out`` to ``item`` at ``venue_in`` past one of the
         person's residences, where no road joins the two (planner.model.lodging)."""
@@ -876,8 +917,15 @@ class ModelBuilder:
                     cond = _conj(arc, a.out_choice(vo), b.choice[vi])
                     if gap is None:
                         m.add_bool_or([~c for c in cond])
-                    else:
-                        m.add(b.start >= a.end + gap).only_enforce_if(cond)
+                        continue
+                    m.add(b.start >= a.end + gap).only_enforce_if(cond)
+                    for n_hours, (hours, minutes) in enumerate(self._slow(vo, vi)):
+                        slower = self.axis.units_up(
+                            minutes + (b.item.holding_minutes if vo != vi else 0)
+                        )
+                        if slower > gap:  # leaving a within those hours: the slower way
+                            rush = self._leaves_within(a, vo, n_hours, hours)
+                            m.add(b.start >= a.end + slower).only_enforce_if([*cond, rush])
                 self._arc_goals(pid, a, b, arc, usable)
         m.add_circuit(arcs)
         if self.explain:

@@ -17,7 +17,7 @@ from datetime import date
 
 from planner.model.conventions import OrderConvention
 from planner.model.items import Item
-from planner.model.travel import leg_minutes, travel_minutes
+from planner.model.travel import leg_minutes, slow_hours, travel_minutes
 from planner.model.visit import Visit
 from planner.schedule import goals
 from planner.schedule.axis import Axis
@@ -167,11 +167,18 @@ def parts(
 
 
 def _longest_travel(visit: Visit) -> int:
-    """The longest road journey between two venues of the visit, in minutes."""
+    """The longest road journey between two venues of the visit, in minutes (at its
+    slowest hours)."""
     longest = max(
         (
-            leg_minutes(visit.travel, leg, visit.venue[leg.from_venue], visit.venue[leg.to_venue])
+            max(
+                [
+                    leg_minutes(visit.travel, leg, visit.venue[a], visit.venue[b]),
+                    *(s.minutes for s in slow_hours(visit.travel, visit.venue[a], visit.venue[b])),
+                ]
+            )
             for leg in visit.travel.legs
+            for a, b in ((leg.from_venue, leg.to_venue),)
         ),
         default=0,
     )
@@ -183,7 +190,8 @@ def _longest_travel(visit: Visit) -> int:
             for b in group:
                 minutes = travel_minutes(visit.travel, visit.venue[a], visit.venue[b])
                 if minutes is not None:
-                    longest = max(longest, minutes)
+                    slow = slow_hours(visit.travel, visit.venue[a], visit.venue[b])
+                    longest = max(longest, minutes, *(s.minutes for s in slow))
     return longest
 
 

@@ -157,9 +157,12 @@ class _Placer:
     def _units(self, item: Item) -> int:
         return self.axis.units_up(item.duration)
 
-    def gap(self, out: str, into: str, item: Item, pid: str | None = None) -> int | None:
-        """Units from leaving ``out`` to starting ``item`` at ``into`` (None: no road; for
-        ``pid``, past one of their residences where no road joins the two)."""
+    def gap(
+        self, out: str, into: str, item: Item, pid: str | None = None, leave: int | None = None
+    ) -> int | None:
+        """Units from leaving ``out`` (at ``leave``, for its slower hours) to starting
+        ``item`` at ``into`` (None: no road; for ``pid``, past one of their residences
+        where no road joins the two)."""
         key = (out, into)
         if key not in self._travel:
             self._travel[key] = self.builder._travel(out, into)
@@ -168,6 +171,10 @@ class _Placer:
             if pid is None:
                 return None
             return self.builder._via_home(pid, out, item, into)
+        if leave is not None:
+            for hours, slower in self.builder._slow(out, into):
+                if hours.contains(leave):
+                    minutes = max(minutes, slower)
         if out != into:
             minutes += item.holding_minutes
         return self.axis.units_up(minutes)
@@ -355,16 +362,16 @@ class _Placer:
             k = bisect_left(line, _Stay(t, t, "", "", ""))
             if k > 0:
                 prev = line[k - 1]
-                gap = self.gap(prev.out, venue, item, pid)
+                gap = self.gap(prev.out, venue, item, pid, prev.end)
                 if gap is None:  # no road from there: only after the next item (a movement)
                     return line[k].start + 1 if k < len(line) else horizon
                 if prev.end + gap > t:
                     return prev.end + gap
             if k < len(line):
                 succ = line[k]
-                follow = self.gap(out, succ.into, self.items.get(succ.item) or item, pid)
+                follow = self.gap(out, succ.into, self.items.get(succ.item) or item, pid, t + dur)
                 if follow is None or t + dur + follow > succ.start:
-                    back = self.gap(succ.out, venue, item, pid)
+                    back = self.gap(succ.out, venue, item, pid, succ.end)
                     return succ.end + (back if back is not None else 1)
         if moves:
             return None

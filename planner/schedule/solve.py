@@ -541,8 +541,10 @@ def _add_optional_attendees(
     time to and from their neighbouring items, present in the city, room at the venue."""
     from planner.model.consistency import stays
 
-    def units_between(a: str, b: str, holding: int, pid: str) -> int | None:
-        minutes = travel_minutes(visit.travel, visit.venue[a], visit.venue[b])
+    def units_between(a: str, b: str, holding: int, pid: str, leave: int) -> int | None:
+        local = axis.instant(leave).astimezone(tz(visit.venue_zone(a)))
+        leaves = (local.date(), local.hour * 60 + local.minute)  # for the slower hours
+        minutes = travel_minutes(visit.travel, visit.venue[a], visit.venue[b], leaves=leaves)
         if minutes is None:  # past one of their residences (planner.model.lodging)
             ways = [
                 (there, on, home)
@@ -655,9 +657,14 @@ def _door_to_door(
 
 
 def _for_person(
-    units_between: Callable[[str, str, int, str], int | None], pid: str, a: str, b: str, h: int
+    units_between: Callable[[str, str, int, str, int], int | None],
+    pid: str,
+    a: str,
+    b: str,
+    h: int,
+    leave: int,
 ) -> int | None:
-    return units_between(a, b, h, pid)
+    return units_between(a, b, h, pid, leave)
 
 
 def _free(
@@ -667,7 +674,7 @@ def _free(
     end: int,
     venue: str,
     holding: int,
-    units_between: Callable[[str, str, int], int | None],
+    units_between: Callable[[str, str, int, int], int | None],
 ) -> bool:
     """Whether a person whose items are ``mine`` (start, end, venue, venue left at, id) can
     be at ``venue`` from ``start`` to ``end`` for an item with ``holding`` minutes: nothing
@@ -680,12 +687,12 @@ def _free(
         return False  # something overlaps
     if before:
         _, e2, _, out2, _ = max(before, key=lambda m: (m[1], m[0]))
-        gap = units_between(out2, venue, holding)
+        gap = units_between(out2, venue, holding, e2)
         if gap is None or e2 + gap > start:
             return False
     if after:
         s2, _, in2, _, other = min(after, key=lambda m: (m[0], m[1]))
-        gap = units_between(venue, in2, visit.item[other].holding_minutes)
+        gap = units_between(venue, in2, visit.item[other].holding_minutes, end)
         if gap is None or end + gap > s2:
             return False
     return True

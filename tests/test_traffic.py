@@ -1,0 +1,122 @@
+"""Time-of-day traffic (issue 10 §3): rush hours on a city's roads, and legs whose minutes
+depend on the hour they leave. The scheduler gives a journey that leaves in those hours
+its slower minutes, the validator flags a plan that does not, and itineraries say how
+long the journey takes at the hour it leaves."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from planner.model import WallTime
+from planner.model.travel import journey, slow_hours
+from planner.plan import Plan, PlannedItem
+from tests.schedule_support import (
+    D,
+    errors_of,
+    item,
+    load,
+    parse,
+    prefer,
+    solved,
+    validate_every_plan,
+    visit_data,
+)
+
+__all__ = ["validate_every_plan"]
+
+DAY = date.fromisoformat(D)
+
+
+def _rushed(*items: dict[str, Any]) -> dict[str, Any]:
+    """The rule visit; the v1–v2 leg takes 60 min instead of 30 when it leaves between
+    08:00 and 10:00, and Berlin's roads are twice as slow from 16:00 to 19:00."""
+    data = visit_data(*items, conventions=[prefer("briefing", "08:00")])
+    leg = next(x for x in data["travel"]["legs"] if (x["from"], x["to"]) == ("v1", "v2"))
+    leg["by_hour"] = [{"start": "08:00", "end": "10:00", "minutes": 60}]
+    data["travel"]["roads"] = [
+        {
+            "id": "berlin",
+            "city": "berlin",
+            "rush_hours": [{"start": "16:00", "end": "19:00", "factor": 2}],
+        }
+    ]
+    return data
+
+
+def _planned(plan: Plan, item_id: str) -> PlannedItem:
+    return next(p for p in plan.items if p.id == item_id)
+
+
+def _clock(wall: WallTime | None) -> str:
+    assert wall is not None
+    return wall.local.strftime("%H:%M")
+
+
+def test_a_journey_is_slower_in_its_hours() -> None:
+    visit = parse(_rushed(item("x")))
+    v1, v2, v4 = (visit.venue[v] for v in ("v1", "v2", "v4"))
+    assert journey(visit.travel, v1, v2, leaves=(DAY, 9 * 60)).minutes == 60  # type: ignore[union-attr]
+    assert journey(visit.travel, v1, v2, leaves=(DAY, 10 * 60)).minutes == 30  # type: ignore[union-attr]
+    assert journey(visit.travel, v1, v2).minutes == 30  # type: ignore[union-attr]
+    calm = journey(visit.travel, v1, v4, leaves=(DAY, 12 * 60))
+    rush = journey(visit.travel, v1, v4, leaves=(DAY, 17 * 60))
+    assert calm is not None and rush is not None
+    assert rush.minutes > calm.minutes  # the estimate's drive doubles, the buffer does not
+    assert [s.minutes for s in slow_hours(visit.travel, v1, v4)] == [rush.minutes]
+
+
+def test_the_scheduler_gives_the_rush_its_minutes() -> None:
+    """Talks at v1 until 09:00, then a briefing at v2 pulled as early as it may be: the
+    leg leaves at 09:00, in its slow hours, so the briefing starts 10:00, not 09:30."""
+    visit = parse(
+        _rushed(
+            item("talks", pinned=f"{D} 08:00"),
+            item("brief", venue="v2", days=[D], order=[{"after": "talks"}]),
+        )
+    )
+    plan = solved(visit)
+    assert _clock(_planned(plan, "brief").start) == "10:00"
+    # the same after talks that end at 10:00: out of the slow hours, 30 minutes
+    later = parse(
+        _rushed(
+            item("talks", pinned=f"{D} 09:00"),
+            item("brief", venue="v2", days=[D], order=[{"after": "talks"}]),
+        )
+    )
+    assert _clock(_planned(solved(later), "brief").start) == "10:30"
+
+
+def test_the_validator_flags_a_plan_that_forgets_the_rush() -> None:
+    visit = parse(
+        _rushed(
+            item("talks", pinned=f"{D} 08:00"),
+            item("brief", venue="v2", days=[D], order=[{"after": "talks"}]),
+        )
+    )
+    plan = solved(visit)
+    early = _planned(plan, "brief").model_copy(
+        update={"start": WallTime.parse(f"{D} 09:30"), "end": WallTime.parse(f"{D} 10:30")}
+    )
+    items = tuple(early if p.id == "brief" else p for p in plan.items)
+    errors = errors_of(visit, plan.model_copy(update={"items": items}))
+    assert any(
+        "the journey takes 60 min (leaving at 09:00, in the slower hours), and there are only "
+        "30 min between them" in e
+        for e in errors
+    ), errors
+
+
+def test_the_itinerary_gives_the_minutes_of_the_hour_it_leaves(tmp_path: Path) -> None:
+    from planner.export.outputs import build
+
+    visit = load(
+        tmp_path,
+        _rushed(
+            item("talks", pinned=f"{D} 08:00"),
+            item("brief", venue="v2", days=[D], order=[{"after": "talks"}]),
+        ),
+    )
+    files = {p: c.decode() for p, c in build(visit, solved(visit)).items()}
+    assert "- Travel before: from Talks: motorcade 1 h (A)" in files["people/a.md"]
