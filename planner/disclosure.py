@@ -805,7 +805,7 @@ def _residence_legs(
                     cleaner(stream)(home.name),
                     way.minutes,
                     (name,),
-                    way.mode.verb,
+                    way.verb,
                     f"{clock:%H:%M}",
                 )
             )
@@ -815,7 +815,7 @@ def _residence_legs(
         there = visit.venue.get(_place_after(visit, planned) or "")
         way = index.travel(there, home) if there is not None and there.id != home.id else None
         if home.tier.rank <= rank and way is not None:
-            after = (Leg(cleaner(stream)(home.name), way.minutes, (name,), way.mode.verb),)
+            after = (Leg(cleaner(stream)(home.name), way.minutes, (name,), way.verb),)
     return before, after
 
 
@@ -904,7 +904,7 @@ def _legs(
         if way is None:
             legs.append(Leg(titles[from_id], None, tuple(people)))
         else:
-            legs.append(Leg(titles[from_id], way.minutes, tuple(people), way.mode.verb))
+            legs.append(Leg(titles[from_id], way.minutes, tuple(people), way.verb))
     return legs
 
 

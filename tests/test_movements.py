@@ -21,6 +21,7 @@ from tests.schedule_support import (
     item,
     load,
     parse,
+    prefer,
     solved,
     validate_every_plan,
     venue,
@@ -316,3 +317,57 @@ def test_an_unpinned_flight_keeps_the_programme_on_the_clock_where_it_lands() ->
     )
     plan = solved(parse(_visit(flight)))
     assert _clock(_planned(plan, "flight").end) <= "20:00"
+
+
+# -- legs through a transfer point ------------------------------------------------------------
+
+
+def _chained() -> dict[str, Any]:
+    """From v1 in Berlin to Sanssouci (p1, Potsdam): a helicopter to the Potsdam helipad
+    (25 min), then the motorcade (10 min): 35 min in all, no road estimate."""
+    data = _visit(
+        item("talks", duration=60, venue="v1", pinned=f"{D} 09:00"),
+        item("tour", duration=60, venue="p1", days=[D], order=[{"after": "talks"}]),
+        conventions=[prefer("briefing", "08:00")],
+    )
+    data["travel"]["legs"].append(
+        {
+            "from": "v1",
+            "to": "p1",
+            "parts": [
+                {"mode": "helicopter", "minutes": 25, "to": "pad"},
+                {"mode": "motorcade", "minutes": 10},
+            ],
+        }
+    )
+    return data
+
+
+def test_a_leg_through_a_transfer_point_takes_its_parts(tmp_path: Path) -> None:
+    from planner.export.outputs import build
+
+    visit = load(tmp_path, _chained())
+    way = journey(visit.travel, visit.venue["v1"], visit.venue["p1"])
+    assert way is not None and (way.minutes, str(way)) == (35, "helicopter, then motorcade 35 min")
+    plan = solved(visit)
+    assert _clock(_planned(plan, "tour").start) == "10:35"
+    files = {p: c.decode() for p, c in build(visit, plan).items()}
+    assert "from Talks: helicopter, then motorcade 35 min (A)" in files["people/a.md"]
+    # a hand-made plan that gives the way less is flagged
+    early = _planned(plan, "tour").model_copy(
+        update={"start": WallTime.parse(f"{D} 10:20"), "end": WallTime.parse(f"{D} 11:20")}
+    )
+    items = tuple(early if p.id == "tour" else p for p in plan.items)
+    errors = errors_of(visit, plan.model_copy(update={"items": items}))
+    assert any("the journey takes 35 min, and there are only 20 min" in e for e in errors)
+
+
+def test_a_leg_of_parts_is_checked(tmp_path: Path) -> None:
+    data = _chained()
+    data["travel"]["legs"][-1]["parts"][0]["to"] = "nowhere"
+    with pytest.raises(VisitFileError, match=r"parts\[0\]\.to: unknown venue 'nowhere'"):
+        load(tmp_path, data)
+    data["travel"]["legs"][-1]["parts"][0]["to"] = "pad"
+    data["travel"]["legs"][-1]["minutes"] = 35
+    with pytest.raises(VisitFileError, match="a leg of parts takes the minutes of its parts"):
+        load(tmp_path, data)

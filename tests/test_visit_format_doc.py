@@ -35,7 +35,7 @@ from planner.model.movements import Service
 from planner.model.notes import DayNote
 from planner.model.roads import Roads, RushHour
 from planner.model.tour import TourLeg
-from planner.model.travel import Leg, LegHour
+from planner.model.travel import Leg, LegHour, LegPart
 from planner.visitfile import VisitFileError, load_visit
 from tests.conftest import ROOT
 
@@ -122,6 +122,7 @@ MODELS: tuple[type[BaseModel], ...] = (
     DayNote,
     RushHour,
     LegHour,
+    LegPart,
     Provenance,
     OrderConvention,
     TimeOfDayConvention,

@@ -85,7 +85,7 @@ def _leg(visit: Visit, a: str, b: str, people: tuple[str, ...], leaves: tuple[da
     way = journey(visit.travel, visit.venue[a], visit.venue[b], leaves=leaves)
     if way is None:
         return Leg(a, b, None, people)
-    return Leg(a, b, way.minutes, people, way.mode.verb)
+    return Leg(a, b, way.minutes, people, way.verb)
 
 
 def by_day(visit: Visit, plan: Plan) -> dict[date, list[Entry]]:

@@ -186,6 +186,12 @@ class _Checker:
             for key, ref in (("from", leg.from_venue), ("to", leg.to_venue)):
                 if ref not in self.venues:
                     yield Problem(("travel", "legs", n, key), _unknown("venue", ref, self.venues))
+            for k, piece in enumerate(leg.parts):
+                if piece.to is not None and piece.to not in self.venues:
+                    yield Problem(
+                        ("travel", "legs", n, "parts", k, "to"),
+                        _unknown("venue", piece.to, self.venues),
+                    )
         for n, part in enumerate(v.tour):
             for k, ref in enumerate(part.cities):
                 if ref not in self.cities:

@@ -55,6 +55,16 @@ class LegHour(Frozen):
         return self
 
 
+class LegPart(Frozen):
+    """One part of a leg that changes mode at a transfer point (a helicopter to a landing
+    zone, then the motorcade): its mode, its minutes, and where it ends (the transfer
+    point; the last part ends where the leg does)."""
+
+    mode: Annotated[Mode, BeforeValidator(_ground)]
+    minutes: Minutes
+    to: Id | None = Field(default=None, description="The transfer point (a venue).")
+
+
 class Leg(Frozen):
     """A measured journey between two venues, by motorcade, on foot, by helicopter or by
     boat: its minutes, or (by road or on foot) its distance (then driven at the motorcade
@@ -71,10 +81,27 @@ class Leg(Frozen):
     by_hour: tuple[LegHour, ...] = Field(
         default=(), description="Its minutes when it leaves within some hours (rush hours)."
     )
+    parts: tuple[LegPart, ...] = Field(
+        default=(),
+        description="A leg through transfer points: its parts, each with its mode and "
+        "minutes (then the leg gives neither minutes nor km).",
+    )
     provenance: Provenance | None = None
 
     @model_validator(mode="after")
     def _minutes_or_km(self) -> Self:
+        if self.parts:
+            if self.minutes is not None or self.km is not None:
+                raise ValueError("a leg of parts takes the minutes of its parts: no minutes or km")
+            if len(self.parts) < 2:
+                raise ValueError("a leg of parts has two or more (one: give its minutes)")
+            if any(p.to is None for p in self.parts[:-1]):
+                raise ValueError("each part but the last ends at a transfer point: give its 'to'")
+            if self.parts[-1].to not in (None, self.to_venue):
+                raise ValueError("the last part ends where the leg does: leave out its 'to'")
+            if self.by_hour:
+                raise ValueError("a leg of parts has no by_hour (its parts give the minutes)")
+            return self
         if (self.minutes is None) == (self.km is None):
             raise ValueError("a leg gives its minutes or its road distance in km (one of them)")
         if self.km is not None and self.mode not in (Mode.MOTORCADE, Mode.WALK):
@@ -146,6 +173,8 @@ def drive(rules: TravelRules, a: Venue, b: Venue) -> Drive:
 def leg_minutes(rules: TravelRules, leg: Leg, a: Venue, b: Venue) -> int:
     """A leg's minutes: as given, or from its road distance at the speed of its roads
     (``a``, ``b``: its venues), buffer included, rounded up to 5 minutes."""
+    if leg.parts:
+        return sum(part.minutes for part in leg.parts)
     if leg.minutes is not None:
         return leg.minutes
     assert leg.km is not None
@@ -202,10 +231,16 @@ class Journey:
     """How long the way from one venue to another takes, and how it is made."""
 
     minutes: int
-    mode: Mode
+    mode: Mode  # its first part's, for a leg through transfer points
+    modes: tuple[Mode, ...] = ()  # a leg through transfer points: each part's
+
+    @property
+    def verb(self) -> str:
+        """'motorcade', or for a leg of parts 'helicopter, then motorcade'."""
+        return ", then ".join(m.verb for m in self.modes) if self.modes else self.mode.verb
 
     def __str__(self) -> str:
-        return f"{self.mode.verb} {self.minutes} min"
+        return f"{self.verb} {self.minutes} min"
 
 
 @dataclass(frozen=True)
@@ -245,6 +280,9 @@ def _way(
                 for rush in entry.rush_hours if entry is not None else ():
                     driven = round_up(leg.km / car.kmh * 60 * rush.factor + car.buffer)
                     slow.append(Slow(rush.start.minutes, rush.end.minutes, rush.days, driven))
+            if leg.parts:
+                kinds = tuple(p.mode for p in leg.parts)
+                return Journey(minutes, kinds[0], kinds), ()
             return Journey(minutes, m), tuple(slow)
     if a.city != b.city and roads_between(rules.roads, a.city, a.id, b.city, b.id) is None:
         return None  # only a movement, or a leg, joins two cities outside one metro area

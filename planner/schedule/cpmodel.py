@@ -1480,10 +1480,20 @@ def _leg_index(visit: Visit, a: str, b: str, minutes: int) -> int | None:
 def _leg_words(visit: Visit, k: int) -> str:
     leg = visit.travel.legs[k]
     a, b = visit.venue[leg.from_venue], visit.venue[leg.to_venue]
-    how = "walk" if leg.mode is Mode.WALK else "drive"
+    how = {Mode.WALK: "walk", Mode.MOTORCADE: "drive"}.get(leg.mode, f"{leg.mode.value} hop")
     direction = "from" if leg.one_way else "between"
     join = "to" if leg.one_way else "and"
     minutes = leg_minutes(visit.travel, leg, a, b)
+    if leg.parts:  # through transfer points
+        parts = ", then ".join(
+            f"{p.mode.value} {p.minutes} min"
+            + (f" to {visit.venue[p.to].name}" if p.to and p.to in visit.venue else "")
+            for p in leg.parts
+        )
+        return (
+            f"the way {direction} {a.name} {join} {b.name} takes {minutes} min ({parts}: a "
+            "measured leg)"
+        )
     if leg.km is not None:
         rules = visit.travel
         speed = rules.walk_kmh if leg.mode is Mode.WALK else _speed_words(visit, a, b)

@@ -889,6 +889,7 @@ def _utc(local: datetime) -> str:
 def _mode(visit: Visit, a: str, b: str, key: str) -> str:
     """How a journey is made, in a word: motorcade, walk (as every output names it)."""
     if key.startswith("leg:"):
-        return visit.travel.legs[int(key.split(":")[1])].mode.verb
+        leg = visit.travel.legs[int(key.split(":")[1])]
+        return ", then ".join(p.mode.verb for p in leg.parts) if leg.parts else leg.mode.verb
     way = journey(visit.travel, visit.venue[a], visit.venue[b])
-    return way.mode.verb if way is not None else "motorcade"
+    return way.verb if way is not None else "motorcade"
