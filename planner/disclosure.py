@@ -354,6 +354,21 @@ def _shown(
         for p in prepared.people
         if p.id == person or (p.tier.rank <= rank and (not public or p.precedence <= 3))
     )
+    dress = facts.dress
+    item = visit.item.get(planned.id)
+    if item is not None and item.dress_by:  # dress per side or person
+        reader = visit.person.get(person) if person is not None else None
+        if reader is not None:  # an itinerary: the reader's own
+            dress = item.dress_for(reader.id, reader.side.value)
+        else:
+            said = [item.dress] if item.dress else []
+            for entry in item.dress_by:
+                who = visit.person.get(entry.who)
+                if who is None:
+                    said.append(f"{entry.who} side: {entry.dress}")
+                elif who.tier.rank <= rank:  # a person the stream may know of
+                    said.append(f"{who.name}: {entry.dress}")
+            dress = "; ".join(said) or None
     return Shown(
         item_id=planned.id,
         title=text(facts.title),
@@ -376,7 +391,7 @@ def _shown(
         mode=facts.mode,
         service=text(facts.service),
         attendees=names,
-        dress=text(facts.dress) if facts.dress else None,
+        dress=text(dress) if dress else None,
         press=facts.press,
         notes=text(facts.notes) if facts.notes and not public else None,
         tier=facts.tier,
@@ -614,7 +629,7 @@ class Index:
                     _shown(self.visit, planned, prepared, stream, None) if prepared else None
                 )
         view = self._shown[key]
-        if view is None or person is None or not self._hidden_self(view, stream, person):
+        if view is None or person is None or not self._personal(planned, view, stream, person):
             return view
         prepared = self.prepared(planned)
         return _shown(self.visit, planned, prepared, stream, person) if prepared else None
@@ -636,6 +651,12 @@ class Index:
         if planned.id not in self._prepared:
             self._prepared[planned.id] = _prepare(self.visit, planned)
         return self._prepared[planned.id]
+
+    def _personal(self, planned: PlannedItem, view: Shown, stream: str, person: str) -> bool:
+        """Whether ``person``'s itinerary is shown the item otherwise than ``stream``:
+        their own name hidden there, or a dress of their own (``dress_by``)."""
+        item = self.visit.item.get(planned.id)
+        return bool(item is not None and item.dress_by) or self._hidden_self(view, stream, person)
 
     def _hidden_self(self, view: Shown, stream: str, person: str) -> bool:
         key = (person, stream)
@@ -659,7 +680,7 @@ class Index:
         view = self.shown(planned, stream)
         if view is None:
             return None
-        if person is not None and self._hidden_self(view, stream, person):
+        if person is not None and self._personal(planned, view, stream, person):
             own = self.shown(planned, stream, person)
             return shown_digest(self.visit, own) if own else None
         key = (planned.id, stream)

@@ -306,6 +306,7 @@ def published_facts(visit: Visit, planned: PlannedItem) -> str:
         item.kind_label,
         item.notes or "",
         item.dress or "",
+        *(f"{d.who}: {d.dress}" for d in item.dress_by),
         item.press.value,
         item.tier.value,
         item.public_time.value,

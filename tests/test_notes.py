@@ -69,3 +69,39 @@ def test_a_day_note_outside_the_visit_is_refused(tmp_path: Path) -> None:
     assert "day_notes[0].day: the day of the note 01 July 2023 is outside the visit" in str(
         caught.value
     )
+
+
+# -- dress per side or person (issue 10 §4) ---------------------------------------------------
+
+
+def _dressed() -> dict[str, Any]:
+    data = visit_data(
+        item(
+            "banquet",
+            kind="banquet",
+            attendees=["a", "b", "h"],
+            dress="black tie",
+            dress_by=[{"who": "host", "dress": "dark suit"}, {"who": "b", "dress": "long dress"}],
+        )
+    )
+    return data
+
+
+def test_each_reader_is_told_their_own_dress(tmp_path: Path) -> None:
+    files = _files(tmp_path, _dressed())
+    assert "- Dress: black tie" in files["people/a.md"]  # the item's dress
+    assert "- Dress: long dress" in files["people/b.md"]  # her own
+    assert "- Dress: dark suit" in files["people/h.md"]  # the host side's
+    assert "- Dress: black tie; host side: dark suit; B: long dress" in files["programme.md"]
+    ics = files["people/b.ics"].replace("\r\n ", "")
+    assert "Dress code: long dress" in ics
+
+
+def test_a_dress_for_nobody_is_refused(tmp_path: Path) -> None:
+    data = _dressed()
+    data["items"][0]["dress_by"][1]["who"] = "bb"
+    with pytest.raises(VisitFileError) as caught:
+        load(tmp_path, data)
+    assert "items[banquet].dress_by[1].who: 'bb' is neither 'guest', 'host' nor a person" in str(
+        caught.value
+    )

@@ -30,6 +30,7 @@ from planner.model import (
     Visit,
     Window,
 )
+from planner.model.items import Dress
 from planner.model.lodging import Lodging
 from planner.model.movements import Service
 from planner.model.notes import DayNote
@@ -123,6 +124,7 @@ MODELS: tuple[type[BaseModel], ...] = (
     RushHour,
     LegHour,
     LegPart,
+    Dress,
     Provenance,
     OrderConvention,
     TimeOfDayConvention,

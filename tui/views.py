@@ -179,7 +179,11 @@ def detail(visit: Visit, state: State, entry: Entry | None, item_id: str | None)
     text.append("Press: ", "bold")
     text.append(f"{item.press.value}   ")
     text.append("Dress: ", "bold")
-    text.append(f"{item.dress or '—'}\n")
+    text.append(f"{item.dress or '—'}")
+    for worn in item.dress_by:  # per side or person
+        who = visit.person[worn.who].name if worn.who in visit.person else f"{worn.who} side"
+        text.append(f"; {who}: {worn.dress}")
+    text.append("\n")
     if item.notes:
         text.append("Notes: ", "bold")
         text.append(item.notes + "\n")

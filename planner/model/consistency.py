@@ -172,6 +172,13 @@ class _Checker:
                     ("items", n, "arrival_venue"),
                     _unknown("venue", item.arrival_venue, self.venues),
                 )
+            for k, worn in enumerate(item.dress_by):
+                if worn.who not in ("guest", "host") and worn.who not in self.people:
+                    yield Problem(
+                        ("items", n, "dress_by", k, "who"),
+                        f"'{worn.who}' is neither 'guest', 'host' nor a person of the visit"
+                        + did_you_mean(worn.who, ["guest", "host", *sorted(self.people)]),
+                    )
             for k, rule in enumerate(item.order):
                 key = "after" if rule.after else "before"
                 if rule.other not in self.items:

@@ -101,6 +101,13 @@ class Order(Frozen):
         return self.after or self.before or ""
 
 
+class Dress(Frozen):
+    """What one side, or one person, wears at an item when it is not the item's dress."""
+
+    who: Line = Field(min_length=1, max_length=64, description="'guest', 'host', or a person's id.")
+    dress: Line = Field(min_length=1, max_length=200)
+
+
 class Item(Frozen):
     """A programme item (engagement)."""
 
@@ -151,6 +158,11 @@ class Item(Frozen):
     press: PressAccess = PressAccess.CLOSED
     public_time: PublicTime = PublicTime.EXACT
     dress: Line | None = Field(default=None, max_length=200)
+    dress_by: tuple[Dress, ...] = Field(
+        default=(),
+        description="Dress per side or person where it differs ('host': dark suit; a "
+        "spouse: long dress): a person's own entry first, then their side's.",
+    )
     notes: Paragraphs | None = Field(default=None, max_length=4000)
     provenance: Provenance
 
@@ -218,6 +230,11 @@ class Item(Frozen):
             if self.kind is ItemKind.CUSTOM and self.custom_kind
             else self.kind.label
         )
+
+    def dress_for(self, person: str, side: str) -> str | None:
+        """What ``person`` (of ``side``, 'guest' or 'host') wears at it."""
+        own = next((d.dress for d in self.dress_by if d.who == person), None)
+        return own or next((d.dress for d in self.dress_by if d.who == side), self.dress)
 
     @property
     def everyone(self) -> tuple[str, ...]:
