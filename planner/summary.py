@@ -62,11 +62,12 @@ def summarize(loaded: LoadedVisit) -> str:
     )
     say(f"{printable(str(loaded.path), keep='')}: valid")  # a file name: never two lines
     say(f"  {v.title} ({v.kind.value} visit)")
+    hosts = ", ".join(dict.fromkeys(leg.host.name for leg in v.tour)) or v.host.name
     say(
-        f"  {v.guest.name} → {v.host.name}, {days}; times in {v.timezone}, "
+        f"  {v.guest.name} → {hosts}, {days}; times in {v.timezone}, "
         f"guest home {v.guest_home_timezone}"
     )
-    if v.invited_by:
+    if v.invited_by and not v.tour:  # a tour's legs say who invited to each
         say(f"  Invited by {v.person[v.invited_by].name}")
     for leg in v.tour:  # a tour: its legs, in order
         when = f"{leg.start:%d %b}" + (f"–{leg.end:%d %b}" if leg.end != leg.start else "")

@@ -47,6 +47,7 @@ from planner.model import (
     VisitKind,
     WallTime,
 )
+from planner.model.items import Dress
 from planner.plan import Plan, PlannedItem, SolveInfo, Status, merge
 
 DAY = date(2023, 5, 30)
@@ -126,6 +127,8 @@ def build_visit(specs: list[Spec], clearances: list[Tier], people_tiers: list[Ti
                 venue=f"v{n}",
                 arrival_venue=None if arrival is None else f"a{n}",
                 service=None if arrival is None else Service(number=f"Service{token}"),
+                # what its first attendee wears, told to them and in the programmes
+                dress_by=(Dress(who=f"p{attendees[0]}", dress=f"Gown{token}"),),
                 tier=tier,
                 public_time=public_time,
                 notes=f"Notes{token}",
@@ -276,6 +279,7 @@ def test_nothing_above_an_audiences_tier_reaches_it(
                 item.title,
                 f"Notes{token}",
                 f"Service{token}",
+                f"Gown{token}",
                 event_uid(visit.id, item.id, "member"),
                 event_uid(visit.id, item.id, "public"),
                 f"{local:%H:%M}",

@@ -252,3 +252,46 @@ def test_a_visit_without_a_tour_reads_as_before() -> None:
     visit = parse(data)
     assert visit.tour == () and visit.person["g"].counterparts == ("fr",)
     assert PROV  # the shared provenance of the test visits
+
+
+def test_a_day_in_a_city_of_no_leg_is_headed_by_its_date_alone(tmp_path: Path) -> None:
+    from planner.export.outputs import build
+
+    data = _tour()
+    data["start"] = "2024-05-04"
+    data["cities"].append(
+        {"id": "beijing", "name": "Beijing", "country": "CN", "timezone": "Asia/Shanghai"}
+    )
+    data["venues"].append(venue("pek", 40.0799, 116.6031, city="beijing", name="Beijing Capital"))
+    data["items"] += [
+        item(
+            "farewell",
+            kind="departure_ceremony",
+            attendees=["g"],
+            venue="pek",
+            pinned="2024-05-04 20:00",
+        ),
+        item(
+            "to-paris",
+            kind="flight",
+            duration=720,
+            attendees=["g"],
+            venue="pek",
+            arrival_venue="cdg",
+            pinned="2024-05-04 21:00",  # lands 5 May 03:00 Paris time
+        ),
+    ]
+    visit = load(tmp_path, data)
+    text = build(visit, solved(visit))["programme.md"].decode()
+    assert "## Saturday 4 May 2024\n" in text  # Beijing: no leg of the tour
+    assert "## Monday 6 May 2024 — France · state visit\n" in text
+
+
+def test_check_names_every_host_of_a_tour(tmp_path: Path) -> None:
+    from planner.summary import summarize
+    from planner.visitfile import load_visit
+
+    load(tmp_path, _tour(), "tour.yaml")
+    listed = summarize(load_visit(tmp_path / "tour.yaml"))
+    assert "  China → France, Serbia, 5–8 May 2024;" in listed
+    assert "  Invited by" not in listed  # each leg says who invited to it

@@ -160,14 +160,22 @@ def _days(visit: Visit, item_views: list[ItemView], second_zone: str, stream: st
 
     def day(key: date | None) -> Day:
         if key not in days:
-            # on a day that crosses a border, both legs: 'France · state visit → Serbia · …'
-            leg = " → ".join(leg.label for leg in visit.legs_on(key)) if key else ""
-            days[key] = Day(key, leg=cleaner("public")(leg))
+            days[key] = Day(key)
         return days[key]
 
+    places: dict[date | None, set[str]] = {}  # the cities each day's items are in
     for view in item_views:
         key = None if view.start is None and view.coarse is None else view.day
         day(key).rows.append(_row(visit, view, second_zone))
+        for venue in (view.venue_id, view.arrival_id):
+            if venue in visit.venue:
+                places.setdefault(key, set()).add(visit.venue[venue].city)
+    for key, found in days.items():
+        # the legs under way whose cities the day's items are in: both on the day that
+        # crosses a border ('France · state visit → Serbia · …'); none in a city of no leg
+        here = places.get(key, set())
+        legs = [leg for leg in visit.legs_on(key) if here & set(leg.cities)] if key else []
+        found.leg = cleaner("public")(" → ".join(leg.label for leg in legs))
     for key, notes in visit_notes(visit, stream)[1].items():  # a day's notes, at their tier
         day(key).notes.extend(notes)
     dated = sorted((d for d in days.values() if d.day is not None), key=lambda d: d.day or 0)
