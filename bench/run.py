@@ -17,7 +17,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
@@ -108,11 +108,17 @@ def _contains_fault(instance: Instance, facts: Sequence[Any]) -> bool:
 
 
 def run_size(
-    size: str, seeds: Sequence[int], edits_per_seed: int, long_limit: float, faults: Sequence[str]
+    size: str,
+    seeds: Sequence[int],
+    edits_per_seed: int,
+    long_limit: float,
+    faults: Sequence[str],
+    make: Callable[[str, int], Instance] = generate,
 ) -> SizeResult:
     result = SizeResult(size)
     for seed in seeds:
-        instance = generate(size, seed)
+        instance = make(size, seed)
+        result.size = instance.size
         visit = instance.visit
         result.items.append(len(visit.items))
         # first feasible plan
@@ -322,11 +328,22 @@ def table(results: list[SizeResult], cold: list[float]) -> str:
     return markdown_table(header, body)
 
 
+def _tour(size: str, seed: int) -> Instance:
+    from bench.tours import as_tour
+
+    return as_tour(generate(size, seed))
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
     parser.add_argument("--quick", action="store_true", help="fewer seeds and shorter limits")
     parser.add_argument("--sizes", default="S,M,L")
     parser.add_argument("--json", metavar="FILE", help="also write the raw figures as JSON")
+    parser.add_argument(
+        "--tours",
+        action="store_true",
+        help="the same sizes as tours: a leg per city, trains, lodging (bench/tours.py)",
+    )
     args = parser.parse_args(argv)
     sizes = [s.strip().upper() for s in args.sizes.split(",") if s.strip()]
     plan = {
@@ -347,8 +364,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     for size in sizes:
         seeds, edits, limit, faults = plan[size]
         print(f"running {size}…", file=sys.stderr)
-        result = run_size(size, list(seeds), edits, limit, faults)
-        result.peak_mb = peak_memory_mb(size, 0)
+        make = _tour if args.tours else generate
+        result = run_size(size, list(seeds), edits, limit, faults, make)
+        result.peak_mb = None if args.tours else peak_memory_mb(size, 0)
         results.append(result)
     cold = cold_start()
     print(table(results, cold))
