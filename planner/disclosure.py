@@ -22,6 +22,7 @@ reader's files change only when something the reader can see changed. The export
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import itertools
 import json
@@ -242,6 +243,7 @@ class Shown:
     mode: str | None  # a movement's mode ("train", "flight")
     service: str  # its service ("TGV 6603, coach 14")
     attendees: tuple[str, ...]  # names, in precedence order
+    day_ends: str  # a reader's first or last item of the day: the way from and to the residence
     dress: str | None
     press: PressAccess | None
     notes: str | None
@@ -386,6 +388,7 @@ def _shown(
         address=place[3],
         geo=place[4],
         venue_notes=venue_notes,
+        day_ends="",
         arrival_id=arrival_id,
         arrival=arrival,
         mode=facts.mode,
@@ -438,8 +441,16 @@ def _content(view: Shown) -> tuple[Any, ...]:
         view.coarse,
         # where it goes and how, with its venue (as it was for an item that ends where it
         # starts, so that their digests stay as they were)
-        (view.venue_id, view.arrival_id, view.arrival, view.mode, view.service, view.venue_notes)
-        if view.arrival or view.mode or view.service or view.venue_notes
+        (
+            view.venue_id,
+            view.arrival_id,
+            view.arrival,
+            view.mode,
+            view.service,
+            view.venue_notes,
+            view.day_ends,
+        )
+        if view.arrival or view.mode or view.service or view.venue_notes or view.day_ends
         else view.venue_id,
         view.venue,
         view.venue_local,
@@ -629,10 +640,30 @@ class Index:
                     _shown(self.visit, planned, prepared, stream, None) if prepared else None
                 )
         view = self._shown[key]
-        if view is None or person is None or not self._personal(planned, view, stream, person):
+        if view is None or person is None:
             return view
-        prepared = self.prepared(planned)
-        return _shown(self.visit, planned, prepared, stream, person) if prepared else None
+        own = view
+        if self._personal(planned, view, stream, person):
+            prepared = self.prepared(planned)
+            found = _shown(self.visit, planned, prepared, stream, person) if prepared else None
+            if found is None:
+                return None
+            own = found
+        ends = self.day_ends(planned, own, stream, person)
+        return dataclasses.replace(own, day_ends=ends) if ends else own
+
+    def day_ends(self, planned: PlannedItem, view: Shown, stream: str, person: str) -> str:
+        """For a reader's first item of the day, when to leave the morning's residence;
+        for their last, the way back to the evening's (``lodging``): their calendar says
+        it, and its digest covers it."""
+        if not self.visit.lodging:
+            return ""
+        before, after = _residence_legs(self, planned, view, stream, person)
+        said = [
+            f"Leave {leg.from_title} {leg.leave} ({leg.mode} {leg.minutes} min)" for leg in before
+        ]
+        said += [f"Then back to {leg.from_title} ({leg.mode} {leg.minutes} min)" for leg in after]
+        return "; ".join(said)
 
     def _same_as(self, prepared: _Prepared, stream: str) -> str | None:
         """A stream shown exactly what ``stream`` is shown of the item, if one is known:
@@ -680,7 +711,10 @@ class Index:
         view = self.shown(planned, stream)
         if view is None:
             return None
-        if person is not None and self._personal(planned, view, stream, person):
+        if person is not None and (
+            self._personal(planned, view, stream, person)
+            or self.day_ends(planned, view, stream, person)
+        ):
             own = self.shown(planned, stream, person)
             return shown_digest(self.visit, own) if own else None
         key = (planned.id, stream)
@@ -871,6 +905,7 @@ def withdrawn_views(visit: Visit, plan: Plan, audience: Audience) -> list[ItemVi
                 address="",
                 geo=None,
                 venue_notes=None,
+                day_ends="",
                 arrival_id=None,
                 arrival="",
                 mode=None,

@@ -201,3 +201,28 @@ def test_the_way_between_two_days_passes_by_the_residence() -> None:
     from tests.schedule_support import solve
 
     assert solve(parse(data)).plan is None  # no road, and no residence to pass by
+
+
+def test_the_calendar_says_when_to_leave_and_follows_the_residence(tmp_path: Path) -> None:
+    from planner.disclosure import Index
+    from planner.export.outputs import build
+
+    data = _lodged(
+        item("brief", days=[D], pinned=f"{D} 09:00"),
+        item("talks", venue="v3", days=[D], pinned=f"{D} 11:00"),
+    )
+    visit = load(tmp_path, data)
+    plan = solved(visit)
+    ics = build(visit, plan)["people/a.ics"].decode().replace("\r\n ", "")
+    brief = ics[ics.index("SUMMARY:Brief") :]
+    assert "Leave V2 08:30 (motorcade 30 min)" in brief[: brief.index("END:VEVENT")]
+    talks = ics[ics.index("SUMMARY:Talks") :]
+    assert "Then back to V2 (motorcade 25 min)" in talks[: talks.index("END:VEVENT")]
+    # another hotel: the reader's event says something else, and its digest changes
+    moved = dict(data)
+    moved["lodging"] = [dict(data["lodging"][0], venue="v3")]
+    other = load(tmp_path, moved, "moved.yaml")
+    first = next(p for p in plan.items if p.id == "brief")
+    before = Index(visit, plan).digest_of(first, "delegation", "a")
+    after = Index(other, plan).digest_of(first, "delegation", "a")
+    assert before != after

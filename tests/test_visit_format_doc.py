@@ -138,3 +138,24 @@ def test_every_field_is_documented(model: type[BaseModel]) -> None:
     for name, info in model.model_fields.items():
         key = info.alias or name
         assert f"`{key}`" in text, f"{model.__name__}.{key} is not documented"
+
+
+def test_planner_schema_describes_the_real_visit_fields() -> None:
+    """`planner schema` (the JSON schema editors validate visit files with) holds the
+    tour, lodging, notes and movement fields, each with its description."""
+    import json
+    import subprocess
+    import sys
+
+    out = subprocess.run(
+        [sys.executable, "-m", "planner.cli", "schema"], capture_output=True, text=True, check=True
+    ).stdout
+    schema = json.loads(out)
+    for name in ("tour", "lodging", "notes", "day_notes"):
+        assert schema["properties"][name]["description"], name
+    defs = schema["$defs"]
+    for name in ("TourLeg", "Lodging", "DayNote", "Service", "RushHour", "LegHour", "LegPart"):
+        assert name in defs, name
+    item = defs["Item"]["properties"]
+    for name in ("arrives", "service", "seats", "dress_by", "arrival_venue"):
+        assert item[name]["description"], name
