@@ -855,9 +855,11 @@ def _residence_legs(
         if home.tier.rank <= rank and way is not None:
             leave = view.start - timedelta(minutes=way.minutes + item.holding_minutes)
             clock = leave.in_timezone(tz(view.zone))
+            meet = home.meeting_point if home.location_tier.rank <= rank else None
+            text = cleaner(stream)
             before.append(
                 Leg(
-                    cleaner(stream)(home.name),
+                    text(home.name) + (f" ({text(meet)})" if meet else ""),
                     way.minutes,
                     (name,),
                     way.verb,

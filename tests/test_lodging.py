@@ -226,3 +226,23 @@ def test_the_calendar_says_when_to_leave_and_follows_the_residence(tmp_path: Pat
     before = Index(visit, plan).digest_of(first, "delegation", "a")
     after = Index(other, plan).digest_of(first, "delegation", "a")
     assert before != after
+
+
+def test_the_day_starts_at_the_meeting_point_of_the_residence(tmp_path: Path) -> None:
+    from planner.export.outputs import build
+
+    data = _lodged(item("brief", days=[D], pinned=f"{D} 09:00"))
+    data["venues"][1]["meeting_point"] = "main entrance"  # v2, the hotel
+    visit = load(tmp_path, data)
+    files = {p: c.decode() for p, c in build(visit, solved(visit)).items()}
+    assert (
+        "- Travel before: leave V2 (main entrance) 08:30: motorcade 30 min (A)"
+        in (files["people/a.md"])
+    )
+    assert "Leave V2 (main entrance) 08:30 (motorcade 30 min)" in files["people/a.ics"].replace(
+        "\r\n ", ""
+    )
+    data["venues"][1]["location_tier"] = "restricted"  # where the hotel is: not for a
+    visit = load(tmp_path, data, "hidden.yaml")
+    files = {p: c.decode() for p, c in build(visit, solved(visit)).items()}
+    assert "main entrance" not in files["people/a.md"]

@@ -48,6 +48,7 @@ from planner.model import (
     WallTime,
 )
 from planner.model.items import Dress
+from planner.model.lodging import Lodging
 from planner.plan import Plan, PlannedItem, SolveInfo, Status, merge
 
 DAY = date(2023, 5, 30)
@@ -135,6 +136,24 @@ def build_visit(specs: list[Spec], clearances: list[Tier], people_tiers: list[Ti
                 provenance=PROV,
             )
         )
+    # everyone's residence the night before and the night of the day (its tier drawn with
+    # the last item's): itineraries tell the way from it, where the reader may know of it
+    venues.append(
+        Venue(
+            id="h0",
+            name="ResidenceHouse",
+            city="baku",
+            address="ResidenceStreet",
+            lat=40.41,
+            lon=49.86,
+            tier=specs[-1][0],
+            meeting_point="ResidenceGate",
+            location_tier=specs[-1][6],
+        )
+    )
+    lodging = (
+        Lodging(venue="h0", people=("p0", "p1", "p2"), nights=(DAY - timedelta(days=1), DAY)),
+    )
     return Visit(
         schema_version=1,
         id="tier-test",
@@ -150,6 +169,7 @@ def build_visit(specs: list[Spec], clearances: list[Tier], people_tiers: list[Ti
         people=tuple(people),
         venues=tuple(venues),
         items=tuple(items),
+        lodging=lodging,
     )
 
 
@@ -287,6 +307,13 @@ def test_nothing_above_an_audiences_tier_reaches_it(
             ]
             found = [leak for leak in leaks if leak in text]
             assert not found, (audience.key, item.id, item.tier, found)
+        home = visit.venue["h0"]
+        if not _shown(audience, home.tier):  # the residence: nothing of it
+            for leak in (home.name, home.address, home.meeting_point or ""):
+                assert leak not in text, (audience.key, leak)
+        if not _shown(audience, home.location_tier):  # where it is: not its gate either
+            assert (home.meeting_point or "") not in text, audience.key
+        assert home.address not in text  # no output gives a residence's address
         for person in visit.people:
             if person.id != audience.person and not _shown(audience, person.tier):
                 assert person.name not in text, (audience.key, person.id)
@@ -295,7 +322,7 @@ def test_nothing_above_an_audiences_tier_reaches_it(
             # and the full audience does see everything: the test can tell
             assert all(item.title in text for item in visit.items)
             assert all(v.address in text for v in visit.venues if v.id.startswith("v"))
-            assert all(v.name in text for v in visit.venues)  # where movements arrive too
+            assert all(v.name in text for v in visit.venues if v.id != "h0")  # arrivals too
             assert all(
                 p.name in text
                 for p in visit.people
@@ -398,8 +425,13 @@ def hidden_change(
     if what == "venue-facts":
         n = which % len(visit.venues)
         venue = visit.venues[n]
-        if tier.allows(venue.tier) and not all(
-            hidden_item(k) for k, i in enumerate(items) if venue.id in (i.venue, i.arrival_venue)
+        if tier.allows(venue.tier) and (
+            venue.id == "h0"  # the residence: the itineraries tell the way from it
+            or not all(
+                hidden_item(k)
+                for k, i in enumerate(items)
+                if venue.id in (i.venue, i.arrival_venue)
+            )
         ):
             return None
         venues = list(visit.venues)

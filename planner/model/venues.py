@@ -62,6 +62,12 @@ class Venue(Frozen):
         description="Lowest audience that may learn where the venue is (its address and "
         "coordinates); below it the venue is named without them.",
     )
+    meeting_point: Line | None = Field(
+        default=None,
+        max_length=200,
+        description="Where its people meet the cars ('main entrance'): itineraries say it "
+        "with the time to leave (below the location tier, left out).",
+    )
     notes: Paragraphs | None = Field(
         default=None,
         max_length=2000,
