@@ -961,7 +961,7 @@ def _legs(
         )
         if way is None:
             legs.append(Leg(titles[from_id], None, tuple(people)))
-        else:
+        elif way.minutes:  # two venues at one place (a restaurant in the tower): no journey
             legs.append(Leg(titles[from_id], way.minutes, tuple(people), way.verb))
     return legs
 

@@ -371,3 +371,20 @@ def test_a_leg_of_parts_is_checked(tmp_path: Path) -> None:
     data["travel"]["legs"][-1]["minutes"] = 35
     with pytest.raises(VisitFileError, match="a leg of parts takes the minutes of its parts"):
         load(tmp_path, data)
+
+
+def test_two_venues_at_one_place_need_no_journey(tmp_path: Path) -> None:
+    """A restaurant in the tower of a campus (the same coordinates): no 'walk 0 min'."""
+    from planner.export.outputs import build
+    from planner.export.programme import terminal_programme
+
+    data = _visit(
+        item("visit", duration=60, venue="v2", pinned=f"{D} 10:00"),
+        item("lunch", kind="lunch", duration=60, venue="tower", pinned=f"{D} 11:00"),
+    )
+    data["venues"].append(venue("tower", 52.5500, 13.3000, name="Tower restaurant"))
+    visit = load(tmp_path, data)
+    plan = solved(visit)
+    files = {p: c.decode() for p, c in build(visit, plan).items()}
+    assert "0 min" not in files["people/a.md"] and "0 min" not in files["programme.md"]
+    assert "0 min" not in terminal_programme(visit, plan)

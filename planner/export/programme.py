@@ -76,7 +76,11 @@ def entries(visit: Visit, plan: Plan) -> list[Entry]:
             if before is not None and before[0] != venue:
                 moves[(before[0], venue, before[1])].append(person.id)
             where[person.id] = (out, (leaving.date(), leaving.hour * 60 + leaving.minute))
-        legs = tuple(_leg(visit, a, b, tuple(ids), leaves) for (a, b, leaves), ids in moves.items())
+        legs = tuple(
+            leg
+            for (a, b, leaves), ids in moves.items()
+            if (leg := _leg(visit, a, b, tuple(ids), leaves)).minutes != 0  # one place: none
+        )
         result.append(Entry(item, planned, start, end, legs))
     return result
 
