@@ -13,6 +13,7 @@ import pytest
 from planner.model import Visit
 from planner.schedule.cpmodel import ModelBuilder
 from planner.schedule.explain import Explanation, explain
+from tests.conftest import ROOT
 from tests.schedule_support import (
     D2,
     D,
@@ -416,3 +417,26 @@ def test_a_flight_takes_its_people_whatever_the_facts_named(tmp_path: Path) -> N
     assert {"pin:x", "pin:y", "attends:b:x", "attends:b:y"} <= keys(found)
     assert not any(k.startswith("noroad:") for k in keys(found))
     assert_irreducible(visit, found, only_conflict=False)
+
+
+def test_a_guest_left_at_the_airport_is_explained(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The Naruhito fixture with Hirofumi Nakasone on the flight in but not on the
+    drive into London: explain names the missing road from Stansted. (Its first item core
+    was the tour's flights alone, which have no plan without the items between them, and
+    it said it found no contradiction.)"""
+    from planner.cli import main
+
+    text = (ROOT / "fixtures" / "naruhito-uk-2024.yaml").read_text(encoding="utf-8")
+    text = text.replace(
+        "    attendees: [naruhito, masako]  # the suite travelled too",
+        "    attendees: [naruhito, masako, nakasone]  # the suite travelled too",
+        1,
+    )
+    path = tmp_path / "stranded.yaml"
+    path.write_text(text, encoding="utf-8")
+    assert main(["explain", str(path)]) != 0
+    out = capsys.readouterr().out
+    assert "No contradiction found" not in out
+    assert "no road joins London Stansted Airport" in out, out

@@ -336,6 +336,10 @@ def _fewest_items(
     core = _item_core(visit, items, require, clock)
     start = core if core is not None and infeasible(core) else items
     order = sorted(i for i in start if not visit.item[i].moves)
+    if not order and start is not items:
+        # a core of movements alone: without the items between them that join their
+        # cities (a drive, an item at the venue a leg starts from), not the visit's fault
+        start, order = items, sorted(i for i in items if not visit.item[i].moves)
     if start is items and not infeasible(order):
         return items
     fewest = _quickxplain(infeasible, order)
