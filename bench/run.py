@@ -357,6 +357,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             "M": (range(1), 3, 10.0, ("overlapping-pins",)),
             "L": (range(1), 2, 10.0, ("overlapping-pins",)),
         }
+    # tours of two or three legs at the sizes of S and M (bench/generator.py ST, MT)
+    plan["ST"] = (range(3 if args.quick else 10), 5, 10.0, ("overlapping-pins",))
+    plan["MT"] = (range(1 if args.quick else 3), 3, 10.0, ("overlapping-pins",))
     print(f"# {machine()}", flush=True)
     solve(generate("S", 99).visit, time_limit=5.0)  # warm up: first solve of the process
     began = time.perf_counter()

@@ -1,7 +1,8 @@
-"""Generated visits as tours (issue 10): every city a leg of its own host country, every
-second flight between cities a train to a timetable (pinned at both ends, with its
-service), and lodging for every guest every night at a hotel in the centre of the city
-where their day ends.
+"""Generated visits as tours (issue 10): every city a leg of its own host country, the
+movements between cities by turns a flight, a train to a timetable (pinned at both ends,
+with its service) and a helicopter known by its landing time (with its seats), and
+lodging for every guest every night at a hotel in the centre of the city where their day
+ends.
 
 ``as_tour(generate(size, seed))`` keeps the generated programme: the planted starts
 still hold (the hotel is at most about 40 minutes from any venue of its 20 × 20 km city,
@@ -87,15 +88,25 @@ def as_tour(instance: Instance) -> Instance:
     for item in visit.items:
         if item.kind is ItemKind.FLIGHT and item.pinned is not None and item.arrival_venue:
             flights += 1
-            if flights % 2 == 0:  # every second one: a train to its timetable
-                depart = item.pinned.resolve(visit.item_zone(item))
-                arrive = depart + timedelta(minutes=item.duration)
+            depart = item.pinned.resolve(visit.item_zone(item))
+            arrive = depart + timedelta(minutes=item.duration)
+            if flights % 3 == 1:  # a train to its timetable
                 item = item.model_copy(
                     update={
                         "kind": ItemKind.TRAIN,
                         "arrives": WallTime.of(arrive, visit.end_zone(item)),
                         "service": Service(number=f"EC {100 + flights}", coach="7"),
                         "title": item.title.replace("Flight", "Train"),
+                    }
+                )
+            elif flights % 3 == 2:  # a helicopter known by its landing time
+                item = item.model_copy(
+                    update={
+                        "kind": ItemKind.HELICOPTER,
+                        "pinned": None,
+                        "arrives": WallTime.of(arrive, visit.end_zone(item)),
+                        "seats": max(8, len(item.attendees)),
+                        "title": item.title.replace("Flight", "Helicopter"),
                     }
                 )
         items.append(item)
