@@ -246,3 +246,20 @@ def test_the_day_starts_at_the_meeting_point_of_the_residence(tmp_path: Path) ->
     visit = load(tmp_path, data, "hidden.yaml")
     files = {p: c.decode() for p, c in build(visit, solved(visit)).items()}
     assert "main entrance" not in files["people/a.md"]
+
+
+def test_each_day_of_an_itinerary_says_where_its_reader_sleeps(tmp_path: Path) -> None:
+    from planner.export.outputs import build
+
+    data = _lodged(item("brief", days=[D]), item("more", days=[D2]), people=["a"])
+    data["venues"][2]["tier"] = "restricted"  # v3: a residence the delegation may not know
+    data["lodging"].append({"venue": "v3", "people": ["b"], "nights": [D], "provenance": PROV})
+    data["items"][0]["attendees"] = ["a", "b"]  # b's first day ends at v3
+    data["items"][1]["attendees"] = ["a", "b"]
+    visit = load(tmp_path, data)
+    files = {p: c.decode() for p, c in build(visit, solved(visit)).items()}
+    assert "## Monday 12 June 2023\n\nTonight: V2\n" in files["people/a.md"]
+    assert "## Tuesday 13 June 2023\n\nTonight: V2\n" in files["people/a.md"]
+    assert "## Monday 12 June 2023" in files["people/b.md"]
+    assert "Tonight" not in files["people/b.md"]  # above b's clearance: not said
+    assert "Tonight" not in files["programme.md"]

@@ -146,6 +146,7 @@ class Day:
     rows: list[Row] = field(default_factory=list)
     leg: str = ""  # on a tour, the leg of the day: 'Japan · official visit'
     notes: list[str] = field(default_factory=list)  # the day's notes the reader may read
+    tonight: str = ""  # an itinerary: where its reader spends the night (lodging)
 
     @property
     def heading(self) -> str:
@@ -245,6 +246,8 @@ def _markdown(title: str, subtitle: list[str], days: list[Day]) -> str:
         lines += ["Nothing scheduled.", ""]
     for day in days:
         lines += [f"## {md(day.heading)}", ""]
+        if day.tonight:
+            lines += [f"Tonight: {md(day.tonight)}", ""]
         lines += [f"> Note: {md(note)}" for note in day.notes] + ([""] if day.notes else [])
         lines += _markdown_rows(day.rows)
     return "\n".join(lines).rstrip() + "\n"
@@ -285,6 +288,10 @@ def person_markdown(visit: Visit, plan: Plan, person: Person, index: Index | Non
     notes = visit_notes(visit, audience.stream)[0]
     subtitle += [f"Notes: {notes}"] if notes else []
     days = _days(visit, item_views, second, audience.stream)
+    for day in days:  # where the reader sleeps, where the stream may know of it
+        home = visit.venue.get(visit.residence.get((person.id, day.day), "")) if day.day else None
+        if home is not None and audience.tier.allows(home.tier):
+            day.tonight = text(home.name)
     return _markdown(text(visit.title), subtitle, days)
 
 
