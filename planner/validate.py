@@ -643,11 +643,7 @@ def check_lodging(visit: Visit, slots: list[_Slot]) -> Iterator[Violation]:
     road joins them, the day's movement does, and nothing is asked."""
     if not visit.lodging:
         return
-    nights: dict[tuple[str, date], str] = {}
-    for entry in visit.lodging:
-        for pid in entry.people:
-            for night in entry.nights:
-                nights.setdefault((pid, night), entry.venue)
+    nights = visit.residence  # (person, night) -> venue, as the file says
     for s in slots:
         if s.item.is_pinned:
             continue
