@@ -541,7 +541,7 @@ def _add_optional_attendees(
     time to and from their neighbouring items, present in the city, room at the venue."""
     from planner.model.consistency import stays
 
-    def units_between(a: str, b: str, holding: int, pid: str, leave: int) -> int | None:
+    def units_between(pid: str, a: str, b: str, holding: int, leave: int) -> int | None:
         local = axis.instant(leave).astimezone(tz(visit.venue_zone(a)))
         leaves = (local.date(), local.hour * 60 + local.minute)  # for the slower hours
         minutes = travel_minutes(visit.travel, visit.venue[a], visit.venue[b], leaves=leaves)
@@ -618,7 +618,7 @@ def _add_optional_attendees(
             if not _door_to_door(visit, axis, item, pid, start, end, venue):
                 continue
             mine = placed.get(pid, [])
-            between = functools.partial(_for_person, units_between, pid)
+            between = functools.partial(units_between, pid)
             if not _free(visit, mine, start, end, venue, item.holding_minutes, between):
                 continue
             placed.setdefault(pid, []).append((start, end, venue, venue, item.id))
@@ -654,17 +654,6 @@ def _door_to_door(
         if way is not None and end > closes - axis.units_up(way):
             return False
     return True
-
-
-def _for_person(
-    units_between: Callable[[str, str, int, str, int], int | None],
-    pid: str,
-    a: str,
-    b: str,
-    h: int,
-    leave: int,
-) -> int | None:
-    return units_between(a, b, h, pid, leave)
 
 
 def _free(
