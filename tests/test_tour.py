@@ -194,7 +194,7 @@ def test_programmes_head_each_day_with_its_leg(tmp_path: Path) -> None:
     assert "## Wednesday 8 May 2024 — Serbia · state visit plus" in files["people/g.md"]
     html = files["programme.html"]
     assert "Host: France" in html and "Host: Serbia" in html  # a lane per leg's hosts
-    assert "Host side" not in html  # every host is in a leg's lane
+    assert "Host side" not in html and "Other hosts" not in html  # each in a leg's lane
 
 
 def test_check_lists_the_legs(tmp_path: Path) -> None:

@@ -416,8 +416,9 @@ def lanes_of(visit: Visit, stream: str = "full") -> list[Lane]:
             )
     placed = {pid for leg in visit.tour for pid in leg.hosts}
     rest = frozenset(text(p.name) for p in hosts if p.id not in placed)
-    if rest or not visit.tour:
-        result.append(Lane("host", "Host side", text(visit.host.name), rest))
+    if rest or not visit.tour:  # on a tour: the hosts of no leg (a third party)
+        label, sub = ("Other hosts", "") if visit.tour else ("Host side", text(visit.host.name))
+        result.append(Lane("host", label, sub, rest))
     return result
 
 
