@@ -263,3 +263,20 @@ def test_each_day_of_an_itinerary_says_where_its_reader_sleeps(tmp_path: Path) -
     assert "## Monday 12 June 2023" in files["people/b.md"]
     assert "Tonight" not in files["people/b.md"]  # above b's clearance: not said
     assert "Tonight" not in files["programme.md"]
+
+
+def test_an_explanation_does_not_blame_a_road_the_residence_makes_up_for() -> None:
+    """No road joins v1 (Berlin) and p1 (Potsdam), but the way past the hotel (v2) takes
+    80 min; with half an hour between the two items the plan fails for the time, not
+    for a missing road."""
+    from tests.schedule_support import solve
+
+    data = _lodged(
+        item("berlin", pinned=f"{D} 17:00"),
+        item("potsdam", venue="p1", pinned=f"{D} 18:30"),
+    )
+    data["travel"]["legs"].append({"from": "v2", "to": "p1", "minutes": 50})
+    outcome = solve(parse(data))
+    assert outcome.plan is None and outcome.explanation is not None
+    keys = [f.key for f in outcome.explanation.facts]
+    assert keys and not any(k.startswith("noroad:") for k in keys), keys

@@ -902,7 +902,7 @@ class ModelBuilder:
                     arcs.append((k, n, arc))
                     for vo, vi, _gap in combos:
                         self._explained_arc(
-                            a, vo, b, vi, _conj(arc, a.out_choice(vo), b.choice[vi])
+                            a, vo, b, vi, _conj(arc, a.out_choice(vo), b.choice[vi]), pid
                         )
                     continue
                 usable = [c for c in combos if c[2] is not None]
@@ -976,15 +976,26 @@ class ModelBuilder:
         return found
 
     def _explained_arc(
-        self, a: ItemVars, venue_out: str, b: ItemVars, venue_in: str, cond: list[Lit]
+        self,
+        a: ItemVars,
+        venue_out: str,
+        b: ItemVars,
+        venue_in: str,
+        cond: list[Lit],
+        pid: str | None = None,
     ) -> None:
         """Explaining: under ``cond`` (b is the person's next item after a, from
         ``venue_out`` to ``venue_in``) b starts after a's end plus the journey and b's
         holding time, each guarded by its fact; no road is a fact too (dropped, the
-        journey takes no time)."""
+        journey takes no time), unless the way passes by one of the person's residences
+        (then it takes that long, a bound never more than true)."""
         m = self.model
         gap: Any = 0
         journey = self.travel_fact(venue_out, venue_in)
+        via = self._via_home(pid, venue_out, b.item, venue_in) if pid is not None else None
+        if journey is not None and journey.key.startswith("noroad:") and via is not None:
+            m.add(b.start >= a.end + via).only_enforce_if(cond)
+            return
         if journey is not None and journey.key.startswith("noroad:"):
             m.add_bool_or([~c for c in cond] + [~journey.lit])
         elif journey is not None:
