@@ -8,18 +8,16 @@ the principal's itinerary names the residence at the start of each day."""
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from datetime import date, datetime, timedelta
-from pathlib import Path
 
 import pytest
 
 from planner.model import SourceKind, Visit
 from planner.model.travel import travel_minutes
-from planner.plan import Plan, PlannedItem
+from planner.plan import Plan
 from planner.visitfile import load_visit
-from tests.conftest import FIXTURES, ROOT
+from tests.conftest import FIXTURES
+from tests.fixture_support import check_output, clock, planned, sourced
 from tests.schedule_support import errors_of, solved, validate_every_plan
 
 __all__ = ["validate_every_plan"]
@@ -83,18 +81,6 @@ def plan(visit: Visit) -> Plan:
     return solved(visit)
 
 
-def _planned(plan: Plan, item_id: str) -> PlannedItem:
-    planned = plan.item(item_id)
-    assert planned is not None and planned.start is not None and planned.end is not None
-    return planned
-
-
-def _clock(planned: PlannedItem, end: str) -> str:
-    wall = planned.end if end == "end" else planned.start
-    assert wall is not None
-    return wall.local.strftime("%Y-%m-%d %H:%M")
-
-
 def _nights(visit: Visit) -> list[date]:
     """The nights of the visit, each by the date of its evening: from the first day to the
     eve of the last."""
@@ -105,34 +91,11 @@ def _nights(visit: Visit) -> list[date]:
 
 
 def test_planner_check_accepts_the_file() -> None:
-    script = Path(sys.executable).parent / "planner"
-    command = [str(script)] if script.exists() else [sys.executable, "-m", "planner.cli"]
-    done = subprocess.run(
-        [*command, "check", str(VISIT)],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        cwd=ROOT,
-    )
-    assert done.returncode == 0, done.stdout + done.stderr
-    assert f"{VISIT}: valid" in done.stdout + done.stderr
+    check_output(VISIT)
 
 
 def test_every_item_venue_person_and_residence_says_where_it_comes_from(visit: Visit) -> None:
-    found = [
-        *((i.id, i.provenance) for i in visit.items),
-        *((v.id, v.provenance) for v in visit.venues),
-        *((p.id, p.provenance) for p in visit.people),
-        *((f"{leg.from_venue}-{leg.to_venue}", leg.provenance) for leg in visit.travel.legs),
-        *((r.id, r.provenance) for r in visit.travel.roads),
-        *((f"lodging {e.venue}", e.provenance) for e in visit.lodging),
-    ]
-    for what, provenance in found:
-        assert provenance is not None, what
-        if provenance.source is SourceKind.CITED:
-            assert provenance.ref, what
-        else:
-            assert provenance.source is SourceKind.ASSUMED and provenance.reason, what
+    sourced(visit)
     # every item of the programme and every residence is reported
     assert all(i.provenance.source is SourceKind.CITED for i in visit.items)
     assert all(
@@ -146,34 +109,34 @@ def test_every_item_venue_person_and_residence_says_where_it_comes_from(visit: V
 
 def test_the_plan_keeps_every_reported_time(plan: Plan) -> None:
     for item_id, end, local in REPORTED_TIMES:
-        assert _clock(_planned(plan, item_id), end) == local, item_id
+        assert clock(planned(plan, item_id), end) == local, item_id
 
 
 def test_the_plan_starts_shortly_after_where_the_sources_say_so(plan: Plan) -> None:
     for item_id, local in REPORTED_SHORTLY_AFTER:
-        start = datetime.strptime(_clock(_planned(plan, item_id), "start"), "%Y-%m-%d %H:%M")
+        start = datetime.strptime(clock(planned(plan, item_id), "start"), "%Y-%m-%d %H:%M")
         after = datetime.strptime(local, "%Y-%m-%d %H:%M")
         assert after <= start <= after + timedelta(minutes=15), (item_id, start)
 
 
 def test_the_plan_keeps_every_reported_duration(plan: Plan) -> None:
     for item_id, minutes in REPORTED_MINUTES.items():
-        planned = _planned(plan, item_id)
-        start, end = planned.start_at(), planned.end_at()
+        found = planned(plan, item_id)
+        start, end = found.start_at(), found.end_at()
         assert start is not None and end is not None
         assert (end - start).total_seconds() == minutes * 60, item_id
 
 
 def test_every_item_is_planned_within_the_visit(plan: Plan, visit: Visit) -> None:
     for item in visit.items:
-        day = _planned(plan, item.id).start.local.date()  # type: ignore[union-attr]
+        day = planned(plan, item.id).start.local.date()  # type: ignore[union-attr]
         assert FIRST <= day <= LAST, item.id
-    assert _planned(plan, "young-va").start.local.date() == METRO_DAY  # type: ignore[union-attr]
+    assert planned(plan, "young-va").start.local.date() == METRO_DAY  # type: ignore[union-attr]
 
 
 def test_the_reported_order_of_the_metro_day_and_of_oxford(plan: Plan) -> None:
     for order in (METRO_ORDER, OXFORD_ORDER):
-        starts = [_planned(plan, i).start_at() for i in order]
+        starts = [planned(plan, i).start_at() for i in order]
         assert starts == sorted(starts), order  # type: ignore[type-var]
 
 
@@ -210,7 +173,7 @@ def test_the_metro_day_is_driven_on_the_roads_of_the_london_area(visit: Visit, p
         "windsor" not in (visit.venue[leg.from_venue].city, visit.venue[leg.to_venue].city)
         for leg in visit.travel.legs
     )
-    cities = {visit.venue[_planned(plan, i).venue or ""].city for i in METRO_ORDER}
+    cities = {visit.venue[planned(plan, i).venue or ""].city for i in METRO_ORDER}
     assert cities == {"london", "windsor"}
     v = visit.venue
     # 36 km in a straight line x 1.4 at 50 km/h + 10 min; 21.6 km likewise

@@ -6,17 +6,15 @@ the train and the helicopter are movements whose outputs name both ends."""
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from datetime import date
-from pathlib import Path
 
 import pytest
 
 from planner.model import ItemKind, SourceKind, Visit
-from planner.plan import Plan, PlannedItem
+from planner.plan import Plan
 from planner.visitfile import load_visit
-from tests.conftest import FIXTURES, ROOT
+from tests.conftest import FIXTURES
+from tests.fixture_support import check_output, clock, planned, sourced
 from tests.schedule_support import errors_of, solved, validate_every_plan
 
 __all__ = ["validate_every_plan"]
@@ -71,49 +69,15 @@ def plan(visit: Visit) -> Plan:
     return solved(visit)
 
 
-def _planned(plan: Plan, item_id: str) -> PlannedItem:
-    planned = plan.item(item_id)
-    assert planned is not None and planned.start is not None and planned.end is not None
-    return planned
-
-
-def _clock(planned: PlannedItem, end: str) -> str:
-    wall = planned.end if end == "end" else planned.start
-    assert wall is not None
-    return wall.local.strftime("%Y-%m-%d %H:%M")
-
-
 # -- (a) the file is accepted -------------------------------------------------------------
 
 
 def test_planner_check_accepts_the_file() -> None:
-    script = Path(sys.executable).parent / "planner"
-    command = [str(script)] if script.exists() else [sys.executable, "-m", "planner.cli"]
-    done = subprocess.run(
-        [*command, "check", str(VISIT)],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        cwd=ROOT,
-    )
-    assert done.returncode == 0, done.stdout + done.stderr
-    assert f"{VISIT}: valid" in done.stdout + done.stderr
+    check_output(VISIT)
 
 
 def test_every_item_venue_and_person_says_where_it_comes_from(visit: Visit) -> None:
-    found = [
-        *((i.id, i.provenance) for i in visit.items),
-        *((v.id, v.provenance) for v in visit.venues),
-        *((p.id, p.provenance) for p in visit.people),
-        *((f"{leg.from_venue}-{leg.to_venue}", leg.provenance) for leg in visit.travel.legs),
-        *((r.id, r.provenance) for r in visit.travel.roads),
-    ]
-    for what, provenance in found:
-        assert provenance is not None, what
-        if provenance.source is SourceKind.CITED:
-            assert provenance.ref, what
-        else:
-            assert provenance.source is SourceKind.ASSUMED and provenance.reason, what
+    sourced(visit)
     # every item of the programme is a reported event
     assert all(i.provenance.source is SourceKind.CITED for i in visit.items)
 
@@ -123,13 +87,13 @@ def test_every_item_venue_and_person_says_where_it_comes_from(visit: Visit) -> N
 
 def test_the_plan_keeps_every_reported_time(plan: Plan) -> None:
     for item_id, end, local in REPORTED_TIMES:
-        assert _clock(_planned(plan, item_id), end) == local, item_id
+        assert clock(planned(plan, item_id), end) == local, item_id
 
 
 def test_the_plan_keeps_every_reported_duration(plan: Plan) -> None:
     for item_id, minutes in REPORTED_MINUTES.items():
-        planned = _planned(plan, item_id)
-        start, end = planned.start_at(), planned.end_at()
+        found = planned(plan, item_id)
+        start, end = found.start_at(), found.end_at()
         assert start is not None and end is not None
         assert (end - start).total_seconds() == minutes * 60, item_id
 
@@ -137,14 +101,14 @@ def test_the_plan_keeps_every_reported_duration(plan: Plan) -> None:
 def test_every_item_is_on_its_reported_day(plan: Plan, visit: Visit) -> None:
     assert set(REPORTED_DAYS) == {i.id for i in visit.items}
     for item_id, day in REPORTED_DAYS.items():
-        assert _planned(plan, item_id).start.local.date() == day, item_id  # type: ignore[union-attr]
+        assert planned(plan, item_id).start.local.date() == day, item_id  # type: ignore[union-attr]
 
 
 def test_the_reported_order_of_the_fribourg_day(plan: Plan) -> None:
     """Round table, NeighborHub, cathedral, then the helicopter and the grave (Le Matin)."""
     order = ["round-table-unifr", "neighborhub", "cathedral-visit", "helicopter-to-kilchberg"]
     order += ["mann-grave", "farewell-zurich", "flight-home"]
-    starts = [_planned(plan, i).start_at() for i in order]
+    starts = [planned(plan, i).start_at() for i in order]
     assert starts == sorted(starts)  # type: ignore[type-var]
 
 
@@ -169,19 +133,19 @@ def test_the_train_and_the_helicopter_are_movements(visit: Visit, plan: Plan) ->
         assert item.arrival_venue is not None
         cities = (visit.venue[item.venues[0]].city, visit.venue[item.arrival_venue].city)
         assert cities == ends[item.id]
-        assert _planned(plan, item.id).arrival_venue == item.arrival_venue
+        assert planned(plan, item.id).arrival_venue == item.arrival_venue
 
 
 def test_every_output_names_both_ends(visit: Visit, plan: Plan) -> None:
     from planner.export.outputs import build
 
     files = {path: content.decode("utf-8") for path, content in build(visit, plan).items()}
-    train, heli = _planned(plan, "special-train"), _planned(plan, "helicopter-to-kilchberg")
+    train, heli = planned(plan, "special-train"), planned(plan, "helicopter-to-kilchberg")
     routes = {
-        "Special train": f"{_clock(train, 'start')[11:]} Zürich Airport railway station → "
-        f"{_clock(train, 'end')[11:]} Kehrsatz railway station, coach saloon car",
-        "Helicopter": f"{_clock(heli, 'start')[11:]} Helicopter take-off site, Fribourg area → "
-        f"{_clock(heli, 'end')[11:]} Landing field beside Kilchberg cemetery",
+        "Special train": f"{clock(train, 'start')[11:]} Zürich Airport railway station → "
+        f"{clock(train, 'end')[11:]} Kehrsatz railway station, coach saloon car",
+        "Helicopter": f"{clock(heli, 'start')[11:]} Helicopter take-off site, Fribourg area → "
+        f"{clock(heli, 'end')[11:]} Landing field beside Kilchberg cemetery",
     }
     for name in ("programme.md", "programme.html", "people/steinmeier.md", "calendars/full.ics"):
         flat = files[name].replace("\r\n ", "").replace("\\,", ",")  # unfold, unescape
@@ -189,7 +153,7 @@ def test_every_output_names_both_ends(visit: Visit, plan: Plan) -> None:
             assert route in flat, (name, route)
     for name in ("programme.md", "people/berset.md"):
         assert "Lands 15:30" in files[name], name  # a helicopter lands
-        assert f"Arrives {_clock(train, 'end')[11:]}" in files[name], name  # a train arrives
+        assert f"Arrives {clock(train, 'end')[11:]}" in files[name], name  # a train arrives
     ics = files["people/berset.ics"].replace("\r\n ", "").replace("\\,", ",")
     for summary, departure, arrival in (
         ("Special train", "Zürich Airport railway station", "Kehrsatz railway station"),

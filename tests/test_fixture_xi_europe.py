@@ -8,18 +8,16 @@ three legs, with the flights between countries in it."""
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from datetime import date, datetime, timedelta
-from pathlib import Path
 
 import pytest
 
-from planner.model import SourceKind, Visit
-from planner.plan import Plan, PlannedItem
+from planner.model import Visit
+from planner.plan import Plan
 from planner.validate import validate_plan
 from planner.visitfile import load_visit
-from tests.conftest import FIXTURES, ROOT
+from tests.conftest import FIXTURES
+from tests.fixture_support import check_output, clock, planned, sourced
 from tests.schedule_support import solved, validate_every_plan
 
 __all__ = ["validate_every_plan"]
@@ -128,18 +126,6 @@ def outputs(visit: Visit, plan: Plan) -> dict[str, str]:
     }
 
 
-def _planned(plan: Plan, item_id: str) -> PlannedItem:
-    planned = plan.item(item_id)
-    assert planned is not None and planned.start is not None and planned.end is not None
-    return planned
-
-
-def _clock(planned: PlannedItem, end: str) -> str:
-    wall = planned.end if end == "end" else planned.start
-    assert wall is not None
-    return wall.local.strftime("%Y-%m-%d %H:%M")
-
-
 def _local(text: str) -> datetime:
     return datetime.strptime(text, "%Y-%m-%d %H:%M")
 
@@ -148,38 +134,14 @@ def _local(text: str) -> datetime:
 
 
 def test_planner_check_accepts_the_file_and_lists_the_legs() -> None:
-    script = Path(sys.executable).parent / "planner"
-    command = [str(script)] if script.exists() else [sys.executable, "-m", "planner.cli"]
-    done = subprocess.run(
-        [*command, "check", str(VISIT)],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        cwd=ROOT,
-    )
-    out = done.stdout + done.stderr
-    assert done.returncode == 0, out
-    assert f"{VISIT}: valid" in out
+    out = check_output(VISIT)
     assert "Leg france: France · state visit, 05 May–07 May" in out
     assert "Leg serbia: Serbia · state visit, 07 May–08 May (Belgrade)" in out
     assert "Leg hungary: Hungary · state visit, 08 May–10 May (Budapest)" in out
 
 
 def test_every_fact_says_where_it_comes_from(visit: Visit) -> None:
-    found = [
-        *((i.id, i.provenance) for i in visit.items),
-        *((v.id, v.provenance) for v in visit.venues),
-        *((p.id, p.provenance) for p in visit.people),
-        *((f"lodging {e.venue}", e.provenance) for e in visit.lodging),
-    ]
-    assumed = set()
-    for what, provenance in found:
-        assert provenance is not None, what
-        if provenance.source is SourceKind.CITED:
-            assert provenance.ref, what
-        else:
-            assert provenance.source is SourceKind.ASSUMED and provenance.reason, what
-            assumed.add(what)
+    assumed = sourced(visit)
     # two assumptions only: the Beijing airport, and Brigitte Macron's unreported journey
     assert assumed == {"pek", "brigitte-flight"}
     assert visit.travel.legs == ()  # no journey is measured: none was reported
@@ -203,41 +165,41 @@ def test_the_tour_has_three_legs_and_each_customs_bind_in_its_cities(visit: Visi
 
 def test_the_plan_keeps_every_reported_time(plan: Plan) -> None:
     for item_id, end, local in REPORTED_TIMES:
-        assert _clock(_planned(plan, item_id), end) == local, item_id
+        assert clock(planned(plan, item_id), end) == local, item_id
 
 
 def test_the_plan_keeps_the_approximate_times_within_a_quarter_of_an_hour(plan: Plan) -> None:
     for item_id, end, local in REPORTED_AFTER:
-        at = _local(_clock(_planned(plan, item_id), end))
+        at = _local(clock(planned(plan, item_id), end))
         assert _local(local) <= at <= _local(local) + TOLERANCE, (item_id, at)
     for item_id, end, local in REPORTED_BEFORE:
-        at = _local(_clock(_planned(plan, item_id), end))
+        at = _local(clock(planned(plan, item_id), end))
         assert _local(local) - TOLERANCE <= at <= _local(local), (item_id, at)
     item_id, earliest, latest = NOON
-    at = _local(_clock(_planned(plan, item_id), "start"))
+    at = _local(clock(planned(plan, item_id), "start"))
     assert _local(earliest) <= at <= _local(latest), (item_id, at)
 
 
 def test_the_plan_keeps_every_reported_duration(plan: Plan) -> None:
     for item_id, minutes in REPORTED_MINUTES.items():
-        planned = _planned(plan, item_id)
-        start, end = planned.start_at(), planned.end_at()
+        found = planned(plan, item_id)
+        start, end = found.start_at(), found.end_at()
         assert start is not None and end is not None
         assert (end - start).total_seconds() == minutes * 60, item_id
 
 
 def test_the_reported_order_of_each_day(plan: Plan) -> None:
     for order in (PARIS_ORDER, PYRENEES_ORDER, BELGRADE_ORDER, BUDAPEST_ORDER):
-        starts = [_planned(plan, i).start_at() for i in order]
+        starts = [planned(plan, i).start_at() for i in order]
         assert starts == sorted(starts), order  # type: ignore[type-var]
 
 
 def test_every_item_is_planned_on_a_day_of_its_leg(plan: Plan, visit: Visit) -> None:
     legs = {city: leg for leg in visit.tour for city in leg.cities}
     for item in visit.items:
-        planned = _planned(plan, item.id)
-        assert planned.start is not None
-        day = planned.start.local.date()
+        found = planned(plan, item.id)
+        assert found.start is not None
+        day = found.start.local.date()
         assert FIRST <= day <= LAST, item.id
         leg = legs.get(visit.venue[item.venue or ""].city)
         if leg is not None:  # Beijing is in no leg
@@ -280,17 +242,16 @@ def test_the_principal_has_one_itinerary_with_every_flight(
     sections = _sections(itinerary)
     assert [f"## {h}" for h in sections] == DAY_HEADINGS  # the three legs in one file
     for item_id, lands_in in FLIGHTS:
-        planned = _planned(plan, item_id)
-        assert planned.start is not None and planned.end is not None
+        found = planned(plan, item_id)
+        assert found.start is not None and found.end is not None
         item = visit.item[item_id]
         assert itinerary.count(f" — {item.title}\n") == 1, item_id
-        lands = f"- Lands {planned.end.local:%H:%M}"
+        lands = f"- Lands {found.end.local:%H:%M}"
         assert (f"{lands} {lands_in} (" if lands_in else f"{lands} (") in itinerary, item_id
         departure = visit.venue[item.venue or ""].name
         arrival = visit.venue[item.arrival_venue or ""].name
         route = (
-            f"- Route: {planned.start.local:%H:%M} {departure} → "
-            f"{planned.end.local:%H:%M} {arrival}"
+            f"- Route: {found.start.local:%H:%M} {departure} → {found.end.local:%H:%M} {arrival}"
         )
         assert route in itinerary, item_id
     # the crossing days carry the flight between the two legs
