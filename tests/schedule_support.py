@@ -18,7 +18,7 @@ from ruamel.yaml import YAML
 
 from planner.cli import main
 from planner.model import Visit, WallTime
-from planner.plan import Plan, Status
+from planner.plan import Plan, PlannedItem, Status
 from planner.schedule.cpmodel import ModelBuilder
 from planner.schedule.solve import SolveOutcome
 from planner.validate import validate_plan
@@ -321,3 +321,23 @@ def located(path: Path, capsys: pytest.CaptureFixture[str]) -> dict[str, str]:
     found = re.findall(rf"^  {re.escape(str(path))}:(\d+):(\d+): (.*)$", out, re.M)
     assert found, out
     return {text: lines[int(line) - 1].strip() for line, _col, text in found}
+
+
+# -- reading and changing a plan ---------------------------------------------------------
+
+
+def planned_in(plan: Plan, item_id: str) -> PlannedItem:
+    """The item as the plan has it."""
+    return next(p for p in plan.items if p.id == item_id)
+
+
+def replaced(plan: Plan, *changed: PlannedItem) -> Plan:
+    """The plan with these items instead of its own (a hand-made plan, for the validator)."""
+    by_id = {p.id: p for p in changed}
+    return plan.model_copy(update={"items": tuple(by_id.get(p.id, p) for p in plan.items)})
+
+
+def hm(wall: WallTime | None) -> str:
+    """'HH:MM' of a planned time."""
+    assert wall is not None
+    return wall.local.strftime("%H:%M")

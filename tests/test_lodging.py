@@ -11,15 +11,16 @@ from typing import Any
 import pytest
 
 from planner.model import WallTime
-from planner.plan import Plan, PlannedItem
 from planner.visitfile import VisitFileError
 from tests.schedule_support import (
     D2,
     D,
     errors_of,
+    hm,
     item,
     load,
     parse,
+    planned_in,
     prefer,
     solved,
     validate_every_plan,
@@ -46,24 +47,15 @@ def _lodged(*items: dict[str, Any], people: list[str] | None = None, **changes: 
     return data
 
 
-def _planned(plan: Plan, item_id: str) -> PlannedItem:
-    return next(p for p in plan.items if p.id == item_id)
-
-
-def _clock(wall: WallTime | None) -> str:
-    assert wall is not None
-    return wall.local.strftime("%H:%M")
-
-
 def test_the_day_starts_at_the_residence() -> None:
     """Pulled to 08:00 (the programme opens), the briefing at v1 starts 08:30: the drive
     from the hotel takes 30 min."""
     data = _lodged(item("brief", days=[D]), conventions=[prefer("briefing", "08:00")])
     plan = solved(parse(data))
-    assert _clock(_planned(plan, "brief").start) == "08:30"
+    assert hm(planned_in(plan, "brief").start) == "08:30"
     # without lodging the same pull puts it at 08:00: the residence is what binds
     del data["lodging"]
-    assert _clock(_planned(solved(parse(data)), "brief").start) == "08:00"
+    assert hm(planned_in(solved(parse(data)), "brief").start) == "08:00"
 
 
 def test_the_day_ends_at_the_residence() -> None:
@@ -72,8 +64,8 @@ def test_the_day_ends_at_the_residence() -> None:
     evening = prefer("briefing", "18:30") | {"start_until": "19:00"}
     visit = parse(_lodged(item("brief", days=[D]), conventions=[evening]))
     plan = solved(visit)
-    assert _clock(_planned(plan, "brief").end) == "19:30"
-    late = _planned(plan, "brief").model_copy(
+    assert hm(planned_in(plan, "brief").end) == "19:30"
+    late = planned_in(plan, "brief").model_copy(
         update={"start": WallTime.parse(f"{D} 19:00"), "end": WallTime.parse(f"{D} 20:00")}
     )
     items = tuple(late if p.id == "brief" else p for p in plan.items)
@@ -87,13 +79,13 @@ def test_the_day_ends_at_the_residence() -> None:
 
 def test_a_pinned_item_is_where_the_host_put_it() -> None:
     visit = parse(_lodged(item("brief", pinned=f"{D} 08:00")))
-    assert _clock(_planned(solved(visit), "brief").start) == "08:00"
+    assert hm(planned_in(solved(visit), "brief").start) == "08:00"
 
 
 def test_the_validator_flags_a_day_that_starts_before_the_drive() -> None:
     visit = parse(_lodged(item("brief", days=[D]), conventions=[prefer("briefing", "08:00")]))
     plan = solved(visit)
-    early = _planned(plan, "brief").model_copy(
+    early = planned_in(plan, "brief").model_copy(
         update={"start": WallTime.parse(f"{D} 08:00"), "end": WallTime.parse(f"{D} 09:00")}
     )
     items = tuple(early if p.id == "brief" else p for p in plan.items)
@@ -117,8 +109,8 @@ def test_an_optional_attendee_joins_only_when_the_drive_allows() -> None:
     )
     data["items"][0]["window"] = {"earliest_start": f"{D} 08:00", "latest_end": f"{D} 09:00"}
     plan = solved(parse(data))
-    assert "c" not in _planned(plan, "early").attendees
-    assert "c" in _planned(plan, "late").attendees
+    assert "c" not in planned_in(plan, "early").attendees
+    assert "c" in planned_in(plan, "late").attendees
 
 
 def test_the_itinerary_says_when_to_leave_and_where_the_day_ends(tmp_path: Path) -> None:
@@ -183,10 +175,10 @@ def test_the_way_between_two_days_passes_by_the_residence() -> None:
     visit = parse(data)
     plan = solved(visit)
     # a hand-made plan with both on the first day, too close for the way past the hotel
-    potsdam = _planned(plan, "potsdam").model_copy(
+    potsdam = planned_in(plan, "potsdam").model_copy(
         update={"start": WallTime.parse(f"{D} 19:00"), "end": WallTime.parse(f"{D} 20:00")}
     )
-    berlin = _planned(plan, "berlin").model_copy(
+    berlin = planned_in(plan, "berlin").model_copy(
         update={"start": WallTime.parse(f"{D} 17:00"), "end": WallTime.parse(f"{D} 18:00")}
     )
     items = tuple(

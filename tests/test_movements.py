@@ -13,15 +13,17 @@ import pytest
 from planner.model import WallTime
 from planner.model.movements import Mode, Service, route
 from planner.model.travel import journey
-from planner.plan import Plan, PlannedItem
 from planner.visitfile import SourceMap, VisitFileError
 from tests.schedule_support import (
     D,
     errors_of,
+    hm,
     item,
     load,
     parse,
+    planned_in,
     prefer,
+    replaced,
     solved,
     validate_every_plan,
     venue,
@@ -60,20 +62,6 @@ def _train(**fields: Any) -> dict[str, Any]:
     return item("train", **{**train, **fields})
 
 
-def _planned(plan: Plan, item_id: str) -> PlannedItem:
-    return next(p for p in plan.items if p.id == item_id)
-
-
-def _replace(plan: Plan, planned: PlannedItem) -> Plan:
-    items = tuple(planned if p.id == planned.id else p for p in plan.items)
-    return plan.model_copy(update={"items": items})
-
-
-def _clock(wall: WallTime | None) -> str:
-    assert wall is not None
-    return wall.local.strftime("%H:%M")
-
-
 def test_a_timetable_is_kept_at_both_ends_and_people_arrive_where_it_arrives() -> None:
     visit = parse(
         _visit(
@@ -83,15 +71,15 @@ def test_a_timetable_is_kept_at_both_ends_and_people_arrive_where_it_arrives() -
         )
     )
     plan = solved(visit)
-    train = _planned(plan, "train")
-    assert (_clock(train.start), _clock(train.end), train.arrival_venue) == (
+    train = planned_in(plan, "train")
+    assert (hm(train.start), hm(train.end), train.arrival_venue) == (
         "11:02",
         "11:27",
         "pdm",
     )
-    tour = _planned(plan, "tour")
-    assert tour.start is not None and _clock(tour.start) >= "11:27"  # in Potsdam: after it
-    talks = _planned(plan, "talks")
+    tour = planned_in(plan, "tour")
+    assert tour.start is not None and hm(tour.start) >= "11:27"  # in Potsdam: after it
+    talks = planned_in(plan, "talks")
     assert talks.end is not None and talks.end.local.hour <= 11  # before it, in Berlin
 
 
@@ -117,14 +105,14 @@ def test_a_flight_known_by_its_landing_time_is_pinned_by_its_arrival() -> None:
         listed
     ), listed
     plan = solved(visit)
-    planned = _planned(plan, "flight")
-    assert (_clock(planned.start), _clock(planned.end)) == ("12:00", "12:45")
+    planned = planned_in(plan, "flight")
+    assert (hm(planned.start), hm(planned.end)) == ("12:00", "12:45")
     assert planned.end_timezone == "Europe/London"
     # a hand-made plan that lands it elsewhen is flagged, on the London clock
     moved = planned.model_copy(
         update={"start": WallTime.parse(f"{D} 12:30"), "end": WallTime.parse(f"{D} 13:15")}
     )
-    errors = errors_of(visit, _replace(plan, moved))
+    errors = errors_of(visit, replaced(plan, moved))
     assert any(
         "lands at Heathrow 12 June 12:45 London time (its 'arrives'), but the plan ends it "
         "12 June 13:15 London time" in e
@@ -135,11 +123,11 @@ def test_a_flight_known_by_its_landing_time_is_pinned_by_its_arrival() -> None:
 def test_a_departure_pin_is_flagged_when_the_plan_moves_it() -> None:
     visit = parse(_visit(_train(pinned=f"{D} 11:02", arrives=f"{D} 11:27")))
     plan = solved(visit)
-    train = _planned(plan, "train")
+    train = planned_in(plan, "train")
     late = train.model_copy(
         update={"start": WallTime.parse(f"{D} 11:10"), "end": WallTime.parse(f"{D} 11:35")}
     )
-    errors = errors_of(visit, _replace(plan, late))
+    errors = errors_of(visit, replaced(plan, late))
     assert any("is pinned at 12 June 11:02" in e for e in errors), errors
     assert any("arrives at Potsdam Hauptbahnhof 12 June 11:27" in e for e in errors), errors
 
@@ -173,9 +161,9 @@ def test_seats_bound_a_movement(tmp_path: Path) -> None:
     )
     visit = parse(_visit(_train(seats=2, optional_attendees=["c"])))
     plan = solved(visit)
-    assert "c" not in _planned(plan, "train").attendees  # nobody joins a movement unasked
-    crowded = _planned(plan, "train").model_copy(update={"attendees": ("a", "b", "c")})
-    errors = errors_of(visit, _replace(plan, crowded))
+    assert "c" not in planned_in(plan, "train").attendees  # nobody joins a movement unasked
+    crowded = planned_in(plan, "train").model_copy(update={"attendees": ("a", "b", "c")})
+    errors = errors_of(visit, replaced(plan, crowded))
     assert any("carries 3 people, but 2 seats are reserved on it" in e for e in errors), errors
 
 
@@ -199,11 +187,11 @@ def test_an_item_that_ends_elsewhere_leaves_its_people_there() -> None:
         )
     )
     plan = solved(visit)
-    walk, there = _planned(plan, "walk"), _planned(plan, "there")
+    walk, there = planned_in(plan, "walk"), planned_in(plan, "there")
     assert walk.end == there.start
     # read as ending at v2, the plan would need the 25-minute leg v2–v3
     wrong = walk.model_copy(update={"arrival_venue": "v2"})
-    errors = errors_of(visit, _replace(plan, wrong))
+    errors = errors_of(visit, replaced(plan, wrong))
     assert any("is planned to end at V2, but it ends at V3" in e for e in errors), errors
     assert any("the journey takes 25 min, and there are only 0 min" in e for e in errors)
 
@@ -219,7 +207,7 @@ def test_a_helicopter_leg_is_flown_not_driven() -> None:
     assert way is not None and (way.mode, way.minutes) == (Mode.HELICOPTER, 25)
     assert str(way) == "helicopter 25 min"
     plan = solved(visit)  # Potsdam has no road from Berlin: only the leg takes them there
-    talks, tour = _planned(plan, "talks"), _planned(plan, "tour")
+    talks, tour = planned_in(plan, "talks"), planned_in(plan, "tour")
     assert talks.end_at() is not None and tour.start_at() is not None
     gap = (tour.start_at() - talks.end_at()).total_seconds() / 60  # type: ignore[operator]
     assert 25 <= gap <= 30
@@ -316,7 +304,7 @@ def test_an_unpinned_flight_keeps_the_programme_on_the_clock_where_it_lands() ->
         days=[D],
     )
     plan = solved(parse(_visit(flight)))
-    assert _clock(_planned(plan, "flight").end) <= "20:00"
+    assert hm(planned_in(plan, "flight").end) <= "20:00"
 
 
 # -- legs through a transfer point ------------------------------------------------------------
@@ -350,11 +338,11 @@ def test_a_leg_through_a_transfer_point_takes_its_parts(tmp_path: Path) -> None:
     way = journey(visit.travel, visit.venue["v1"], visit.venue["p1"])
     assert way is not None and (way.minutes, str(way)) == (35, "helicopter, then motorcade 35 min")
     plan = solved(visit)
-    assert _clock(_planned(plan, "tour").start) == "10:35"
+    assert hm(planned_in(plan, "tour").start) == "10:35"
     files = {p: c.decode() for p, c in build(visit, plan).items()}
     assert "from Talks: helicopter, then motorcade 35 min (A)" in files["people/a.md"]
     # a hand-made plan that gives the way less is flagged
-    early = _planned(plan, "tour").model_copy(
+    early = planned_in(plan, "tour").model_copy(
         update={"start": WallTime.parse(f"{D} 10:20"), "end": WallTime.parse(f"{D} 11:20")}
     )
     items = tuple(early if p.id == "tour" else p for p in plan.items)

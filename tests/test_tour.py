@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 
 from planner.model import WallTime
-from planner.plan import Plan, PlannedItem
+from planner.plan import PlannedItem
 from planner.visitfile import VisitFileError
 from tests.schedule_support import (
     PROV,
@@ -21,6 +21,7 @@ from tests.schedule_support import (
     load,
     parse,
     person,
+    planned_in,
     prefer,
     solved,
     validate_every_plan,
@@ -140,10 +141,6 @@ EVENING_IN_BELGRADE = {
 }
 
 
-def _planned(plan: Plan, item_id: str) -> PlannedItem:
-    return next(p for p in plan.items if p.id == item_id)
-
-
 def _hour(planned: PlannedItem) -> int:
     assert planned.start is not None
     return planned.start.local.hour
@@ -155,10 +152,10 @@ def test_a_legs_custom_binds_in_its_cities_only() -> None:
     conventions = [prefer("banquet", "12:00"), EVENING_IN_BELGRADE]
     visit = parse(_tour(*_banquets(), conventions=conventions))
     plan = solved(visit)
-    assert _hour(_planned(plan, "dinner-fr")) == 12
-    assert 19 <= _hour(_planned(plan, "dinner-rs")) <= 21
+    assert _hour(planned_in(plan, "dinner-fr")) == 12
+    assert 19 <= _hour(planned_in(plan, "dinner-rs")) <= 21
     # a hand-made plan with the Belgrade banquet at noon breaks it; the Paris one does not
-    dinner = _planned(plan, "dinner-rs")
+    dinner = planned_in(plan, "dinner-rs")
     noon = dinner.model_copy(
         update={
             "start": WallTime.parse("2024-05-08 12:00"),

@@ -11,13 +11,14 @@ from typing import Any
 
 from planner.model import WallTime
 from planner.model.travel import journey, slow_hours
-from planner.plan import Plan, PlannedItem
 from tests.schedule_support import (
     D,
     errors_of,
+    hm,
     item,
     load,
     parse,
+    planned_in,
     prefer,
     solved,
     validate_every_plan,
@@ -45,15 +46,6 @@ def _rushed(*items: dict[str, Any]) -> dict[str, Any]:
     return data
 
 
-def _planned(plan: Plan, item_id: str) -> PlannedItem:
-    return next(p for p in plan.items if p.id == item_id)
-
-
-def _clock(wall: WallTime | None) -> str:
-    assert wall is not None
-    return wall.local.strftime("%H:%M")
-
-
 def test_a_journey_is_slower_in_its_hours() -> None:
     visit = parse(_rushed(item("x")))
     v1, v2, v4 = (visit.venue[v] for v in ("v1", "v2", "v4"))
@@ -77,7 +69,7 @@ def test_the_scheduler_gives_the_rush_its_minutes() -> None:
         )
     )
     plan = solved(visit)
-    assert _clock(_planned(plan, "brief").start) == "10:00"
+    assert hm(planned_in(plan, "brief").start) == "10:00"
     # the same after talks that end at 10:00: out of the slow hours, 30 minutes
     later = parse(
         _rushed(
@@ -85,7 +77,7 @@ def test_the_scheduler_gives_the_rush_its_minutes() -> None:
             item("brief", venue="v2", days=[D], order=[{"after": "talks"}]),
         )
     )
-    assert _clock(_planned(solved(later), "brief").start) == "10:30"
+    assert hm(planned_in(solved(later), "brief").start) == "10:30"
 
 
 def test_the_validator_flags_a_plan_that_forgets_the_rush() -> None:
@@ -96,7 +88,7 @@ def test_the_validator_flags_a_plan_that_forgets_the_rush() -> None:
         )
     )
     plan = solved(visit)
-    early = _planned(plan, "brief").model_copy(
+    early = planned_in(plan, "brief").model_copy(
         update={"start": WallTime.parse(f"{D} 09:30"), "end": WallTime.parse(f"{D} 10:30")}
     )
     items = tuple(early if p.id == "brief" else p for p in plan.items)
