@@ -31,20 +31,25 @@ from planner.model.clock import ClockTime
 from planner.model.provenance import Provenance
 
 
-class RushHour(Frozen):
-    """Hours in which the traffic slows the motorcade: a drive that leaves then takes
-    ``factor`` times as long."""
+class Hours(Frozen):
+    """Some hours of the day (of a departure), on some days or every day."""
 
     start: ClockTime = Field(description="From this local time (of the departure)…")
     end: ClockTime = Field(description="…until this one.")
-    factor: float = Field(gt=1.0, le=5.0, description="How many times longer a drive takes.")
     days: tuple[Day, ...] = Field(default=(), description="Only these days; empty: every day.")
 
     @model_validator(mode="after")
     def _ordered(self) -> Self:
         if self.end <= self.start:
-            raise ValueError(f"the rush hour ends ({self.end}) before it starts ({self.start})")
+            raise ValueError(f"the hours end ({self.end}) before they start ({self.start})")
         return self
+
+
+class RushHour(Hours):
+    """Hours in which the traffic slows the motorcade: a drive that leaves then takes
+    ``factor`` times as long."""
+
+    factor: float = Field(gt=1.0, le=5.0, description="How many times longer a drive takes.")
 
 
 class Roads(Frozen):

@@ -19,11 +19,10 @@ from typing import Annotated, Any, Self
 
 from pydantic import BeforeValidator, ConfigDict, Field, model_validator
 
-from planner.model.base import Day, Frozen, Id, Minutes
-from planner.model.clock import ClockTime
+from planner.model.base import Frozen, Id, Minutes
 from planner.model.movements import SCHEDULED, Mode
 from planner.model.provenance import Provenance
-from planner.model.roads import Roads, roads_between
+from planner.model.roads import Hours, Roads, roads_between
 from planner.model.venues import Venue
 
 EARTH_RADIUS_KM = 6371.0088
@@ -40,19 +39,10 @@ def _ground(value: Any) -> Any:
     return value
 
 
-class LegHour(Frozen):
+class LegHour(Hours):
     """The minutes of a leg that leaves within some hours (the morning rush)."""
 
-    start: ClockTime = Field(description="From this local time (of the departure)…")
-    end: ClockTime = Field(description="…until this one.")
     minutes: Minutes
-    days: tuple[Day, ...] = Field(default=(), description="Only these days; empty: every day.")
-
-    @model_validator(mode="after")
-    def _ordered(self) -> Self:
-        if self.end <= self.start:
-            raise ValueError(f"the hours end ({self.end}) before they start ({self.start})")
-        return self
 
 
 class LegPart(Frozen):
