@@ -105,3 +105,28 @@ def test_a_dress_for_nobody_is_refused(tmp_path: Path) -> None:
     assert "items[banquet].dress_by[1].who: 'bb' is neither 'guest', 'host' nor a person" in str(
         caught.value
     )
+
+
+def test_control_characters_in_the_new_texts_never_reach_an_output(tmp_path: Path) -> None:
+    """A service number, a meeting point, a day note and a dress written with escape
+    sequences and line breaks (a double-quoted YAML escape) come out as plain text."""
+
+    data = _dressed()
+    data["items"][0]["dress_by"][0]["dress"] = "dark\x1b[2J suit"
+    data["day_notes"] = [{"day": D, "note": "closed\x1b]52;c;eA==\x07 roads\r\nat 14:00"}]
+    data["venues"][0]["meeting_point"] = "gate\x1b[31m 3\r\n"
+    data["items"].append(
+        item(
+            "train",
+            kind="train",
+            duration=30,
+            venue="v1",
+            arrival_venue="p1",
+            days=[D2],
+            service={"number": "RE\x1b[2J 1", "coach": "7\x07"},
+        )
+    )
+    files = _files(tmp_path, data)
+    for name, text in files.items():
+        assert "\x1b" not in text and "\x07" not in text, name
+    assert "RE[2J 1, coach 7" in files["programme.md"].replace("\\", "")
