@@ -40,12 +40,12 @@ from planner.model.clock import tz
 from planner.model.lodging import day_ends
 from planner.model.people import Person, Role, Side
 from planner.model.publication import PressAccess, PublicTime, Tier
-from planner.model.travel import Journey, journey
+from planner.model.travel import Journey, journey, latest_departure
 from planner.model.venues import Venue
 from planner.model.visit import Visit
 
 if TYPE_CHECKING:
-    from planner.plan import Plan, PlannedItem
+    from planner.plan import Own, Plan, PlannedItem
 
 UID_NAMESPACE = uuid.UUID("0b0f5a5e-7d0e-4c53-9a43-5a1f3c2d8e11")
 
@@ -243,7 +243,7 @@ class Shown:
     mode: str | None  # a movement's mode ("train", "flight")
     service: str  # its service ("TGV 6603, coach 14")
     attendees: tuple[str, ...]  # names, in precedence order
-    day_ends: str  # a reader's first or last item of the day: the way from and to the residence
+    journeys: str  # a reader's own: where they leave from before the item, and when
     dress: str | None
     press: PressAccess | None
     notes: str | None
@@ -388,7 +388,7 @@ def _shown(
         address=place[3],
         geo=place[4],
         venue_notes=venue_notes,
-        day_ends="",
+        journeys="",
         arrival_id=arrival_id,
         arrival=arrival,
         mode=facts.mode,
@@ -448,9 +448,9 @@ def _content(view: Shown) -> tuple[Any, ...]:
             view.mode,
             view.service,
             view.venue_notes,
-            view.day_ends,
+            view.journeys,
         )
-        if view.arrival or view.mode or view.service or view.venue_notes or view.day_ends
+        if view.arrival or view.mode or view.service or view.venue_notes or view.journeys
         else view.venue_id,
         view.venue,
         view.venue_local,
@@ -626,6 +626,7 @@ class Index:
             for planned, _ in self.order
         )
         self._travel: dict[tuple[str, str, tuple[date, int] | None], Journey | None] = {}
+        self._departures: dict[tuple[str, str, datetime, datetime | None], Any] = {}
 
     def shown(self, planned: PlannedItem, stream: str, person: str | None = None) -> Shown | None:
         """What ``stream`` is shown of the item (for ``person``: in their own itinerary)."""
@@ -649,18 +650,27 @@ class Index:
             if found is None:
                 return None
             own = found
-        ends = self.day_ends(planned, own, stream, person)
-        return dataclasses.replace(own, day_ends=ends) if ends else own
+        ways = self.journeys(planned, own, stream, person)
+        return dataclasses.replace(own, journeys=ways) if ways else own
 
-    def day_ends(self, planned: PlannedItem, view: Shown, stream: str, person: str) -> str:
-        """For a reader's first item of the day, when to leave the morning's residence;
-        for their last, the way back to the evening's (``lodging``): their calendar says
-        it, and its digest covers it."""
-        if not self.visit.lodging:
+    def journeys(self, planned: PlannedItem, view: Shown, stream: str, person: str) -> str:
+        """Where the reader goes before the item and when they leave: from their previous
+        item of the day or, the first of the day, from the morning's residence; and after
+        their last, the way back to the evening's (``lodging``). Their calendar says it,
+        and its digest covers it."""
+        if view.cancelled or view.venue_id is None:
             return ""
-        before, after = _residence_legs(self, planned, view, stream, person)
+
+        def title_of(before: PlannedItem) -> str | None:
+            seen = self.shown(before, stream)
+            return seen.title if seen is not None and not seen.cancelled else None
+
+        before = _legs(self, planned, view, stream, person, title_of)
+        morning, after = _residence_legs(self, planned, view, stream, person)
         said = [
-            f"Leave {leg.from_title} {leg.leave} ({leg.mode} {leg.minutes} min)" for leg in before
+            f"Leave {leg.from_title} {leg.leave} ({leg.mode} {leg.minutes} min)"
+            for leg in before + morning
+            if leg.leave
         ]
         said += [f"Then back to {leg.from_title} ({leg.mode} {leg.minutes} min)" for leg in after]
         return "; ".join(said)
@@ -707,13 +717,34 @@ class Index:
             self._travel[key] = journey(self.visit.travel, there, here, leaves=leaves)
         return self._travel[key]
 
+    def departure(
+        self, there: Venue, here: Venue, arrive_by: datetime, not_before: datetime | None = None
+    ) -> tuple[pendulum.DateTime, Journey] | None:
+        """When to leave ``there`` to be at ``here`` by ``arrive_by`` (not before
+        ``not_before``), and the way then (planner.model.travel.latest_departure)."""
+        key = (there.id, here.id, arrive_by, not_before)
+        if key not in self._departures:
+            found = latest_departure(
+                self.visit.travel,
+                there,
+                here,
+                self.visit.venue_zone(there.id),
+                arrive_by,
+                not_before,
+            )
+            self._departures[key] = (
+                (pendulum.instance(found[0]), found[1]) if found is not None else None
+            )
+        result: tuple[pendulum.DateTime, Journey] | None = self._departures[key]
+        return result
+
     def digest_of(self, planned: PlannedItem, stream: str, person: str | None = None) -> str | None:
         view = self.shown(planned, stream)
         if view is None:
             return None
         if person is not None and (
             self._personal(planned, view, stream, person)
-            or self.day_ends(planned, view, stream, person)
+            or self.journeys(planned, view, stream, person)
         ):
             own = self.shown(planned, stream, person)
             return shown_digest(self.visit, own) if own else None
@@ -811,19 +842,21 @@ def views(
         legs: list[Leg] = []
         then: tuple[Leg, ...] = ()
         if not audience.is_public and not view.cancelled and view.venue_id is not None:
-            legs = _legs(index, planned, view, stream, audience.person, titles)
+            legs = _legs(index, planned, view, stream, audience.person, _titles(titles))
             if audience.person is not None:
                 morning, then = _residence_legs(index, planned, view, stream, audience.person)
                 legs += morning
         revision, modified = planned.seen_by_stream(stream)
-        if since is not None and since > modified:
-            modified = since
+        bump, bumped = plan.reader_bump(audience.key, planned.id)
+        for later in (since, bumped):
+            if later is not None and later > modified:
+                modified = later
         result.append(
             ItemView(
                 **{name: getattr(view, name) for name in _SHOWN_FIELDS},
                 uid=event_uid(visit.id, planned.id, audience.uid_scope),
                 legs=tuple(legs),
-                sequence=revision + offset,
+                sequence=revision + offset + bump,
                 created=planned.created,
                 modified=modified,
                 then=then,
@@ -851,28 +884,25 @@ def _residence_legs(
     before: list[Leg] = []
     if (reader, planned.id) not in index.previous and morning is not None:
         home = visit.venue[morning]
-        way = index.travel(home, here) if home.id != here.id else None
-        if home.tier.rank <= rank and way is not None:
-            leave = view.start - timedelta(minutes=way.minutes + item.holding_minutes)
-            clock = leave.in_timezone(tz(view.zone))
-            meet = home.meeting_point if home.location_tier.rank <= rank else None
-            text = cleaner(stream)
-            before.append(
-                Leg(
-                    text(home.name) + (f" ({text(meet)})" if meet else ""),
-                    way.minutes,
-                    (name,),
-                    way.verb,
-                    f"{clock:%H:%M}",
-                )
-            )
+        arrive_by = view.start - timedelta(minutes=item.holding_minutes)
+        found = index.departure(home, here, arrive_by) if home.id != here.id else None
+        if home.tier.rank <= rank and found is not None:
+            leave, way = found
+            clock = leave.in_timezone(tz(visit.venue_zone(home.id)))
+            title = _meeting(home, stream, cleaner(stream)(home.name))
+            before.append(Leg(title, way.minutes, (name,), way.verb, f"{clock:%H:%M}"))
     after: tuple[Leg, ...] = ()
-    if (reader, planned.id) not in index.followed and evening is not None:
+    ended = end_of(planned)
+    if (reader, planned.id) not in index.followed and evening is not None and ended is not None:
         home = visit.venue[evening]
         there = visit.venue.get(_place_after(visit, planned) or "")
-        way = index.travel(there, home) if there is not None and there.id != home.id else None
-        if home.tier.rank <= rank and way is not None:
-            after = (Leg(cleaner(stream)(home.name), way.minutes, (name,), way.verb),)
+        back = (
+            index.travel(there, home, _local(ended, visit.venue_zone(there.id)))
+            if there is not None and there.id != home.id
+            else None
+        )
+        if home.tier.rank <= rank and back is not None:
+            after = (Leg(cleaner(stream)(home.name), back.minutes, (name,), back.verb),)
     return before, after
 
 
@@ -907,7 +937,7 @@ def withdrawn_views(visit: Visit, plan: Plan, audience: Audience) -> list[ItemVi
                 address="",
                 geo=None,
                 venue_notes=None,
-                day_ends="",
+                journeys="",
                 arrival_id=None,
                 arrival="",
                 mode=None,
@@ -934,36 +964,73 @@ def _legs(
     view: Shown,
     stream: str,
     reader: str | None,
-    titles: dict[str, str],
+    title_of: Callable[[PlannedItem], str | None],
 ) -> list[Leg]:
+    """The journeys that lead to the item from each attendee's previous item of the day
+    (``title_of``: its title where the reader is shown it, else None: nothing is said of
+    that journey). An itinerary tells the reader's own, with when to leave and where to
+    meet; the other readers, those of the visible attendees."""
     visit = index.visit
     here = visit.venue.get(view.venue_id or "")
     if here is None:
         return []
-    moves: dict[str, tuple[Venue, list[str], PlannedItem]] = {}
+    moves: dict[str, tuple[Venue, list[str], PlannedItem, str]] = {}
     rank = stream_tier(stream).rank
     for person in index.people(planned):
         if (person.id != reader) if reader is not None else (person.tier.rank > rank):
             continue  # an itinerary tells the reader's own journeys; others, the visible
         before = index.previous.get((person.id, planned.id))
-        if before is None or before.id not in titles:
+        title = title_of(before) if before is not None else None
+        if before is None or title is None:
             continue  # their previous item is not in these views: nothing is said
         there = visit.venue.get(_place_after(visit, before) or "")
         if there is None or there.id == here.id or there.tier.rank > rank:
             continue
-        moves.setdefault(before.id, (there, [], before))[1].append(cleaner(stream)(person.name))
+        name = cleaner(stream)(person.name)
+        moves.setdefault(before.id, (there, [], before, title))[1].append(name)
     legs = []
-    for from_id, (there, people, left) in moves.items():
+    for there, people, left, title in moves.values():
         ended = end_of(left)  # the hour they leave: for the slower hours
-        local = ended.in_timezone(tz(visit.venue_zone(there.id))) if ended else None
-        way = index.travel(
-            there, here, (local.date(), local.hour * 60 + local.minute) if local else None
-        )
-        if way is None:
-            legs.append(Leg(titles[from_id], None, tuple(people)))
-        elif way.minutes:  # two venues at one place (a restaurant in the tower): no journey
-            legs.append(Leg(titles[from_id], way.minutes, tuple(people), way.verb))
+        zone = visit.venue_zone(there.id)
+        if reader is not None and view.start is not None and ended is not None:
+            item = visit.item.get(planned.id)
+            holding = item.holding_minutes if item is not None else 0
+            found = index.departure(there, here, view.start - timedelta(minutes=holding), ended)
+            if found is not None:
+                leave, way = found
+                if way.minutes:
+                    legs.append(
+                        Leg(
+                            _meeting(there, stream, title),
+                            way.minutes,
+                            tuple(people),
+                            way.verb,
+                            f"{leave.in_timezone(tz(zone)):%H:%M}",
+                        )
+                    )
+                continue
+        road = index.travel(there, here, _local(ended, zone) if ended is not None else None)
+        if road is None:
+            legs.append(Leg(title, None, tuple(people)))
+        elif road.minutes:  # two venues at one place (a restaurant in the tower): no journey
+            legs.append(Leg(title, road.minutes, tuple(people), road.verb))
     return legs
+
+
+def _titles(titles: dict[str, str]) -> Callable[[PlannedItem], str | None]:
+    return lambda planned: titles.get(planned.id)
+
+
+def _local(instant: pendulum.DateTime, zone: str) -> tuple[date, int]:
+    local = instant.in_timezone(tz(zone))
+    return local.date(), local.hour * 60 + local.minute
+
+
+def _meeting(venue: Venue, stream: str, title: str) -> str:
+    """'Claridge's (main entrance)': where the reader leaves from, with the venue's
+    meeting point where the reader may know where the venue is."""
+    meet = venue.meeting_point if venue.location_tier.rank <= stream_tier(stream).rank else None
+    return title + (f" ({cleaner(stream)(meet)})" if meet else "")
 
 
 # -- what a reader receives, as one digest ---------------------------------------------------
@@ -1046,11 +1113,13 @@ def reader_digest(
     audience: Audience,
     index: Index | None = None,
     offset: tuple[int, datetime | None] | None = None,
+    own: tuple[Own, ...] | None = None,
 ) -> str:
     """A digest of everything ``audience`` receives of ``plan`` besides its version: it
     changes exactly when something the reader can see changed. The bookkeeping of each
-    event (SEQUENCE, LAST-MODIFIED) is taken from ``plan`` and counts too; ``index`` may
-    have been made from an earlier copy of the plan with the same items."""
+    event (SEQUENCE, LAST-MODIFIED) is taken from ``plan`` and counts too (``offset`` and
+    ``own``: the reader's, where they are not yet in ``plan``); ``index`` may have been
+    made from an earlier copy of the plan with the same items."""
     index = index or Index(visit, plan)
     stream, person = audience.stream, audience.person
     added, since = offset if offset is not None else plan.reader_offset(audience.key)
@@ -1061,18 +1130,29 @@ def reader_digest(
         if view is not None and not view.cancelled:
             titles[planned.id] = view.title
     parts = [digest(header(visit, audience))]
+    ours = {o.item: o for o in own or ()}
     for planned in items:
         view = index.shown(planned, stream, person)
         if view is None:
             continue
         legs: list[Leg] = []
         if not audience.is_public and not view.cancelled and view.venue_id is not None:
-            legs = _legs(index, planned, view, stream, person, titles)
+            legs = _legs(index, planned, view, stream, person, _titles(titles))
         found = index.digest_of(planned, stream, person)
         books = plan.items_by_id.get(planned.id, planned)
         revision, modified = books.seen_by_stream(stream)
-        if since is not None and since > modified:
-            modified = since
-        shown_legs = [(leg.from_title, leg.minutes, leg.people, leg.mode) for leg in legs]
-        parts.append(f"{found} {revision + added} {modified.timestamp()} {shown_legs!r}")
+        if own is not None:
+            mine = ours.get(planned.id)
+            bump, bumped = (mine.bump, mine.since) if mine is not None else (0, None)
+        else:
+            bump, bumped = plan.reader_bump(audience.key, planned.id)
+        for later in (since, bumped):
+            if later is not None and later > modified:
+                modified = later
+        shown_legs = [
+            (leg.from_title, leg.minutes, leg.people, leg.mode)
+            + ((leg.leave,) if leg.leave else ())
+            for leg in legs
+        ]
+        parts.append(f"{found} {revision + added + bump} {modified.timestamp()} {shown_legs!r}")
     return _hash("\n".join(parts))

@@ -212,11 +212,23 @@ class Gone(Frozen):
         return self.end.resolve(self.end_timezone or self.timezone) if self.end else None
 
 
+class Own(Frozen):
+    """What one event of a person's calendar says for them alone (their time to leave, the
+    way back to their residence, their own dress), and how many times that changed while
+    what their stream is shown of the item did not: added to the event's SEQUENCE."""
+
+    item: Id
+    digest: str | None = None  # None: the event says nothing of its own (any more)
+    bump: int = Field(default=0, ge=0)
+    since: datetime | None = None
+
+
 class Reader(Frozen):
     """One reader of the outputs as of this plan: a digest of all they receive, the items
     they are shown (ids, separated by spaces) and those withdrawn from them; for a person
     also what of their own entry reaches their calendar (basis), the stream they read, and
-    the amount added to every SEQUENCE of theirs since that changed."""
+    the amount added to every SEQUENCE of theirs since that changed, and what their events
+    say for them alone (``own``)."""
 
     reader: str
     digest: str
@@ -226,6 +238,17 @@ class Reader(Frozen):
     basis: str | None = None
     offset: int = Field(default=0, ge=0)
     since: datetime | None = None
+    own: tuple[Own, ...] = ()
+
+    @cached_property
+    def own_by_item(self) -> dict[str, Own]:
+        return {o.item: o for o in self.own}
+
+    def bump(self, item_id: str) -> tuple[int, datetime | None]:
+        """What is added to the SEQUENCE of the reader's event of ``item_id`` for what it
+        says for them alone, and since when."""
+        found = self.own_by_item.get(item_id)
+        return (found.bump, found.since) if found is not None else (0, None)
 
 
 class Plan(Frozen):
@@ -283,6 +306,11 @@ class Plan(Frozen):
         entry changed what every event of theirs says), and since when."""
         reader = self.readers_by_key.get(key)
         return (reader.offset, reader.since) if reader else (0, None)
+
+    def reader_bump(self, key: str, item_id: str) -> tuple[int, datetime | None]:
+        """What is added to the SEQUENCE of one event of a person's calendar (Own)."""
+        reader = self.readers_by_key.get(key)
+        return reader.bump(item_id) if reader else (0, None)
 
     @property
     def updated(self) -> datetime:
@@ -594,7 +622,8 @@ def _readers(
             if need > offset:
                 offset, since = need, stamp
         tombstones = tuple(sorted(gone.values(), key=lambda g: g.item))
-        found = disclosure.reader_digest(visit, plan, audience, index, (offset, since))
+        own = _own(previous, plan, index, audience, was, shown, stamp)
+        found = disclosure.reader_digest(visit, plan, audience, index, (offset, since), own)
         found = disclosure.digest([found, [g.model_dump(mode="json") for g in tombstones]])
         if audience.key != disclosure.FULL.key and (was is None or was.digest != found):
             seen_by.append(audience.key)
@@ -608,9 +637,43 @@ def _readers(
                 basis=basis,
                 offset=offset,
                 since=since,
+                own=own,
             )
         )
     return readers, seen_by
+
+
+def _own(
+    previous: Plan | None,
+    plan: Plan,
+    index: Any,
+    audience: Any,
+    was: Reader | None,
+    shown: list[str],
+    stamp: datetime,
+) -> tuple[Own, ...]:
+    """What each event of a person's calendar says for them alone, its bump raised where
+    that changed and what their stream is shown of the item did not (then its SEQUENCE
+    rises for the change all the same)."""
+    if audience.person is None:
+        return ()
+    kept = was.own_by_item if was is not None else {}
+    stream = audience.stream
+    result = []
+    for item_id in shown:
+        planned = plan.items_by_id[item_id]
+        own = index.digest_of(planned, stream, audience.person)
+        digest = own if own != index.digest_of(planned, stream) else None
+        before = kept.get(item_id, Own(item=item_id))
+        entry = before.model_copy(update={"digest": digest})
+        earlier = previous.item(item_id) if previous is not None and was is not None else None
+        if earlier is not None and digest != before.digest:
+            old_stream = was.stream if was is not None and was.stream else stream
+            if earlier.seen_by_stream(old_stream)[0] >= planned.seen_by_stream(stream)[0]:
+                entry = entry.model_copy(update={"bump": before.bump + 1, "since": stamp})
+        if entry.digest is not None or entry.bump:
+            result.append(entry)
+    return tuple(result)
 
 
 def _tombstone(
@@ -632,7 +695,7 @@ def _tombstone(
         disclosure.stream_tier(stream).rank <= Tier.PRESS.rank
         and before.about.public_time is not PublicTime.EXACT
     )
-    offset = was.offset if audience.person is not None else 0
+    offset = was.offset + was.bump(item_id)[0] if audience.person is not None else 0
     return Gone(
         item=item_id,
         title=text(before.about.title),
@@ -660,7 +723,7 @@ def _raised_offset(visit: Visit, previous: Plan, plan: Plan, audience: Any, was:
         before = previous.item(planned.id)
         if before is None:
             continue
-        had = before.seen_by_stream(old_stream)[0] + was.offset
+        had = before.seen_by_stream(old_stream)[0] + was.offset + was.bump(planned.id)[0]
         need = max(need, had + 1 - planned.seen_by_stream(audience.stream)[0])
     return need
 

@@ -525,8 +525,9 @@ def _between(
         return None
     until, at = _at(a.end, a.end_zone), _at(b.start, b.start_zone)
     why = f"the journey takes {_min(journey)}" + (f" (past {via[1]})" if via else "")
-    if via is None and journey != travel_minutes(visit.travel, a.leaves, b.venue):
-        why += f" (leaving at {leaving:%H:%M}, in the slower hours)"
+    if via is None:
+        slower = _slower(visit, a.leaves, b.venue, journey, leaving)
+        why += f" ({slower})" if slower else ""
     if holding:
         why += (
             f" and they must be on site {_min(holding)} before the start (holding): "
@@ -654,16 +655,23 @@ def check_lodging(visit: Visit, slots: list[_Slot]) -> Iterator[Violation]:
         for pid in s.attendees:
             morning = visit.venue.get(nights.get((pid, day - timedelta(days=1)), ""))
             if morning is not None and morning.id != s.venue.id:
-                way = travel_minutes(visit.travel, morning, s.venue)
+                # leaving as the programme opens: its slower hours if it opens in them
+                way = travel_minutes(
+                    visit.travel, morning, s.venue, leaves=(day, hours.start.minutes)
+                )
                 if way is not None:
                     need = way + s.item.holding_minutes
                     earliest = opens + timedelta(minutes=need)
                     if s.start < earliest:
+                        slower = _slower(
+                            visit, morning, s.venue, way, opens.in_timezone(s.start_zone)
+                        )
+                        held = f"journey and holding{', ' + slower if slower else ''}"
                         yield Violation(
                             "lodging",
                             f"{_person(visit, pid)} starts the day at {morning.name} (lodging), "
                             f"where the programme opens at {hours.start}; {_item(s)} is "
-                            f"{_min(need)} away (journey and holding), so it starts "
+                            f"{_min(need)} away ({held}), so it starts "
                             f"{_at(earliest, s.start_zone)} at the earliest, but the plan "
                             f"starts it {_at(s.start, s.start_zone)}",
                             items=(s.id,),
@@ -671,16 +679,33 @@ def check_lodging(visit: Visit, slots: list[_Slot]) -> Iterator[Violation]:
                         )
             evening = visit.venue.get(nights.get((pid, day), ""))
             if evening is not None and evening.id != s.leaves.id:
-                way = travel_minutes(visit.travel, s.leaves, evening)
+                leaving = s.end.in_timezone(s.end_zone)  # as the item ends
+                way = travel_minutes(
+                    visit.travel,
+                    s.leaves,
+                    evening,
+                    leaves=(leaving.date(), leaving.hour * 60 + leaving.minute),
+                )
                 if way is not None and s.end > closes - timedelta(minutes=way):
+                    slower = _slower(visit, s.leaves, evening, way, leaving)
                     yield Violation(
                         "lodging",
                         f"{_person(visit, pid)} ends the day at {evening.name} (lodging), "
-                        f"{_min(way)} from {s.leaves.name}, by the close of the programme at "
-                        f"{hours.end}, but '{s.item.title}' ends {_at(s.end, s.end_zone)}",
+                        f"{_min(way)} from {s.leaves.name}{f' ({slower})' if slower else ''}, "
+                        "by the close of the "
+                        f"programme at {hours.end}, but '{s.item.title}' ends "
+                        f"{_at(s.end, s.end_zone)}",
                         items=(s.id,),
                         people=(pid,),
                     )
+
+
+def _slower(visit: Visit, a: Venue, b: Venue, minutes: int, leaving: datetime) -> str:
+    """'leaving at 08:00, in the slower hours' where the way then takes other minutes than
+    at most hours, else ''."""
+    if minutes == travel_minutes(visit.travel, a, b):
+        return ""
+    return f"leaving at {leaving:%H:%M}, in the slower hours"
 
 
 def _within(opening: Opening, day: date, zone: str, start: datetime, end: datetime) -> bool:

@@ -91,8 +91,8 @@ def test_cancelled_item(copy: Path) -> None:
         "michal-herzog": [
             "Visit to the National Carpet Museum cancelled",
             "Festive event for the 75th anniversary of Israel's independence: travel before "
-            "it from Festive lunch hosted by President Aliyev and Mehriban Aliyeva, motorcade "
-            "1 h (Michal Herzog)",
+            "it from Festive lunch hosted by President Aliyev and Mehriban Aliyeva, leaving "
+            "16:50, motorcade 1 h (Michal Herzog)",
         ]
     }
 
@@ -124,7 +124,8 @@ def test_new_item(copy: Path) -> None:
         "herzog": [
             sentence,
             "Departure from Heydar Aliyev International Airport: travel before it from "
-            "Meeting with the Speaker of the Milli Majlis, motorcade 50 min (Isaac Herzog)",
+            "Meeting with the Speaker of the Milli Majlis, leaving 12:30, motorcade 50 min "
+            "(Isaac Herzog)",
         ],
         "gafarova": [sentence],
     }
@@ -141,8 +142,8 @@ def test_attendance_change(copy: Path) -> None:
     wreath = "Wreath at the grave of national leader Heydar Aliyev: travel before it from"
     assert told(visit, old, new) == {
         "arbel": [
-            f"{wreath} Signing of the health cooperation agreement, motorcade 1 h 5 min "
-            "(Moshe Arbel)",
+            f"{wreath} Signing of the health cooperation agreement, leaving 15:00, motorcade "
+            "1 h 5 min (Moshe Arbel)",
             f"You no longer attend {lunch}",
         ],
         **{p: [f"{lunch}: Moshe Arbel no longer attends"] for p in others},
@@ -151,7 +152,7 @@ def test_attendance_change(copy: Path) -> None:
     assert told(visit, new, old) == {
         "arbel": [
             f"You now attend {lunch}, 30 May 13:30",
-            f"{wreath} {lunch}, motorcade 1 h 5 min (Moshe Arbel)",
+            f"{wreath} {lunch}, leaving 15:00, motorcade 1 h 5 min (Moshe Arbel)",
         ],
         **{p: [f"{lunch}: Moshe Arbel now attends"] for p in others},
     }
@@ -184,14 +185,15 @@ def test_venue_alone_and_a_new_date(first: Path) -> None:
         "(same time, 30 May 10:25)"
     )
     back = (
-        f"Expanded meeting of the delegations: travel before it from {meeting}, motorcade 1 h 5 min"
+        "Expanded meeting of the delegations: travel before it from "
+        f"{meeting}, leaving 11:25, motorcade 1 h 5 min"
     )
     # (a plan made by hand, where the journeys do not fit: each is told as it would be)
     assert told(visit, old, new) == {
         "arbel": [
             moved,
             f"{meeting}: travel before it from Arrival at Heydar Aliyev International Airport, "
-            "motorcade 50 min (Moshe Arbel)",
+            "leaving 10:00, motorcade 50 min (Moshe Arbel)",
             f"{back} (Moshe Arbel)",
         ],
         "musayev": [moved, f"{back} (Teymur Musayev)"],

@@ -22,6 +22,7 @@ from tests.schedule_support import (
     parse,
     planned_in,
     prefer,
+    replaced,
     solved,
     validate_every_plan,
     visit_data,
@@ -218,6 +219,20 @@ def test_the_calendar_says_when_to_leave_and_follows_the_residence(tmp_path: Pat
     before = Index(visit, plan).digest_of(first, "delegation", "a")
     after = Index(other, plan).digest_of(first, "delegation", "a")
     assert before != after
+    # and its SEQUENCE rises in the reader's calendar (what the delegation's says of the
+    # briefing did not change: its SEQUENCE stays)
+    again = solved(other, plan)
+    files = build(other, again)
+    event = _event(files["people/a.ics"], "Brief")
+    assert "Leave V3 08:40 (motorcade 20 min)" in event
+    assert "SEQUENCE:1" in event
+    assert "SEQUENCE:0" in _event(files["calendars/delegation.ics"], "Brief")
+
+
+def _event(ics: bytes, summary: str) -> str:
+    """The VEVENT of that SUMMARY, unfolded."""
+    text = ics.decode().replace("\r\n ", "")
+    return next(e for e in text.split("BEGIN:VEVENT")[1:] if f"SUMMARY:{summary}\r\n" in e)
 
 
 def test_the_day_starts_at_the_meeting_point_of_the_residence(tmp_path: Path) -> None:
@@ -272,3 +287,83 @@ def test_an_explanation_does_not_blame_a_road_the_residence_makes_up_for() -> No
     assert outcome.plan is None and outcome.explanation is not None
     keys = [f.key for f in outcome.explanation.facts]
     assert keys and not any(k.startswith("noroad:") for k in keys), keys
+
+
+def _slow_leg(
+    data: dict[str, Any], pair: tuple[str, str], start: str, end: str, minutes: int
+) -> Any:
+    leg = next(x for x in data["travel"]["legs"] if (x["from"], x["to"]) == pair)
+    leg["by_hour"] = [{"start": start, "end": end, "minutes": minutes}]
+    return data
+
+
+def test_the_first_drive_of_the_day_leaves_in_its_slower_hours(tmp_path: Path) -> None:
+    """The hotel (v2) to v1 takes 45 min instead of 30 when it leaves 07:30–09:00: pulled
+    to 08:00, the briefing starts 08:45 (leaving as the programme opens); a plan that
+    gives the drive its ordinary 30 min is flagged, and the itinerary says so."""
+    from planner.export.outputs import build
+
+    data = _slow_leg(
+        _lodged(item("brief", days=[D]), conventions=[prefer("briefing", "08:00")]),
+        ("v1", "v2"),
+        "07:30",
+        "09:00",
+        45,
+    )
+    visit = load(tmp_path, data)
+    plan = solved(visit)
+    assert hm(planned_in(plan, "brief").start) == "08:45"
+    early = planned_in(plan, "brief").model_copy(
+        update={"start": WallTime.parse(f"{D} 08:30"), "end": WallTime.parse(f"{D} 09:30")}
+    )
+    errors = errors_of(visit, replaced(plan, early))
+    assert any(
+        "'Brief' (V1) is 45 min away (journey and holding, leaving at 08:00, in the slower "
+        "hours), so it starts 12 June 08:45 Berlin time at the earliest" in e
+        for e in errors
+    ), errors
+    files = {p: c.decode() for p, c in build(visit, plan).items()}
+    assert "- Travel before: leave V2 08:00: motorcade 45 min (A)" in files["people/a.md"]
+
+
+def test_the_last_drive_of_the_day_takes_its_slower_minutes() -> None:
+    """Back to the hotel takes 60 min instead of 30 when it leaves 18:00–20:00: a briefing
+    from 18:00 at the earliest, pulled to 18:30, ends by 19:00 (back at 20:00, as the
+    programme closes), not 19:30; a plan that ends it 19:30 is flagged with the hour it
+    leaves."""
+    evening = prefer("briefing", "18:30") | {"start_until": "19:00"}
+    brief = item("brief", days=[D], window={"earliest_start": f"{D} 18:00"})
+    data = _lodged(brief, conventions=[evening])
+    assert hm(planned_in(solved(parse(data)), "brief").end) == "19:30"  # as a rule: 30 min
+    visit = parse(_slow_leg(data, ("v1", "v2"), "18:00", "20:00", 60))
+    plan = solved(visit)
+    assert hm(planned_in(plan, "brief").end) == "19:00"
+    late = planned_in(plan, "brief").model_copy(
+        update={"start": WallTime.parse(f"{D} 18:30"), "end": WallTime.parse(f"{D} 19:30")}
+    )
+    errors = errors_of(visit, replaced(plan, late))
+    assert any(
+        "A ends the day at V2 (lodging), 60 min from V1 (leaving at 19:30, in the slower hours), "
+        "by the close of the programme at 20:00, but 'Brief' ends 12 June 19:30" in e
+        for e in errors
+    ), errors
+
+
+def test_an_optional_attendee_s_first_drive_leaves_in_its_slower_hours() -> None:
+    """c sleeps at v2, 25 min from v3 but 40 when leaving 07:30–09:00: from 08:00 c is at
+    v3 at 08:40, so c joins the item pulled to 08:30 only if it moves to 08:40 (and every
+    plan is checked by the validator, which reads the slower minutes)."""
+    data = _slow_leg(
+        _lodged(
+            item("early", venue="v3", days=[D], optional_attendees=["c"]),
+            people=["c"],
+            conventions=[prefer("briefing", "08:30")],
+        ),
+        ("v2", "v3"),
+        "07:30",
+        "09:00",
+        40,
+    )
+    plan = solved(parse(data))
+    early = planned_in(plan, "early")
+    assert "c" not in early.attendees or hm(early.start) >= "08:40"

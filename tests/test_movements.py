@@ -340,7 +340,7 @@ def test_a_leg_through_a_transfer_point_takes_its_parts(tmp_path: Path) -> None:
     plan = solved(visit)
     assert hm(planned_in(plan, "tour").start) == "10:35"
     files = {p: c.decode() for p, c in build(visit, plan).items()}
-    assert "from Talks: helicopter, then motorcade 35 min (A)" in files["people/a.md"]
+    assert "leave Talks 10:00: helicopter, then motorcade 35 min (A)" in files["people/a.md"]
     # a hand-made plan that gives the way less is flagged
     early = planned_in(plan, "tour").model_copy(
         update={"start": WallTime.parse(f"{D} 10:20"), "end": WallTime.parse(f"{D} 11:20")}

@@ -385,12 +385,15 @@ def test_legs_are_each_persons_real_journey(visit: Path, tmp_path: Path) -> None
     # the president's itinerary: her own journey from the lunch, nothing of her husband's
     # (he comes from the memorial, which she does not attend)
     own = _block(text["people/president.md"], reception)
-    assert "- Travel before: from Lunch at Bellevue Palace: motorcade 1 h (Claire Morel)" in own
+    # with when to leave: in time for the reception, not as the lunch ends
+    assert (
+        "- Travel before: leave Lunch at Bellevue Palace 14:30: motorcade 1 h (Claire Morel)" in own
+    )
     assert "Paul Morel" not in own.split("- What:")[0]
     # her husband's: his real journey, 25 minutes from the memorial
     his = _block(text["people/spouse.md"], reception)
     assert (
-        "- Travel before: from Visit to the Memorial to the Murdered Jews of Europe: "
+        "- Travel before: leave Visit to the Memorial to the Murdered Jews of Europe 15:05: "
         "motorcade 25 min (Paul Morel)" in his
     )
     assert "Lunch" not in his.split("- What:")[0]

@@ -20,6 +20,7 @@ from tests.schedule_support import (
     parse,
     planned_in,
     prefer,
+    replaced,
     solved,
     validate_every_plan,
     visit_data,
@@ -111,4 +112,46 @@ def test_the_itinerary_gives_the_minutes_of_the_hour_it_leaves(tmp_path: Path) -
         ),
     )
     files = {p: c.decode() for p, c in build(visit, solved(visit)).items()}
-    assert "- Travel before: from Talks: motorcade 1 h (A)" in files["people/a.md"]
+    assert "- Travel before: leave Talks 09:00: motorcade 1 h (A)" in files["people/a.md"]
+
+
+def test_an_itinerary_leaves_as_late_as_the_hours_allow(tmp_path: Path) -> None:
+    """The talks end 09:00 and the briefing at v2 is at 11:00: the reader leaves the talks
+    at 10:30 (30 min, after the slower hours), not as they end (60 min); for a briefing at
+    10:20 only leaving 09:20 in the slower hours arrives in time. The reader's calendar
+    says the same, and a change of the time to leave alone is told and raises the
+    event's SEQUENCE."""
+    from planner.disclosure import views
+    from planner.export.changes import person_changes
+    from planner.export.outputs import build
+    from planner.export.tiers import for_person
+
+    def built(at: str, holding: int = 0, previous: Any = None) -> tuple[Any, Any, dict[str, str]]:
+        brief = item("brief", venue="v2", pinned=f"{D} {at}", holding=holding)
+        visit = load(tmp_path, _rushed(item("talks", pinned=f"{D} 08:00"), brief))
+        plan = solved(visit, previous)
+        return visit, plan, {p: c.decode() for p, c in build(visit, plan).items()}
+
+    visit, plan, files = built("11:00")
+    assert "- Travel before: leave Talks 10:30: motorcade 30 min (A)" in files["people/a.md"]
+    ics = files["people/a.ics"].replace("\r\n ", "")
+    event = ics[ics.index("SUMMARY:Brief") :]
+    assert "Leave Talks 10:30 (motorcade 30 min)" in event[: event.index("END:VEVENT")]
+    assert "Leave" not in files["calendars/delegation.ics"]  # a reader's own, not the programme's
+    _, _, files = built("10:20")
+    assert "- Travel before: leave Talks 09:20: motorcade 1 h (A)" in files["people/a.md"]
+    # on site 10 min before: leave 10:20; the briefing itself does not move, its SEQUENCE rises
+    held, later, _ = built("11:00", holding=10, previous=plan)
+    reader = for_person(held.person["a"])
+    old = next(v for v in views(visit, plan, reader) if v.item_id == "brief")
+    new = next(v for v in views(held, later, reader) if v.item_id == "brief")
+    assert (old.legs[0].leave, new.legs[0].leave) == ("10:30", "10:20")
+    assert new.sequence > old.sequence
+    # (a plan made by hand) the talks end 10:45: leaving then is all the reader can do
+    talks = planned_in(plan, "talks").model_copy(
+        update={"start": WallTime.parse(f"{D} 09:45"), "end": WallTime.parse(f"{D} 10:45")}
+    )
+    told = {person.id: said for person, said in person_changes(visit, plan, replaced(plan, talks))}
+    assert told == {
+        "a": ["Talks moved from 08:00 to 09:45 (same venue)", "Brief: now leave Talks at 10:45"]
+    }

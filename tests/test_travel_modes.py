@@ -94,5 +94,5 @@ def test_itineraries_name_the_walk(tmp_path: Path, capsys: pytest.CaptureFixture
     assert cli.main(["generate", str(visit), "-o", str(out), "--time-limit", "20"]) == 0
     capsys.readouterr()
     itinerary = (out / "people" / "herzog.md").read_text(encoding="utf-8")
-    assert "from Talks of the Presidents: walk 5 min" in itinerary, itinerary
-    assert "from Talks of the Presidents: motorcade" not in itinerary
+    assert "leave Talks of the Presidents 12:05: walk 5 min" in itinerary, itinerary
+    assert "motorcade" not in itinerary.split("Talks of the Presidents 12:05")[1].split("\n")[0]

@@ -208,7 +208,7 @@ def item_sentences(
     if tier != new.tier:
         result.append(f"{title}: now published at the {new.tier.value} tier")
     if old.legs != new.legs:
-        result += _leg_sentences(title, old, new)
+        result += _leg_sentences(title, old, new, bool(moved))
     if not result and ((parts and parts - {"context"}) or content(old) != content(new)):
         result.append(f"{title}: details changed")
     return result
@@ -233,14 +233,28 @@ def _how(leg: Leg) -> str:
     return f"{leg.mode} {length_text(leg.minutes)}" if leg.minutes is not None else "no road"
 
 
-def _leg_sentences(title: str, old: ItemView, new: ItemView) -> list[str]:
-    """The journeys to an item that changed: each new one as it is now, and who is no
-    longer told a journey."""
-    result = [
-        f"{title}: travel before it from {leg.from_title}, {_how(leg)} ({_names(leg.people)})"
-        for leg in new.legs
-        if leg not in old.legs
-    ]
+def _leg_sentences(title: str, old: ItemView, new: ItemView, moved: bool) -> list[str]:
+    """The journeys to an item that changed: each new one as it is now (an itinerary's
+    with when to leave), a new time to leave where only that changed and the item did not
+    move (a move says it), and who is no longer told a journey."""
+
+    def way(leg: Leg) -> tuple[str, int | None, tuple[str, ...], str]:
+        return leg.from_title, leg.minutes, leg.people, leg.mode
+
+    before = {way(leg): leg for leg in old.legs}
+    result = []
+    for leg in new.legs:
+        if leg in old.legs:
+            continue
+        if way(leg) in before:  # the same journey, left at another time
+            if not moved:
+                result.append(f"{title}: now leave {leg.from_title} at {leg.leave}")
+            continue
+        leaving = f", leaving {leg.leave}" if leg.leave else ""
+        result.append(
+            f"{title}: travel before it from {leg.from_title}{leaving}, {_how(leg)} "
+            f"({_names(leg.people)})"
+        )
     now = {name for leg in new.legs for name in leg.people}
     untold = [n for leg in old.legs if leg not in new.legs for n in leg.people if n not in now]
     if untold:

@@ -413,8 +413,8 @@ def description(visit: Visit, view: ItemView, audience: Audience) -> str:
     lines.append("Venue: " + ", ".join(part for part in (place, view.address) if part))
     if view.venue_notes:
         lines.append(f"At the venue: {view.venue_notes}")
-    if view.day_ends:  # a reader's first and last item of the day: from and to the residence
-        lines.append(view.day_ends)
+    if view.journeys:  # a reader's own: where they leave from before it, and when
+        lines.append(view.journeys)
     if view.arrival:  # the departure is the LOCATION; where it arrives, and by what, here
         lines.append(f"To: {view.arrival}")
         lines.append(f"Route: {movement_text(view)}")

@@ -14,12 +14,13 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime, timedelta
 from typing import Annotated, Any, Self
 
 from pydantic import BeforeValidator, ConfigDict, Field, model_validator
 
 from planner.model.base import Frozen, Id, Minutes
+from planner.model.clock import tz
 from planner.model.movements import SCHEDULED, Mode
 from planner.model.provenance import Provenance
 from planner.model.roads import Hours, Roads, roads_between
@@ -333,3 +334,42 @@ def travel_minutes(
     not connected by road."""
     found = journey(rules, a, b, mode, leaves)
     return found.minutes if found is not None else None
+
+
+def leaving(rules: TravelRules, a: Venue, b: Venue, at: datetime, zone: str) -> Journey | None:
+    """The way from ``a`` to ``b`` for a departure at instant ``at`` (``zone``: a's clock,
+    whose hours the slower ones are)."""
+    local = at.astimezone(tz(zone))
+    return journey(rules, a, b, leaves=(local.date(), local.hour * 60 + local.minute))
+
+
+def latest_departure(
+    rules: TravelRules,
+    a: Venue,
+    b: Venue,
+    zone: str,
+    arrive_by: datetime,
+    not_before: datetime | None = None,
+) -> tuple[datetime, Journey] | None:
+    """When to leave ``a`` to be at ``b`` by ``arrive_by``, and the way then: as late as
+    the way's minutes at that hour allow (its slower hours too), never before
+    ``not_before`` (the end of what one leaves); at ``not_before`` if nothing later
+    arrives in time. None where no road joins them."""
+    plain = journey(rules, a, b)
+    if plain is None:
+        return None
+    options = {plain.minutes} | {s.minutes for s in slow_hours(rules, a, b)}
+    best: tuple[datetime, Journey] | None = None
+    for minutes in options:
+        leave = arrive_by - timedelta(minutes=minutes)
+        if not_before is not None and leave < not_before:
+            continue
+        way = leaving(rules, a, b, leave, zone)
+        fits = way is not None and leave + timedelta(minutes=way.minutes) <= arrive_by
+        if way is not None and fits and (best is None or leave > best[0]):
+            best = (leave, way)
+    if best is None:
+        leave = not_before or arrive_by - timedelta(minutes=max(options))
+        way = leaving(rules, a, b, leave, zone)
+        best = (leave, way) if way is not None else None
+    return best

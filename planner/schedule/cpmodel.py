@@ -487,7 +487,9 @@ class ModelBuilder:
         """Rule 4 door to door (``planner.model.lodging``): each required attendee's day
         starts at the residence of the night before and ends at that of the night, so an
         item that is not pinned starts after the programme opens plus the journey from the
-        one, and ends before it closes less the journey to the other."""
+        one (leaving as it opens: in its slower hours if it opens in them), and ends
+        before it closes less the journey to the other (the slower one for an end in its
+        slower hours)."""
         v, ax = self.visit, self.axis
         hours, _ = v.hours_for(item)
         venues = distinct_venues(item)
@@ -496,19 +498,27 @@ class ModelBuilder:
                 continue
             for venue_id in venues:
                 out = item.arrival_venue or venue_id
-                bounds, binds = [], False
+                bounds: list[tuple[int, int]] = []
+                slower: list[tuple[int, int]] = []  # ends whose slower way back is too late
+                binds = False
                 for d in v.days:
                     lo = self._clock(d, hours.start, zone)
                     hi = self._clock(d, hours.end, v.end_zone(item))
                     morning, evening = day_ends(v.residence, pid, d)
                     if morning is not None and morning != venue_id:
-                        way = self._travel(morning, venue_id)
+                        way = travel_minutes(
+                            v.travel,
+                            v.venue[morning],
+                            v.venue[venue_id],
+                            leaves=(d, hours.start.minutes),
+                        )
                         if way is not None:
                             lo += ax.units_up(way + item.holding_minutes)
                             binds = True
                     if evening is not None and evening != out:
                         way = self._travel(out, evening)
                         if way is not None:
+                            slower += self._too_late(out, evening, d, hi, way)
                             hi -= ax.units_up(way)
                             binds = True
                     bounds.append((lo, hi))
@@ -523,11 +533,27 @@ class ModelBuilder:
                 )
                 self._add_domain(
                     item,
-                    lambda dur, b=bounds: _intervals_domain((lo, hi - dur) for lo, hi in b),  # type: ignore[misc]
+                    functools.partial(_door_to_door_starts, bounds, slower),
                     fact,
                     venue_id if len(venues) > 1 else None,
                     also=self._attendance(pid, item).lit if self.explain else None,
                 )
+
+    def _too_late(
+        self, a: str, b: str, day: date, closes: int, minutes: int
+    ) -> list[tuple[int, int]]:
+        """The ends on ``day`` (units) in the hours when the way from ``a`` to ``b`` is
+        slower than its ``minutes``, from which it no longer arrives by ``closes``."""
+        v, ax = self.visit, self.axis
+        zone = v.venue_zone(a)
+        found = []
+        for hours in slow_hours(v.travel, v.venue[a], v.venue[b]):
+            if hours.minutes <= minutes or (hours.days and day not in hours.days):
+                continue
+            first = ax.local_clock(day, hours.start, zone)
+            last = ax.local_clock(day, hours.end, zone) - 1
+            found.append((max(first, closes - ax.units_up(hours.minutes) + 1), last))
+        return [(lo, hi) for lo, hi in found if lo <= hi]
 
     def _stays(self, pid: str) -> list[Any]:
         found = self._stay_cache.get(pid)
@@ -1371,6 +1397,18 @@ def _hours_words(visit: Visit, item: Item, hours: ProgrammeHours, narrowed: tupl
         f"'{item.title}' takes place within programme hours "
         f"({hours.start}–{hours.end} local{f'; the day of {whose}' if whose else ''})"
     )
+
+
+def _door_to_door_starts(
+    bounds: list[tuple[int, int]], slower: list[tuple[int, int]], duration: int
+) -> cp_model.Domain:
+    """The starts of an item of ``duration`` units within each day's (earliest start,
+    latest end), its end in none of the ``slower`` spans."""
+    found = _intervals_domain((lo, hi - duration) for lo, hi in bounds)
+    if slower:
+        late = _intervals_domain((lo - duration, hi - duration) for lo, hi in slower)
+        found = found.intersection_with(late.complement())
+    return found
 
 
 def _lodging_words(visit: Visit, item: Item, pid: str, hours: ProgrammeHours) -> str:

@@ -644,12 +644,23 @@ def _door_to_door(
     hours, _ = visit.hours_for(item)
     out = item.arrival_venue or venue
     if morning is not None and morning != venue:
-        way = travel_minutes(visit.travel, visit.venue[morning], visit.venue[venue])
+        way = travel_minutes(
+            visit.travel,
+            visit.venue[morning],
+            visit.venue[venue],
+            leaves=(day, hours.start.minutes),  # as the programme opens
+        )
         opens = axis.local_clock(day, hours.start.minutes, zone)
         if way is not None and start < opens + axis.units_up(way + item.holding_minutes):
             return False
     if evening is not None and evening != out:
-        way = travel_minutes(visit.travel, visit.venue[out], visit.venue[evening])
+        ends = axis.instant(end).astimezone(tz(visit.venue_zone(out)))
+        way = travel_minutes(
+            visit.travel,
+            visit.venue[out],
+            visit.venue[evening],
+            leaves=(ends.date(), ends.hour * 60 + ends.minute),  # as the item ends
+        )
         closes = axis.local_clock(day, hours.end.minutes, visit.venue_zone(out))
         if way is not None and end > closes - axis.units_up(way):
             return False
