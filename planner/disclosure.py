@@ -564,7 +564,8 @@ class Leg:
     minutes: int | None
     people: tuple[str, ...]
     mode: str = "motorcade"  # how: "motorcade", "walk", "helicopter", "boat" (Mode)
-    leave: str = ""  # when to leave, on the item's clock ('09:25'): the day's first journey
+    leave: str = ""  # when to leave, on the clock of where one leaves ('09:25')
+    overnight: bool = False  # from the movement the reader spent the night aboard
 
 
 _SHOWN_FIELDS = tuple(f.name for f in fields(Shown))
@@ -627,6 +628,7 @@ class Index:
         )
         self._travel: dict[tuple[str, str, tuple[date, int] | None], Journey | None] = {}
         self._departures: dict[tuple[str, str, datetime, datetime | None], Any] = {}
+        self._by_id: dict[str, PlannedItem] | None = None
 
     def shown(self, planned: PlannedItem, stream: str, person: str | None = None) -> Shown | None:
         """What ``stream`` is shown of the item (for ``person``: in their own itinerary)."""
@@ -687,6 +689,12 @@ class Index:
         if stream == Tier.PRESS.value and Tier.PRESS not in self._tiers:
             return Tier.PUBLIC.value if rank <= Tier.PUBLIC.rank else None
         return None
+
+    def planned(self, item_id: str) -> PlannedItem | None:
+        """The published item of that id, if any."""
+        if self._by_id is None:
+            self._by_id = {planned.id: planned for planned, _ in self.order}
+        return self._by_id.get(item_id)
 
     def prepared(self, planned: PlannedItem) -> _Prepared | None:
         if planned.id not in self._prepared:
@@ -882,7 +890,13 @@ def _residence_legs(
     name = cleaner(stream)(person.name)
     morning, evening = day_ends(visit.residence, reader, view.day)
     before: list[Leg] = []
-    if (reader, planned.id) not in index.previous and morning is not None:
+    aboard = visit.aboard.get((reader, view.day - timedelta(days=1)))
+    if (reader, planned.id) not in index.previous and aboard is not None and morning == here.id:
+        flight = index.planned(aboard)
+        seen = index.shown(flight, stream) if flight is not None else None
+        if seen is not None and not seen.cancelled:  # off the night's flight, straight on
+            before.append(Leg(seen.title, 0, (name,), seen.mode or "", overnight=True))
+    elif (reader, planned.id) not in index.previous and morning is not None:
         home = visit.venue[morning]
         arrive_by = view.start - timedelta(minutes=item.holding_minutes)
         found = index.departure(home, here, arrive_by) if home.id != here.id else None

@@ -480,7 +480,7 @@ def _past_home(visit: Visit, pid: str, a: _Slot, b: _Slot) -> tuple[int, str] | 
     and that residence's name, for two venues no road joins directly."""
     best: tuple[int, str] | None = None
     for entry in visit.lodging:
-        home = visit.venue.get(entry.venue)
+        home = visit.venue.get(entry.venue or "")
         if pid not in entry.people or home is None:
             continue
         there = travel_minutes(visit.travel, a.leaves, home)

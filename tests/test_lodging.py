@@ -5,6 +5,7 @@ and a person's itinerary says when to leave the residence and that the day ends 
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -367,3 +368,49 @@ def test_an_optional_attendee_s_first_drive_leaves_in_its_slower_hours() -> None
     plan = solved(parse(data))
     early = planned_in(plan, "early")
     assert "c" not in early.attendees or hm(early.start) >= "08:40"
+
+
+def _overnight(*items: dict[str, Any], conventions: Any = (), **lodging: Any) -> Any:
+    """A flies from v1 (Berlin) to p1 (Potsdam) overnight on 12 June, aboard."""
+    flight = item("f", kind="flight", title="Night flight", pinned=f"{D} 22:00", arrival_venue="p1")
+    data = visit_data(flight, *items, conventions=list(conventions))
+    data["lodging"] = [
+        {"aboard": "f", "people": ["a"], "nights": [D], "provenance": PROV} | lodging
+    ]
+    return data
+
+
+def test_a_night_aboard_starts_the_next_day_where_the_movement_arrives(tmp_path: Path) -> None:
+    from planner.export.outputs import build
+
+    data = _overnight(
+        item("morning", venue="p1", days=[D2]), conventions=[prefer("briefing", "08:00")]
+    )
+    visit = load(tmp_path, data)
+    assert visit.aboard[("a", date.fromisoformat(D))] == "f"
+    assert visit.residence[("a", date.fromisoformat(D))] == "p1"
+    assert visit.homes == {}  # no way passes by a flight
+    plan = solved(visit)
+    assert hm(planned_in(plan, "morning").start) == "08:00"  # at the arrival: no journey
+    mine = build(visit, plan)["people/a.md"].decode()
+    assert "Tonight: aboard Night flight" in mine
+    morning = mine[mine.index("— Morning") :]
+    assert "- Travel before: overnight aboard Night flight (A)" in morning
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        ({"aboard": "ghost"}, "lodging[0].aboard: unknown item 'ghost'"),
+        ({"aboard": "brief"}, "'Brief' ends where it starts; a night is spent aboard a movement"),
+        ({"nights": [D2]}, "'Night flight' is not under way on the night of 13 June 2023"),
+        ({"venue": "v2"}, "a lodging names its 'venue' (a hotel) or what its people are 'aboard'"),
+    ],
+)
+def test_check_refuses_a_night_aboard_it_cannot_hold(
+    tmp_path: Path, change: dict[str, Any], message: str
+) -> None:
+    data = _overnight(item("brief", days=[D2]), **change)
+    with pytest.raises(VisitFileError) as caught:
+        load(tmp_path, data)
+    assert message in str(caught.value), str(caught.value)

@@ -87,6 +87,8 @@ def venue_text(view: ItemView) -> str:
 def leg_text(leg: Leg) -> str:
     """'from Talks: motorcade 25 min (Herzog)'; the day's first journey, from the
     residence, says when to leave: 'leave Grand Hotel 09:25: motorcade 25 min (Herzog)'."""
+    if leg.overnight:  # the day starts off the movement the night was spent aboard
+        return f"overnight aboard {leg.from_title} ({', '.join(leg.people)})"
     how = f"{leg.mode} {length_text(leg.minutes)}" if leg.minutes is not None else "no road"
     if leg.leave:
         return f"leave {leg.from_title} {leg.leave}: {how} ({', '.join(leg.people)})"
@@ -288,9 +290,13 @@ def person_markdown(visit: Visit, plan: Plan, person: Person, index: Index | Non
     notes = visit_notes(visit, audience.stream)[0]
     subtitle += [f"Notes: {notes}"] if notes else []
     days = _days(visit, item_views, second, audience.stream)
+    titles = {v.item_id: v.title for v in item_views if not v.cancelled}
     for day in days:  # where the reader sleeps, where the stream may know of it
+        aboard = visit.aboard.get((person.id, day.day)) if day.day else None
         home = visit.venue.get(visit.residence.get((person.id, day.day), "")) if day.day else None
-        if home is not None and audience.tier.allows(home.tier):
+        if aboard is not None:  # aboard a movement they are shown, else nothing is said
+            day.tonight = f"aboard {titles[aboard]}" if aboard in titles else ""
+        elif home is not None and audience.tier.allows(home.tier):
             day.tonight = text(home.name)
     return _markdown(text(visit.title), subtitle, days)
 

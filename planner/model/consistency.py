@@ -16,6 +16,7 @@ from planner.model.base import did_you_mean
 from planner.model.clock import TimeProblem, WallTime, zone_problem
 from planner.model.conventions import Override
 from planner.model.items import Item, ItemKind
+from planner.model.lodging import Lodging
 from planner.model.people import Person, Side
 from planner.model.publication import PressAccess, Tier
 from planner.model.travel import journey
@@ -211,13 +212,44 @@ class _Checker:
                 if ref not in self.people:
                     yield Problem(("tour", n, "hosts", k), _unknown("person", ref, self.people))
         for n, entry in enumerate(v.lodging):
-            if entry.venue not in self.venues:
+            if entry.venue is not None and entry.venue not in self.venues:
                 yield Problem(("lodging", n, "venue"), _unknown("venue", entry.venue, self.venues))
+            if entry.aboard is not None:
+                yield from self._aboard(n, entry)
             for k, ref in enumerate(entry.people):
                 if ref not in self.people:
                     yield Problem(("lodging", n, "people", k), _unknown("person", ref, self.people))
         yield from self._roads()
         yield from self._unlocated()
+
+    def _aboard(self, n: int, entry: Lodging) -> Iterator[Problem]:
+        """A night aboard is spent on a movement that ends elsewhere, under way that night:
+        it leaves on the night's date, or lands on it or the day after."""
+        path = ("lodging", n, "aboard")
+        item = self.v.item.get(entry.aboard or "")
+        if item is None:
+            yield Problem(path, _unknown("item", entry.aboard or "", self.items))
+            return
+        if not item.arrival_venue:
+            yield Problem(
+                path,
+                f"'{item.title}' ends where it starts; a night is spent aboard a movement "
+                "that takes its people elsewhere (a flight, a train with its 'arrival_venue')",
+            )
+            return
+        dates = set()
+        if item.pinned is not None:
+            dates.add(item.pinned.local.date())
+        if item.arrives is not None:
+            landed = item.arrives.local.date()
+            dates |= {landed, landed - timedelta(days=1)}
+        for k, night in enumerate(entry.nights):
+            if dates and night not in dates:
+                yield Problem(
+                    ("lodging", n, "nights", k),
+                    f"'{item.title}' is not under way on the night of {night:%d %B %Y}: it "
+                    "leaves or lands on other dates",
+                )
 
     def _unlocated(self) -> Iterator[Problem]:
         """A venue without coordinates has no estimate: every journey its people may make
@@ -430,7 +462,8 @@ class _Checker:
                         yield Problem(
                             ("lodging", n, "nights", k),
                             f"{name} already spends the night of {night:%d %B} at "
-                            f"'{v.lodging[other].venue}' (lodging[{other}]); one residence "
+                            f"'{v.lodging[other].venue or v.lodging[other].aboard}' "
+                            f"(lodging[{other}]); one residence "
                             "per person and night",
                         )
 

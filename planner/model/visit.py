@@ -24,7 +24,7 @@ from planner.model.conventions import (
     host_template,
 )
 from planner.model.items import Item
-from planner.model.lodging import Lodging, homes, residences
+from planner.model.lodging import Lodging, aboard, homes, residences
 from planner.model.notes import DayNote
 from planner.model.people import Person, ProgrammeHours, Side
 from planner.model.provenance import Provenance
@@ -146,8 +146,15 @@ class Visit(Frozen):
 
     @cached_property
     def residence(self) -> dict[tuple[str, date], str]:
-        """(person, night) → the venue where they spend it (``lodging``)."""
-        return residences(self.lodging)
+        """(person, night) → the venue where they spend it (``lodging``); for a night
+        aboard a movement, where it arrives (the next day starts there)."""
+        arrivals = {i.id: i.arrival_venue for i in self.items if i.arrival_venue}
+        return residences(self.lodging, arrivals)
+
+    @cached_property
+    def aboard(self) -> dict[tuple[str, date], str]:
+        """(person, night) → the movement they spend it aboard (``lodging``)."""
+        return aboard(self.lodging)
 
     @cached_property
     def homes(self) -> dict[str, tuple[str, ...]]:
