@@ -288,6 +288,17 @@ def test_an_explanation_does_not_blame_a_road_the_residence_makes_up_for() -> No
     assert outcome.plan is None and outcome.explanation is not None
     keys = [f.key for f in outcome.explanation.facts]
     assert keys and not any(k.startswith("noroad:") for k in keys), keys
+    # the way past the hotel is a fact of its own, cited at the lodging
+    way = next(f for f in outcome.explanation.facts if f.key == "via:a:v1:p1")
+    assert (
+        way.text
+        == "no road joins V1 and P1: A's way passes by V2 (their residence) and takes 80 min"
+    )
+    assert way.paths == (("lodging", 0),)
+    assert outcome.explanation.summary == [
+        "A must attend 'Berlin' (pinned 17:00–18:00 Berlin at V1) and then 'Potsdam' (pinned "
+        "18:30 Berlin at P1): the way past V2 needs 80 min, 30 min are left: short by 50 min"
+    ]
 
 
 def _slow_leg(

@@ -155,3 +155,37 @@ def test_an_itinerary_leaves_as_late_as_the_hours_allow(tmp_path: Path) -> None:
     assert told == {
         "a": ["Talks moved from 08:00 to 09:45 (same venue)", "Brief: now leave Talks at 10:45"]
     }
+
+
+def test_an_explanation_names_the_slower_hours(tmp_path: Path) -> None:
+    """The briefing at v2 pinned 09:40, the talks at v1 until 09:00: 30 min at most hours
+    would do, but leaving 08:00–10:00 the leg takes 60. Explaining names those hours, at
+    the leg's by_hour line, and the summary the slower minutes."""
+    from planner.schedule.explain import explain
+    from tests.schedule_support import assert_irreducible
+
+    visit = load(
+        tmp_path,
+        _rushed(item("talks", pinned=f"{D} 08:00"), item("brief", venue="v2", pinned=f"{D} 09:40")),
+    )
+    found = explain(visit, time_limit=10)
+    assert {f.key for f in found.facts} == {
+        "pin:talks",
+        "pin:brief",
+        "duration:talks",
+        "attends:a:talks",
+        "attends:a:brief",
+        "slow:v1:v2:0",
+    }
+    slow = next(f for f in found.facts if f.key == "slow:v1:v2:0")
+    assert (
+        slow.text
+        == "leaving V1 from 08:00 until 10:00, the way to V2 takes 60 min (its slower hours)"
+    )
+    assert slow.paths == (("travel", "legs", 0, "by_hour"),)
+    assert_irreducible(visit, found)
+    assert found.summary == [
+        "A must attend 'Talks' (pinned 08:00–09:00 Berlin at V1) and then 'Brief' (pinned "
+        "09:40 Berlin at V2): the motorcade (leaving in its slower hours) needs 60 min, 40 min "
+        "are left: short by 20 min"
+    ]

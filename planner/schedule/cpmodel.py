@@ -43,6 +43,7 @@ from planner.model.lodging import day_ends
 from planner.model.movements import SCHEDULED, Mode
 from planner.model.people import ProgrammeHours, Role
 from planner.model.travel import (
+    Slow,
     basis,
     drive,
     leg_minutes,
@@ -833,6 +834,14 @@ class ModelBuilder:
     def _via_home(self, pid: str, venue_out: str, item: Item, venue_in: str) -> int | None:
         """Units of the way from ``venue_out`` to ``item`` at ``venue_in`` past one of the
         person's residences, where no road joins the two (planner.model.lodging)."""
+        found = self._way_past_home(pid, venue_out, item, venue_in)
+        return found[0] if found is not None else None
+
+    def _way_past_home(
+        self, pid: str, venue_out: str, item: Item, venue_in: str
+    ) -> tuple[int, str, int] | None:
+        """The shortest way past one of the person's residences: its units, the residence
+        and its minutes (holding included)."""
         best = None
         for home in self.visit.homes.get(pid, ()):
             there, on = self._travel(venue_out, home), self._travel(home, venue_in)
@@ -840,8 +849,25 @@ class ModelBuilder:
                 continue
             minutes = there + on + (item.holding_minutes if home != venue_in else 0)
             units = self.axis.units_up(minutes)
-            best = units if best is None else min(best, units)
+            if best is None or units < best[0]:
+                best = (units, home, minutes)
         return best
+
+    def _via_fact(self, pid: str, venue_out: str, venue_in: str, home: str, minutes: int) -> Fact:
+        """Explaining: the way between two venues no road joins, past the person's
+        residence, cited at the lodging that puts them there."""
+        v = self.visit
+        person, a, b, there = v.person[pid], v.venue[venue_out], v.venue[venue_in], v.venue[home]
+        return self.fact(
+            f"via:{pid}:{venue_out}:{venue_in}",
+            f"no road joins {a.name} and {b.name}: {person.name}'s way passes by {there.name} "
+            f"(their residence) and takes {minutes} min",
+            [
+                ("lodging", n)
+                for n, entry in enumerate(v.lodging)
+                if pid in entry.people and entry.venue == home
+            ],
+        )
 
     def _attending(self) -> dict[str, list[ItemVars]]:
         attending: dict[str, list[ItemVars]] = {}
@@ -1018,18 +1044,52 @@ class ModelBuilder:
         m = self.model
         gap: Any = 0
         journey = self.travel_fact(venue_out, venue_in)
-        via = self._via_home(pid, venue_out, b.item, venue_in) if pid is not None else None
+        via = self._way_past_home(pid, venue_out, b.item, venue_in) if pid is not None else None
         if journey is not None and journey.key.startswith("noroad:") and via is not None:
-            m.add(b.start >= a.end + via).only_enforce_if(cond)
+            assert pid is not None
+            units, home, minutes = via
+            fact = self._via_fact(pid, venue_out, venue_in, home, minutes)
+            m.add(b.start >= a.end + units * fact.lit).only_enforce_if(cond)
             return
+        held: Any = 0
+        if venue_out != venue_in and b.item.holding_minutes:
+            held = self.axis.units_up(b.item.holding_minutes) * self._holding(b.item).lit
         if journey is not None and journey.key.startswith("noroad:"):
             m.add_bool_or([~c for c in cond] + [~journey.lit])
         elif journey is not None:
             minutes = self._travel(venue_out, venue_in) or 0
             gap += self.axis.units_up(minutes) * journey.lit
-        if venue_out != venue_in and b.item.holding_minutes:
-            gap += self.axis.units_up(b.item.holding_minutes) * self._holding(b.item).lit
-        m.add(b.start >= a.end + gap).only_enforce_if(cond)
+            # leaving a in the way's slower hours: their minutes, a fact of their own
+            for n, (hours, slower) in enumerate(self._slow(venue_out, venue_in)):
+                if slower <= minutes:
+                    continue
+                fact = self._slow_fact(venue_out, venue_in, n, slower)
+                rush = self._leaves_within(a, venue_out, n, hours)
+                way = self.axis.units_up(slower) * fact.lit
+                m.add(b.start >= a.end + way + held).only_enforce_if([*cond, rush])
+        m.add(b.start >= a.end + gap + held).only_enforce_if(cond)
+
+    def _slow_fact(self, a: str, b: str, n: int, minutes: int) -> Fact:
+        """Explaining: the fact that the way from ``a`` to ``b`` takes ``minutes`` when it
+        leaves in the ``n``-th of its slower hours (a leg's ``by_hour``, the rush hours of
+        its roads), cited where the file gives them."""
+        v = self.visit
+        leg = _leg_index(v, a, b, self._travel(a, b) or 0)
+        path: tuple[str | int, ...]
+        if leg is not None and v.travel.legs[leg].by_hour:
+            path = ("travel", "legs", leg, "by_hour")
+        else:
+            va, vb = v.venue[a], v.venue[b]
+            roads = (
+                drive(v.travel, va, vb).roads if leg is not None else basis(v.travel, va, vb).roads
+            )
+            path = ("travel", "roads", roads, "rush_hours") if roads is not None else ("travel",)
+        hours = slow_hours(v.travel, v.venue[a], v.venue[b])[n]
+        return self.fact(
+            f"slow:{a}:{b}:{n}",
+            functools.partial(_slow_words, v, a, b, hours),
+            [path],
+        )
 
     def _arc_goals(
         self,
@@ -1595,6 +1655,15 @@ def _estimate_words(visit: Visit, a: str, b: str, minutes: int) -> str:
     return (
         f"the journey between {va.name} and {vb.name} takes {minutes} min, estimated from "
         f"their coordinates: {how}, rounded up to 5 min"
+    )
+
+
+def _slow_words(visit: Visit, a: str, b: str, hours: Slow) -> str:
+    va, vb = visit.venue[a], visit.venue[b]
+    days = " on " + ", ".join(f"{d.day} {d:%B}" for d in hours.days) if hours.days else ""
+    return (
+        f"leaving {va.name} from {ClockTime(hours.start)} until {ClockTime(hours.end)}{days}, "
+        f"the way to {vb.name} takes {hours.minutes} min (its slower hours)"
     )
 
 

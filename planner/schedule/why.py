@@ -30,7 +30,7 @@ from ortools.sat.python import cp_model
 
 from planner.model.clock import city_of
 from planner.model.items import Item
-from planner.model.travel import journey
+from planner.model.travel import journey, slow_hours
 from planner.model.visit import Visit
 from planner.schedule.cpmodel import ModelBuilder, TimeRule, distinct_venues
 
@@ -468,6 +468,20 @@ class _Why:
                 return None
             journey = self.builder._travel(a.leaves, b.venue) or 0
             mode = _mode(self.visit, a.leaves, b.venue, fact.key)
+        past = self.builder._way_past_home(who, a.leaves, b.item, b.venue)
+        if past is not None and f"via:{who}:{a.leaves}:{b.venue}" in self.keys:
+            # no road, but the way past their residence (its minutes hold the holding)
+            home = self.visit.venue[past[1]].name
+            return _Link(x, y, past[0], "person", who=who, journey=past[2], mode=f"way past {home}")
+        # leaving in the way's slower hours (a fact of their own): their minutes, the
+        # hours an explanation names being those the item before ends in
+        slow = slow_hours(self.visit.travel, self.visit.venue[a.leaves], self.visit.venue[b.venue])
+        for n, hours in enumerate(slow):
+            if f"slow:{a.leaves}:{b.venue}:{n}" in self.keys and hours.minutes > journey:
+                journey = hours.minutes
+                way = self.builder.travel_fact(a.leaves, b.venue)
+                verb = _mode(self.visit, a.leaves, b.venue, way.key if way else "")
+                mode = f"{verb} (leaving in its slower hours)"
         holding = 0
         if a.leaves != b.venue and f"holding:{y}" in self.keys:
             holding = b.item.holding_minutes
