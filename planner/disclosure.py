@@ -674,6 +674,7 @@ class Index:
             for leg in before + morning
             if leg.leave
         ]
+        said += [f"Overnight aboard {leg.from_title}" for leg in morning if leg.overnight]
         said += [f"Then back to {leg.from_title} ({leg.mode} {leg.minutes} min)" for leg in after]
         return "; ".join(said)
 

@@ -403,10 +403,12 @@ def test_a_night_aboard_starts_the_next_day_where_the_movement_arrives(tmp_path:
     assert visit.homes == {}  # no way passes by a flight
     plan = solved(visit)
     assert hm(planned_in(plan, "morning").start) == "08:00"  # at the arrival: no journey
-    mine = build(visit, plan)["people/a.md"].decode()
+    files = build(visit, plan)
+    mine = files["people/a.md"].decode()
     assert "Tonight: aboard Night flight" in mine
     morning = mine[mine.index("— Morning") :]
     assert "- Travel before: overnight aboard Night flight (A)" in morning
+    assert "Overnight aboard Night flight" in _event(files["people/a.ics"], "Morning")
 
 
 @pytest.mark.parametrize(
