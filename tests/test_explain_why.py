@@ -440,3 +440,42 @@ def test_a_guest_left_at_the_airport_is_explained(
     out = capsys.readouterr().out
     assert "No contradiction found" not in out
     assert "no road joins London Stansted Airport" in out, out
+
+
+def test_an_item_on_the_way_between_two_cities_is_part_of_the_explanation() -> None:
+    """No road joins Berlin (v1) and Potsdam (p1), but measured legs join both to a venue
+    in Caputh where A has an hour's item between the two: the way through it is too long
+    (30 + 60 min, with one hour between them). The explanation names that way, not the
+    missing road alone, which an explanation on the two items without the one between
+    would blame (leaving an item out must never make a visit harder: a dropped
+    attendance lets its person attend or not)."""
+    data = visit_data(
+        item("x", title="X", pinned=f"{D} 09:00"),
+        item("mid", title="Mid", venue="c1", days=[D]),
+        item("y", title="Y", venue="p1", pinned=f"{D} 11:00"),
+    )
+    data["cities"].append(
+        {"id": "caputh", "name": "Caputh", "country": "DE", "timezone": "Europe/Berlin"}
+    )
+    data["venues"].append(venue("c1", 52.35, 13.0, city="caputh"))
+    data["travel"]["legs"] += [
+        {"from": "v1", "to": "c1", "minutes": 30},
+        {"from": "c1", "to": "p1", "minutes": 30},
+    ]
+    visit, found = explained(data)
+    assert keys(found) == {
+        "pin:x",
+        "pin:y",
+        "duration:x",
+        "duration:mid",
+        "attends:a:x",
+        "attends:a:y",
+        "leg:3",  # v1 - c1, 30 min (c1 - p1 is dropped: it takes no time, still short)
+        "noroad:p1:v1",
+    }
+    assert_irreducible(visit, found, only_conflict=False)  # (with c1 - p1: another core)
+    assert found.summary == [
+        "A must attend 'X' at V1 (Berlin) and 'Y' at P1 (Potsdam), and no road joins the two "
+        "cities; the way through 'Mid' at C1 (Caputh) needs 90 min, 60 min are left: short "
+        "by 30 min"
+    ]

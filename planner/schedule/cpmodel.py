@@ -907,7 +907,12 @@ class ModelBuilder:
             active: list[Lit | None] = []
             for iv in mine:
                 if self.explain and not iv.item.moves:
-                    active.append(self._attendance(person.id, iv.item).lit)
+                    # the attendance fact makes them attend; dropped, they may or may not
+                    # (an item between two others can be their way from one city to the
+                    # next: leaving it out must never make a visit harder)
+                    there = m.new_bool_var(f"at[{person.id},{iv.item.id}]")
+                    m.add_implication(self._attendance(person.id, iv.item).lit, there)
+                    active.append(there)
                 elif self.explain:
                     active.append(None)  # who is on a flight is the visit's structure
                 else:

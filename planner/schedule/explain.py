@@ -4,11 +4,12 @@ The visit is modelled once more with every fact guarded by its own literal (expl
 of the model builder: pins, windows, hours, attendances, durations, journeys, holding
 times, venues' rules…), without an objective and on one thread, the only setting in
 which CP-SAT minimises its core. A set of facts is read *exactly*: the facts in it hold
-and no other does (an item none of them names is not attended and takes no time, a
-journey none of them names takes no time; who is on a flight is not a fact, a flight
-always carries its people). So a set that cannot hold on a model of only the items its
-facts name, and the flights their people take, cannot hold on the whole visit either,
-and the work after the first core is done on such small models:
+and no other does (an item none of them names takes no time and its people may attend
+it or not, a journey none of them names takes no time; who is on a flight is not a fact,
+a flight always carries its people). So a set that cannot hold on a model of only the
+items its facts name, the flights their people take and the items a way between two
+cities may pass, cannot hold on the whole visit either, and the work after the first
+core is done on such small models:
 
 1. a fault that leaves one item no possible start is found from the time rules alone,
    without a solve;
@@ -251,7 +252,7 @@ def _first_core(
 ) -> tuple[ModelBuilder, list[str]] | None:
     """CP-SAT's core of the items' model with every fact holding: (the model, its core),
     an empty core when they have a plan, None when out of time."""
-    items = _with_flights(visit, items)
+    items = _with_bridges(visit, items)
     builder = ModelBuilder(visit, explain=True, only=items, require=require & items).build()
     feasible, core = _Checker(builder, clock).check(builder.facts)
     if feasible is None:
@@ -294,7 +295,7 @@ def _explain_items(
     shrunk until irreducible on a model of only those items: from CP-SAT's core (or
     ``core``, found on ``builder``'s larger model), while its cores shrink; QuickXplain
     for what is still large; then every fact checked needed."""
-    items = _with_flights(visit, items)
+    items = _with_bridges(visit, items)
     small = ModelBuilder(visit, explain=True, only=items, require=require & items).build()
     checker = _Checker(small, clock)
     start = core if core is not None else list(small.facts)
@@ -475,6 +476,44 @@ def _with_flights(visit: Visit, items: frozenset[str]) -> frozenset[str]:
         if item.moves and not item.cancelled and people & set(item.attendees)
     }
     return items | flights
+
+
+def _with_bridges(visit: Visit, items: frozenset[str]) -> frozenset[str]:
+    """``items``, their people's flights, and the items of their people that a way across
+    cities may pass (a venue with a measured leg to a venue of ``items`` in another city
+    or metro area): with their attendance a fact to drop like any other, an item that is
+    someone's way from one city to the next is what a model without it would miss."""
+    from planner.model.travel import travel_minutes
+
+    items = _with_flights(visit, items)
+    here = {v for i in items for v in (*visit.item[i].venues, visit.item[i].arrival_venue) if v}
+    areas = {visit.areas[visit.venue[v].city] for v in here}
+    if len(areas) < 2:
+        return items  # one city (or metro area): every way is its roads
+    people = {p for i in items for p in visit.item[i].attendees}
+
+    def crosses(w: str) -> bool:
+        area = visit.areas[visit.venue[w].city]
+        return any(
+            visit.areas[visit.venue[u].city] != area
+            and (
+                travel_minutes(visit.travel, visit.venue[u], visit.venue[w]) is not None
+                or travel_minutes(visit.travel, visit.venue[w], visit.venue[u]) is not None
+            )
+            for u in here
+        )
+
+    bridges = {
+        item.id
+        for item in visit.items
+        if item.id not in items
+        and not item.cancelled
+        and not item.moves
+        and not item.optional
+        and people & set(item.attendees)
+        and any(crosses(w) for w in item.venues)
+    }
+    return items | bridges
 
 
 def _has_plan(

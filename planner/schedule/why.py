@@ -619,12 +619,39 @@ class _Why:
                 a, b = self.items[x], self.items[y]
                 ca = self.visit.city[self.visit.venue[a.leaves].city].name
                 cb = self.visit.city[self.visit.venue[b.venue].city].name
-                return [
+                said = (
                     f"{self.visit.person[who].name} must attend {self.title(x)} at "
                     f"{self.venue_name(a.leaves)} ({ca}) and {self.title(y)} at "
-                    f"{self.venue_name(b.venue)} ({cb}), and no road joins the two cities: "
-                    "only a flight between the two items would take them there"
-                ]
+                    f"{self.venue_name(b.venue)} ({cb}), and no road joins the two cities"
+                )
+                through = self.bridge(who, x, y, members)
+                if through is not None:
+                    return [f"{said}; {through}"]
+                return [f"{said}: only a flight between the two items would take them there"]
+        return None
+
+    def bridge(self, who: str, x: str, y: str, members: list[str]) -> str | None:
+        """'the way through 'Mid' at C1 (Caputh) needs 90 min, 60 min are left: short by
+        30 min': an item of the person's, between two that no road joins, that a way
+        from one to the other may pass, and why it takes too long."""
+        a, b = self.items[x], self.items[y]
+        left = b.starts.max() - (a.starts.min() + a.dur)
+        for m_id, it in self.items.items():
+            if m_id in members or it.item.moves or who not in it.item.attendees:
+                continue
+            there = self.step_link("person", who, x, m_id)
+            on = self.step_link("person", who, m_id, y)
+            if there is None or on is None:
+                continue
+            need = there.gap + it.dur + on.gap
+            if need <= left:
+                continue
+            city = self.visit.city[self.visit.venue[it.venue].city].name
+            return (
+                f"the way through {self.title(m_id)} at {self.venue_name(it.venue)} ({city}) "
+                f"needs {self.minutes(need)} min, {self.minutes(max(0, left))} min are left: "
+                f"short by {self.minutes(need - max(0, left))} min"
+            )
         return None
 
     def cycle(self, fixed: list[_Link]) -> str:
