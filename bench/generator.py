@@ -10,6 +10,10 @@ item of one of their attendees, about a tenth optional with a priority. The plan
 of every item comes with the visit, so a benchmark can check that a feasible instance is
 solved and compare objectives.
 
+With ``rush`` (``generate(size, seed, rush=...)``, the tours of bench/tours.py) every city's
+roads get those rush hours (``travel.roads``), and the programme is planted with them: a
+journey that leaves within them takes its slower minutes there too.
+
 Sizes: S (2 days, 30-60 items, 10 venues), M (3 days, 150-200 items, 20 venues), L (4 days,
 500-1000 items, 40 venues in three cities in three time zones; the guests move between
 cities only on pinned flights, the hosts stay in their city), XL (6 days, 3,000-5,000
@@ -74,7 +78,9 @@ from planner.model import (
 from planner.model.clock import TimeProblem
 from planner.model.consistency import Problem, check
 from planner.model.conventions import OrderConvention, Strength
-from planner.model.travel import travel_minutes
+from planner.model.roads import Roads, RushHour
+from planner.model.travel import Slow, slow_hours, travel_minutes
+from planner.plan import Plan, PlannedItem, SolveInfo, Status, fingerprint
 
 GRAIN = 5
 DAY_START = 7 * 60
@@ -164,6 +170,40 @@ class Instance:
         )
 
 
+def planted_plan(instance: Instance) -> Plan:
+    """The planted programme as a plan (every item scheduled at its planted start, at its
+    first venue, with its attendees), for the validator (``planner.validate``)."""
+    visit = instance.visit
+    stamp = EPOCH
+    items = []
+    for item in visit.items:
+        start = _minutes(instance.planted[item.id])
+        zone = visit.item_zone(item)
+        end_zone = visit.venue_zone(item.arrival_venue) if item.arrival_venue else zone
+        items.append(
+            PlannedItem(
+                id=item.id,
+                status=Status.SCHEDULED,
+                start=_wall(start, zone),
+                end=_wall(start + item.duration, end_zone),
+                timezone=zone,
+                end_timezone=end_zone if end_zone != zone else None,
+                venue=item.venues[0],
+                arrival_venue=item.arrival_venue,
+                attendees=item.attendees,
+                created=stamp,
+                modified=stamp,
+            )
+        )
+    return Plan(
+        visit=visit.id,
+        fingerprint=fingerprint(visit),
+        version=1,
+        solve=SolveInfo(status="hand-made"),
+        items=tuple(items),
+    )
+
+
 # -- time on the absolute minute line --------------------------------------------------------
 
 
@@ -235,14 +275,19 @@ class _Planted:
 
 
 class _Builder:
-    def __init__(self, size: Size, seed: int) -> None:
+    def __init__(self, size: Size, seed: int, rush: Sequence[RushHour] = ()) -> None:
         self.size, self.seed = size, seed
         self.rng = random.Random(f"planner-bench/{size.name}/{seed}")
-        self.rules = TravelRules()
         self.cities = [
             City(id=cid, name=name, country="XH", timezone=zone)
             for cid, name, zone, _lat, _lon in _CITIES[: size.cities]
         ]
+        roads = tuple(
+            Roads(id=f"{c.id}-roads", city=c.id, rush_hours=tuple(rush), provenance=self.prov)
+            for c in self.cities
+            if rush
+        )
+        self.rules = TravelRules(roads=roads)
         self.zone = {c.id: c.timezone for c in self.cities}
         self.days = [START + timedelta(days=d) for d in range(size.days)]
         self.venues: list[Venue] = []
@@ -251,6 +296,7 @@ class _Builder:
         self.palace = ""
         self.city_venues: dict[str, list[str]] = {}
         self.travel: dict[tuple[str, str], int | None] = {}
+        self.slow: dict[tuple[str, str], tuple[Slow, ...]] = {}  # rush hours, per pair
         self.people: list[Person] = []
         self.spans: dict[str, list[tuple[str, int, int]]] = {}
         self.timeline: dict[str, list[_Slot]] = {}
@@ -297,7 +343,20 @@ class _Builder:
         for a in self.venues:
             for b in self.venues:
                 self.travel[(a.id, b.id)] = travel_minutes(self.rules, a, b)
+                if self.rules.roads:
+                    self.slow[(a.id, b.id)] = slow_hours(self.rules, a, b)
         self.busy = {v.id: [] for v in self.venues}
+
+    def way(self, a: str, b: str, leaves: int) -> int | None:
+        """Minutes from venue ``a`` to venue ``b`` for a departure at absolute minute
+        ``leaves``: in the rush hours of a's city (on its clock), their slower minutes."""
+        minutes = self.travel[(a, b)]
+        slow = self.slow.get((a, b))
+        if minutes is None or not slow:
+            return minutes
+        local = _local(leaves, self.zone[self.venue[a].city])
+        clock = (local.date(), local.hour * 60 + local.minute)
+        return next((s.minutes for s in slow if s.holds(clock)), minutes)
 
     def _add_venue(
         self,
@@ -425,12 +484,12 @@ class _Builder:
         i = bisect_left([s.start for s in slots], start)
         if i > 0:
             prev = slots[i - 1]
-            t = self.travel[(prev.end_venue, venue)]
+            t = self.way(prev.end_venue, venue, prev.end)
             if t is None or prev.end + t + hold > start:
                 return False
         if i < len(slots):
             nxt = slots[i]
-            t = self.travel[(end_venue or venue, nxt.start_venue)]
+            t = self.way(end_venue or venue, nxt.start_venue, end)
             if t is None or end + t + nxt.hold > nxt.start:
                 return False
         return True
@@ -838,10 +897,11 @@ class _Builder:
         )
 
 
-def generate(size: str, seed: int) -> Instance:
-    """A feasible instance with its planted programme."""
+def generate(size: str, seed: int, rush: Sequence[RushHour] = ()) -> Instance:
+    """A feasible instance with its planted programme (``rush``: the rush hours of every
+    city's roads, which the planted programme leaves room for)."""
     spec = SIZES[size]
-    b = _Builder(spec, seed)
+    b = _Builder(spec, seed, rush)
     n_items = b.rng.randint(*spec.items)
     b.make_venues()
     b.make_people(n_items)

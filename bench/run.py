@@ -329,9 +329,9 @@ def table(results: list[SizeResult], cold: list[float]) -> str:
 
 
 def _tour(size: str, seed: int) -> Instance:
-    from bench.tours import as_tour
+    from bench.tours import tour
 
-    return as_tour(generate(size, seed))
+    return tour(size, seed)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -342,7 +342,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument(
         "--tours",
         action="store_true",
-        help="the same sizes as tours: a leg per city, trains, lodging (bench/tours.py)",
+        help="the same sizes as tours: a leg per city, trains, lodging, rush hours, a leg "
+        "through a landing zone, legs slower in some hours (bench/tours.py)",
     )
     args = parser.parse_args(argv)
     sizes = [s.strip().upper() for s in args.sizes.split(",") if s.strip()]

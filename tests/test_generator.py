@@ -1,20 +1,25 @@
 """The planted-solution generator: deterministic, its instances are valid visit files, its
-planted programme is feasible (checked here independently of the generator), and each
-injected fault is really there."""
+planted programme is feasible (checked here independently of the generator, and by the
+validator), and each injected fault is really there. Its tours (bench/tours.py) carry rush
+hours, a leg through a landing zone and a leg with its own minutes in some hours, and
+their planted programme still holds."""
 
 from __future__ import annotations
 
 import itertools
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
 import pytest
 
-from bench.generator import FAULTS, Instance, generate, inject, main, to_yaml
+from bench.generator import FAULTS, Instance, generate, inject, main, planted_plan, to_yaml
+from bench.tours import RUSH_HOURS, departures, tour
 from planner.cli import main as planner_main
 from planner.model import ItemKind, OrderConvention, Strength, TimeOfDayConvention, Visit
 from planner.model.consistency import check
+from planner.model.movements import Mode
 from planner.model.travel import travel_minutes
+from planner.validate import validate_plan
 from planner.visitfile import load_visit
 from tests.conftest import FIXTURES
 
@@ -34,7 +39,7 @@ def medium() -> Instance:
 # -- an independent check of a planted programme ---------------------------------------------
 
 
-def _local_minute(instant: datetime, zone: str) -> tuple[object, int]:
+def _local_minute(instant: datetime, zone: str) -> tuple[date, int]:
     from zoneinfo import ZoneInfo
 
     local = instant.astimezone(ZoneInfo(zone))
@@ -91,7 +96,9 @@ def planted_violations(visit: Visit, planted: dict[str, datetime]) -> list[str]:
         for a, b in itertools.pairwise(mine):
             leave = visit.venue[a.arrival_venue or a.venues[0]]
             come = visit.venue[b.venues[0]]
-            t = travel_minutes(visit.travel, leave, come)
+            # leaving as ``a`` ends: the rush hours and a leg's by_hour then
+            leaves = _local_minute(end[a.id], visit.venue_zone(leave.id))
+            t = travel_minutes(visit.travel, leave, come, leaves=leaves)
             if t is None:
                 bad.append(f"{person.id}: no road from {leave.id} to {come.id} ({a.id}→{b.id})")
                 continue
@@ -109,7 +116,8 @@ def planted_violations(visit: Visit, planted: dict[str, datetime]) -> list[str]:
             for item in mine:
                 city = visit.venue[item.venues[0]].city
                 s = start[item.id] - timedelta(minutes=item.holding or 0)
-                e = start[item.id] if item.kind is ItemKind.FLIGHT else end[item.id]
+                # a movement (flight, train, helicopter) leaves the stay as it departs
+                e = start[item.id] if item.arrival_venue else end[item.id]
                 if not any(
                     c == city and (lo is None or lo <= s) and (hi is None or e <= hi)
                     for c, lo, hi in stays
@@ -214,9 +222,17 @@ def test_planted_programme_is_feasible(size: str, seed: int, tmp_path: Path) -> 
     assert len(visit.people) == max(6, len(visit.items) // 5)
     assert len(visit.venues) == {"S": 10, "M": 20, "L": 40}[size]
     assert planted_violations(visit, instance.planted) == []
+    assert _errors(visit, instance) == []
     path = tmp_path / f"{size}-{seed}.yaml"
     path.write_text(to_yaml(visit), encoding="utf-8")
     assert planner_main(["check", "-q", str(path)]) == 0
+
+
+def _errors(visit: Visit, instance: Instance) -> list[str]:
+    """The validator's errors on the planted programme of ``instance`` read against
+    ``visit``."""
+    plan = planted_plan(Instance(instance.size, instance.seed, visit, instance.planted))
+    return [str(v) for v in validate_plan(visit, plan) if v.severity == "error"]
 
 
 def test_instance_shape(medium: Instance) -> None:
@@ -345,3 +361,114 @@ def test_infeasible_file_says_what_was_injected(tmp_path: Path) -> None:
     head = out.read_text(encoding="utf-8").splitlines()[:5]
     assert any("order-cycle" in line for line in head)
     assert planner_main(["check", "-q", str(out)]) == 2
+
+
+# -- tours: rush hours, a leg through a landing zone, a leg slower in some hours ----------------
+
+
+_TOURS: dict[tuple[str, int], Instance] = {}
+
+
+def _tour(size: str, seed: int) -> Instance:
+    if (size, seed) not in _TOURS:
+        _TOURS[(size, seed)] = tour(size, seed)
+    return _TOURS[(size, seed)]
+
+
+# the seeds of ``python -m bench --quick --tours`` (bench/run.py)
+TOUR_SEEDS = [
+    ("S", 0),
+    ("S", 1),
+    ("S", 2),
+    ("M", 0),
+    ("ST", 0),
+    ("ST", 1),
+    ("ST", 2),
+    ("MT", 0),
+    pytest.param("L", 0, marks=pytest.mark.slow),
+]
+
+
+@pytest.mark.parametrize(("size", "seed"), TOUR_SEEDS)
+def test_tour_draws_rush_hours_a_leg_of_parts_and_a_by_hour_leg(size: str, seed: int) -> None:
+    instance = _tour(size, seed)
+    visit = instance.visit
+    rules = visit.travel
+    # every city's roads have the rush hours, and the planted programme drives in them
+    assert {r.city for r in rules.roads if r.rush_hours == RUSH_HOURS} == {
+        c.id for c in visit.cities
+    }
+    slowed = [
+        d
+        for d in departures(visit, instance.planted)
+        if (plain := travel_minutes(rules, visit.venue[d.leaves], visit.venue[d.to]))
+        and (travel_minutes(rules, visit.venue[d.leaves], visit.venue[d.to], leaves=d.at) or 0)
+        > plain
+    ]
+    assert slowed
+    # from the hotel: a helicopter to a landing zone, then the motorcade, shorter than the
+    # drive it replaces (at any hour), one way
+    parts = [leg for leg in rules.legs if leg.parts]
+    assert parts
+    without = rules.model_copy(update={"legs": tuple(x for x in rules.legs if not x.parts)})
+    for leg in parts:
+        hotel, there = visit.venue[leg.from_venue], visit.venue[leg.to_venue]
+        assert hotel.id.endswith("-hotel") and leg.one_way
+        assert [p.mode for p in leg.parts] == [Mode.HELICOPTER, Mode.MOTORCADE]
+        landing = visit.venue[leg.parts[0].to or ""]
+        assert landing.city == there.city == hotel.city
+        minutes = sum(p.minutes for p in leg.parts)
+        assert travel_minutes(rules, hotel, there) == minutes
+        drive = travel_minutes(without, hotel, there)
+        assert drive is not None and minutes < drive
+    # a measured leg with its own, slower minutes in the rush hours
+    measured = [leg for leg in rules.legs if leg.by_hour]
+    assert measured
+    for leg in measured:
+        a, b = visit.venue[leg.from_venue], visit.venue[leg.to_venue]
+        assert leg.minutes is not None
+        for hours in leg.by_hour:
+            assert hours.minutes > leg.minutes
+            at = (visit.start, hours.start.minutes)
+            assert travel_minutes(rules, a, b, leaves=at) == hours.minutes
+            assert travel_minutes(rules, b, a, leaves=at) == hours.minutes
+        assert travel_minutes(rules, a, b, leaves=(visit.start, 12 * 60)) == leg.minutes
+
+
+@pytest.mark.parametrize(("size", "seed"), TOUR_SEEDS)
+def test_planted_programme_of_a_tour_holds(size: str, seed: int, tmp_path: Path) -> None:
+    instance = _tour(size, seed)
+    assert _errors(instance.visit, instance) == []
+    assert planted_violations(instance.visit, instance.planted) == []
+    path = tmp_path / f"{size}-{seed}-tour.yaml"
+    path.write_text(to_yaml(instance.visit), encoding="utf-8")
+    assert planner_main(["check", "-q", str(path)]) == 0
+
+
+def test_tour_rush_hours_are_what_the_planted_programme_leaves_room_for() -> None:
+    """The planted programme leaves room for the tour's rush hours, not for any: the
+    same programme with slower rush hours breaks, and so does the programme planted
+    without them (the validator sees the rush hours in both)."""
+    instance = _tour("S", 0)
+    visit = instance.visit
+    slower = tuple(r.model_copy(update={"factor": 3.0}) for r in RUSH_HOURS)
+    roads = tuple(r.model_copy(update={"rush_hours": slower}) for r in visit.travel.roads)
+    jammed = visit.model_copy(update={"travel": visit.travel.model_copy(update={"roads": roads})})
+    jammed = Visit.model_validate(jammed.model_dump())
+    errors = _errors(jammed, instance)
+    assert any("slower hours" in e for e in errors)
+    plain = generate("S", 0)  # planted for the ordinary minutes
+    rushed = generate("S", 0, rush=RUSH_HOURS)
+    assert rushed.visit.travel.roads and not plain.visit.travel.roads
+    assert _errors(plain.visit, plain) == []
+    assert _errors(rushed.visit, rushed) == []
+    as_rushed = plain.visit.model_copy(update={"travel": rushed.visit.travel})
+    assert any(
+        "slower hours" in e for e in _errors(Visit.model_validate(as_rushed.model_dump()), plain)
+    )
+
+
+def test_same_seed_same_tour() -> None:
+    again = tour("ST", 1)
+    assert again.visit == _tour("ST", 1).visit
+    assert again.planted == _tour("ST", 1).planted
