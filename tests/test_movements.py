@@ -337,6 +337,8 @@ def test_a_leg_through_a_transfer_point_takes_its_parts(tmp_path: Path) -> None:
     visit = load(tmp_path, _chained())
     way = journey(visit.travel, visit.venue["v1"], visit.venue["p1"])
     assert way is not None and (way.minutes, str(way)) == (35, "helicopter, then motorcade 35 min")
+    back = journey(visit.travel, visit.venue["p1"], visit.venue["v1"])  # the other way round
+    assert back is not None and str(back) == "motorcade, then helicopter 35 min"
     plan = solved(visit)
     assert hm(planned_in(plan, "tour").start) == "10:35"
     files = {p: c.decode() for p, c in build(visit, plan).items()}

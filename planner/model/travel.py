@@ -271,8 +271,9 @@ def _way(
                 for rush in entry.rush_hours if entry is not None else ():
                     driven = round_up(leg.km / car.kmh * 60 * rush.factor + car.buffer)
                     slow.append(Slow(rush.start.minutes, rush.end.minutes, rush.days, driven))
-            if leg.parts:
+            if leg.parts:  # the way back takes them the other way round
                 kinds = tuple(p.mode for p in leg.parts)
+                kinds = kinds if leg.from_venue == a.id else kinds[::-1]
                 return Journey(minutes, kinds[0], kinds), ()
             return Journey(minutes, m), tuple(slow)
     if a.city != b.city and roads_between(rules.roads, a.city, a.id, b.city, b.id) is None:
