@@ -31,7 +31,7 @@ import uuid
 import zlib
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, fields
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 import pendulum
@@ -627,8 +627,12 @@ class Index:
             for planned, _ in self.order
         )
         self._travel: dict[tuple[str, str, tuple[date, int] | None], Journey | None] = {}
-        self._departures: dict[tuple[str, str, datetime, datetime | None], Any] = {}
+        self._departures: dict[tuple[str, str, float, float | None], Any] = {}
         self._by_id: dict[str, PlannedItem] | None = None
+        self._own_digests: dict[tuple[str, str, str], str | None] = {}
+        self._reader_legs: dict[
+            tuple[str, str, str], tuple[list[Leg], list[Leg], tuple[Leg, ...]]
+        ] = {}
 
     def shown(self, planned: PlannedItem, stream: str, person: str | None = None) -> Shown | None:
         """What ``stream`` is shown of the item (for ``person``: in their own itinerary)."""
@@ -662,13 +666,7 @@ class Index:
         and its digest covers it."""
         if view.cancelled or view.venue_id is None:
             return ""
-
-        def title_of(before: PlannedItem) -> str | None:
-            seen = self.shown(before, stream)
-            return seen.title if seen is not None and not seen.cancelled else None
-
-        before = _legs(self, planned, view, stream, person, title_of)
-        morning, after = _residence_legs(self, planned, view, stream, person)
+        before, morning, after = self.reader_legs(planned, view, stream, person)
         said = [
             f"Leave {leg.from_title} {leg.leave} ({leg.mode} {leg.minutes} min)"
             for leg in before + morning
@@ -690,6 +688,25 @@ class Index:
         if stream == Tier.PRESS.value and Tier.PRESS not in self._tiers:
             return Tier.PUBLIC.value if rank <= Tier.PUBLIC.rank else None
         return None
+
+    def reader_legs(
+        self, planned: PlannedItem, view: Shown, stream: str, person: str
+    ) -> tuple[list[Leg], list[Leg], tuple[Leg, ...]]:
+        """A person's journeys around the item: from their previous item of the day, from
+        the morning's residence, and back to the evening's (worked out once per item and
+        reader: calendars, itineraries and digests all ask)."""
+        key = (planned.id, stream, person)
+        found = self._reader_legs.get(key)
+        if found is None:
+
+            def title_of(before: PlannedItem) -> str | None:
+                seen = self.shown(before, stream)
+                return seen.title if seen is not None and not seen.cancelled else None
+
+            before = _legs(self, planned, view, stream, person, title_of)
+            morning, after = _residence_legs(self, planned, view, stream, person)
+            found = self._reader_legs[key] = (before, morning, after)
+        return found
 
     def planned(self, item_id: str) -> PlannedItem | None:
         """The published item of that id, if any."""
@@ -728,24 +745,24 @@ class Index:
 
     def departure(
         self, there: Venue, here: Venue, arrive_by: datetime, not_before: datetime | None = None
-    ) -> tuple[pendulum.DateTime, Journey] | None:
+    ) -> tuple[datetime, Journey] | None:
         """When to leave ``there`` to be at ``here`` by ``arrive_by`` (not before
-        ``not_before``), and the way then (planner.model.travel.latest_departure)."""
-        key = (there.id, here.id, arrive_by, not_before)
+        ``not_before``), and the way then (planner.model.travel.latest_departure); worked
+        out once per pair and times, on plain UTC instants (quicker than pendulum's)."""
+        by = arrive_by.timestamp()
+        after = not_before.timestamp() if not_before is not None else None
+        key = (there.id, here.id, by, after)
         if key not in self._departures:
-            found = latest_departure(
+            self._departures[key] = latest_departure(
                 self.visit.travel,
                 there,
                 here,
                 self.visit.venue_zone(there.id),
-                arrive_by,
-                not_before,
+                datetime.fromtimestamp(by, UTC),
+                datetime.fromtimestamp(after, UTC) if after is not None else None,
             )
-            self._departures[key] = (
-                (pendulum.instance(found[0]), found[1]) if found is not None else None
-            )
-        result: tuple[pendulum.DateTime, Journey] | None = self._departures[key]
-        return result
+        found: tuple[datetime, Journey] | None = self._departures[key]
+        return found
 
     def digest_of(self, planned: PlannedItem, stream: str, person: str | None = None) -> str | None:
         view = self.shown(planned, stream)
@@ -755,8 +772,11 @@ class Index:
             self._personal(planned, view, stream, person)
             or self.journeys(planned, view, stream, person)
         ):
-            own = self.shown(planned, stream, person)
-            return shown_digest(self.visit, own) if own else None
+            mine = (planned.id, stream, person)
+            if mine not in self._own_digests:
+                own = self.shown(planned, stream, person)
+                self._own_digests[mine] = shown_digest(self.visit, own) if own else None
+            return self._own_digests[mine]
         key = (planned.id, stream)
         found = self._digests.get(key)
         if found is None:
@@ -851,10 +871,11 @@ def views(
         legs: list[Leg] = []
         then: tuple[Leg, ...] = ()
         if not audience.is_public and not view.cancelled and view.venue_id is not None:
-            legs = _legs(index, planned, view, stream, audience.person, _titles(titles))
             if audience.person is not None:
-                morning, then = _residence_legs(index, planned, view, stream, audience.person)
-                legs += morning
+                before, morning, then = index.reader_legs(planned, view, stream, audience.person)
+                legs = before + morning
+            else:
+                legs = _legs(index, planned, view, stream, None, _titles(titles))
         revision, modified = planned.seen_by_stream(stream)
         bump, bumped = plan.reader_bump(audience.key, planned.id)
         for later in (since, bumped):
@@ -903,7 +924,7 @@ def _residence_legs(
         found = index.departure(home, here, arrive_by) if home.id != here.id else None
         if home.tier.rank <= rank and found is not None:
             leave, way = found
-            clock = leave.in_timezone(tz(visit.venue_zone(home.id)))
+            clock = leave.astimezone(tz(visit.venue_zone(home.id)))
             title = _meeting(home, stream, cleaner(stream)(home.name))
             before.append(Leg(title, way.minutes, (name,), way.verb, f"{clock:%H:%M}"))
     after: tuple[Leg, ...] = ()
@@ -1020,7 +1041,7 @@ def _legs(
                             way.minutes,
                             tuple(people),
                             way.verb,
-                            f"{leave.in_timezone(tz(zone)):%H:%M}",
+                            f"{leave.astimezone(tz(zone)):%H:%M}",
                         )
                     )
                 continue
@@ -1152,7 +1173,10 @@ def reader_digest(
             continue
         legs: list[Leg] = []
         if not audience.is_public and not view.cancelled and view.venue_id is not None:
-            legs = _legs(index, planned, view, stream, person, _titles(titles))
+            if person is not None:
+                legs = index.reader_legs(planned, view, stream, person)[0]
+            else:
+                legs = _legs(index, planned, view, stream, None, _titles(titles))
         found = index.digest_of(planned, stream, person)
         books = plan.items_by_id.get(planned.id, planned)
         revision, modified = books.seen_by_stream(stream)

@@ -337,13 +337,6 @@ def travel_minutes(
     return found.minutes if found is not None else None
 
 
-def leaving(rules: TravelRules, a: Venue, b: Venue, at: datetime, zone: str) -> Journey | None:
-    """The way from ``a`` to ``b`` for a departure at instant ``at`` (``zone``: a's clock,
-    whose hours the slower ones are)."""
-    local = at.astimezone(tz(zone))
-    return journey(rules, a, b, leaves=(local.date(), local.hour * 60 + local.minute))
-
-
 def latest_departure(
     rules: TravelRules,
     a: Venue,
@@ -353,24 +346,33 @@ def latest_departure(
     not_before: datetime | None = None,
 ) -> tuple[datetime, Journey] | None:
     """When to leave ``a`` to be at ``b`` by ``arrive_by``, and the way then: as late as
-    the way's minutes at that hour allow (its slower hours too), never before
-    ``not_before`` (the end of what one leaves); at ``not_before`` if nothing later
-    arrives in time. None where no road joins them."""
-    plain = journey(rules, a, b)
-    if plain is None:
+    the way's minutes at that hour allow (its slower hours too, read on ``zone``, a's
+    clock), never before ``not_before`` (the end of what one leaves); at ``not_before``
+    if nothing later arrives in time. None where no road joins them."""
+    found = _way(rules, a, b, None)
+    if found is None:
         return None
-    options = {plain.minutes} | {s.minutes for s in slow_hours(rules, a, b)}
+    plain, slow = found
+    clock = tz(zone)
+
+    def way_at(leave: datetime) -> Journey:
+        local = leave.astimezone(clock)
+        leaves = (local.date(), local.hour * 60 + local.minute)
+        hours = next((h for h in slow if h.holds(leaves)), None)
+        return plain if hours is None else Journey(hours.minutes, plain.mode)
+
+    options = {plain.minutes} | {s.minutes for s in slow}
     best: tuple[datetime, Journey] | None = None
-    for minutes in options:
+    for minutes in sorted(options):
         leave = arrive_by - timedelta(minutes=minutes)
         if not_before is not None and leave < not_before:
             continue
-        way = leaving(rules, a, b, leave, zone)
-        fits = way is not None and leave + timedelta(minutes=way.minutes) <= arrive_by
-        if way is not None and fits and (best is None or leave > best[0]):
+        way = way_at(leave)
+        if leave + timedelta(minutes=way.minutes) <= arrive_by and (
+            best is None or leave > best[0]
+        ):
             best = (leave, way)
     if best is None:
         leave = not_before or arrive_by - timedelta(minutes=max(options))
-        way = leaving(rules, a, b, leave, zone)
-        best = (leave, way) if way is not None else None
+        best = (leave, way_at(leave))
     return best
