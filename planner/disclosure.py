@@ -40,6 +40,7 @@ from planner.model.clock import tz
 from planner.model.lodging import day_ends
 from planner.model.people import Person, Role, Side
 from planner.model.publication import PressAccess, PublicTime, Tier
+from planner.model.tour import TourLeg
 from planner.model.travel import Journey, journey, latest_departure
 from planner.model.venues import Venue
 from planner.model.visit import Visit
@@ -1085,10 +1086,32 @@ def lane_people(visit: Visit, stream: str) -> list[Person]:
     return lanes
 
 
+def leg_hosts(visit: Visit, leg: TourLeg, stream: str) -> list[Person]:
+    """The hosts of a tour's leg that ``stream`` may know of (their lane in the printed
+    timeline: none for a leg whose hosts it may not know of)."""
+    return [
+        visit.person[p]
+        for p in leg.hosts
+        if p in visit.person and person_shown(visit.person[p], stream)
+    ]
+
+
+def other_hosts(visit: Visit, stream: str) -> list[Person]:
+    """The hosts of no leg of a tour ('Other hosts', a third party) that ``stream`` may
+    know of."""
+    placed = {pid for leg in visit.tour for pid in leg.hosts}
+    return [
+        p
+        for p in visit.people
+        if p.side is Side.HOST and p.id not in placed and person_shown(p, stream)
+    ]
+
+
 def header(visit: Visit, audience: Audience) -> list[Any]:
     """What a reader's files take from the visit besides the items: titles, dates, who
     publishes, the clocks, the timeline's tracks, and for a person their own details."""
-    text = cleaner(audience.stream)
+    stream = audience.stream
+    text = cleaner(stream)
     facts: list[Any] = [
         audience.key,
         text(visit.title),
@@ -1101,7 +1124,12 @@ def header(visit: Visit, audience: Audience) -> list[Any]:
         [[text(c.name), c.timezone] for c in visit.cities],
     ]
     if visit.tour:  # the legs head the days of every programme and itinerary
-        facts.append([[leg.label, leg.start, leg.end, list(leg.hosts)] for leg in visit.tour])
+        facts.append(
+            [
+                [leg.label, leg.start, leg.end, [p.id for p in leg_hosts(visit, leg, stream)]]
+                for leg in visit.tour
+            ]
+        )
     notes = visit_notes(visit, audience.stream)
     if notes != (None, {}):  # the visit's and the days' notes it may read
         facts.append([notes[0], sorted((d.isoformat(), n) for d, n in notes[1].items())])

@@ -194,6 +194,50 @@ def test_programmes_head_each_day_with_its_leg(tmp_path: Path) -> None:
     assert "Host side" not in html and "Other hosts" not in html  # each in a leg's lane
 
 
+def test_a_host_the_reader_may_not_know_of_has_no_lane_and_changes_nothing(
+    tmp_path: Path,
+) -> None:
+    """Serbia's host and an ambassador of no leg known to the protocol office alone: the
+    delegation's timeline has no lane for them ('Host: Serbia', 'Other hosts' would tell
+    of them; the day's heading, public, stays), and another such host joining Serbia's leg
+    leaves every file of the public, the delegation and the guest as it was."""
+    from planner.export.documents import programme_html
+    from planner.export.outputs import build
+    from planner.export.planjson import read_export
+    from planner.export.tiers import FULL
+    from planner.plan import SolveInfo, merge
+
+    data = _tour()
+    data["people"][2]["tier"] = "restricted"  # rs
+    data["people"].append(person("amb", "host", 5, tier="restricted"))
+    visit = load(tmp_path, data)
+    plan = solved(visit)
+    first = build(visit, plan)
+    html = first["programme.html"].decode()
+    assert "Host: France" in html  # its host the delegation may know of
+    assert "Host: Serbia" not in html and "Other hosts" not in html
+    assert "Serbia · state visit plus" in html
+    assert "Host: Serbia" in programme_html(visit, plan, FULL)  # the protocol office's
+    legs = list(visit.tour)
+    legs[1] = legs[1].model_copy(update={"hosts": (*legs[1].hosts, "amb")})
+    changed = visit.model_copy(update={"tour": tuple(legs)})
+    second = merge(plan, changed, list(plan.items), SolveInfo(status="hand-made"), "t")
+    assert second.version == plan.version + 1
+    again = build(changed, second, read_export(first["plan.json"].decode()))
+    for name in (
+        "programme.md",
+        "programme.html",
+        "calendars/public.ics",
+        "calendars/delegation.ics",
+        "changes/public.md",
+        "changes/delegation.md",
+        "people/g.md",
+        "people/g.ics",
+        "people/g.changes.md",
+    ):
+        assert again[name] == first[name], name
+
+
 def test_check_lists_the_legs(tmp_path: Path) -> None:
     from planner.summary import summarize
     from planner.visitfile import load_visit

@@ -21,7 +21,14 @@ from typing import TYPE_CHECKING
 
 import pendulum
 
-from planner.disclosure import cleaner, lane_people, visit_notes
+from planner.disclosure import (
+    cleaner,
+    lane_people,
+    leg_hosts,
+    other_hosts,
+    person_shown,
+    visit_notes,
+)
 from planner.export.programme import (
     end_clause,
     length_text,
@@ -407,22 +414,27 @@ class Lane:
 
 def lanes_of(visit: Visit, stream: str = "full") -> list[Lane]:
     """The tracks of the timeline: the guest principal, the spouse, each minister (the
-    guest's), then the host side as one track; only people ``stream`` may know of."""
+    guest's), then the host side as one track (on a tour, a track per leg for its hosts,
+    then one for the hosts of no leg); only people ``stream`` may know of, and no track of
+    people it may not know of alone."""
     text = cleaner(stream)
     result = [
         Lane(p.id, text(p.name), text(p.title) or p.role.value, frozenset({text(p.name)}))
         for p in lane_people(visit, stream)
     ]
-    hosts = [p for p in visit.people if p.side is Side.HOST]
     for leg in visit.tour:  # a tour: each leg's hosts have a lane of their own
-        mine = frozenset(text(visit.person[pid].name) for pid in leg.hosts if pid in visit.person)
+        mine = frozenset(text(p.name) for p in leg_hosts(visit, leg, stream))
         if mine:
             result.append(
                 Lane(f"host-{leg.id}", f"Host: {text(leg.host.name)}", text(leg.label), mine)
             )
-    placed = {pid for leg in visit.tour for pid in leg.hosts}
-    rest = frozenset(text(p.name) for p in hosts if p.id not in placed)
-    if rest or not visit.tour:  # on a tour: the hosts of no leg (a third party)
+    if visit.tour:  # the hosts of no leg (a third party)
+        rest = frozenset(text(p.name) for p in other_hosts(visit, stream))
+    else:
+        rest = frozenset(
+            text(p.name) for p in visit.people if p.side is Side.HOST and person_shown(p, stream)
+        )
+    if rest or not visit.tour:
         label, sub = ("Other hosts", "") if visit.tour else ("Host side", text(visit.host.name))
         result.append(Lane("host", label, sub, rest))
     return result
