@@ -1029,7 +1029,12 @@ def _legs(
     for there, people, left, title in moves.values():
         ended = end_of(left)  # the hour they leave: for the slower hours
         zone = visit.venue_zone(there.id)
-        if reader is not None and view.start is not None and ended is not None:
+        # a time to leave is worked out from the end of the item before: only where the
+        # reader is shown that end (not after an item the press and public know only by
+        # its part of the day: the time to leave would tell its end)
+        seen = index.shown(left, stream)
+        exact = seen is not None and seen.start is not None
+        if reader is not None and view.start is not None and ended is not None and exact:
             item = visit.item.get(planned.id)
             holding = item.holding_minutes if item is not None else 0
             found = index.departure(there, here, view.start - timedelta(minutes=holding), ended)

@@ -189,3 +189,29 @@ def test_an_explanation_names_the_slower_hours(tmp_path: Path) -> None:
         "09:40 Berlin at V2): the motorcade (leaving in its slower hours) needs 60 min, 40 min "
         "are left: short by 20 min"
     ]
+
+
+def test_no_time_to_leave_an_item_the_reader_knows_only_by_its_part_of_the_day(
+    tmp_path: Path,
+) -> None:
+    """The talks (public, but published as "morning of 12 June") end at 09:00 and the
+    briefing at v2 starts 09:30, after the 30 minutes' drive. A reader at the press
+    clearance is told the talks' part of the day only: their calendar says no time to
+    leave them ('Leave Talks 09:00' would tell when they end); a reader at the delegation's
+    is told it."""
+    from planner.export.outputs import build
+
+    data = visit_data(
+        item("talks", pinned=f"{D} 08:00", tier="public", public_time="day_part"),
+        item("brief", venue="v2", pinned=f"{D} 09:30", tier="public"),
+    )
+    data["people"][0]["clearance"] = "press"  # a
+    data["people"][1]["clearance"] = "delegation"  # b
+    for entry in data["items"]:
+        entry["attendees"] = ["a", "b"]
+    visit = load(tmp_path, data)
+    files = {p: c.decode().replace("\r\n ", "") for p, c in build(visit, solved(visit)).items()}
+    assert "Leave Talks 09:00 (motorcade 30 min)" in files["people/b.ics"]
+    assert "morning of 12 June" in files["people/a.ics"]
+    for name in ("people/a.ics", "people/a.md"):
+        assert "Leave Talks" not in files[name] and "09:00" not in files[name], name
