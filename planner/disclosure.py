@@ -933,9 +933,11 @@ def _residence_legs(
     if (reader, planned.id) not in index.followed and evening is not None and ended is not None:
         home = visit.venue[evening]
         there = visit.venue.get(_place_after(visit, planned) or "")
+        # from where the item ends: only a place the reader may know of (the journey from
+        # where a boat lands that is 'venue not published' would tell where it is)
         back = (
             index.travel(there, home, _local(ended, visit.venue_zone(there.id)))
-            if there is not None and there.id != home.id
+            if there is not None and there.id != home.id and there.tier.rank <= rank
             else None
         )
         if home.tier.rank <= rank and back is not None:

@@ -256,6 +256,36 @@ def test_the_day_starts_at_the_meeting_point_of_the_residence(tmp_path: Path) ->
     assert "main entrance" not in files["people/a.md"]
 
 
+def test_no_way_back_is_told_from_where_a_boat_lands_the_reader_may_not_know_of(
+    tmp_path: Path,
+) -> None:
+    """The day ends with a cruise from v1 to v4, a landing stage known to the protocol
+    office alone ('venue not published' for the delegation): a's itinerary and calendar
+    say no way back to the hotel from it (its minutes would tell where it is); b, cleared
+    for it, is told."""
+    from planner.export.outputs import build
+
+    data = _lodged(
+        item(
+            "cruise",
+            kind="boat",
+            arrival_venue="v4",
+            attendees=["a", "b"],
+            pinned=f"{D} 16:00",
+            tier="delegation",
+        )
+    )
+    data["venues"][3]["tier"] = "restricted"  # v4
+    data["people"][1]["clearance"] = "restricted"  # b
+    visit = load(tmp_path, data)
+    files = {p: c.decode().replace("\r\n ", "") for p, c in build(visit, solved(visit)).items()}
+    assert "Then back to V2 (motorcade" in files["people/b.ics"]
+    assert "- Then: back to V2: motorcade" in files["people/b.md"]
+    for name in ("people/a.ics", "people/a.md"):
+        assert "venue not published" in files[name], name
+        assert "back to V2" not in files[name], name
+
+
 def test_each_day_of_an_itinerary_says_where_its_reader_sleeps(tmp_path: Path) -> None:
     from planner.export.outputs import build
 
