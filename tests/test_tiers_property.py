@@ -2,16 +2,31 @@
 
 1. Nothing above an audience's tier reaches that audience's outputs — calendars,
    programmes, itineraries, change notices: of an item not its title, venue, address,
-   time nor identifier; of a venue not its name, local name, address nor coordinates; of
-   a person not their name.
+   time nor identifier; of a venue not its name, local name, address, coordinates nor
+   meeting point; of a person not their name, nor a lane of the timeline for hosts it
+   may not know of; of an item the press and public know by its part of the day, no
+   time to leave it.
 2. A random change hidden from an audience leaves every file that audience receives byte
    for byte as it was (its DTSTAMP, its version, each SEQUENCE and LAST-MODIFIED too),
-   while the protocol office's files do change."""
+   for every reader it is hidden from, while the protocol office's files do change.
+3. An item withdrawn from an audience is cancelled there, as it knew it, and tells
+   nothing new.
+4. An item hidden from a reader put just before one of theirs tells them nothing: no
+   journey from it, no time to leave it sets.
+
+The visits drawn have items at every tier (movements, some of them flights between the
+cities of a tour, with their services; venues with notes and meeting points; a dress per
+person), guests and hosts at every tier and clearance, one or two days, a residence for
+everyone's nights, and sometimes a tour of one or two legs (Azerbaijan, then Georgia: its
+styles, a label of its own, host principals among the host people), a city's rush hours
+and measured legs whose minutes depend on the hour (by_hour, km slowed by the rush hours,
+a helicopter then the motorcade): the times to leave in itineraries and calendars."""
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from datetime import UTC, date, datetime, timedelta
-from typing import Any
+from typing import Any, NamedTuple
 
 import icalendar
 from hypothesis import HealthCheck, given, settings
@@ -29,11 +44,15 @@ from planner.export.tiers import (
     for_person,
     views,
 )
+from planner.export.tiers import Leg as TravelLeg
 from planner.model import (
     City,
+    ClockTime,
     Country,
     Item,
     ItemKind,
+    Leg,
+    Mode,
     Person,
     Provenance,
     PublicTime,
@@ -42,6 +61,8 @@ from planner.model import (
     Side,
     SourceKind,
     Tier,
+    TourLeg,
+    TravelRules,
     Venue,
     Visit,
     VisitKind,
@@ -49,6 +70,8 @@ from planner.model import (
 )
 from planner.model.items import Dress
 from planner.model.lodging import Lodging
+from planner.model.roads import Roads, RushHour
+from planner.model.travel import LegHour, LegPart
 from planner.plan import Plan, PlannedItem, SolveInfo, Status, merge
 
 DAY = date(2023, 5, 30)
@@ -57,49 +80,250 @@ PROV = Provenance(source=SourceKind.ASSUMED, reason="a generated test case")
 STAMP = datetime(2026, 11, 27, 12, 34, 56, tzinfo=UTC)  # seconds never 00: no time clash
 LATER = STAMP + timedelta(hours=1, seconds=7)
 TIERS = list(Tier)
-
-item_spec = st.tuples(
-    st.sampled_from(TIERS),  # the item's tier
-    st.sampled_from(list(PublicTime)),
-    st.sampled_from([Status.SCHEDULED, Status.SCHEDULED, Status.CANCELLED]),
-    st.lists(st.integers(0, 2), min_size=1, max_size=3, unique=True),  # attendees
-    st.integers(8, 19),  # hour
-    st.sampled_from(TIERS),  # the tier of its venue
-    st.sampled_from(TIERS),  # the tier that may learn where its venue is
-    st.sampled_from([None, *TIERS]),  # a movement: the tier of where it arrives
+# the cities of a visit: Baku, and on a tour of two legs Tbilisi (the same UTC offset)
+CITIES = (
+    (City(id="baku", name="Baku", country="AZ", timezone=ZONE), 40.3, 49.8),
+    (City(id="tbilisi", name="Tbilisi", country="GE", timezone="Asia/Tbilisi"), 41.7, 44.8),
 )
-Spec = tuple[Tier, PublicTime, Status, list[int], int, Tier, Tier, Tier | None]
+HOST_COUNTRIES = (Country(code="AZ", name="Azerbaijan"), Country(code="GE", name="Georgia"))
+GUESTS, HOSTS = (0, 1, 2), (3, 4)  # the people: three guests, then two hosts
 
 
-def build_visit(specs: list[Spec], clearances: list[Tier], people_tiers: list[Tier]) -> Visit:
+class Spec(NamedTuple):
+    """One item of a generated visit."""
+
+    tier: Tier
+    public_time: PublicTime
+    status: Status
+    attendees: list[int]
+    hour: int
+    venue_tier: Tier  # the tier of its venue
+    where: Tier  # the tier that may learn where its venue is
+    arrival: Tier | None  # a movement: the tier of where it arrives
+    day: int = 0  # the day of the visit it is on (the first, where the visit has one)
+    city: int = 0  # the city of its venue (Baku, where the visit has one)
+    crosses: bool = False  # a movement: it arrives in the other city (a flight)
+
+
+item_spec = st.builds(
+    Spec,
+    tier=st.sampled_from(TIERS),
+    public_time=st.sampled_from(list(PublicTime)),
+    status=st.sampled_from([Status.SCHEDULED, Status.SCHEDULED, Status.CANCELLED]),
+    attendees=st.lists(st.integers(0, 4), min_size=1, max_size=3, unique=True),
+    hour=st.integers(8, 19),
+    venue_tier=st.sampled_from(TIERS),
+    where=st.sampled_from(TIERS),
+    arrival=st.sampled_from([None, *TIERS]),
+    day=st.sampled_from([0, 0, 1]),
+    city=st.sampled_from([0, 0, 1]),
+    crosses=st.booleans(),
+)
+
+
+class LegSpec(NamedTuple):
+    """One leg of a tour: its style, its host principals (of the host people), and for
+    the first of two legs the day the second starts (0: on the first day, both under way)."""
+
+    style: str
+    hosts: list[int]
+    split: int = 0
+
+
+class RoadSpec(NamedTuple):
+    """A city's roads (the other city where the visit has one) with their rush hours (start
+    hour, hours, factor, only the first day), maybe a flat figure for every journey."""
+
+    city: int
+    rush: list[tuple[int, int, float, bool]]
+    anywhere: int | None = None
+
+
+class WaySpec(NamedTuple):
+    """A measured travel leg from the venue of an item to the residence or to the venue of
+    an item after it in the list: by_hour, km (slowed by the rush hours of its roads), parts
+    (a helicopter then the motorcade) or minutes."""
+
+    a: int  # the item
+    b: int  # 0: to the residence, else to the venue of the item this many after it
+    kind: str
+    minutes: int
+    hour: int
+    hours: int
+    slow: int
+
+
+class World(NamedTuple):
+    """What a generated visit has besides its items: its days, a tour, roads and legs."""
+
+    days: int = 1
+    tour: Sequence[LegSpec] = ()
+    roads: RoadSpec | None = None
+    ways: Sequence[WaySpec] = ()
+
+
+world_spec = st.builds(
+    World,
+    days=st.integers(1, 2),
+    tour=st.one_of(
+        st.just([]),
+        st.lists(
+            st.builds(
+                LegSpec,
+                style=st.sampled_from(["state", "official", "working", "private", "Summit plus"]),
+                hosts=st.lists(st.sampled_from(HOSTS), max_size=2, unique=True),
+                split=st.integers(0, 1),
+            ),
+            min_size=1,
+            max_size=2,
+        ),
+    ),
+    roads=st.one_of(
+        st.none(),
+        st.builds(
+            RoadSpec,
+            city=st.integers(0, 1),
+            rush=st.lists(
+                st.tuples(
+                    st.integers(6, 18),
+                    st.integers(2, 6),
+                    st.sampled_from([1.5, 2.0, 3.0]),
+                    st.booleans(),
+                ),
+                min_size=1,
+                max_size=2,
+            ),
+            anywhere=st.sampled_from([None, None, 20]),
+        ),
+    ),
+    ways=st.lists(
+        st.builds(
+            WaySpec,
+            a=st.integers(0, 5),
+            b=st.integers(0, 2),
+            kind=st.sampled_from(["by_hour", "km", "parts", "minutes"]),
+            minutes=st.sampled_from([15, 25, 35]),
+            hour=st.integers(7, 19),
+            hours=st.integers(1, 3),
+            slow=st.sampled_from([35, 45, 75]),
+        ),
+        max_size=2,
+    ),
+)
+
+
+def clock(hour: int) -> ClockTime:
+    return ClockTime(hour * 60)
+
+
+def build_tour(world: World) -> tuple[TourLeg, ...]:
+    """The tour's legs: one, in Azerbaijan for the whole visit, or two, Azerbaijan then
+    Georgia (its cities Baku, then Tbilisi), both under way on the day that crosses."""
+    last = DAY + timedelta(days=world.days - 1)
+    legs = []
+    for n, spec in enumerate(world.tour):
+        if len(world.tour) == 1:
+            start, end = DAY, last
+        elif n == 0:
+            start, end = DAY, min(DAY + timedelta(days=world.tour[0].split), last)
+        else:
+            start, end = min(DAY + timedelta(days=world.tour[0].split), last), last
+        hosts = tuple(f"p{h}" for h in spec.hosts)
+        legs.append(
+            TourLeg(
+                id=f"leg{n}",
+                host=HOST_COUNTRIES[n],
+                style=spec.style,
+                invited_by=hosts[0] if hosts else None,
+                hosts=hosts,
+                start=start,
+                end=end,
+                cities=(CITIES[n][0].id,),
+            )
+        )
+    return tuple(legs)
+
+
+def build_travel(world: World, cities: int, venues: list[Venue]) -> TravelRules:
+    roads = []
+    if world.roads is not None:
+        rush = tuple(
+            RushHour(
+                start=clock(hour),
+                end=clock(hour + length),
+                factor=factor,
+                days=(DAY,) if first_day else (),
+            )
+            for hour, length, factor, first_day in world.roads.rush
+        )
+        roads.append(
+            Roads(
+                id="roads",
+                city=CITIES[world.roads.city % cities][0].id,
+                anywhere_minutes=world.roads.anywhere,
+                rush_hours=rush,
+            )
+        )
+    legs = []
+    places = [v.id for v in venues if v.id.startswith("v")]  # not arrivals
+    pairs = set()
+    for way in world.ways:
+        a = places[way.a % len(places)]
+        b = places[(way.a + way.b) % len(places)] if way.b else "h0"
+        if a == b or frozenset((a, b)) in pairs:
+            continue
+        pairs.add(frozenset((a, b)))
+        hours = LegHour(start=clock(way.hour), end=clock(way.hour + way.hours), minutes=way.slow)
+        if way.kind == "by_hour":
+            legs.append(Leg(from_venue=a, to_venue=b, minutes=way.minutes, by_hour=(hours,)))
+        elif way.kind == "km":
+            legs.append(Leg(from_venue=a, to_venue=b, km=way.minutes / 2))
+        elif way.kind == "parts":
+            parts = (
+                LegPart(mode=Mode.HELICOPTER, minutes=way.minutes, to="z0"),
+                LegPart(mode=Mode.MOTORCADE, minutes=10),
+            )
+            legs.append(Leg(from_venue=a, to_venue=b, parts=parts))
+        else:
+            legs.append(Leg(from_venue=a, to_venue=b, minutes=way.minutes))
+    return TravelRules(legs=tuple(legs), roads=tuple(roads))
+
+
+def build_visit(
+    specs: list[Spec], clearances: list[Tier], people_tiers: list[Tier], world: World
+) -> Visit:
+    roles = [Role.PRINCIPAL, Role.SPOUSE, Role.MINISTER, Role.PRINCIPAL, Role.MINISTER]
     people = [
         Person(
             id=f"p{n}",
             name=f"Person{n}x",
             title=f"Office{n}x",
-            role=[Role.PRINCIPAL, Role.SPOUSE, Role.MINISTER][n],
-            side=Side.GUEST,
-            precedence=n + 1,
+            role=roles[n],
+            side=Side.GUEST if n in GUESTS else Side.HOST,
+            precedence=n + 1 if n in GUESTS else n - 2,
             clearance=clearances[n],
             tier=people_tiers[n],
             provenance=PROV,
         )
-        for n in range(3)
+        for n in range(5)
     ]
+    cities = 2 if len(world.tour) == 2 else 1  # Tbilisi: on a tour of two legs
     venues = []
     items = []
     for n, spec in enumerate(specs):
-        tier, public_time, _status, attendees, _hour, venue_tier, where, arrival = spec
+        tier, arrival = spec.tier, spec.arrival
         token = f"{n:02d}q{tier.value[:3]}"
+        city, lat, lon = CITIES[spec.city % cities]
         if arrival is not None:  # a movement: to a venue of its own, with its service
+            there, there_lat, there_lon = CITIES[(spec.city + spec.crosses) % cities]
             venues.append(
                 Venue(
                     id=f"a{n}",
                     name=f"Arrival{token}",
-                    city="baku",
+                    city=there.id,
                     address=f"Quay{token}",
-                    lat=40.2 + n / 100 + 0.002345,
-                    lon=49.7 + n / 100 + 0.005432,
+                    lat=there_lat - 0.1 + n / 100 + 0.002345,
+                    lon=there_lon - 0.1 + n / 100 + 0.005432,
                     tier=arrival,
                 )
             )
@@ -108,36 +332,45 @@ def build_visit(specs: list[Spec], clearances: list[Tier], people_tiers: list[Ti
                 id=f"v{n}",
                 name=f"Venue{token}",
                 local_name=f"Local{token}",
-                city="baku",
+                city=city.id,
                 address=f"Address{token}",
-                lat=40.3 + n / 100 + 0.001234,
-                lon=49.8 + n / 100 + 0.004321,
+                lat=lat + n / 100 + 0.001234,
+                lon=lon + n / 100 + 0.004321,
                 exclusive=False,
-                tier=venue_tier,
-                location_tier=where,
+                tier=spec.venue_tier,
+                location_tier=spec.where,
+                meeting_point=f"Meet{token}",
                 notes=f"Perimeter{token}",
             )
         )
+        flies = arrival is not None and spec.crosses and cities > 1
         items.append(
             Item(
                 id=f"i{n}",
                 title=f"Title{token}",
-                kind=ItemKind.BRIEFING if arrival is None else ItemKind.BOAT,
+                kind=(
+                    ItemKind.BRIEFING
+                    if arrival is None
+                    else ItemKind.FLIGHT
+                    if flies
+                    else ItemKind.BOAT
+                ),
                 duration=30,
-                attendees=tuple(f"p{a}" for a in attendees),
+                attendees=tuple(f"p{a}" for a in spec.attendees),
                 venue=f"v{n}",
                 arrival_venue=None if arrival is None else f"a{n}",
                 service=None if arrival is None else Service(number=f"Service{token}"),
                 # what its first attendee wears, told to them and in the programmes
-                dress_by=(Dress(who=f"p{attendees[0]}", dress=f"Gown{token}"),),
+                dress_by=(Dress(who=f"p{spec.attendees[0]}", dress=f"Gown{token}"),),
                 tier=tier,
-                public_time=public_time,
+                public_time=spec.public_time,
                 notes=f"Notes{token}",
                 provenance=PROV,
             )
         )
-    # everyone's residence the night before and the night of the day (its tier drawn with
-    # the last item's): itineraries tell the way from it, where the reader may know of it
+    # everyone's residence the night before and each night of the visit (its tier drawn
+    # with the last item's): itineraries tell the way from it, where the reader may know
+    # of it
     venues.append(
         Venue(
             id="h0",
@@ -146,46 +379,57 @@ def build_visit(specs: list[Spec], clearances: list[Tier], people_tiers: list[Ti
             address="ResidenceStreet",
             lat=40.41,
             lon=49.86,
-            tier=specs[-1][0],
+            tier=specs[-1].tier,
             meeting_point="ResidenceGate",
-            location_tier=specs[-1][6],
+            location_tier=specs[-1].where,
         )
     )
-    lodging = (
-        Lodging(venue="h0", people=("p0", "p1", "p2"), nights=(DAY - timedelta(days=1), DAY)),
-    )
+    # where a helicopter leg lands for the motorcade (a leg of parts)
+    venues.append(Venue(id="z0", name="LandingZone", city="baku", lat=40.39, lon=49.83))
+    nights = tuple(DAY + timedelta(days=n) for n in range(-1, world.days))
+    lodging = (Lodging(venue="h0", people=tuple(p.id for p in people), nights=nights),)
     return Visit(
         schema_version=1,
         id="tier-test",
         title="A visit with items at every tier",
         kind=VisitKind.STATE,
-        host=Country(code="AZ", name="Azerbaijan"),
+        host=HOST_COUNTRIES[0],
         guest=Country(code="IL", name="Israel"),
         start=DAY,
-        end=DAY,
+        end=DAY + timedelta(days=world.days - 1),
         timezone=ZONE,
         guest_home_timezone="Asia/Jerusalem",
-        cities=(City(id="baku", name="Baku", country="AZ", timezone=ZONE),),
+        tour=build_tour(world),
+        cities=tuple(c for c, _lat, _lon in CITIES[:cities]),
         people=tuple(people),
         venues=tuple(venues),
+        travel=build_travel(world, cities, venues),
         items=tuple(items),
         lodging=lodging,
     )
 
 
+def item_day(visit: Visit, spec: Spec) -> date:
+    return min(DAY + timedelta(days=spec.day), visit.end)
+
+
 def planned_items(visit: Visit, specs: list[Spec]) -> list[PlannedItem]:
     planned = []
-    for n, (_tier, _public_time, status, _attendees, hour, *_venue_tiers) in enumerate(specs):
+    for n, spec in enumerate(specs):
         # a minute of its own for every item, so its time can be looked for
-        start = datetime(DAY.year, DAY.month, DAY.day, hour, 1 + 2 * n)
+        day = item_day(visit, spec)
+        start = datetime(day.year, day.month, day.day, spec.hour, 1 + 2 * n)
         item = visit.items[n]
+        zone = visit.item_zone(item)
+        end_zone = visit.end_zone(item)
         planned.append(
             PlannedItem(
                 id=item.id,
-                status=status,
+                status=spec.status,
                 start=WallTime(start),
                 end=WallTime(start + timedelta(minutes=30)),
-                timezone=ZONE,
+                timezone=zone,
+                end_timezone=end_zone if end_zone != zone else None,
                 venue=item.venue,
                 arrival_venue=item.arrival_venue,
                 attendees=item.attendees,
@@ -197,9 +441,12 @@ def planned_items(visit: Visit, specs: list[Spec]) -> list[PlannedItem]:
 
 
 def build(  # the visit and its first plan
-    specs: list[Spec], clearances: list[Tier], people_tiers: list[Tier] | None = None
+    specs: list[Spec],
+    clearances: list[Tier],
+    people_tiers: list[Tier] | None = None,
+    world: World | None = None,
 ) -> tuple[Visit, Plan]:
-    visit = build_visit(specs, clearances, people_tiers or [Tier.PUBLIC] * 3)
+    visit = build_visit(specs, clearances, people_tiers or [Tier.PUBLIC] * 5, world or World())
     plan = merge(
         None, visit, planned_items(visit, specs), SolveInfo(status="hand-made"), "t", STAMP
     )
@@ -231,14 +478,19 @@ def _shown(audience: Audience, tier: Tier) -> bool:
 )
 @given(
     specs=st.lists(item_spec, min_size=1, max_size=6),
-    clearances=st.lists(st.sampled_from(TIERS), min_size=3, max_size=3),
-    people_tiers=st.lists(st.sampled_from(TIERS), min_size=3, max_size=3),
+    clearances=st.lists(st.sampled_from(TIERS), min_size=5, max_size=5),
+    people_tiers=st.lists(st.sampled_from(TIERS), min_size=5, max_size=5),
+    world=world_spec,
     moves=st.lists(st.integers(0, 5), max_size=3),
 )
 def test_nothing_above_an_audiences_tier_reaches_it(
-    specs: list[Spec], clearances: list[Tier], people_tiers: list[Tier], moves: list[int]
+    specs: list[Spec],
+    clearances: list[Tier],
+    people_tiers: list[Tier],
+    world: World,
+    moves: list[int],
 ) -> None:
-    visit, plan = build(specs, clearances, people_tiers)
+    visit, plan = build(specs, clearances, people_tiers, world)
     # a second plan with some items moved an hour later, for the change notices
     later = []
     for planned in plan.items:
@@ -276,6 +528,7 @@ def test_nothing_above_an_audiences_tier_reaches_it(
                     venue.local_name,
                     venue.address,
                     venue.notes,
+                    venue.meeting_point,
                     f"{venue.lat:.6f}",
                 )
                 for leak in leaks:
@@ -289,8 +542,19 @@ def test_nothing_above_an_audiences_tier_reaches_it(
             if arrival is not None:
                 assert arrival.address not in text, (audience.key, arrival.address)
             if not _shown(audience, venue.location_tier):
-                # where it is: neither its address nor its coordinates
-                for leak in (venue.address, f"{venue.lat:.6f}", f"{venue.lon:.6f}"):
+                # where it is: neither its address nor its coordinates, nor where its
+                # people meet the cars (the time to leave it says that, where it may)
+                for leak in (
+                    venue.address,
+                    f"{venue.lat:.6f}",
+                    f"{venue.lon:.6f}",
+                    venue.meeting_point or "",
+                ):
+                    assert leak not in text, (audience.key, leak)
+            if audience.is_public and item.public_time is not PublicTime.EXACT:
+                # known by its part of the day or its date: no time to leave it either (it
+                # would tell when it ends)
+                for leak in (f"Leave {item.title}", f"leave {item.title}"):
                     assert leak not in text, (audience.key, leak)
             if not hidden:
                 continue
@@ -318,16 +582,39 @@ def test_nothing_above_an_audiences_tier_reaches_it(
             if person.id != audience.person and not _shown(audience, person.tier):
                 assert person.name not in text, (audience.key, person.id)
                 assert person.title not in text, (audience.key, person.id)
+        for leg in visit.tour:
+            # a leg's hosts have a lane of their own in the programme's timeline: only
+            # where the reader may know of one of them (a lane of hidden hosts tells of them)
+            if not any(_shown(audience, visit.person[h].tier) for h in leg.hosts):
+                assert f'data-lane="host-{leg.id}"' not in text, (audience.key, leg.id)
+        placed = {h for leg in visit.tour for h in leg.hosts}
+        if visit.tour and not any(
+            p.side is Side.HOST and p.id not in placed and _shown(audience, p.tier)
+            for p in visit.people
+        ):  # the hosts of no leg: a lane only where the reader may know of one of them
+            assert 'data-lane="host"' not in text, audience.key
         if audience.tier is Tier.RESTRICTED and audience.person is None:
             # and the full audience does see everything: the test can tell
             assert all(item.title in text for item in visit.items)
             assert all(v.address in text for v in visit.venues if v.id.startswith("v"))
-            assert all(v.name in text for v in visit.venues if v.id != "h0")  # arrivals too
+            # arrivals too (not the residence, nor where a helicopter leg lands)
+            assert all(v.name in text for v in visit.venues if v.id not in ("h0", "z0"))
             assert all(
                 p.name in text
                 for p in visit.people
                 if any(p.id in i.attendees for i in visit.items)
             )
+            for leg in visit.tour:  # each day is headed by the legs its items are in
+                if any(
+                    leg.holds(item_day(visit, spec))
+                    and {visit.venue[v].city for v in (item.venue, item.arrival_venue) if v}
+                    & set(leg.cities)
+                    for spec, item in zip(specs, visit.items, strict=True)
+                ):
+                    assert f" — {leg.label}" in text or f"→ {leg.label}" in text, leg.label
+                if leg.hosts and any(p.status is Status.SCHEDULED for p in plan.items):
+                    # and their lane in the timeline
+                    assert f'data-lane="host-{leg.id}"' in text, leg.id
         if (
             audience.person is None
             and audience.tier is not Tier.RESTRICTED
@@ -360,38 +647,58 @@ def files_of(files: dict[str, bytes], audience: Audience) -> dict[str, bytes]:
 
 change_spec = st.tuples(
     st.sampled_from(
-        ["title", "notes", "venue", "later", "venue-facts", "venue-place", "person-name"]
+        [
+            "title",
+            "notes",
+            "venue",
+            "later",
+            "venue-facts",
+            "venue-place",
+            "person-name",
+            "leg-hosts",
+            "insert",
+            "landing",
+        ]
     ),
-    st.integers(0, 5),  # which item, venue or person
+    st.integers(0, 5),  # which item, venue, person or leg
 )
+
+
+Change = tuple[Visit, list[PlannedItem], Callable[[Audience], bool]]
+
+
+def item_hidden(audience: Audience, item: Item) -> bool:
+    """Whether the audience may not see the item at all (a person: not one of theirs)."""
+    if audience.person is not None and audience.person not in item.attendees:
+        return True
+    return not audience.tier.allows(item.tier)
 
 
 def hidden_change(
     visit: Visit, plan: Plan, audience: Audience, what: str, which: int
-) -> tuple[Visit, list[PlannedItem]] | None:
-    """The visit and planned items after one change the audience cannot see, or None
-    when there is no such change of that kind."""
+) -> Change | None:
+    """The visit and planned items after one change the audience cannot see, and which
+    audiences it is hidden from (the audience among them); or None when there is no such
+    change of that kind."""
     tier = audience.tier
     items = list(visit.items)
     planned = list(plan.items)
-    public = tier.rank <= Tier.PRESS.rank
-
-    def hidden_item(n: int) -> bool:
-        item = items[n]
-        if audience.person is not None and audience.person not in item.attendees:
-            return True
-        return not tier.allows(item.tier)
 
     if what in ("title", "notes", "venue", "later"):
-        n = which % len(items)
-        item = items[n]
-        coarse = public and item.public_time is not PublicTime.EXACT
-        if (
-            not hidden_item(n)
-            and not (what == "notes" and public)
-            and not (what == "later" and coarse)
-        ):
+
+        def fits(k: int, reader: Audience) -> bool:  # a change of item k hidden from reader
+            coarse = reader.is_public and items[k].public_time is not PublicTime.EXACT
+            return (
+                item_hidden(reader, items[k])
+                or (what == "notes" and reader.is_public)
+                or (what == "later" and coarse)
+            )
+
+        fitting = [k for k in range(len(items)) if fits(k, audience)]
+        if not fitting:
             return None
+        n = fitting[which % len(fitting)]
+        item = items[n]
         if what == "title":
             items[n] = item.model_copy(update={"title": item.title + " (renamed)"})
         elif what == "notes":
@@ -412,45 +719,182 @@ def hidden_change(
                     "end": WallTime(p.end.local + timedelta(minutes=1)),
                 }
             )
-        return visit.model_copy(update={"items": tuple(items)}), planned
+        changed = visit.model_copy(update={"items": tuple(items)})
+        return changed, planned, lambda reader: fits(n, reader)
     if what == "venue-place":  # where a venue is, for a reader who may not learn it
-        n = which % len(visit.venues)
-        venue = visit.venues[n]
-        if tier.allows(venue.location_tier):
+        fitting = [k for k, v in enumerate(visit.venues) if not tier.allows(v.location_tier)]
+        if not fitting:
             return None
+        n = fitting[which % len(fitting)]
+        venue = visit.venues[n]
         venues = list(visit.venues)
         # its address (its coordinates would move the journeys to it, which the reader sees)
         venues[n] = venue.model_copy(update={"address": venue.address + " 2"})
-        return visit.model_copy(update={"venues": tuple(venues)}), planned
-    if what == "venue-facts":
-        n = which % len(visit.venues)
-        venue = visit.venues[n]
-        if tier.allows(venue.tier) and (
-            venue.id == "h0"  # the residence: the itineraries tell the way from it
-            or not all(
-                hidden_item(k)
-                for k, i in enumerate(items)
-                if venue.id in (i.venue, i.arrival_venue)
+        changed = visit.model_copy(update={"venues": tuple(venues)})
+        return changed, planned, lambda reader: not reader.tier.allows(venue.location_tier)
+    if what in ("venue-facts", "landing"):
+
+        def unknown(venue: Venue, reader: Audience) -> bool:  # a venue reader may not know
+            return not reader.tier.allows(venue.tier) or (
+                venue.id != "h0"  # the residence: the itineraries tell the way from it
+                and all(
+                    item_hidden(reader, i) for i in items if venue.id in (i.venue, i.arrival_venue)
+                )
             )
-        ):
+
+        def fits(venue: Venue) -> bool:
+            if venue.id == "z0" or not unknown(venue, audience):
+                return False  # (a transfer point: in no output)
+            # landing: where a movement the reader sees arrives ('venue not published')
+            return what == "venue-facts" or any(
+                i.arrival_venue == venue.id and not item_hidden(audience, i) for i in items
+            )
+
+        fitting = [k for k, v in enumerate(visit.venues) if fits(v)]
+        if not fitting:
             return None
+        n = fitting[which % len(fitting)]
+        venue = visit.venues[n]
         venues = list(visit.venues)
         venues[n] = venue.model_copy(
             update={
                 "name": venue.name + " Hall",
                 "address": venue.address + " 2",
                 "notes": (venue.notes or "") + " Gate 4.",
-                "lat": (venue.lat or 0.0) + 0.01,
+                "meeting_point": (venue.meeting_point or "") + " West",
+                # far enough to change the journeys from it (which the reader is not told)
+                "lat": (venue.lat or 0.0) + 0.03,
             }
         )
-        return visit.model_copy(update={"venues": tuple(venues)}), planned
+        changed = visit.model_copy(update={"venues": tuple(venues)})
+        return changed, planned, lambda reader: unknown(venue, reader)
+
+    def unknown_person(person: Person) -> Callable[[Audience], bool]:
+        return lambda reader: person.id != reader.person and not reader.tier.allows(person.tier)
+
+    if what == "leg-hosts":  # a host the reader may not know of joins a leg, or leaves it
+        if not visit.tour:
+            return None
+        legs = list(visit.tour)
+        leg = legs[which % len(legs)]
+        host = visit.person[f"p{HOSTS[which // 2 % 2]}"]
+        if not unknown_person(host)(audience):
+            return None
+        others = tuple(h for h in leg.hosts if h != host.id)
+        hosts = others if host.id in leg.hosts else (*leg.hosts, host.id)
+        legs[which % len(legs)] = leg.model_copy(update={"hosts": hosts})
+        changed = visit.model_copy(update={"tour": tuple(legs)})
+        return changed, planned, unknown_person(host)
+    if what == "insert":
+        return hidden_insert(visit, plan, audience, which)
     n = which % len(visit.people)
     person = visit.people[n]
-    if person.id == audience.person or tier.allows(person.tier):
+    if not unknown_person(person)(audience):
         return None
     people = list(visit.people)
     people[n] = person.model_copy(update={"name": person.name + " Jr"})
-    return visit.model_copy(update={"people": tuple(people)}), planned
+    changed = visit.model_copy(update={"people": tuple(people)})
+    return changed, planned, unknown_person(person)
+
+
+def inserted_item(
+    visit: Visit, plan: Plan, before: PlannedItem, tier: Tier, attendees: list[str], own: bool
+) -> tuple[Visit, list[PlannedItem]]:
+    """The visit and planned items with a new item of ``tier`` (a briefing) that ends a
+    quarter of an hour before ``before`` starts: at its venue, or (``own``) at a venue of
+    its own in the same city."""
+    assert before.start is not None and before.venue is not None
+    venues = list(visit.venues)
+    venue = before.venue
+    if own:
+        here = visit.venue[venue]
+        venue = "v9"
+        venues.append(
+            Venue(
+                id=venue,
+                name="VenueInserted",
+                city=here.city,
+                address="AddressInserted",
+                lat=(here.lat or 0.0) + 0.021,
+                lon=(here.lon or 0.0) + 0.017,
+                exclusive=False,
+                tier=tier,
+                location_tier=tier,
+                meeting_point="MeetInserted",
+                notes="PerimeterInserted",
+            )
+        )
+    item = Item(
+        id="i9",
+        title="TitleInserted",
+        kind=ItemKind.BRIEFING,
+        duration=30,
+        attendees=tuple(attendees),
+        venue=venue,
+        tier=tier,
+        notes="NotesInserted",
+        provenance=PROV,
+    )
+    start = before.start.local - timedelta(minutes=45)
+    planned = PlannedItem(
+        id=item.id,
+        status=Status.SCHEDULED,
+        start=WallTime(start),
+        end=WallTime(start + timedelta(minutes=30)),
+        timezone=before.timezone,
+        venue=venue,
+        attendees=item.attendees,
+        created=STAMP,
+        modified=STAMP,
+    )
+    changed = visit.model_copy(update={"items": (*visit.items, item), "venues": tuple(venues)})
+    return changed, [*plan.items, planned]
+
+
+def hidden_insert(visit: Visit, plan: Plan, audience: Audience, which: int) -> Change | None:
+    """A new item the audience cannot see, just before an item it sees (B), attended by
+    people whose journey into B it is not told of either way: in an itinerary, others
+    than its reader (it tells the reader's own journeys only); in a programme, people it
+    may not know of, or whose first item of the day B is (before it, no journey from an
+    item it sees)."""
+    shown = {v.item_id for v in views(visit, plan, audience) if not v.cancelled}
+    seen = [p for p in plan.items if p.id in shown and p.status is Status.SCHEDULED]
+    if not seen:
+        return None
+    target = seen[which % len(seen)]
+    start = target.start_at()
+    assert start is not None
+
+    def first_of_day(pid: str) -> bool:  # B is their first scheduled item of its day
+        day = start.in_timezone(ZONE).date()
+        return not any(
+            pid in p.attendees
+            and p.status is Status.SCHEDULED
+            and (other := p.start_at()) is not None
+            and other.in_timezone(ZONE).date() == day
+            and other < start
+            for p in plan.items
+        )
+
+    def hidden_from(reader: Audience, tier: Tier, attendees: list[str]) -> bool:
+        if reader.person is not None:
+            return reader.person not in attendees
+        return not reader.tier.allows(tier) and all(
+            not reader.tier.allows(visit.person[pid].tier) or first_of_day(pid) for pid in attendees
+        )
+
+    everyone = list(dict.fromkeys([*target.attendees, *(p.id for p in visit.people)]))
+    if audience.person is not None:
+        tier = TIERS[which % len(TIERS)]  # any: the reader does not attend it
+    else:
+        above = [t for t in TIERS if not audience.tier.allows(t)]
+        tier = above[which % len(above)]
+    fits = [pid for pid in everyone if hidden_from(audience, tier, [pid])]
+    if not fits:
+        return None
+    attendees = fits[: 1 + which % 3]
+    changed, items = inserted_item(visit, plan, target, tier, attendees, own=which % 2 == 1)
+    return changed, items, lambda reader: hidden_from(reader, tier, attendees)
 
 
 @settings(
@@ -460,34 +904,114 @@ def hidden_change(
 )
 @given(
     specs=st.lists(item_spec, min_size=1, max_size=6),
-    clearances=st.lists(st.sampled_from(TIERS), min_size=3, max_size=3),
-    people_tiers=st.lists(st.sampled_from(TIERS), min_size=3, max_size=3),
-    reader=st.integers(0, 4),
+    clearances=st.lists(st.sampled_from(TIERS), min_size=5, max_size=5),
+    people_tiers=st.lists(st.sampled_from(TIERS), min_size=5, max_size=5),
+    world=world_spec,
+    reader=st.integers(0, 6),
     change=change_spec,
 )
 def test_a_change_hidden_from_an_audience_leaves_its_files_byte_identical(
     specs: list[Spec],
     clearances: list[Tier],
     people_tiers: list[Tier],
+    world: World,
     reader: int,
     change: tuple[str, int],
 ) -> None:
-    visit, plan = build(specs, clearances, people_tiers)
-    audience = [PUBLIC, DELEGATION, *(for_person(p) for p in visit.people)][reader]
-    found = hidden_change(visit, plan, audience, *change)
+    visit, plan = build(specs, clearances, people_tiers, world)
+    readers = [PUBLIC, DELEGATION, *(for_person(p) for p in visit.people)]
+    found = hidden_change(visit, plan, readers[reader], *change)
     if found is None:
         return
-    changed, items = found
+    changed, items, hidden_from = found
+    assert hidden_from(readers[reader])
     second = merge(plan, changed, items, SolveInfo(status="hand-made"), "t", LATER)
     first_files = build_files(visit, plan, None)
     second_files = build_files(changed, second, read_export(first_files["plan.json"].decode()))
-    assert files_of(second_files, audience) == files_of(first_files, audience), change
     assert second.version == plan.version + 1
-    assert audience.key not in (second.history[-1].seen_by or ())
+    for audience in readers:  # every reader the change is hidden from, not only the one drawn
+        if hidden_from(audience):
+            after, before = files_of(second_files, audience), files_of(first_files, audience)
+            assert after == before, (audience.key, change)
+            assert audience.key not in (second.history[-1].seen_by or ()), audience.key
     # the protocol office sees it: the test can tell a change from none
     assert second_files["calendars/full.ics"] != first_files["calendars/full.ics"] or (
         second_files["changes/full.md"] != first_files["changes/full.md"]
     )
+
+
+def journeys_of(legs: tuple[TravelLeg, ...]) -> set[tuple[Any, ...]]:
+    """Each person's journey of some travel legs: where from, how long, how, when to leave."""
+    return {
+        (leg.from_title, leg.minutes, person, leg.mode, leg.leave)
+        for leg in legs
+        for person in leg.people
+    }
+
+
+@settings(
+    max_examples=150,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
+@given(
+    specs=st.lists(item_spec, min_size=1, max_size=6),
+    clearances=st.lists(st.sampled_from(TIERS), min_size=5, max_size=5),
+    people_tiers=st.lists(st.sampled_from(TIERS), min_size=5, max_size=5),
+    world=world_spec,
+    reader=st.integers(0, 6),
+    which=st.integers(0, 5),
+    attendees=st.lists(st.integers(0, 4), min_size=1, max_size=3, unique=True),
+)
+def test_an_item_hidden_from_a_reader_before_their_item_tells_them_nothing(
+    specs: list[Spec],
+    clearances: list[Tier],
+    people_tiers: list[Tier],
+    world: World,
+    reader: int,
+    which: int,
+    attendees: list[int],
+) -> None:
+    """An item the reader may not see (above their tier; in an itinerary, one of the
+    reader's own above their clearance, or one they do not attend) put just before an
+    item they see, attended by anyone: the reader learns nothing of it. No journey from
+    it, no time to leave it sets: every journey and time to leave told after it was told
+    before (some may go untold: their journey now starts where the reader may not know),
+    and nothing of its title or its venue."""
+    visit, plan = build(specs, clearances, people_tiers, world)
+    audience = [PUBLIC, DELEGATION, *(for_person(p) for p in visit.people)][reader]
+    shown = {v.item_id for v in views(visit, plan, audience) if not v.cancelled}
+    seen = [p for p in plan.items if p.id in shown and p.status is Status.SCHEDULED]
+    above = [t for t in TIERS if not audience.tier.allows(t)]
+    people = [f"p{a}" for a in attendees]
+    if audience.person is not None and (not above or which % 2):
+        # an item the reader does not attend, at any tier
+        people = [p for p in people if p != audience.person] or [
+            next(p.id for p in visit.people if p.id != audience.person)
+        ]
+        above = TIERS
+    if not seen or not above:
+        return
+    tier = above[which % len(above)]
+    changed, items = inserted_item(
+        visit, plan, seen[which % len(seen)], tier, people, own=which // 2 % 2 == 1
+    )
+    second = merge(plan, changed, items, SolveInfo(status="hand-made"), "t", LATER)
+    before = {v.item_id: v for v in views(visit, plan, audience)}
+    after = {v.item_id: v for v in views(changed, second, audience)}
+    assert after.keys() == before.keys(), audience.key
+    for item_id, view in after.items():
+        was = before[item_id]
+        for told, knew in ((view.legs, was.legs), (view.then, was.then)):
+            # each person's journey (a journey of several is told of fewer of them)
+            assert journeys_of(told) <= journeys_of(knew), (audience.key, item_id, told, knew)
+        told, knew = (set(v.journeys.split("; ")) - {""} for v in (view, was))
+        assert told <= knew, (audience.key, item_id, told, knew)
+    text = "\n".join(
+        (outputs(changed, second, audience), notices_text(changed, plan, second, audience))
+    )
+    for leak in ("TitleInserted", "NotesInserted", "VenueInserted", "MeetInserted"):
+        assert leak not in text, (audience.key, leak)
 
 
 def build_files(visit: Visit, plan: Plan, previous: Any) -> dict[str, bytes]:
@@ -503,16 +1027,17 @@ def build_files(visit: Visit, plan: Plan, previous: Any) -> dict[str, bytes]:
 )
 @given(
     specs=st.lists(item_spec, min_size=1, max_size=6),
-    clearances=st.lists(st.sampled_from(TIERS), min_size=3, max_size=3),
+    clearances=st.lists(st.sampled_from(TIERS), min_size=5, max_size=5),
+    world=world_spec,
     raised=st.lists(st.integers(0, 5), min_size=1, max_size=3, unique=True),
 )
 def test_an_item_withdrawn_from_an_audience_is_cancelled_and_tells_nothing_new(
-    specs: list[Spec], clearances: list[Tier], raised: list[int]
+    specs: list[Spec], clearances: list[Tier], world: World, raised: list[int]
 ) -> None:
     """Items made restricted, renamed and moved an hour later, all at once: an audience
     below restricted that had them gets them cancelled, under the title and at the time it
     knew, and learns nothing of the new ones."""
-    visit, plan = build(specs, clearances)
+    visit, plan = build(specs, clearances, world=world)
     raised = [n for n in raised if n < len(visit.items)]
     items = list(visit.items)
     for n in raised:
