@@ -665,8 +665,8 @@ class Index:
         item of the day or, the first of the day, from the morning's residence; and after
         their last, the way back to the evening's (``lodging``). Their calendar says it,
         and its digest covers it."""
-        if view.cancelled or view.venue_id is None:
-            return ""
+        if view.cancelled or view.venue_id is None or stream_tier(stream).rank <= Tier.PRESS.rank:
+            return ""  # (the press and the public are told no journeys, as in itineraries)
         before, morning, after = self.reader_legs(planned, view, stream, person)
         said = [
             f"Leave {leg.from_title} {leg.leave} ({leg.mode} {leg.minutes} min)"

@@ -215,3 +215,25 @@ def test_no_time_to_leave_an_item_the_reader_knows_only_by_its_part_of_the_day(
     assert "morning of 12 June" in files["people/a.ics"]
     for name in ("people/a.ics", "people/a.md"):
         assert "Leave Talks" not in files[name] and "09:00" not in files[name], name
+
+
+def test_a_reader_cleared_for_the_press_is_told_no_journeys(tmp_path: Path) -> None:
+    """The press and the public are told no journeys: the itinerary of a person of press
+    clearance has none, and their calendar says no time to leave either."""
+    from planner.export.outputs import build
+
+    data = _rushed(
+        item("talks", pinned=f"{D} 08:00", tier="public"),
+        item("brief", venue="v2", pinned=f"{D} 11:00", tier="public"),
+    )
+    data["people"][0]["clearance"] = "press"
+    visit = load(tmp_path, data)
+    files = {p: c.decode() for p, c in build(visit, solved(visit)).items()}
+    assert "Travel before" not in files["people/a.md"]
+    assert "Leave" not in files["people/a.ics"]
+    # the same reader of delegation clearance is told both
+    data["people"][0]["clearance"] = "delegation"
+    visit = load(tmp_path, data, "delegation.yaml")
+    files = {p: c.decode() for p, c in build(visit, solved(visit)).items()}
+    assert "leave Talks 10:30" in files["people/a.md"]
+    assert "Leave Talks 10:30" in files["people/a.ics"].replace("\r\n ", "")
