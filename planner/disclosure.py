@@ -36,7 +36,7 @@ from typing import TYPE_CHECKING, Any
 
 import pendulum
 
-from planner.model.clock import tz
+from planner.model.clock import length_text, tz
 from planner.model.lodging import day_ends
 from planner.model.people import Person, Role, Side
 from planner.model.publication import PressAccess, PublicTime, Tier
@@ -669,12 +669,15 @@ class Index:
             return ""  # (the press and the public are told no journeys, as in itineraries)
         before, morning, after = self.reader_legs(planned, view, stream, person)
         said = [
-            f"Leave {leg.from_title} {leg.leave} ({leg.mode} {leg.minutes} min)"
+            f"Leave {leg.from_title} {leg.leave} ({leg.mode} {length_text(leg.minutes or 0)})"
             for leg in before + morning
             if leg.leave
         ]
         said += [f"Overnight aboard {leg.from_title}" for leg in morning if leg.overnight]
-        said += [f"Then back to {leg.from_title} ({leg.mode} {leg.minutes} min)" for leg in after]
+        said += [
+            f"Then back to {leg.from_title} ({leg.mode} {length_text(leg.minutes or 0)})"
+            for leg in after
+        ]
         return "; ".join(said)
 
     def _same_as(self, prepared: _Prepared, stream: str) -> str | None:

@@ -390,6 +390,10 @@ def test_legs_are_each_persons_real_journey(visit: Path, tmp_path: Path) -> None
         "- Travel before: leave Lunch at Bellevue Palace 14:30: motorcade 1 h (Claire Morel)" in own
     )
     assert "Paul Morel" not in own.split("- What:")[0]
+    # her calendar says the same, in the same words for its length
+    assert "Leave Lunch at Bellevue Palace 14:30 (motorcade 1 h)" in text[
+        "people/president.ics"
+    ].replace("\r\n ", "")
     # her husband's: his real journey, 25 minutes from the memorial
     his = _block(text["people/spouse.md"], reception)
     assert (

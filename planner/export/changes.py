@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from pydantic import Field
 
 from planner.disclosure import content
-from planner.export.programme import attendees_by_precedence, hm, length_text
+from planner.export.programme import attendees_by_precedence, hm
 from planner.export.tiers import (
     FULL,
     Audience,
@@ -36,7 +36,7 @@ from planner.export.tiers import (
     views,
 )
 from planner.model.base import Frozen
-from planner.model.clock import tz
+from planner.model.clock import length_text, tz
 from planner.model.people import Person
 from planner.model.publication import PressAccess, Tier
 from planner.model.visit import Visit

@@ -31,13 +31,12 @@ from planner.disclosure import (
 )
 from planner.export.programme import (
     end_clause,
-    length_text,
     movement_text,
     start_clocks,
     zone_name,
 )
 from planner.export.tiers import FULL, Audience, Index, ItemView, Leg, for_person, views
-from planner.model.clock import tz
+from planner.model.clock import length_text, tz
 from planner.model.people import Person, Side
 from planner.model.publication import PressAccess
 from planner.model.visit import Visit

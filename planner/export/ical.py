@@ -28,9 +28,9 @@ from zoneinfo import ZoneInfo
 import pendulum
 
 from planner.disclosure import cleaner, withdrawn_views
-from planner.export.programme import end_clause, length_text, movement_text, start_clocks
+from planner.export.programme import end_clause, movement_text, start_clocks
 from planner.export.tiers import Audience, Index, ItemView, views
-from planner.model.clock import tz
+from planner.model.clock import length_text, tz
 from planner.model.publication import Tier
 from planner.model.visit import Visit
 from planner.plan import Plan

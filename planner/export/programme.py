@@ -10,7 +10,7 @@ from datetime import date
 import pendulum
 
 from planner.disclosure import Shown, by_precedence
-from planner.model.clock import city_of, offset_text, tz
+from planner.model.clock import city_of, length_text, offset_text, tz
 from planner.model.items import Item
 from planner.model.movements import Mode, route
 from planner.model.people import Person
@@ -114,13 +114,6 @@ def hm(instant: pendulum.DateTime) -> str:
     ):
         return f"{instant:%H:%M} ({offset_text(instant)})"
     return f"{instant:%H:%M}"
-
-
-def length_text(minutes: int) -> str:
-    """'45 min', '1 h', '1 h 30 min'."""
-    if minutes < 60:
-        return f"{minutes} min"
-    return f"{minutes // 60} h" + (f" {minutes % 60} min" if minutes % 60 else "")
 
 
 def start_clocks(visit: Visit, start: pendulum.DateTime, zone: str, second_zone: str) -> str:

@@ -181,6 +181,13 @@ class ClockTime:
 
 
 @lru_cache(maxsize=256)
+def length_text(minutes: int) -> str:
+    """'45 min', '1 h', '1 h 30 min': how long something takes, as every output says it."""
+    if minutes < 60:
+        return f"{minutes} min"
+    return f"{minutes // 60} h" + (f" {minutes % 60} min" if minutes % 60 else "")
+
+
 def tz(name: str) -> pendulum.Timezone | pendulum.FixedTimezone:
     """The pendulum time zone of an IANA name, loaded once (pendulum reads the zone file
     from disk on every lookup by name)."""
