@@ -207,6 +207,7 @@ class ModelBuilder:
         self._paths: dict[tuple[str, str], tuple[int, list[Fact]]] = {}
         self._travel_cache: dict[tuple[str, str], int | None] = {}
         self._slow_cache: dict[tuple[str, str], list[tuple[cp_model.Domain, int]]] = {}
+        self._slow_hours: dict[tuple[str, str], tuple[Slow, ...]] = {}
         self._leaving: dict[tuple[str, str, int], Lit] = {}
         self._domains: dict[str, list[TimeRule]] = {}
         self._collected = False
@@ -507,12 +508,7 @@ class ModelBuilder:
                     hi = self._clock(d, hours.end, v.end_zone(item))
                     morning, evening = day_ends(v.residence, pid, d)
                     if morning is not None and morning != venue_id:
-                        way = travel_minutes(
-                            v.travel,
-                            v.venue[morning],
-                            v.venue[venue_id],
-                            leaves=(d, hours.start.minutes),
-                        )
+                        way = self._travel_leaving(morning, venue_id, d, hours.start.minutes)
                         if way is not None:
                             lo += ax.units_up(way + item.holding_minutes)
                             binds = True
@@ -548,7 +544,7 @@ class ModelBuilder:
         v, ax = self.visit, self.axis
         zone = v.venue_zone(a)
         found = []
-        for hours in slow_hours(v.travel, v.venue[a], v.venue[b]):
+        for hours in self._slow_of(a, b):
             if hours.minutes <= minutes or (hours.days and day not in hours.days):
                 continue
             first = ax.local_clock(day, hours.start, zone)
@@ -791,6 +787,22 @@ class ModelBuilder:
             self._travel_cache[key] = travel_minutes(v.travel, v.venue[a], v.venue[b])
         return self._travel_cache[key]
 
+    def _slow_of(self, a: str, b: str) -> tuple[Slow, ...]:
+        """The slower hours of the way from venue ``a`` to ``b`` (worked out once)."""
+        key = (a, b)
+        if key not in self._slow_hours:
+            v = self.visit
+            self._slow_hours[key] = slow_hours(v.travel, v.venue[a], v.venue[b])
+        return self._slow_hours[key]
+
+    def _travel_leaving(self, a: str, b: str, day: date, minute: int) -> int | None:
+        """Minutes from venue ``a`` to ``b`` leaving on ``day`` at ``minute`` (local)."""
+        plain = self._travel(a, b)
+        if plain is None:
+            return None
+        found = next((h for h in self._slow_of(a, b) if h.holds((day, minute))), None)
+        return plain if found is None else found.minutes
+
     def _gap(self, a: ItemVars, venue_out: str, b: ItemVars, venue_in: str) -> int | None:
         minutes = self._travel(venue_out, venue_in)
         if minutes is None:
@@ -808,7 +820,7 @@ class ModelBuilder:
             v, ax = self.visit, self.axis
             zone = v.venue_zone(a)
             found = []
-            for hours in slow_hours(v.travel, v.venue[a], v.venue[b]):
+            for hours in self._slow_of(a, b):
                 spans = [
                     (ax.local_clock(d, hours.start, zone), ax.local_clock(d, hours.end, zone) - 1)
                     for d in v.days
@@ -1089,7 +1101,7 @@ class ModelBuilder:
                 drive(v.travel, va, vb).roads if leg is not None else basis(v.travel, va, vb).roads
             )
             path = ("travel", "roads", roads, "rush_hours") if roads is not None else ("travel",)
-        hours = slow_hours(v.travel, v.venue[a], v.venue[b])[n]
+        hours = self._slow_of(a, b)[n]
         return self.fact(
             f"slow:{a}:{b}:{n}",
             functools.partial(_slow_words, v, a, b, hours),

@@ -30,7 +30,7 @@ from ortools.sat.python import cp_model
 
 from planner.model.clock import city_of
 from planner.model.items import Item
-from planner.model.travel import journey, slow_hours
+from planner.model.travel import journey
 from planner.model.visit import Visit
 from planner.schedule.cpmodel import ModelBuilder, TimeRule, distinct_venues
 
@@ -103,6 +103,11 @@ class _Why:
     @property
     def visit(self) -> Visit:
         return self.builder.visit
+
+    @property
+    def slow_named(self) -> bool:
+        """Whether the facts name a way's slower hours."""
+        return any(k.startswith("slow:") for k in self.keys)
 
     @property
     def unit(self) -> int:
@@ -475,7 +480,7 @@ class _Why:
             return _Link(x, y, past[0], "person", who=who, journey=past[2], mode=f"way past {home}")
         # leaving in the way's slower hours (a fact of their own): their minutes, the
         # hours an explanation names being those the item before ends in
-        slow = slow_hours(self.visit.travel, self.visit.venue[a.leaves], self.visit.venue[b.venue])
+        slow = self.builder._slow_of(a.leaves, b.venue) if self.slow_named else ()
         for n, hours in enumerate(slow):
             if f"slow:{a.leaves}:{b.venue}:{n}" in self.keys and hours.minutes > journey:
                 journey = hours.minutes
