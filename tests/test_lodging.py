@@ -457,3 +457,20 @@ def test_check_refuses_a_night_aboard_it_cannot_hold(
     with pytest.raises(VisitFileError) as caught:
         load(tmp_path, data)
     assert message in str(caught.value), str(caught.value)
+
+
+def test_a_hostile_title_of_the_night_s_flight_reaches_no_output_raw(tmp_path: Path) -> None:
+    """Escape sequences and line breaks in the title of the movement slept aboard reach
+    neither 'Tonight: aboard …' nor 'Overnight aboard …'."""
+    from planner.export.outputs import build
+
+    data = _overnight(item("morning", venue="p1", days=[D2]))
+    data["items"][0]["title"] = "Night\x1b[31m flight\r\nInjected: yes\x07"
+    visit = load(tmp_path, data)
+    files = build(visit, solved(visit))
+    mine, ics = files["people/a.md"].decode(), files["people/a.ics"].decode()
+    for text in (mine, ics):
+        assert "\x1b" not in text and "\x07" not in text
+    assert "\nInjected" not in mine and "\r\nInjected" not in ics
+    assert "Tonight: aboard Night" in mine
+    assert "Overnight aboard Night" in ics.replace("\r\n ", "")
