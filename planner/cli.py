@@ -160,6 +160,53 @@ def cmd_validate(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_review(args: argparse.Namespace) -> int:
+    from planner.model.text import printable
+    from planner.plan import PlanFileError, plan_path
+    from planner.review import CHECKS, counts, review
+
+    visit_path = Path(args.visit)
+    path = Path(args.plan) if args.plan else plan_path(visit_path)
+    with _consistent(args, visit_path, path):  # not in the middle of another's write
+        loaded = _load_or_report(visit_path)
+        if loaded is None:
+            return EXIT_INVALID
+        if not path.is_file() and not args.plan:
+            print(
+                f"planner review: no plan at {path}; make one with 'planner solve "
+                f"{visit_path}' or name the plan file",
+                file=sys.stderr,
+            )
+            return EXIT_INVALID
+        try:
+            plan = _read_any_plan(path)
+        except PlanFileError as exc:
+            print(f"planner review: {exc}", file=sys.stderr)
+            return EXIT_INVALID
+    if plan.visit != loaded.visit.id:
+        print(
+            f"planner review: {path} is a plan of visit '{plan.visit}', not of "
+            f"'{loaded.visit.id}' ({visit_path})",
+            file=sys.stderr,
+        )
+        return EXIT_INVALID
+    concerns = review(loaded.visit, plan)
+    for concern in concerns:
+        when = f"{concern.at:%a %-d %b %H:%M}"
+        print(printable(f"{when}  {CHECKS[concern.check]}: {concern.text}", keep=""))
+    if not concerns:
+        print("review: nothing a protocol officer would question")
+        return EXIT_OK
+    found = counts(concerns)
+    total = sum(found.values())
+    print(
+        f"review: {total} thing{'s' if total != 1 else ''} to look at ("
+        + ", ".join(f"{n} {CHECKS[check]}" for check, n in found.items())
+        + ")"
+    )
+    return EXIT_NO_PLAN
+
+
 def _read_any_plan(path: Path) -> Plan:
     """A plan file (*.plan.yaml) or a plan.json written by 'planner generate'; raises
     PlanFileError saying why it cannot be read."""
@@ -594,6 +641,18 @@ def build_parser() -> argparse.ArgumentParser:
         "plan", nargs="?", metavar="PLAN", help="plan file (default: VISIT's NAME.plan.yaml)"
     )
     p.set_defaults(func=cmd_validate)
+
+    p = sub.add_parser(
+        "review", help="list what a protocol officer would question in a plan (no rule broken)"
+    )
+    p.add_argument("visit", metavar="VISIT", help="visit file")
+    p.add_argument(
+        "plan",
+        nargs="?",
+        metavar="PLAN",
+        help="plan file or plan.json (default: VISIT's NAME.plan.yaml)",
+    )
+    p.set_defaults(func=cmd_review)
 
     p = sub.add_parser(
         "diff", help="say what changed between two plans (for everyone, or for one reader)"

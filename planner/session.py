@@ -157,7 +157,7 @@ def thin_slack(visit: Visit, plan: Plan, threshold: int = THIN_SLACK) -> list[Sl
 class Finding:
     """One line of the conflicts and warnings list; ``glyph`` reads without colour."""
 
-    kind: str  # error, warning, dropped, cancelled, slack, score
+    kind: str  # error, warning, dropped, cancelled, slack, review, score
     glyph: str
     text: str
     item: str | None = None
@@ -169,6 +169,7 @@ GLYPHS = {
     "dropped": "⊘",
     "cancelled": "⊗",
     "slack": "◷",
+    "review": "?",
     "score": "≈",
 }
 
@@ -182,7 +183,9 @@ def findings(
     """Everything worth a look in a plan: broken rules (the independent validator), the
     visit file's warnings (``LoadedVisit.problems``: e.g. an attendee whose clearance
     hides the item from their itinerary), left out and cancelled items, thin slack before
-    pinned items, and the soft goals' scores."""
+    pinned items, what a protocol officer would question (planner.review), and the soft
+    goals' scores."""
+    from planner.review import review
     from planner.validate import validate_plan
 
     result: list[Finding] = []
@@ -220,6 +223,11 @@ def findings(
             f"after '{visit.item[slack.after].title}' ({names})"
         )
         result.append(Finding("slack", GLYPHS["slack"], text, slack.item))
+    slack_items = {f.item for f in result if f.kind == "slack"}
+    for concern in review(visit, plan):
+        if concern.check == "thin-slack" and concern.item in slack_items:
+            continue  # said already, for everyone it concerns
+        result.append(Finding("review", GLYPHS["review"], concern.text, concern.item))
     for line in scores:
         if line.measure:
             result.append(Finding("score", GLYPHS["score"], str(line)))

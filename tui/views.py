@@ -31,7 +31,7 @@ class Row:
 
 def marks(visit: Visit, state: State, item_id: str) -> str:
     """Glyphs of an item: ◆ pinned, ↻ moved by the last edit, ✗ breaks a rule, ! warned,
-    ◷ thin slack before it."""
+    ◷ thin slack before it, ? a protocol officer would question it (planner review)."""
     text = ""
     item = visit.item.get(item_id)
     if item is not None and item.is_pinned:
@@ -39,7 +39,7 @@ def marks(visit: Visit, state: State, item_id: str) -> str:
     if item_id in state.moved:
         text += "↻"
     kinds = {f.kind for f in state.findings if f.item == item_id}
-    for kind in ("error", "warning", "slack"):
+    for kind in ("error", "warning", "slack", "review"):
         if kind in kinds:
             text += GLYPHS[kind]
     return text

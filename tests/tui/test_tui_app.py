@@ -1133,3 +1133,27 @@ async def test_reload_reads_in_a_worker_and_edits_wait_for_it(
         await settle(app, pilot)
         assert not app.busy and app.session is not before
         assert not app.session.undo_stack
+
+
+async def test_the_warnings_pane_lists_what_a_protocol_officer_would_question(
+    tmp_path: Path, make_app: MakeApp
+) -> None:
+    from planner.plan import write_plan
+    from tests.schedule_support import D, item, load, moved_to, person, solved, visit_data
+    from tests.schedule_support import write_visit as write
+
+    data = visit_data(
+        item("dinner", kind="banquet", duration=120, attendees=["a", "h"], title="State dinner"),
+        people=[person("a", role="principal", precedence=1), person("h", "host", role="principal")],
+        programme_hours={"start": "07:00", "end": "23:30"},
+    )
+    visit = load(tmp_path, data)
+    path = write(tmp_path, data)
+    write_plan(plan_path(path), moved_to(visit, solved(visit), "dinner", f"{D} 10:30"))
+    app = make_app(path)
+    async with app.run_test(size=(120, 30)) as pilot:
+        await settle(app, pilot)
+        options = app.query_one("#findings", OptionList)
+        lines = [str(options.get_option_at_index(n).prompt) for n in range(options.option_count)]
+        assert "? State dinner: a banquet starting at 10:30, before 18:00" in lines
+        assert "?1" in status(app)  # the status line counts it
