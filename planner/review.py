@@ -65,7 +65,7 @@ HOLE_MINUTES = 90
 REST_AT_RESIDENCE = 30  # minutes at the residence that make a wait a rest, not a hole
 SLACK_MINUTES = 10
 LONG_DAY_MINUTES = 14 * 60
-NEAR = timedelta(hours=12)  # what a move of a few minutes can clash with
+NEAR = timedelta(hours=1)  # what a move of a few minutes can clash with at a venue
 
 PARTY = frozenset({Role.PRINCIPAL, Role.SPOUSE, Role.MINISTER})
 
@@ -226,7 +226,7 @@ class _Moves:
         return False
 
     def _check(self, slot: _Slot, minutes: int) -> bool:
-        from planner.validate import validate_plan
+        from planner.validate import check_scheduled
 
         shift = timedelta(minutes=minutes)
         moved = slot.planned.model_copy(
@@ -236,19 +236,50 @@ class _Moves:
             }
         )
         items = tuple(moved if p.id == slot.item.id else p for p in self._near(slot))
-        found = validate_plan(self.visit, self.plan.model_copy(update={"items": items}))
+        found = check_scheduled(self.visit, self.plan.model_copy(update={"items": items}))
         return not any(v.severity == "error" and slot.item.id in v.items for v in found)
 
     def _near(self, slot: _Slot) -> list[PlannedItem]:
-        """The items a move of ``slot`` by a few minutes can clash with: those under way
-        within NEAR of it, and those it is ordered with (an order's gap may be long)."""
+        """The items a move of ``slot`` by a few minutes can clash with: each attendee's
+        items just before and after it (however far: the journey between them), those at
+        its venue under way within NEAR of it (the venue held, its capacity), and those it
+        is ordered with (an order's gap may be long)."""
         first, last = slot.start - NEAR, slot.end + NEAR
-        ordered = {o.other for o in slot.item.order} | self._ordered.get(slot.item.id, set())
+        wanted = {o.other for o in slot.item.order} | self._ordered.get(slot.item.id, set())
+        for pid in slot.planned.attendees:
+            sequence = self._sequences.get(pid, [])
+            at = next((n for n, p in enumerate(sequence) if p.id == slot.item.id), None)
+            if at is not None:
+                wanted.update(p.id for p in sequence[max(at - 1, 0) : at + 2])
+        for p, start, end in self._at_venue.get(slot.planned.venue or "", []):
+            if start <= last and end >= first:
+                wanted.add(p.id)
+        return [p for p in self.plan.items if p.id in wanted]
+
+    @cached_property
+    def _scheduled(self) -> list[tuple[PlannedItem, datetime, datetime]]:
         found = []
         for p in self.plan.items:
             start, end = p.start_at(), p.end_at()
-            if p.id in ordered or start is None or end is None or (start <= last and end >= first):
-                found.append(p)
+            if p.status is Status.SCHEDULED and start is not None and end is not None:
+                found.append((p, start, end))
+        found.sort(key=lambda t: (t[1], t[0].id))
+        return found
+
+    @cached_property
+    def _sequences(self) -> dict[str, list[PlannedItem]]:
+        """Each person → their scheduled items in order of start."""
+        found: dict[str, list[PlannedItem]] = {}
+        for p, _, _ in self._scheduled:
+            for pid in p.attendees:
+                found.setdefault(pid, []).append(p)
+        return found
+
+    @cached_property
+    def _at_venue(self) -> dict[str, list[tuple[PlannedItem, datetime, datetime]]]:
+        found: dict[str, list[tuple[PlannedItem, datetime, datetime]]] = {}
+        for entry in self._scheduled:
+            found.setdefault(entry[0].venue or "", []).append(entry)
         return found
 
     @cached_property

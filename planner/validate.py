@@ -106,6 +106,15 @@ def validate_plan(visit: Visit, plan: Plan) -> list[Violation]:
     found += check_fingerprint(visit, plan)
     found += check_items_listed(visit, plan)
     found += check_statuses(visit, plan)
+    return found + check_scheduled(visit, plan)
+
+
+def check_scheduled(visit: Visit, plan: Plan) -> list[Violation]:
+    """The violations of the rules by the scheduled items of ``plan`` (rules 1–10), which
+    may hold only some of the visit's items: what a move of some items breaks among their
+    neighbours (planner.review), without the plan-wide checks (every item listed once,
+    statuses, the visit's fingerprint)."""
+    found: list[Violation] = []
     slots: list[_Slot] = []
     for planned in _scheduled(visit, plan):
         slot = _read_slot(visit, planned, found)
