@@ -258,7 +258,7 @@ class _Moves:
 
     @cached_property
     def _scheduled(self) -> list[tuple[PlannedItem, datetime, datetime]]:
-        found = []
+        found: list[tuple[PlannedItem, datetime, datetime]] = []
         for p in self.plan.items:
             start, end = p.start_at(), p.end_at()
             if p.status is Status.SCHEDULED and start is not None and end is not None:
