@@ -394,11 +394,12 @@ def _has_lunch(visit: Visit, items: list[_Slot]) -> bool:
             return True
         if _is_meal_aboard(s) and _minutes(overlap) >= LUNCH_MINUTES:
             return True
-    for a, b in pairwise(items):
-        journey = _journey(visit, a, b)
-        busy = (journey or 0) + (b.item.holding_minutes if a.leaves.id != b.venue.id else 0)
-        free = min(b.start, window_until) - max(a.end, window_from)
-        if _minutes(free) - busy >= LUNCH_MINUTES:
+    for a, b in pairwise(items):  # free: after the journey on, before the holding time
+        journey = _journey(visit, a, b) or 0
+        holding = b.item.holding_minutes if a.leaves.id != b.venue.id else 0
+        free_from = max(a.end.add(minutes=journey), window_from)
+        free_until = min(b.start.subtract(minutes=holding), window_until)
+        if _minutes(free_until - free_from) >= LUNCH_MINUTES:
             return True
     before = _minutes(items[0].start - window_from)
     after = _minutes(window_until - items[-1].end)

@@ -269,3 +269,17 @@ def test_the_command_without_a_plan_says_how_to_make_one(
     assert main(["review", str(path)]) == 2
     err = capsys.readouterr().err
     assert "no plan at" in err and "planner solve" in err and "Traceback" not in err
+
+
+def test_the_free_time_for_lunch_starts_after_the_journey(tmp_path: Path) -> None:
+    visit = visit_of(
+        tmp_path,
+        item("talks", duration=90, venue="v2", attendees=["a", "h"]),  # 09:30–11:00
+        item("forum", duration=150, attendees=["a"]),  # 12:30–15:00 at v1, 30 min away
+    )
+    # at v1 from 11:30: free until 12:30, an hour in the lunch window
+    found = review(visit, plan_at(visit, talks=f"{D} 09:30", forum=f"{D} 12:30"))
+    assert "no-lunch" not in [c.check for c in found]
+    # from 11:55 the drive leaves 35 min
+    found = review(visit, plan_at(visit, talks=f"{D} 09:55", forum=f"{D} 12:30"))
+    assert "no-lunch" in [c.check for c in found]
