@@ -88,8 +88,14 @@ class _Checker:
                     "the public and the press programmes carry no notes; give 'delegation' "
                     "or 'restricted'",
                 )
+        spans = list(self.unavailability())
+        yield from (problem for problem in spans if isinstance(problem, Problem))
+        blocked = [span for span in spans if not isinstance(span, Problem)]
         for n, item in enumerate(self.v.items):
             yield from self.item_times(n, item)
+            yield from self.item_day_part(n, item)
+            yield from self.item_around(n, item)
+            yield from self.pinned_unavailable(n, item, blocked)
             yield from self.item_capacity(n, item)
             yield from self.item_presence(n, item)
         yield from self.cycles()
@@ -107,6 +113,7 @@ class _Checker:
         named += [(("cities", n, "timezone"), c.timezone) for n, c in enumerate(v.cities)]
         named += [(("venues", n, "timezone"), x.timezone) for n, x in enumerate(v.venues)]
         named += [(("people", n, "home_timezone"), p.home_timezone) for n, p in enumerate(v.people)]
+        named += [(("unavailable", n, "timezone"), u.timezone) for n, u in enumerate(v.unavailable)]
         for path, zone in named:
             if zone is None:
                 continue
@@ -219,6 +226,10 @@ class _Checker:
             for k, ref in enumerate(entry.people):
                 if ref not in self.people:
                     yield Problem(("lodging", n, "people", k), _unknown("person", ref, self.people))
+        for n, gone in enumerate(v.unavailable):
+            known = {"city": self.cities, "venue": self.venues, "person": self.people}[gone.kind]
+            if gone.what not in known:
+                yield Problem(("unavailable", n, gone.kind), _unknown(gone.kind, gone.what, known))
         yield from self._roads()
         yield from self._unlocated()
 
@@ -635,6 +646,118 @@ class _Checker:
                 f"({hours})",
             )
 
+    # -- day parts, around, unavailability ------------------------------------------------
+
+    def item_day_part(self, n: int, item: Item) -> Iterator[Problem]:
+        """A day part the item names is one of the visit's; its other window bounds lie
+        in the visit and name instants."""
+        if item.window is None:
+            return
+        v, base = self.v, ("items", n, "window")
+        name = item.window.day_part
+        if name is not None and v.day_part(name, item.venues[0]) is None:
+            names = v.day_part_names()
+            yield Problem(
+                (*base, "day_part"),
+                f"unknown day part '{name}' (the parts of a day are "
+                + ", ".join(names)
+                + f"; a visit defines others under 'day_parts'){_closest(name, names)}",
+            )
+        for key in ("latest_start", "earliest_end"):
+            wall: WallTime | None = getattr(item.window, key)
+            if wall is None:
+                continue
+            zone = v.end_zone(item) if key == "earliest_end" else v.item_zone(item)
+            if not (v.start <= wall.date <= v.end + timedelta(days=1)):
+                yield Problem((*base, key), self._outside("the window", wall.date))
+                continue
+            _, problem = self._resolve((*base, key), wall, zone)
+            if problem:
+                yield problem
+
+    def item_around(self, n: int, item: Item) -> Iterator[Problem]:
+        """An 'around' time on a date lies in the visit, on one of the item's days, and
+        names an instant."""
+        around = item.around
+        if not isinstance(around, WallTime):
+            return
+        path: Path_ = ("items", n, "around")
+        if not self._in_visit(around.date):
+            yield Problem(path, self._outside("the time 'around'", around.date))
+            return
+        if item.days and around.date not in item.days:
+            yield Problem(
+                path, f"around {around} is on {around.date:%d %B}, which is not one of its 'days'"
+            )
+        _, problem = self._resolve(path, around, self.v.item_zone(item))
+        if problem:
+            yield problem
+
+    def unavailability(self) -> Iterator[Problem | _Blocked]:
+        """Each unavailability lies in the visit and names two instants, in order: the
+        problems, and the spans of the sound ones."""
+        v = self.v
+        for n, entry in enumerate(v.unavailable):
+            zone = v.unavailable_zone(entry)
+            instants = []
+            for key, wall in (("from", entry.from_), ("until", entry.until)):
+                path: Path_ = ("unavailable", n, key)
+                if not (v.start - timedelta(days=1) <= wall.date <= v.end + timedelta(days=1)):
+                    yield Problem(path, self._outside("the date", wall.date))
+                    continue
+                instant, problem = self._resolve(path, wall, zone)
+                if problem:
+                    yield problem
+                elif instant is not None:
+                    instants.append(instant)
+            if len(instants) < 2:
+                continue
+            start, end = instants
+            if end.timestamp() <= start.timestamp():  # a daylight-saving change between
+                yield Problem(
+                    ("unavailable", n, "until"),
+                    f"until {entry.until} is not after from {entry.from_} in {zone}",
+                )
+                continue
+            yield _Blocked(n, entry.kind, entry.what, start.timestamp(), end.timestamp())
+
+    def pinned_unavailable(self, n: int, item: Item, blocked: list[_Blocked]) -> Iterator[Problem]:
+        """A pinned item does not take place in a city, at a venue, or with a required
+        attendee that is unavailable then (a movement: at its departure when it leaves,
+        at its arrival when it gets there)."""
+        if not item.is_pinned or not blocked:
+            return
+        v = self.v
+        try:
+            pin = v.start_pin(item)
+            assert pin is not None
+            start = pin.resolve(v.item_zone(item))
+        except TimeProblem:
+            return
+        at = start.timestamp()
+        until = at + item.duration * 60
+        key = "pinned" if item.pinned else "arrives"
+        for span in blocked:
+            if span.kind == "person":
+                hit = span.what in item.attendees and span.start < until and at < span.end
+            else:
+                hit = all(
+                    _venue_blocked(v, span, venue, at, until, item.moves, item.arrival_venue)
+                    for venue in item.venues
+                )
+            if not hit:
+                continue
+            entry = v.unavailable[span.n]
+            name = _unavailable_name(v, entry.kind, entry.what)
+            zone = v.unavailable_zone(entry)
+            yield Problem(
+                ("items", n, key),
+                f"'{item.title}' is pinned {start:%d %B %H:%M}–"
+                f"{start.add(minutes=item.duration):%H:%M}, but {name} is unavailable from "
+                f"{_local(span.start, zone)} until {_local(span.end, zone)} ({entry.reason}; "
+                f"unavailable[{span.n}]); move the pin or correct the unavailability",
+            )
+
     # -- capacity and presence ------------------------------------------------------------
 
     def item_capacity(self, n: int, item: Item) -> Iterator[Problem]:
@@ -814,6 +937,53 @@ class _Checker:
                     "the venue's tier or close the item to the press",
                     "warning",
                 )
+
+
+@dataclass(frozen=True)
+class _Blocked:
+    """A sound unavailability: its index, what it is of, and its span (POSIX seconds)."""
+
+    n: int
+    kind: str
+    what: str
+    start: float
+    end: float
+
+
+def _venue_blocked(
+    visit: Visit,
+    span: _Blocked,
+    venue: str,
+    at: float,
+    until: float,
+    moves: bool,
+    arrival: str | None,
+) -> bool:
+    """Whether an item from ``at`` until ``until`` at ``venue`` (a movement: leaving it
+    at ``at``, reaching ``arrival`` at ``until``) is where ``span`` makes unavailable."""
+
+    def here(where: str) -> bool:
+        if span.kind == "venue":
+            return where == span.what
+        return visit.venue[where].city == span.what
+
+    if not moves:
+        return here(venue) and span.start < until and at < span.end
+    leaves = here(venue) and span.start < at < span.end
+    reaches = arrival is not None and here(arrival) and span.start < until < span.end
+    return leaves or reaches
+
+
+def _unavailable_name(visit: Visit, kind: str, what: str) -> str:
+    if kind == "city":
+        return visit.city[what].name
+    if kind == "venue":
+        return visit.venue[what].name
+    return visit.person[what].name
+
+
+def _local(timestamp: float, zone: str) -> str:
+    return f"{pendulum.from_timestamp(timestamp, tz=zone):%d %B %H:%M}"
 
 
 def _bound(item: Item, key: str) -> str:

@@ -3,11 +3,19 @@
 from __future__ import annotations
 
 from enum import StrEnum
+from typing import Annotated, Any
 
-from pydantic import Field, model_validator
+from pydantic import (
+    BeforeValidator,
+    Field,
+    PlainSerializer,
+    PlainValidator,
+    WithJsonSchema,
+    model_validator,
+)
 
 from planner.model.base import Day, Frozen, Id, Minutes, PositiveMinutes
-from planner.model.clock import WallTime
+from planner.model.clock import CLOCK_PATTERN, WALL_PATTERN, ClockTime, WallTime
 from planner.model.movements import GOES_ELSEWHERE, Mode, Service
 from planner.model.provenance import Provenance
 from planner.model.publication import PressAccess, PublicTime, Tier
@@ -61,10 +69,21 @@ MEMORIALS = frozenset({ItemKind.WREATH_LAYING, ItemKind.MEMORIAL_VISIT})
 
 
 class Window(Frozen):
-    """When an item may take place: it starts no earlier and ends no later."""
+    """When an item may take place: it starts no earlier (and no later), and ends no
+    earlier (and no later), than its bounds; and, with a ``day_part``, it starts within
+    that part of its day (``planner.model.dayparts``)."""
 
     earliest_start: WallTime | None = None
     latest_end: WallTime | None = None
+    day_part: Id | None = Field(
+        default=None,
+        description="It starts within this part of its day: morning, midday, afternoon, "
+        "evening, night, or a part of the visit's 'day_parts'.",
+    )
+    latest_start: WallTime | None = Field(
+        default=None, description="It starts no later (a window on the start)."
+    )
+    earliest_end: WallTime | None = Field(default=None, description="It ends no earlier.")
 
     @model_validator(mode="after")
     def _ordered(self) -> Window:
@@ -76,7 +95,56 @@ class Window(Frozen):
             raise ValueError(
                 f"latest_end {self.latest_end} is not after earliest_start {self.earliest_start}"
             )
+        for early, late in (
+            ("earliest_start", "latest_start"),
+            ("earliest_end", "latest_end"),
+            ("earliest_start", "earliest_end"),
+            ("latest_start", "latest_end"),
+        ):
+            a, b = getattr(self, early), getattr(self, late)
+            if a and b and b.local < a.local:
+                raise ValueError(f"{late} {b} is before {early} {a}")
         return self
+
+    @property
+    def bounds(self) -> tuple[str, ...]:
+        """The clock bounds it gives, by name (the day part aside)."""
+        return tuple(key for key in WINDOW_BOUNDS if getattr(self, key) is not None)
+
+
+WINDOW_BOUNDS = ("earliest_start", "latest_start", "earliest_end", "latest_end")
+DEFAULT_TOLERANCE = 15
+MAX_TOLERANCE = 360
+
+
+def _day_part_shorthand(value: Any) -> Any:
+    """``window: morning`` is ``window: {day_part: morning}``."""
+    return {"day_part": value} if isinstance(value, str) else value
+
+
+def _wall_or_clock(value: Any) -> WallTime | ClockTime:
+    """'2023-05-30 10:15' (that day) or '10:15' (on whichever day it takes place)."""
+    if isinstance(value, WallTime | ClockTime):
+        return value
+    if isinstance(value, str) and ":" in value and "-" not in value.strip()[:5]:
+        return ClockTime.parse(value)
+    return WallTime.parse(value)
+
+
+Around = Annotated[
+    WallTime | ClockTime,
+    PlainValidator(_wall_or_clock, json_schema_input_type=str),
+    PlainSerializer(str),
+    WithJsonSchema(
+        {
+            "type": "string",
+            "pattern": f"({WALL_PATTERN})|({CLOCK_PATTERN})",
+            "description": "A local time, 'YYYY-MM-DD HH:MM', or a time of day 'HH:MM' (on "
+            "whichever day it takes place).",
+            "examples": ["2023-05-30 10:15", "10:15"],
+        }
+    ),
+]
 
 
 class Order(Frozen):
@@ -127,13 +195,30 @@ class Item(Frozen):
         description="Where it ends, if not where it starts: a movement's arrival (the "
         "airport, the station, the landing zone) or another pier, the far side of a square.",
     )
-    window: Window | None = None
+    window: Annotated[
+        Window | None,
+        BeforeValidator(_day_part_shorthand, json_schema_input_type=Window | Id | None),
+    ] = Field(
+        default=None,
+        description="Its bounds ('earliest_start', 'latest_start', 'earliest_end', "
+        "'latest_end'), or a part of the day ('morning'), or both.",
+    )
     days: tuple[Day, ...] = Field(default=(), description="Days it may take place; empty: any.")
     pinned: WallTime | None = Field(default=None, description="Fixed start (host or timetable).")
     arrives: WallTime | None = Field(
         default=None,
         description="Fixed end, on the clock where it ends (a timetable's arrival; a flight "
         "known by its landing time). With 'pinned' too, the duration must match.",
+    )
+    around: Around | None = Field(
+        default=None,
+        description="The time the office wrote 'around': it starts within 'tolerance' of "
+        "it, as close as it can.",
+    )
+    tolerance: Minutes | None = Field(
+        default=None,
+        le=MAX_TOLERANCE,
+        description=f"Minutes either side of 'around' (default {DEFAULT_TOLERANCE}).",
     )
     service: Service | None = Field(
         default=None, description="Movements: the flight or train, platform, coach, aircraft."
@@ -178,6 +263,14 @@ class Item(Frozen):
             raise ValueError("an item needs a 'venue' (or 'candidate_venues')")
         if self.priority is not None and not self.optional:
             raise ValueError("'priority' is only for optional items; add 'optional: true'")
+        if self.around is not None and self.is_pinned:
+            fixed = "pinned" if self.pinned is not None else "arrives"
+            raise ValueError(
+                f"give 'around' or '{fixed}', not both: 'around' is a time the item may "
+                f"leave by its tolerance, '{fixed}' one it keeps"
+            )
+        if self.tolerance is not None and self.around is None:
+            raise ValueError("'tolerance' is the margin of an 'around' time: give 'around' too")
         mode = self.mode
         if mode in GOES_ELSEWHERE and not self.arrival_venue:
             where = "the airport it lands at" if mode is Mode.FLIGHT else "where it arrives"
@@ -203,6 +296,11 @@ class Item(Frozen):
         if self.holding is not None:
             return self.holding
         return DEFAULT_CEREMONY_HOLDING if self.kind in CEREMONIES else 0
+
+    @property
+    def around_tolerance(self) -> int:
+        """Minutes either side of ``around``: as given, else 15."""
+        return DEFAULT_TOLERANCE if self.tolerance is None else self.tolerance
 
     @property
     def mode(self) -> Mode | None:

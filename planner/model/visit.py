@@ -10,6 +10,7 @@ from enum import StrEnum
 from functools import cached_property
 from typing import Any, Literal
 
+import pendulum
 from pydantic import Field, model_validator
 
 from planner.model.base import Day, Frozen, Id
@@ -23,6 +24,7 @@ from planner.model.conventions import (
     TimeOfDayConvention,
     host_template,
 )
+from planner.model.dayparts import HOST_DAY_PARTS, STANDARD, DayPart, host_day_part
 from planner.model.items import Item
 from planner.model.lodging import Lodging, aboard, homes, residences
 from planner.model.notes import DayNote
@@ -32,6 +34,7 @@ from planner.model.roads import area_of
 from planner.model.text import Line, Paragraphs
 from planner.model.tour import Country, TourLeg
 from planner.model.travel import TravelRules
+from planner.model.unavailability import Unavailability
 from planner.model.venues import City, Venue
 
 SCHEMA_VERSION = 1
@@ -65,6 +68,16 @@ class Visit(Frozen):
     invited_by: Id | None = Field(default=None, description="The host who invited the guest.")
     organizer: Organizer = Organizer(name="Protocol Office", email="protocol@example.org")
     programme_hours: ProgrammeHours = ProgrammeHours()
+    day_parts: dict[Id, DayPart] = Field(
+        default_factory=dict,
+        description="The parts of the day items may name as their window ('morning'), "
+        "where the visit's differ from the host's custom; new names too.",
+    )
+    unavailable: tuple[Unavailability, ...] = Field(
+        default=(),
+        description="Cities, venues and people not to be used between two times, each "
+        "with its reason.",
+    )
     use_host_conventions: bool = Field(
         default=True, description="Inherit the host country's protocol template."
     )
@@ -253,6 +266,49 @@ class Visit(Frozen):
         if self.use_host_conventions and rest:
             rules += [r.model_copy(update={"cities": rest}) for r in host_template(self.host.code)]
         return tuple(rules)
+
+    # -- day parts and unavailability ---------------------------------------------------
+
+    def host_at(self, venue_id: str) -> Country:
+        """The host country whose customs hold at a venue: on a tour, its city's leg's."""
+        venue = self.venue.get(venue_id)
+        leg = self.leg_of.get(venue.city) if venue is not None else None
+        return leg.host if leg is not None else self.host
+
+    def day_part_names(self) -> tuple[str, ...]:
+        """Every part of the day an item may name: the standard five and the visit's own."""
+        return tuple(dict.fromkeys((*STANDARD, *self.day_parts)))
+
+    def day_part(self, name: str, venue_id: str) -> tuple[DayPart, str] | None:
+        """The part of the day ``name`` at a venue and where it is defined: the visit's
+        ``day_parts``, else the custom of the host there, else the defaults; None for a
+        name no one defines."""
+        if name in self.day_parts:
+            return self.day_parts[name], "the visit's day_parts"
+        host = self.host_at(venue_id)
+        found = host_day_part(host.code, name)
+        if found is None:
+            return None
+        custom = name in HOST_DAY_PARTS.get(host.code, {})
+        return found, (f"the custom of {host.name}" if custom else "the default day parts")
+
+    def unavailable_zone(self, entry: Unavailability) -> str:
+        """The zone an unavailability's times are written in."""
+        if entry.timezone:
+            return entry.timezone
+        if entry.city is not None and entry.city in self.city:
+            return self.city[entry.city].timezone
+        if entry.venue is not None and entry.venue in self.venue:
+            return self.venue_zone(entry.venue)
+        return self.timezone
+
+    def unavailable_span(
+        self, entry: Unavailability
+    ) -> tuple[pendulum.DateTime, pendulum.DateTime]:
+        """The instants an unavailability runs from and until. Raises TimeProblem for a
+        time that names no instant (check refuses it)."""
+        zone = self.unavailable_zone(entry)
+        return entry.from_.resolve(zone), entry.until.resolve(zone)
 
     def rules(self) -> list[Rule]:
         """The conventions in force: the host template with the visit's overrides applied,
