@@ -7,10 +7,12 @@ from collections import Counter, defaultdict
 from datetime import date
 
 from planner.export.programme import start_clocks
+from planner.model.clock import city_of
 from planner.model.items import Item
 from planner.model.people import Side
 from planner.model.provenance import Provenance, SourceKind
 from planner.model.text import printable
+from planner.model.unavailability import Unavailability
 from planner.model.visit import Visit
 from planner.visitfile import LoadedVisit
 
@@ -49,6 +51,15 @@ def _provenances(visit: Visit) -> list[tuple[str, Provenance]]:
     ]
     found += [(f"travel.roads.{r.id}", r.provenance) for r in visit.travel.roads if r.provenance]
     return found
+
+
+def _unavailability(visit: Visit, entry: Unavailability) -> str:
+    """'Baku, 30 May 09:00 – 30 May 12:00: the capital hosts another head of state'."""
+    what = visit.unavailable_name(entry)
+    zone = visit.unavailable_zone(entry)
+    since, until = entry.from_.local, entry.until.local
+    end = f"{until:%H:%M}" if until.date() == since.date() else f"{until:%d %b %H:%M}"
+    return f"{what}, {since:%d %b %H:%M}–{end} ({city_of(zone)} time): {entry.reason}"
 
 
 def summarize(loaded: LoadedVisit) -> str:
@@ -125,6 +136,10 @@ def summarize(loaded: LoadedVisit) -> str:
                 say(f"  {landing:%d %b} {verb} {clocks}  {item.title} ({there}, from {where})")
             else:
                 say(f"  {start:%d %b} {clocks}  {item.title} ({where}, {item.duration} min)")
+    if v.unavailable:
+        say("Unavailable")
+        for entry in v.unavailable:
+            say(f"  {_unavailability(v, entry)}")
     found = _provenances(v)
     counts = Counter(p.source for _, p in found)
     say(

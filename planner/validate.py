@@ -139,6 +139,9 @@ def check_scheduled(visit: Visit, plan: Plan) -> list[Violation]:
         check_order,
         check_presence,
         check_conventions,
+        check_day_parts,
+        check_around,
+        check_unavailable,
     )
     for rule in rules:
         found += rule(visit, slots)
@@ -574,6 +577,24 @@ def check_windows(visit: Visit, slots: list[_Slot]) -> Iterator[Violation]:
                     f"({_at(earliest, s.start_zone)})",
                     items=(s.id,),
                 )
+        if window.latest_start is not None:
+            latest = _wall(window.latest_start, s.start_zone)
+            if latest is not None and s.start > latest:
+                yield Violation(
+                    "window",
+                    f"{_item(s)} starts {_at(s.start, s.start_zone)}, after the latest start "
+                    f"of its window ({_at(latest, s.start_zone)})",
+                    items=(s.id,),
+                )
+        if window.earliest_end is not None:
+            earliest = _wall(window.earliest_end, s.end_zone)
+            if earliest is not None and s.end < earliest:
+                yield Violation(
+                    "window",
+                    f"{_item(s)} ends {_at(s.end, s.end_zone)}, before the earliest end of "
+                    f"its window ({_at(earliest, s.end_zone)})",
+                    items=(s.id,),
+                )
         if window.latest_end is not None:
             latest = _wall(window.latest_end, s.end_zone)
             if latest is not None and s.end > latest:
@@ -974,3 +995,127 @@ def _time_of_day_convention(rule: TimeOfDayConvention, slots: list[_Slot]) -> It
                 f"{rule.start_until}), but {_item(s)} starts {_at(s.start, s.start_zone)}",
                 items=(s.id,),
             )
+
+
+def check_day_parts(visit: Visit, slots: list[_Slot]) -> Iterator[Violation]:
+    """Rule 2: an item whose window names a part of the day starts within it, on the
+    clock of its venue: from its ``from`` up to (not including) its ``until``, which for
+    a part that crosses midnight is on the next day."""
+    for s in slots:
+        name = s.item.window.day_part if s.item.window else None
+        if name is None:
+            continue
+        found = visit.day_part(name, s.venue.id)
+        if found is None:
+            continue  # check refuses it
+        part, source = found
+        day = s.local_date
+        spans = [(day, day + timedelta(days=1) if part.crosses_midnight else day)]
+        if part.crosses_midnight:
+            spans.append((day - timedelta(days=1), day))
+        within = False
+        for first, last in spans:
+            opens = _instant(first, part.from_, s.start_zone, upper=False)
+            closes = _instant(last, part.until, s.start_zone, upper=True)
+            within = within or opens <= s.start < closes
+        if not within:
+            yield Violation(
+                "day-part",
+                f"{_item(s)} is to start in the {name} ({part.from_} to {part.until}, "
+                f"{source}), but starts {_at(s.start, s.start_zone)}",
+                items=(s.id,),
+            )
+
+
+def check_around(visit: Visit, slots: list[_Slot]) -> Iterator[Violation]:
+    """Rule 2: an item written 'around' a time starts within its tolerance of it (a
+    time of day: of that time on the day it takes place, or the next or the day before,
+    whichever is nearest)."""
+    for s in slots:
+        around = s.item.around
+        if around is None:
+            continue
+        tolerance = timedelta(minutes=s.item.around_tolerance)
+        if isinstance(around, WallTime):
+            target = _wall(around, s.start_zone)
+            targets = [] if target is None else [target]
+        else:
+            day = s.local_date
+            targets = [
+                _instant(d, around, s.start_zone, upper=False)
+                for d in (day - timedelta(days=1), day, day + timedelta(days=1))
+            ]
+        if not targets:
+            continue
+        nearest = min(targets, key=lambda t: abs(s.start - t))
+        if abs(s.start - nearest) > tolerance:
+            away = _minutes(abs(s.start - nearest))
+            yield Violation(
+                "around",
+                f"{_item(s)} is written around {_at(nearest, s.start_zone)} "
+                f"(± {_min(s.item.around_tolerance)}), but starts "
+                f"{_at(s.start, s.start_zone)}, {_min(away)} away",
+                items=(s.id,),
+            )
+
+
+def check_unavailable(visit: Visit, slots: list[_Slot]) -> Iterator[Violation]:
+    """Rule 11: nothing takes place in a city or at a venue while it is unavailable, and
+    nobody listed attends while unavailable. An item overlaps the span when it starts
+    before its end and ends after its start; a movement (an item that ends elsewhere) is
+    at its departure only when it leaves and at its arrival only when it gets there, each
+    instant strictly within the span to count."""
+    for entry in visit.unavailable:
+        zone = visit.unavailable_zone(entry)
+        try:
+            since, until = (_utc(t) for t in visit.unavailable_span(entry))
+        except TimeProblem:
+            continue
+        span = f"from {_at(since, zone)} until {_at(until, zone)} ({entry.reason})"
+        for s in slots:
+            if entry.kind == "person":
+                if entry.person in s.attendees and since < s.end and s.start < until:
+                    yield Violation(
+                        "unavailable",
+                        f"{_person(visit, entry.what)} attends {_item(s)} "
+                        f"({_at(s.start, s.start_zone)} to {_at(s.end, s.end_zone)}), but is "
+                        f"unavailable {span}",
+                        items=(s.id,),
+                        people=(entry.what,),
+                    )
+                continue
+            for venue, moment in _where_and_when(s):
+                where = venue.id if entry.kind == "venue" else venue.city
+                if where != entry.what:
+                    continue
+                if moment is None:
+                    clash = since < s.end and s.start < until
+                    what = (
+                        f"{_item(s)} runs {_at(s.start, s.start_zone)} to {_at(s.end, s.end_zone)}"
+                    )
+                else:
+                    verb, instant = moment
+                    clash = since < instant < until
+                    what = (
+                        f"'{s.item.title}' {verb} {venue.name} "
+                        f"{_at(instant, visit.venue_zone(venue.id))}"
+                    )
+                if clash:
+                    name = venue.name if entry.kind == "venue" else _city(visit, venue)
+                    yield Violation(
+                        "unavailable",
+                        f"{what}, but {name} is unavailable {span}",
+                        items=(s.id,),
+                    )
+
+
+def _where_and_when(
+    s: _Slot,
+) -> list[tuple[Venue, tuple[str, pendulum.DateTime] | None]]:
+    """Where an item is, and when: its venue throughout; a movement's departure when it
+    leaves and its arrival when it gets there."""
+    if not s.moves:
+        return [(s.venue, None)]
+    mode = s.item.mode
+    leave, reach = (mode.departs, mode.arrives) if mode else ("leaves", "ends")
+    return [(s.venue, (f"{leave} from", s.start)), (s.leaves, (f"{reach} at", s.end))]

@@ -748,7 +748,7 @@ class _Checker:
             if not hit:
                 continue
             entry = v.unavailable[span.n]
-            name = _unavailable_name(v, entry.kind, entry.what)
+            name = v.unavailable_name(entry)
             zone = v.unavailable_zone(entry)
             yield Problem(
                 ("items", n, key),
@@ -972,14 +972,6 @@ def _venue_blocked(
     leaves = here(venue) and span.start < at < span.end
     reaches = arrival is not None and here(arrival) and span.start < until < span.end
     return leaves or reaches
-
-
-def _unavailable_name(visit: Visit, kind: str, what: str) -> str:
-    if kind == "city":
-        return visit.city[what].name
-    if kind == "venue":
-        return visit.venue[what].name
-    return visit.person[what].name
 
 
 def _local(timestamp: float, zone: str) -> str:

@@ -302,6 +302,17 @@ class Visit(Frozen):
             return self.venue_zone(entry.venue)
         return self.timezone
 
+    def unavailable_name(self, entry: Unavailability) -> str:
+        """The name of the city, venue or person an unavailability is of."""
+        found: City | Venue | Person | None
+        if entry.kind == "city":
+            found = self.city.get(entry.what)
+        elif entry.kind == "venue":
+            found = self.venue.get(entry.what)
+        else:
+            found = self.person.get(entry.what)
+        return found.name if found is not None else entry.what
+
     def unavailable_span(
         self, entry: Unavailability
     ) -> tuple[pendulum.DateTime, pendulum.DateTime]:

@@ -15,7 +15,7 @@ from functools import lru_cache
 
 import pendulum
 
-from planner.model.clock import WallTime, tz
+from planner.model.clock import ClockTime, WallTime, tz
 from planner.model.travel import leg_minutes
 from planner.model.visit import Visit
 
@@ -54,6 +54,7 @@ def _minute_values(visit: Visit) -> list[int]:
         for hours in leg.by_hour:
             values += [hours.start.minutes, hours.end.minutes, hours.minutes]
     values += [visit.programme_hours.start.minutes, visit.programme_hours.end.minutes]
+    values += _written_minutes(visit)
     for leg in visit.travel.legs:
         if leg.minutes is not None:
             values.append(leg.minutes)
@@ -63,6 +64,32 @@ def _minute_values(visit: Visit) -> list[int]:
     values.append(visit.travel.buffer)
     values += [r.anywhere_minutes for r in visit.travel.roads if r.anywhere_minutes is not None]
     values += [r.buffer for r in visit.travel.roads if r.buffer is not None]
+    return values
+
+
+def _written_minutes(visit: Visit) -> list[int]:
+    """The minutes of the times an office writes: bounds on the start and the end, day
+    parts, 'around' times and their tolerance, unavailabilities."""
+    values: list[int] = []
+    for item in visit.items:
+        if item.window:
+            walls = [item.window.latest_start, item.window.earliest_end]
+            values += [w.local.minute for w in walls if w is not None]
+            if item.window.day_part:
+                for venue in item.venues:
+                    found = (
+                        visit.day_part(item.window.day_part, venue)
+                        if venue in visit.venue
+                        else None
+                    )
+                    if found is not None:
+                        values += [found[0].from_.minutes, found[0].until.minutes]
+        if isinstance(item.around, WallTime):
+            values += [item.around.local.minute, item.around_tolerance]
+        elif isinstance(item.around, ClockTime):
+            values += [item.around.minutes, item.around_tolerance]
+    for entry in visit.unavailable:
+        values += [entry.from_.local.minute, entry.until.local.minute]
     return values
 
 

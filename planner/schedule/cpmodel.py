@@ -29,15 +29,16 @@ import bisect
 import functools
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from ortools.sat.python import cp_model
 
 from planner import stop
-from planner.model.clock import ClockTime, city_of
+from planner.model.clock import ClockTime, TimeProblem, WallTime, city_of
 from planner.model.consistency import Path_
 from planner.model.conventions import OrderConvention, Strength, TimeOfDayConvention
+from planner.model.dayparts import DayPart
 from planner.model.items import Item, ItemKind
 from planner.model.lodging import day_ends
 from planner.model.movements import SCHEDULED, Mode
@@ -51,6 +52,7 @@ from planner.model.travel import (
     slow_hours,
     travel_minutes,
 )
+from planner.model.unavailability import Unavailability
 from planner.model.venues import Venue
 from planner.model.visit import Visit
 from planner.plan import Plan, Status
@@ -289,6 +291,7 @@ class ModelBuilder:
         self._conventions()
         if not self.explain:
             self._soft_goals()
+            self._around_goals()
             if self.previous is not None:
                 self._stability()
         return self
@@ -370,7 +373,7 @@ class ModelBuilder:
                 items=[item.id],
             )
             self._add_domain(item, _intervals_domain((lo, hi - 1) for lo, hi in spans), fact)
-        if item.window:
+        if item.window and (item.window.earliest_start or item.window.latest_end):
             window = item.window
             lo = ax.units(window.earliest_start.resolve(zone)) if window.earliest_start else 0
             fact = self.fact(
@@ -484,6 +487,186 @@ class ModelBuilder:
                     items=[item.id],
                 )
                 self._add_domain(item, _intervals_domain(spans), fact)
+        self._written_times(item, zone, base)
+
+    # the times an office writes: bounds on the start and the end, day parts, 'around',
+    # unavailability -------------------------------------------------------------------
+
+    def _written_times(self, item: Item, zone: str, base: Path_) -> None:
+        """The time rules of ``latest_start``, ``earliest_end``, a day part, an 'around'
+        time and the unavailabilities that concern the item (docs/scheduling-rules.md,
+        rules 2 and 11)."""
+        window = item.window
+        if window and (window.latest_start or window.earliest_end):
+            self._start_bounds(item, zone, base)
+        if window and window.day_part:
+            self._day_part_domains(item, window.day_part, base)
+        if item.around is not None:
+            self._around_domains(item, base)
+        if self.visit.unavailable:
+            self._unavailable_domains(item, base)
+
+    def _start_bounds(self, item: Item, zone: str, base: Path_) -> None:
+        v, ax = self.visit, self.axis
+        window = item.window
+        assert window is not None
+        fact = self.fact(
+            f"window:{item.id}",
+            functools.partial(_window_words, item),
+            [(*base, "window")],
+            items=[item.id],
+        )
+        if window.latest_start:
+            latest = ax.units(window.latest_start.resolve(zone))
+            self._add_domain(item, _intervals_domain([(0, latest)]), fact)
+        if window.earliest_end:  # on the clock where it ends
+            ends = ax.units(window.earliest_end.resolve(v.end_zone(item)))
+            self._add_domain(item, lambda dur: _intervals_domain([(ends - dur, ax.horizon)]), fact)
+
+    def _venue_groups(self, item: Item, key: Callable[[str], Any]) -> list[tuple[Any, list[str]]]:
+        """The item's venues grouped by what a rule reads at them (their zone, their
+        host's custom): one group when they agree."""
+        groups: dict[Any, list[str]] = {}
+        for venue_id in distinct_venues(item):
+            groups.setdefault(key(venue_id), []).append(venue_id)
+        return list(groups.items())
+
+    def _grouped_domain(
+        self,
+        item: Item,
+        groups: list[tuple[Any, list[str]]],
+        domain: Callable[[Any], cp_model.Domain],
+        fact: Callable[[Any, str], Fact],
+    ) -> None:
+        """A time rule per group of venues (a general one when there is one group)."""
+        for value, venues in groups:
+            dom = domain(value)
+            if len(groups) == 1:
+                self._add_domain(item, dom, fact(value, ""))
+            else:
+                for venue_id in venues:
+                    self._add_domain(item, dom, fact(value, f":{venue_id}"), venue_id)
+
+    def _day_part_domains(self, item: Item, name: str, base: Path_) -> None:
+        """Rule 2: the item starts within its day part, on the clock of its venue."""
+        v = self.visit
+
+        def part_at(venue_id: str) -> tuple[str, DayPart, str] | None:
+            found = v.day_part(name, venue_id)
+            return None if found is None else (v.venue_zone(venue_id), *found)
+
+        def domain(value: tuple[str, DayPart, str] | None) -> cp_model.Domain:
+            if value is None:  # check refuses an unknown part
+                return cp_model.Domain.from_values([])
+            zone, part, _ = value
+            return _intervals_domain(self._part_spans(part, zone))
+
+        def fact(value: tuple[str, DayPart, str] | None, suffix: str) -> Fact:
+            paths: list[Path_] = [(*base, "window")]
+            if name in v.day_parts:
+                paths.append(("day_parts", name))
+            return self.fact(
+                f"daypart:{item.id}{suffix}",
+                functools.partial(_day_part_words, item, name, value),
+                paths,
+                items=[item.id],
+            )
+
+        self._grouped_domain(item, self._venue_groups(item, part_at), domain, fact)
+
+    def _part_spans(self, part: DayPart, zone: str) -> list[tuple[int, int]]:
+        """The starts (units, both ends included) within ``part`` on each day of the visit
+        and the night before it."""
+        days = [self.visit.start - timedelta(days=1), *self.visit.days]
+        spans = []
+        for d in days:
+            lo = self._clock(d, part.from_, zone)
+            end_day = d + timedelta(days=1) if part.crosses_midnight else d
+            spans.append((lo, self._clock(end_day, part.until, zone) - 1))
+        return spans
+
+    def around_targets(self, item: Item, zone: str) -> list[int]:
+        """The starts (units) an item written 'around' aims at: its time, or for a time
+        of day, that time on each day of the visit."""
+        around, ax = item.around, self.axis
+        if isinstance(around, WallTime):
+            return [ax.units(around.resolve(zone))]
+        if isinstance(around, ClockTime):
+            return [self._clock(d, around, zone) for d in self.visit.days]
+        return []
+
+    def _around_domains(self, item: Item, base: Path_) -> None:
+        """Rule 2: an item written 'around' a time starts within its tolerance of it."""
+        v, ax = self.visit, self.axis
+        tolerance = ax.units_up(item.around_tolerance)
+
+        def domain(zone: str) -> cp_model.Domain:
+            return _intervals_domain(
+                (t - tolerance, t + tolerance) for t in self.around_targets(item, zone)
+            )
+
+        def fact(zone: str, suffix: str) -> Fact:
+            keys = ("around", "tolerance") if item.tolerance is not None else ("around",)
+            return self.fact(
+                f"around:{item.id}{suffix}",
+                functools.partial(_around_words, v, item),
+                [(*base, key) for key in keys],
+                items=[item.id],
+            )
+
+        self._grouped_domain(item, self._venue_groups(item, v.venue_zone), domain, fact)
+
+    def _unavailable_domains(self, item: Item, base: Path_) -> None:
+        """Rule 11: no item takes place where, or with a required attendee who, is
+        unavailable: it does not overlap the span (a movement: it neither leaves a place
+        nor gets to one strictly within it)."""
+        v, ax = self.visit, self.axis
+        venues = distinct_venues(item)
+        for n, entry in enumerate(v.unavailable):
+            try:
+                start, end = v.unavailable_span(entry)
+            except TimeProblem:
+                continue  # check refuses it
+            lo, hi = ax.units(start), ax.units(end)
+
+            def fact(suffix: str = "", n: int = n, entry: Unavailability = entry) -> Fact:
+                return self.fact(
+                    f"unavailable:{n}:{item.id}{suffix}",
+                    functools.partial(_unavailable_words, v, entry),
+                    [("unavailable", n)],
+                    items=[item.id],
+                )
+
+            if entry.kind == "person":
+                if entry.what not in item.attendees:
+                    continue
+                also = (
+                    self._attendance(entry.what, item).lit
+                    if self.explain and not item.moves
+                    else None
+                )
+                self._add_domain(item, functools.partial(_not_during, lo, hi), fact(), also=also)
+                continue
+
+            def here(venue_id: str, entry: Unavailability = entry) -> bool:
+                if entry.kind == "venue":
+                    return venue_id == entry.what
+                return v.venue[venue_id].city == entry.what
+
+            for venue_id in venues:
+                domain: Callable[[int], cp_model.Domain] | cp_model.Domain
+                if not item.moves:
+                    if not here(venue_id):
+                        continue
+                    domain = functools.partial(_not_during, lo, hi)
+                else:
+                    leaves = here(venue_id)
+                    reaches = item.arrival_venue is not None and here(item.arrival_venue)
+                    if not (leaves or reaches):
+                        continue
+                    domain = functools.partial(_not_strictly_within, lo, hi, leaves, reaches)
+                where = venue_id if len(venues) > 1 else None
+                self._add_domain(item, domain, fact(f":{venue_id}" if where else ""), where)
 
     def _lodging_domains(self, item: Item, zone: str, base: Path_) -> None:
         """Rule 4 door to door (``planner.model.lodging``): each required attendee's day
@@ -1378,6 +1561,36 @@ class ModelBuilder:
             self.terms.append(Term("humane", goals.HUMANE * self.axis.unit, after, self.axis.unit))
         self._long_days()
 
+    def _around_goals(self) -> None:
+        """Minutes away from the times written 'around' (the item starts within its
+        tolerance of the nearest: rule 2; as close to it as it can: this goal)."""
+        m, unit = self.model, self.axis.unit
+        for iv in self.vars.values():
+            if iv.item.around is None:
+                continue
+            margin = self.axis.units_up(iv.item.around_tolerance)
+            reach = [
+                t
+                for t in self.around_targets(iv.item, iv.zone)
+                if iv.lb - margin <= t <= iv.ub + margin  # the others are out of reach
+            ]
+            if not reach:
+                continue
+            away = m.new_int_var(0, self.axis.horizon, f"away[{iv.item.id}]")
+            if len(reach) == 1:
+                (t,) = reach
+                m.add(away >= iv.start - t)
+                m.add(away >= t - iv.start)
+            else:
+                nearest = []
+                for t in reach:
+                    lit = m.new_bool_var(f"around[{iv.item.id},{t}]")
+                    m.add(away >= iv.start - t).only_enforce_if(lit)
+                    m.add(away >= t - iv.start).only_enforce_if(lit)
+                    nearest.append(lit)
+                m.add_bool_or(nearest)
+            self.terms.append(Term("around", goals.AROUND * unit, away, unit))
+
     def _long_days(self) -> None:
         """Days of principals, spouses and ministers longer than LONG_DAY_HOURS, from
         their first item's start to their last item's end (decompose.py keeps each of
@@ -1495,6 +1708,58 @@ def _lodging_words(visit: Visit, item: Item, pid: str, hours: ProgrammeHours) ->
         + ", ".join(nights)
         + f"): '{item.title}' lies within the programme hours ({hours.start}–{hours.end}) "
         "door to door"
+    )
+
+
+def _not_during(lo: int, hi: int, dur: int) -> cp_model.Domain:
+    """The starts of an item of ``dur`` units that does not overlap [lo, hi) (taking no
+    time: that does not lie strictly within it)."""
+    first = lo - dur + 1 if dur else lo + 1
+    if hi - 1 < first:
+        return _everything()
+    return cp_model.Domain(first, hi - 1).complement()
+
+
+def _everything() -> cp_model.Domain:
+    return cp_model.Domain(-(1 << 40), 1 << 40)
+
+
+def _not_strictly_within(
+    lo: int, hi: int, leaves: bool, reaches: bool, dur: int
+) -> cp_model.Domain:
+    """The starts of a movement of ``dur`` units that neither leaves (``leaves``) nor
+    arrives (``reaches``) strictly within (lo, hi)."""
+    found = _everything()
+    if hi - lo < 2:
+        return found
+    if leaves:
+        found = found.intersection_with(cp_model.Domain(lo + 1, hi - 1).complement())
+    if reaches:
+        found = found.intersection_with(cp_model.Domain(lo + 1 - dur, hi - 1 - dur).complement())
+    return found
+
+
+def _day_part_words(item: Item, name: str, value: tuple[str, DayPart, str] | None) -> str:
+    if value is None:
+        return f"'{item.title}' starts in the {name}"
+    _, part, source = value
+    return f"'{item.title}' starts in the {name} ({part.from_} to {part.until}, {source})"
+
+
+def _around_words(visit: Visit, item: Item) -> str:
+    around = item.around
+    when = str(around)
+    if isinstance(around, WallTime):
+        when = f"{around.local:%d %B %H:%M}"
+    return f"'{item.title}' starts around {when} (± {item.around_tolerance} min)"
+
+
+def _unavailable_words(visit: Visit, entry: Unavailability) -> str:
+    who = visit.unavailable_name(entry)
+    what = "they attend nothing" if entry.kind == "person" else "nothing takes place there"
+    return (
+        f"{who} is unavailable from {entry.from_.local:%d %B %H:%M} until "
+        f"{entry.until.local:%d %B %H:%M} ({entry.reason}): {what}"
     )
 
 

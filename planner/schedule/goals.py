@@ -28,10 +28,17 @@ LONG_DAY = 3  # item to last, costs per minute beyond it
 
 DEFAULT_PRIORITY = 5
 
+# an item written "around 10:15" starts within its tolerance (a hard rule), and each
+# minute away from the time written costs this: 15 min away weigh as much as an item
+# outside a preferred time of day (weight 5), more than a buffer of 15 min missing for
+# one person, so the office's time is kept unless people or conventions need it moved
+AROUND = 10
+
 GOAL_NAMES = {
     "dropped": "optional items left out",
     "convention": "host conventions not followed",
     "time_of_day": "items outside their preferred time of day",
+    "around": "minutes away from the times written 'around'",
     "buffer": "minutes of buffer missing before pinned items and departures",
     "humane": "minutes before 08:00 or after 22:00",
     "long_day": "minutes of principals', spouses' and ministers' days beyond 12 hours",

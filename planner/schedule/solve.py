@@ -18,7 +18,7 @@ from datetime import datetime
 from ortools.sat.python import cp_model
 
 from planner import stop
-from planner.model.clock import tz
+from planner.model.clock import TimeProblem, tz
 from planner.model.items import Item
 from planner.model.lodging import day_ends
 from planner.model.travel import travel_minutes
@@ -617,6 +617,8 @@ def _add_optional_attendees(
                     continue
             if not _door_to_door(visit, axis, item, pid, start, end, venue):
                 continue
+            if _unavailable(visit, pid, axis.instant(start), axis.instant(end)):
+                continue
             mine = placed.get(pid, [])
             between = functools.partial(units_between, pid)
             if not _free(visit, mine, start, end, venue, item.holding_minutes, between):
@@ -629,6 +631,21 @@ def _add_optional_attendees(
         i.model_copy(update={"attendees": i.attendees + tuple(extra[i.id])}) if i.id in extra else i
         for i in items
     ]
+
+
+def _unavailable(visit: Visit, pid: str, start: datetime, end: datetime) -> bool:
+    """Whether ``pid`` is unavailable at some time from ``start`` until ``end`` (rule 11:
+    an optional attendee is listed only when free)."""
+    for entry in visit.unavailable:
+        if entry.person != pid:
+            continue
+        try:
+            since, until = visit.unavailable_span(entry)
+        except TimeProblem:
+            continue
+        if since.timestamp() < end.timestamp() and start.timestamp() < until.timestamp():
+            return True
+    return False
 
 
 def _door_to_door(

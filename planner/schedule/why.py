@@ -258,6 +258,15 @@ class _Why:
             rule_id = key.split(":")[1]
             found = next((r for r in v.rules() if r.id == rule_id), None)
             return f"the convention '{found.description}'" if found else "a convention"
+        if kind == "unavailable":
+            entry = v.unavailable[int(key.split(":")[1])]
+            return f"the unavailability of {v.unavailable_name(entry)} ({entry.reason})"
+        if kind == "daypart":
+            window = self.items[key.split(":")[1]].item.window
+            return f"its day part ({window.day_part})" if window else "its day part"
+        if kind == "around":
+            item = self.items[key.split(":")[1]].item
+            return f"its time 'around {item.around}' (± {item.around_tolerance} min)"
         return {
             "pin": "its pin",
             "window": "its window",
