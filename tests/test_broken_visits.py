@@ -223,6 +223,43 @@ CASES: dict[str, list[Expected]] = {
             "2023-05-30 12:00, 120 min); shorten the item or widen the window",
         ),
     ],
+    "unknown-day-part.yaml": [
+        (
+            71,
+            5,
+            "items[welcome].window.day_part: unknown day part 'mornin' (the parts of a day are "
+            "morning, midday, afternoon, evening, night; a visit defines others under "
+            "'day_parts'); did you mean 'morning'?",
+        ),
+    ],
+    "negative-tolerance.yaml": [
+        (
+            80,
+            5,
+            "items[talks].tolerance: a tolerance of -5 min: give the minutes the start may lie "
+            "either side of 'around', from 0 to 360",
+        ),
+    ],
+    "unavailable-until-before-from.yaml": [
+        (
+            91,
+            5,
+            "unavailable[0]: until 2023-05-30 10:00 is not after from 2023-05-30 12:00; an "
+            "unavailability ends after it starts",
+        ),
+    ],
+    "unavailable-unknown-city.yaml": [
+        (91, 5, "unavailable[0].city: unknown city 'hamburgh'; did you mean 'hamburg'?"),
+    ],
+    "pinned-in-unavailability.yaml": [
+        (
+            88,
+            5,
+            "items[townhall].pinned: 'Visit to Hamburg City Hall' is pinned 31 May 14:00–15:00, "
+            "but Hamburg is unavailable from 31 May 12:00 until 31 May 16:00 (the city hosts "
+            "the Hanseatic summit; unavailable[0]); move the pin or correct the unavailability",
+        ),
+    ],
     "pinned-outside-window.yaml": [
         (
             71,

@@ -6,6 +6,7 @@ from enum import StrEnum
 from typing import Annotated, Any
 
 from pydantic import (
+    AfterValidator,
     BeforeValidator,
     Field,
     PlainSerializer,
@@ -14,7 +15,7 @@ from pydantic import (
     model_validator,
 )
 
-from planner.model.base import Day, Frozen, Id, Minutes, PositiveMinutes
+from planner.model.base import Day, Frozen, Id, Minutes, PositiveMinutes, parse_minutes
 from planner.model.clock import CLOCK_PATTERN, WALL_PATTERN, ClockTime, WallTime
 from planner.model.movements import GOES_ELSEWHERE, Mode, Service
 from planner.model.provenance import Provenance
@@ -131,6 +132,21 @@ def _wall_or_clock(value: Any) -> WallTime | ClockTime:
     return WallTime.parse(value)
 
 
+def _tolerance(minutes: int) -> int:
+    if not 0 <= minutes <= MAX_TOLERANCE:
+        raise ValueError(
+            f"a tolerance of {minutes} min: give the minutes the start may lie either side "
+            f"of 'around', from 0 to {MAX_TOLERANCE} (for more, give a window)"
+        )
+    return minutes
+
+
+Tolerance = Annotated[
+    int,
+    BeforeValidator(parse_minutes),
+    AfterValidator(_tolerance),
+    Field(json_schema_extra={"minimum": 0, "maximum": MAX_TOLERANCE}),
+]
 Around = Annotated[
     WallTime | ClockTime,
     PlainValidator(_wall_or_clock, json_schema_input_type=str),
@@ -215,10 +231,9 @@ class Item(Frozen):
         description="The time the office wrote 'around': it starts within 'tolerance' of "
         "it, as close as it can.",
     )
-    tolerance: Minutes | None = Field(
+    tolerance: Tolerance | None = Field(
         default=None,
-        le=MAX_TOLERANCE,
-        description=f"Minutes either side of 'around' (default {DEFAULT_TOLERANCE}).",
+        description=f"Minutes either side of 'around' (default {DEFAULT_TOLERANCE}), or '1h'.",
     )
     service: Service | None = Field(
         default=None, description="Movements: the flight or train, platform, coach, aircraft."
