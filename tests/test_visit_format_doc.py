@@ -30,6 +30,7 @@ from planner.model import (
     Visit,
     Window,
 )
+from planner.model.dayparts import DayPart
 from planner.model.items import Dress
 from planner.model.lodging import Lodging
 from planner.model.movements import Service
@@ -37,6 +38,7 @@ from planner.model.notes import DayNote
 from planner.model.roads import Roads, RushHour
 from planner.model.tour import TourLeg
 from planner.model.travel import Leg, LegHour, LegPart
+from planner.model.unavailability import Unavailability
 from planner.visitfile import VisitFileError, load_visit
 from tests.conftest import ROOT
 
@@ -87,6 +89,14 @@ def test_fragments_have_the_right_shape() -> None:
             for entry in data["tour"]:
                 TourLeg.model_validate(entry)
             continue
+        if isinstance(data, dict) and list(data) == ["day_parts"]:  # a visit's day parts
+            for part in data["day_parts"].values():
+                DayPart.model_validate(part)
+            continue
+        if isinstance(data, dict) and list(data) == ["unavailable"]:  # a visit's
+            for entry in data["unavailable"]:
+                Unavailability.model_validate(entry)
+            continue
         if isinstance(data, dict) and list(data) == ["lodging"]:  # a visit's lodging
             for entry in data["lodging"]:
                 Lodging.model_validate(entry)
@@ -125,6 +135,8 @@ MODELS: tuple[type[BaseModel], ...] = (
     LegHour,
     LegPart,
     Dress,
+    DayPart,
+    Unavailability,
     Provenance,
     OrderConvention,
     TimeOfDayConvention,

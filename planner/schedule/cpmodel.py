@@ -4,8 +4,8 @@ One start variable per item on the time axis (``axis.py``); optional items get a
 literal; items with candidate venues a choice literal per venue. Every hard rule of
 docs/scheduling-rules.md becomes constraints:
 
-- time rules (windows, days, pins, programme hours, opening hours, presence, hard times of
-  day) shrink each start's domain;
+- time rules (windows, day parts, times written 'around', days, pins, programme hours,
+  opening hours, presence, unavailability, hard times of day) shrink each start's domain;
 - each person's items form a circuit through a depot: an arc k → l means l is the next
   item of that person after k, and forces l to start after k's end plus the travel time
   between their venues (and l's holding time); arcs between cities without a road do not
