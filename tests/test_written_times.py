@@ -460,3 +460,30 @@ def test_the_schema_describes_the_written_times() -> None:
     }
     assert set(defs["Window"]["properties"]) >= {"day_part", "latest_start", "earliest_end"}
     assert "string" in json.dumps(item_["window"])  # window: morning
+
+
+def test_an_edit_of_the_window_keeps_its_day_part(tmp_path: Path) -> None:
+    """Setting a window's earliest start or latest end (the terminal UI's two fields)
+    keeps what else the office wrote in it: its day part, its latest start."""
+    from planner.schedule.edits import Edit, apply
+    from planner.visitfile import load_visit
+    from planner.yamledit import VisitDocument
+
+    data = visit_data(
+        item("s", window="evening", days=[D]),
+        item("t", window={"day_part": "morning", "latest_start": f"{D} 10:00"}),
+        programme_hours=LATE,
+    )
+    path = write_visit(tmp_path, data)
+    doc = VisitDocument(path)
+    apply(doc, Edit("set", "s", window=("", f"{D} 22:00")), None)
+    apply(doc, Edit("set", "t", window=(f"{D} 08:30", "")), None)
+    path.write_text(doc.text(), encoding="utf-8")
+    visit = load_visit(path).visit
+    s, t = visit.item["s"].window, visit.item["t"].window
+    assert s is not None and s.day_part == "evening" and str(s.latest_end) == f"{D} 22:00"
+    assert t is not None and t.day_part == "morning" and str(t.latest_start) == f"{D} 10:00"
+    assert str(t.earliest_start) == f"{D} 08:30"
+    doc = VisitDocument(path)
+    apply(doc, Edit("set", "s", window=("", "")), None)
+    assert 'window: "evening"' in doc.text() or "window: evening" in doc.text()

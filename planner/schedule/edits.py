@@ -125,10 +125,29 @@ def _window(doc: VisitDocument, item_id: str, window: tuple[str, str]) -> None:
         for key, text in zip(("earliest_start", "latest_end"), window, strict=True)
         if text.strip()
     }
-    if bounds:
-        doc.set(item_id, "window", bounds)
+    kept = _other_bounds(doc, item_id)  # a day part, a window on the start or the end
+    merged = {**kept, **bounds}
+    if list(merged) == ["day_part"]:
+        doc.set(item_id, "window", merged["day_part"])
+    elif merged:
+        doc.set(item_id, "window", merged)
     else:
         doc.remove(item_id, "window")
+
+
+def _other_bounds(doc: VisitDocument, item_id: str) -> dict[str, str]:
+    """What the item's window says besides its earliest start and latest end (which an
+    edit of the window sets): its day part, its latest start, its earliest end."""
+    written = doc.item(item_id).get("window")
+    if isinstance(written, str):
+        return {"day_part": written}
+    if not isinstance(written, dict):
+        return {}
+    return {
+        str(key): str(value)
+        for key, value in written.items()
+        if key in ("day_part", "latest_start", "earliest_end") and value is not None
+    }
 
 
 def _kind(doc: VisitDocument, item_id: str, kind: str, custom: str | None) -> None:
