@@ -32,6 +32,10 @@ Readings of the rules where the page leaves room:
   both ends included.
 - Rule 1 is checked on consecutive pairs only, as written: an item nested inside a longer
   one is reported once, against its predecessor.
+- A day part and an 'around' time are read on the clock of the venue the plan chose, and
+  a day part by the host's custom there (on a tour: the leg's host).
+- Rule 11 binds every attendee the plan lists, optional ones included: an optional
+  attendee is listed only when free.
 """
 
 from __future__ import annotations

@@ -411,7 +411,7 @@ def test_the_greedy_placement_keeps_the_written_times(monkeypatch: pytest.Monkey
         found.update(placed)
     assert axis.wall(found["s"][0], "Europe/Berlin").local.strftime("%H:%M") == "12:00"
     assert axis.wall(found["e"][0], "Europe/Berlin").local.strftime("%H:%M") == "18:00"
-    assert axis.wall(found["r"][0], "Europe/Berlin").local.strftime("%H:%M") == "10:00"
+    assert axis.wall(found["r"][0], "Europe/Berlin").local.strftime("%H:%M") == "10:15"
     monkeypatch.setattr(cpmodel, "ARC_BUDGET", 0)  # the whole solve, placed one by one
     outcome = solve(visit)
     assert outcome.plan is not None and "placed one by one" in outcome.note
@@ -487,3 +487,17 @@ def test_an_edit_of_the_window_keeps_its_day_part(tmp_path: Path) -> None:
     doc = VisitDocument(path)
     apply(doc, Edit("set", "s", window=("", "")), None)
     assert 'window: "evening"' in doc.text() or "window: evening" in doc.text()
+
+
+def test_a_programme_gives_the_time_the_plan_gives(tmp_path: Path) -> None:
+    """'around 10:15' is the office's instruction to the planner; the programme gives the
+    time of the plan, as for any item, and no 'around'."""
+    from planner.export.documents import programme_markdown
+    from planner.export.tiers import DELEGATION
+
+    busy = item("busy", pinned=f"{D} 09:25")
+    s = item("s", title="Visit to the museum", kind="site_visit", around=f"{D} 10:15")
+    visit = load(tmp_path, visit_data(busy, s))
+    text = programme_markdown(visit, solved(visit), DELEGATION)
+    assert "10:25 Berlin · 10:25 Paris — Visit to the museum" in text
+    assert "around" not in text.lower()

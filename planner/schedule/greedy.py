@@ -16,7 +16,8 @@ windows, days, pins, programme and opening hours, presence, hard times of day) w
 
 An optional item that fits nowhere is left out; a required one ends the attempt (None).
 The plan it gives is checked by the independent validator like any other, and is no
-better than feasible: the soft goals are not looked at.
+better than feasible: the soft goals are not looked at, but for one: an item written
+'around' a time is put at that time where it fits there.
 """
 
 from __future__ import annotations
@@ -331,6 +332,9 @@ class _Placer:
                 and self._conflict(item, venue, start) is None
             ):
                 return wanted
+        aimed = self._around(item, domains, lo, hi)
+        if aimed is not None:
+            return aimed
         best: Placement | None = None
         for venue, spans in domains.items():
             for span_lo, span_hi in spans:
@@ -340,6 +344,24 @@ class _Placer:
                         best = (found, venue)
                     break
         return best
+
+    def _around(
+        self, item: Item, domains: dict[str, list[tuple[int, int]]], lo: int, hi: int
+    ) -> Placement | None:
+        """An item written 'around' a time: at that time, where it fits there (else
+        wherever it fits first, like any other)."""
+        if item.around is None:
+            return None
+        for venue, spans in domains.items():
+            zone = self.visit.venue_zone(venue)
+            for target in self.builder.around_targets(item, zone):
+                if (
+                    lo <= target <= hi
+                    and any(a <= target <= b for a, b in spans)
+                    and self._conflict(item, venue, target) is None
+                ):
+                    return target, venue
+        return None
 
     def _earliest(self, item: Item, venue: str, lo: int, hi: int) -> int | None:
         t = lo
