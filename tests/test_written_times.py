@@ -501,3 +501,32 @@ def test_a_programme_gives_the_time_the_plan_gives(tmp_path: Path) -> None:
     text = programme_markdown(visit, solved(visit), DELEGATION)
     assert "10:25 Berlin · 10:25 Paris — Visit to the museum" in text
     assert "around" not in text.lower()
+
+
+def test_on_a_tour_each_leg_has_its_hosts_day(tmp_path: Path) -> None:
+    data = visit_data(
+        item("berlin-dinner", kind="site_visit", window="evening", days=[D]),
+        item("madrid-dinner", kind="site_visit", window="evening", days=[D], attendees=["b"]),
+        programme_hours=LATE,
+    )
+    data["cities"].append(
+        {"id": "madrid", "name": "Madrid", "country": "ES", "timezone": "Europe/Madrid"}
+    )
+    data["venues"].append(
+        {"id": "m1", "name": "Royal Palace", "city": "madrid", "lat": 40.418, "lon": -3.714}
+    )
+    data["items"][1]["venue"] = "m1"
+    data["tour"] = [
+        {"id": "de", "host": {"code": "DE", "name": "Germany"}, "start": D, "end": D2,
+         "cities": ["berlin", "potsdam"]},
+        {"id": "es", "host": {"code": "ES", "name": "Spain"}, "start": D, "end": D2,
+         "cities": ["madrid"]},
+    ]  # fmt: skip
+    visit = load(tmp_path, data)
+    plan = solved(visit)
+    assert local(plan, "berlin-dinner") == f"{D} 18:00"
+    assert local(plan, "madrid-dinner") == f"{D} 20:30"
+    late = moved_to(visit, plan, "madrid-dinner", f"{D} 19:00")
+    (found,) = validate_plan(visit, late)
+    assert found.rule == "day-part"
+    assert "(20:30 to 24:00, the custom of Spain)" in found.message
