@@ -7,7 +7,7 @@ from collections import Counter, defaultdict
 from datetime import date
 
 from planner.export.programme import start_clocks
-from planner.model.clock import city_of
+from planner.model.clock import WallTime, city_of
 from planner.model.items import Item
 from planner.model.people import Side
 from planner.model.provenance import Provenance, SourceKind
@@ -32,6 +32,8 @@ def _item_day(visit: Visit, item: Item) -> date | None:
             or item.window.latest_end.local.time().hour == 0 == item.window.latest_end.local.minute
         ):
             return first
+    if isinstance(item.around, WallTime):  # around a time of a given day
+        return item.around.date
     if len(item.days) == 1:
         return item.days[0]
     return None

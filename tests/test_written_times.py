@@ -427,9 +427,11 @@ def test_check_lists_the_unavailabilities(tmp_path: Path, capsys: Any) -> None:
         unavailable(f"{D} 07:00", f"{D} 12:00", city="berlin"),
         unavailable(f"{D} 14:00", f"{D2} 10:00", "in parliament for a vote", person="b"),
     ]
-    path = write_visit(tmp_path, visit_data(item("s"), unavailable=gone))
+    around = item("r", around=f"{D2} 10:15")  # counted on its day, to schedule
+    path = write_visit(tmp_path, visit_data(item("s"), around, unavailable=gone))
     assert main(["check", str(path)]) == 0
     out = capsys.readouterr().out
+    assert "  Tue 13 June 2023: 1 item (0 pinned, 1 to schedule)\n" in out
     assert (
         "Unavailable\n"
         "  Berlin, 12 Jun 07:00–12:00 (Berlin time): the capital hosts another head of state "

@@ -590,7 +590,10 @@ class ModelBuilder:
         of day, that time on each day of the visit."""
         around, ax = item.around, self.axis
         if isinstance(around, WallTime):
-            return [ax.units(around.resolve(zone))]
+            try:
+                return [ax.units(around.resolve(zone))]
+            except TimeProblem:  # no such time at a candidate venue in another zone
+                return []
         if isinstance(around, ClockTime):
             return [self._clock(d, around, zone) for d in self.visit.days]
         return []
@@ -1577,16 +1580,17 @@ class ModelBuilder:
             if not reach:
                 continue
             away = m.new_int_var(0, self.axis.horizon, f"away[{iv.item.id}]")
+            kept = _conj(iv.present)  # an optional item left out is away from nothing
             if len(reach) == 1:
                 (t,) = reach
-                m.add(away >= iv.start - t)
-                m.add(away >= t - iv.start)
+                m.add(away >= iv.start - t).only_enforce_if(kept)
+                m.add(away >= t - iv.start).only_enforce_if(kept)
             else:
                 nearest = []
                 for t in reach:
                     lit = m.new_bool_var(f"around[{iv.item.id},{t}]")
-                    m.add(away >= iv.start - t).only_enforce_if(lit)
-                    m.add(away >= t - iv.start).only_enforce_if(lit)
+                    m.add(away >= iv.start - t).only_enforce_if([lit, *kept])
+                    m.add(away >= t - iv.start).only_enforce_if([lit, *kept])
                     nearest.append(lit)
                 m.add_bool_or(nearest)
             self.terms.append(Term("around", goals.AROUND * unit, away, unit))
