@@ -15,7 +15,15 @@ from pydantic import (
     model_validator,
 )
 
-from planner.model.base import Day, Frozen, Id, Minutes, PositiveMinutes, parse_minutes
+from planner.model.base import (
+    ID_PATTERN,
+    Day,
+    Frozen,
+    Id,
+    Minutes,
+    PositiveMinutes,
+    parse_minutes,
+)
 from planner.model.clock import CLOCK_PATTERN, WALL_PATTERN, ClockTime, WallTime
 from planner.model.movements import GOES_ELSEWHERE, Mode, Service
 from planner.model.provenance import Provenance
@@ -69,6 +77,17 @@ DEFAULT_CEREMONY_HOLDING = 10
 MEMORIALS = frozenset({ItemKind.WREATH_LAYING, ItemKind.MEMORIAL_VISIT})
 
 
+DayPartName = Annotated[
+    str,
+    Field(
+        pattern=ID_PATTERN,
+        description="A part of the day it starts in: morning, midday, afternoon, evening, "
+        "night, or one of the visit's 'day_parts'.",
+        examples=["morning", "evening"],
+    ),
+]
+
+
 class Window(Frozen):
     """When an item may take place: it starts no earlier (and no later), and ends no
     earlier (and no later), than its bounds; and, with a ``day_part``, it starts within
@@ -76,7 +95,7 @@ class Window(Frozen):
 
     earliest_start: WallTime | None = None
     latest_end: WallTime | None = None
-    day_part: Id | None = Field(
+    day_part: DayPartName | None = Field(
         default=None,
         description="It starts within this part of its day: morning, midday, afternoon, "
         "evening, night, or a part of the visit's 'day_parts'.",
@@ -213,7 +232,7 @@ class Item(Frozen):
     )
     window: Annotated[
         Window | None,
-        BeforeValidator(_day_part_shorthand, json_schema_input_type=Window | Id | None),
+        BeforeValidator(_day_part_shorthand, json_schema_input_type=Window | DayPartName | None),
     ] = Field(
         default=None,
         description="Its bounds ('earliest_start', 'latest_start', 'earliest_end', "
