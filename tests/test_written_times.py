@@ -532,3 +532,76 @@ def test_on_a_tour_each_leg_has_its_hosts_day(tmp_path: Path) -> None:
     (found,) = validate_plan(visit, late)
     assert found.rule == "day-part"
     assert "(20:30 to 24:00, the custom of Spain)" in found.message
+
+
+@pytest.mark.parametrize(
+    ("fields", "changes", "fragment"),
+    [
+        (
+            {"window": "Morning"},
+            {},
+            "items[s].window: 'Morning' is not a part of the day: write morning, midday, "
+            "afternoon, evening or night (lower case)",
+        ),
+        (
+            {"around": "10h15"},
+            {},
+            "items[s].around: '10h15' is neither a local time nor a time of day; write "
+            "'YYYY-MM-DD HH:MM' (that day) or 'HH:MM' (whichever day it takes place)",
+        ),
+        (
+            {"around": f"{D} 10:15", "pinned": f"{D} 10:00"},
+            {},
+            "items[s]: give 'around' or 'pinned', not both",
+        ),
+        ({"tolerance": 10}, {}, "items[s]: 'tolerance' is the margin of an 'around' time"),
+        (
+            {"around": f"{D} 10:15", "days": [D2]},
+            {},
+            "items[s].around: around 2023-06-12 10:15 is on 12 June, which is not one of its "
+            "'days'",
+        ),
+        (
+            {"window": {"latest_start": "2023-06-20 10:00"}},
+            {},
+            "items[s].window.latest_start: the window 20 June 2023 is outside the visit",
+        ),
+        (
+            {},
+            {"day_parts": {"evening": {"from": "19:00", "until": "19:00"}}},
+            "day_parts.evening: from 19:00 until 19:00 is no part of a day",
+        ),
+        (
+            {},
+            {"unavailable": [{"venue": "v9", "from": f"{D} 10:00", "until": f"{D} 11:00",
+                              "reason": "closed"}]},
+            "unavailable[0].venue: unknown venue 'v9'",
+        ),
+        (
+            {},
+            {"unavailable": [{"city": "berlin", "person": "a", "from": f"{D} 10:00",
+                              "until": f"{D} 11:00", "reason": "closed"}]},
+            "name exactly one of 'city', 'venue' or 'person' (what is unavailable), not "
+            "'city' and 'person'",
+        ),
+        (
+            {},
+            {"unavailable": [{"person": "a", "from": f"{D} 10:00", "until": f"{D} 11:00",
+                              "reason": "in parliament", "timezone": "Berlin Time"}]},
+            "unavailable[0].timezone: 'Berlin Time' is not an IANA time-zone name",
+        ),
+    ],
+)  # fmt: skip
+def test_bad_written_times_are_errors_at_their_line(
+    tmp_path: Path,
+    capsys: Any,
+    fields: dict[str, Any],
+    changes: dict[str, Any],
+    fragment: str,
+) -> None:
+    path = write_visit(tmp_path, visit_data(item("s", **fields), **changes))
+    assert main(["check", str(path)]) == 2
+    err = capsys.readouterr().err
+    assert "Traceback" not in err
+    assert fragment in err, err
+    assert err.startswith(f"{path}:"), err

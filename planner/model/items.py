@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from enum import StrEnum
 from typing import Annotated, Any
 
@@ -139,7 +140,15 @@ MAX_TOLERANCE = 360
 
 def _day_part_shorthand(value: Any) -> Any:
     """``window: morning`` is ``window: {day_part: morning}``."""
-    return {"day_part": value} if isinstance(value, str) else value
+    if not isinstance(value, str):
+        return value
+    if not re.match(ID_PATTERN, value.strip()):
+        raise ValueError(
+            f"'{value}' is not a part of the day: write morning, midday, afternoon, "
+            "evening or night (lower case), a part of the visit's 'day_parts', or the "
+            "window's bounds ('earliest_start: ...')"
+        )
+    return {"day_part": value.strip()}
 
 
 def _wall_or_clock(value: Any) -> WallTime | ClockTime:
@@ -148,7 +157,15 @@ def _wall_or_clock(value: Any) -> WallTime | ClockTime:
         return value
     if isinstance(value, str) and ":" in value and "-" not in value.strip()[:5]:
         return ClockTime.parse(value)
-    return WallTime.parse(value)
+    try:
+        return WallTime.parse(value)
+    except ValueError as exc:
+        if isinstance(value, str) and not re.match(r"^\s*\d{4}-", value):
+            raise ValueError(
+                f"'{value}' is neither a local time nor a time of day; write "
+                "'YYYY-MM-DD HH:MM' (that day) or 'HH:MM' (whichever day it takes place)"
+            ) from None
+        raise exc from None
 
 
 def _tolerance(minutes: int) -> int:
