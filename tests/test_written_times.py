@@ -567,6 +567,24 @@ def test_on_a_tour_each_leg_has_its_hosts_day(tmp_path: Path) -> None:
             "items[s].window.latest_start: the window 20 June 2023 is outside the visit",
         ),
         (
+            {"window": {"latest_start": f"{D} 10:00", "earliest_end": f"{D} 12:00"}},
+            {},
+            "items[s].window.earliest_end: starting by 2023-06-12 10:00 at the latest, 60 min "
+            "end by 11:00, before its earliest end (2023-06-12 12:00)",
+        ),
+        (
+            {"window": {"latest_start": f"{D} 10:00"}, "pinned": f"{D} 10:30"},
+            {},
+            "items[s].pinned: pinned at 2023-06-12 10:30, after the latest start of its "
+            "window (2023-06-12 10:00)",
+        ),
+        (
+            {"window": "morning", "pinned": f"{D} 12:00"},
+            {},
+            "items[s].pinned: pinned at 2023-06-12 12:00, outside its day part (morning: "
+            "07:00 to 12:00, the default day parts)",
+        ),
+        (
             {},
             {"day_parts": {"evening": {"from": "19:00", "until": "19:00"}}},
             "day_parts.evening: from 19:00 until 19:00 is no part of a day",

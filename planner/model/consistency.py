@@ -663,17 +663,73 @@ class _Checker:
                 + ", ".join(names)
                 + f"; a visit defines others under 'day_parts'){_closest(name, names)}",
             )
-        for key in ("latest_start", "earliest_end"):
+        found: dict[str, pendulum.DateTime] = {}
+        for key in ("earliest_start", "latest_start", "earliest_end", "latest_end"):
             wall: WallTime | None = getattr(item.window, key)
             if wall is None:
                 continue
-            zone = v.end_zone(item) if key == "earliest_end" else v.item_zone(item)
+            zone = v.end_zone(item) if key.endswith("_end") else v.item_zone(item)
+            fresh = key in ("latest_start", "earliest_end")  # the others: item_times
             if not (v.start <= wall.date <= v.end + timedelta(days=1)):
-                yield Problem((*base, key), self._outside("the window", wall.date))
+                if fresh:
+                    yield Problem((*base, key), self._outside("the window", wall.date))
                 continue
-            _, problem = self._resolve((*base, key), wall, zone)
-            if problem:
+            instant, problem = self._resolve((*base, key), wall, zone)
+            if problem and fresh:
                 yield problem
+            elif instant is not None:
+                found[key] = instant
+        yield from self._window_holds(n, item, found)
+
+    def _window_holds(
+        self, n: int, item: Item, found: dict[str, pendulum.DateTime]
+    ) -> Iterator[Problem]:
+        """A window on the start or the end leaves the item a start, and a pin keeps it."""
+        base: Path_ = ("items", n, "window")
+        window = item.window
+        assert window is not None
+        latest, earliest = found.get("latest_start"), found.get("earliest_end")
+        if latest and earliest and latest.add(minutes=item.duration) < earliest:
+            yield Problem(
+                (*base, "earliest_end"),
+                f"starting by {window.latest_start} at the latest, {item.duration} min end by "
+                f"{latest.add(minutes=item.duration):%H:%M}, before its earliest end "
+                f"({window.earliest_end}); lengthen the item or move a bound",
+            )
+        try:
+            pin = self.v.start_pin(item)
+            start = pin.resolve(self.v.item_zone(item)) if pin is not None else None
+        except TimeProblem:
+            return
+        if start is None:
+            return
+        key = "pinned" if item.pinned else "arrives"
+        part = self.v.day_part(window.day_part, item.venues[0]) if window.day_part else None
+        if part is not None:
+            within, clock = part[0], start.hour * 60 + start.minute
+            if within.crosses_midnight:
+                inside = clock >= within.from_.minutes or clock < within.until.minutes
+            else:
+                inside = within.from_.minutes <= clock < within.until.minutes
+            if not inside:
+                yield Problem(
+                    ("items", n, key),
+                    f"pinned at {start:%Y-%m-%d %H:%M}, outside its day part "
+                    f"({window.day_part}: {within.from_} to {within.until}, {part[1]})",
+                )
+        if latest and start > latest:
+            yield Problem(
+                ("items", n, key),
+                f"pinned at {start:%Y-%m-%d %H:%M}, after the latest start of its window "
+                f"({window.latest_start})",
+            )
+        end = start.add(minutes=item.duration)
+        if earliest and end < earliest:
+            yield Problem(
+                ("items", n, key),
+                f"pinned at {start:%Y-%m-%d %H:%M} for {item.duration} min, it ends "
+                f"{end:%H:%M}, before the earliest end of its window ({window.earliest_end})",
+            )
 
     def item_around(self, n: int, item: Item) -> Iterator[Problem]:
         """An 'around' time on a date lies in the visit, on one of the item's days, and
