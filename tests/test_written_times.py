@@ -109,10 +109,14 @@ def test_the_host_custom_shapes_the_day(tmp_path: Path) -> None:
     data = visit_data(s, conventions=[prefer("site_visit", "10:00")], programme_hours=LATE)
     data["host"] = {"code": "ES", "name": "Spain"}
     data["cities"][0]["country"] = "ES"
+    data["use_host_conventions"] = True
     visit = load(tmp_path, data)
     plan = solved(visit)
     assert local(plan, "s") == f"{D} 20:30"
     assert broken(visit, moved_to(visit, plan, "s", f"{D} 19:00")) == {"day-part"}
+    # a visit that does not follow its host's customs has the default day
+    plain = load(tmp_path, {**data, "use_host_conventions": False}, "plain.yaml")
+    assert local(solved(plain), "s") == f"{D} 18:00"
 
 
 def test_the_visit_defines_its_own_day_parts(tmp_path: Path) -> None:

@@ -269,11 +269,14 @@ class Visit(Frozen):
 
     # -- day parts and unavailability ---------------------------------------------------
 
-    def host_at(self, venue_id: str) -> Country:
-        """The host country whose customs hold at a venue: on a tour, its city's leg's."""
+    def host_at(self, venue_id: str) -> Country | None:
+        """The host country whose customs hold at a venue: on a tour, its city's leg's;
+        None where the visit (or the leg) does not follow its host's customs."""
         venue = self.venue.get(venue_id)
         leg = self.leg_of.get(venue.city) if venue is not None else None
-        return leg.host if leg is not None else self.host
+        if leg is not None:
+            return leg.host if leg.use_host_conventions else None
+        return self.host if self.use_host_conventions else None
 
     def day_part_names(self) -> tuple[str, ...]:
         """Every part of the day an item may name: the standard five and the visit's own."""
@@ -286,11 +289,12 @@ class Visit(Frozen):
         if name in self.day_parts:
             return self.day_parts[name], "the visit's day_parts"
         host = self.host_at(venue_id)
-        found = host_day_part(host.code, name)
+        found = host_day_part(host.code if host else "", name)
         if found is None:
             return None
-        custom = name in HOST_DAY_PARTS.get(host.code, {})
-        return found, (f"the custom of {host.name}" if custom else "the default day parts")
+        if host is not None and name in HOST_DAY_PARTS.get(host.code, {}):
+            return found, f"the custom of {host.name}"
+        return found, "the default day parts"
 
     def unavailable_zone(self, entry: Unavailability) -> str:
         """The zone an unavailability's times are written in."""
