@@ -627,3 +627,29 @@ def test_bad_written_times_are_errors_at_their_line(
     assert "Traceback" not in err
     assert fragment in err, err
     assert err.startswith(f"{path}:"), err
+
+
+def test_written_times_across_the_change_of_clocks(tmp_path: Path) -> None:
+    """The night the clocks fall back in Berlin (29 October 2023, 03:00 → 02:00): a night
+    item, an item around 10:15 each day, and an unavailability through the repeated hour,
+    each read on the wall clock by the scheduler and the validator alike."""
+    first, second = "2023-10-28", "2023-10-29"
+    data = visit_data(
+        item("night", window="night", days=[second], duration=30),
+        item("late", attendees=["b"], around="10:15", days=[second]),
+        item("early", attendees=["c"], days=[second], duration=30),
+        start=first,
+        end=second,
+        programme_hours={"start": "00:00", "end": "24:00"},
+        unavailable=[unavailable(f"{second} 00:00", f"{second} 05:00", "curfew", person="c")],
+    )
+    visit = load(tmp_path, data)
+    plan = solved(visit)
+    night = local(plan, "night")
+    assert night.startswith(second) and not "06:00" <= night[11:16] < "22:00", night
+    assert broken(visit, moved_to(visit, plan, "night", f"{second} 06:00")) == {"day-part"}
+    assert broken(visit, moved_to(visit, plan, "night", f"{second} 05:30")) == set()
+    assert local(plan, "late") == f"{second} 10:15"
+    assert local(plan, "early")[11:16] >= "05:00"
+    assert broken(visit, moved_to(visit, plan, "late", f"{second} 10:35")) == {"around"}
+    assert broken(visit, moved_to(visit, plan, "early", f"{second} 04:30")) == {"unavailable"}
