@@ -653,3 +653,26 @@ def test_written_times_across_the_change_of_clocks(tmp_path: Path) -> None:
     assert local(plan, "early")[11:16] >= "05:00"
     assert broken(visit, moved_to(visit, plan, "late", f"{second} 10:35")) == {"around"}
     assert broken(visit, moved_to(visit, plan, "early", f"{second} 04:30")) == {"unavailable"}
+
+
+def test_no_reader_is_told_an_unavailability(tmp_path: Path) -> None:
+    """Why a city is unavailable is the office's business: no programme or calendar says
+    it, at any tier."""
+    from planner.export import ical
+    from planner.export.documents import programme_html, programme_markdown
+    from planner.export.tiers import DELEGATION, FULL, PUBLIC
+
+    secret = "the capital hosts another head of state until noon"
+    data = visit_data(
+        item("s", kind="site_visit", days=[D]),
+        unavailable=[unavailable(f"{D} 07:00", f"{D} 12:00", secret, city="berlin")],
+    )
+    visit = load(tmp_path, data)
+    plan = solved(visit)
+    for audience in (FULL, DELEGATION, PUBLIC):
+        for text in (
+            programme_markdown(visit, plan, audience),
+            programme_html(visit, plan, audience),
+            ical.calendar(visit, plan, audience).decode(),
+        ):
+            assert "head of state" not in text
