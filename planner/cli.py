@@ -476,14 +476,26 @@ def _edit(args: argparse.Namespace, out: Path, guard: Guard) -> int:
     attendees = getattr(args, "attendees", None)
     edit = Edit(
         action=args.command,
-        item=args.item,
+        item=args.item or "",
         to=getattr(args, "to", None),
         duration=getattr(args, "duration", None),
         venue=getattr(args, "venue", None),
         attendees=tuple(a.strip() for a in attendees.split(",") if a.strip())
         if attendees is not None
         else None,
+        leg=getattr(args, "leg", None),
+        city=getattr(args, "city", None),
+        tag=getattr(args, "tag", None),
+        reason=getattr(args, "reason", None),
+        on=getattr(args, "on", None),
     )
+    if not edit.item and not edit.selects:
+        print(
+            f"planner {args.command}: name an ITEM, or select items with --leg, --city or "
+            "--tag; nothing was written",
+            file=sys.stderr,
+        )
+        return EXIT_INVALID
     progress = terminal_progress()
     try:
         result = run_edit(
@@ -530,7 +542,19 @@ def _edit(args: argparse.Namespace, out: Path, guard: Guard) -> int:
         may_be_removed=(out,),
     )
     visit = result.loaded.visit
+    edit = result.edit
     print(f"{edit.describe()}: done; plan version {outcome.plan.version}")
+    if edit.targets:  # a cancel of several items: each of them, as planned before
+        _cancelled_report(visit, outcome.plan, edit.targets)
+        from planner.edit_report import report
+
+        changes = report(visit, result.previous, outcome.plan, skip=frozenset(edit.targets))
+        print("Other changes:" if changes else "No other changes.")
+        for line in changes:
+            print(f"  {line}")
+        if outcome.dropped:
+            print(_dropped(visit, outcome.dropped))
+        return EXIT_OK
     new_item = outcome.plan.item(edit.item)
     if new_item is not None and new_item.start is not None and edit.item in visit.item:
         state = "cancelled, was " if new_item.status is Status.CANCELLED else ""
@@ -552,6 +576,26 @@ def _edit(args: argparse.Namespace, out: Path, guard: Guard) -> int:
     if outcome.dropped:
         print(_dropped(visit, outcome.dropped))
     return EXIT_OK
+
+
+def _cancelled_report(visit: Visit, plan: Plan, targets: Sequence[str]) -> None:
+    """'Cancelled 3 items (reason):' and each with the time and place it had."""
+    from planner.export.programme import hm
+
+    first = visit.item[targets[0]].cancellation
+    why = f" ({first.reason})" if first is not None else ""
+    print(f"Cancelled {len(targets)} item{'s' if len(targets) != 1 else ''}{why}:")
+    for item_id in targets:
+        item, planned = visit.item[item_id], plan.item(item_id)
+        start = planned.start_at() if planned is not None else None
+        if planned is None or start is None:
+            print(f"  {item.title} (never scheduled)")
+            continue
+        zone = planned.timezone or visit.timezone
+        venue = visit.venue.get(planned.venue or item.venues[0])
+        where = f" at {venue.name}" if venue is not None else ""
+        local = start.in_timezone(zone)
+        print(f"  {item.title}: was {local.day} {local:%B} {hm(local)}{where}")
 
 
 def cmd_generate(args: argparse.Namespace) -> int:
@@ -727,13 +771,27 @@ def build_parser() -> argparse.ArgumentParser:
     for verb, words in (
         ("pin", "pin an item at its planned time"),
         ("unpin", "let the solver move a pinned item again"),
-        ("cancel", "cancel an item (calendars will show it cancelled)"),
     ):
         p = sub.add_parser(verb, help=words)
         p.add_argument("visit", metavar="VISIT")
         p.add_argument("item", metavar="ITEM")
         solving(p)
         p.set_defaults(func=cmd_edit)
+
+    p = sub.add_parser(
+        "cancel",
+        help="cancel an item, or every item of a leg, a city or a tag, as one edit "
+        "(calendars will show them cancelled)",
+    )
+    p.add_argument("visit", metavar="VISIT")
+    p.add_argument("item", metavar="ITEM", nargs="?", help="the item (or select by --leg…)")
+    p.add_argument("--leg", metavar="LEG", help="the items of this leg of the tour (its id)")
+    p.add_argument("--city", metavar="CITY", help="the items in this city (its id or name)")
+    p.add_argument("--tag", metavar="TAG", help="the items with this tag")
+    p.add_argument("--reason", metavar="TEXT", help="why it was called off (shown with it)")
+    p.add_argument("--on", metavar="YYYY-MM-DD", help="when it was called off (default today)")
+    solving(p)
+    p.set_defaults(func=cmd_edit)
 
     p = sub.add_parser("set", help="change an item's duration, venue or attendees and re-plan")
     p.add_argument("visit", metavar="VISIT")

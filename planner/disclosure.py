@@ -30,13 +30,14 @@ import re
 import uuid
 import zlib
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, field, fields
 from datetime import UTC, date, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 import pendulum
 
 from planner.model.clock import length_text, tz
+from planner.model.items import Item, milestone_start
 from planner.model.lodging import day_ends
 from planner.model.people import Person, Role, Side
 from planner.model.publication import PressAccess, PublicTime, Tier
@@ -220,6 +221,15 @@ def attendee_ids(visit: Visit, planned: PlannedItem) -> tuple[str, ...]:
 
 
 @dataclass(frozen=True)
+class Moment:
+    """A milestone of an item as a stream is shown it: its title, and when (None where
+    the exact time of the item is withheld)."""
+
+    title: str
+    start: pendulum.DateTime | None
+
+
+@dataclass(frozen=True)
 class Shown:
     """What one stream is shown of one item (everything a calendar event says of it)."""
 
@@ -249,6 +259,10 @@ class Shown:
     press: PressAccess | None
     notes: str | None
     tier: Tier
+    # (after the others, so that views made without them keep their meaning)
+    tentative: bool = field(default=False, kw_only=True)  # not yet confirmed
+    reason: str | None = field(default=None, kw_only=True)  # why it was cancelled, and when
+    milestones: tuple[Moment, ...] = field(default=(), kw_only=True)  # those it may know of
 
 
 def start_of(planned: PlannedItem) -> pendulum.DateTime | None:
@@ -399,7 +413,48 @@ def _shown(
         press=facts.press,
         notes=text(facts.notes) if facts.notes and not public else None,
         tier=facts.tier,
+        **_status_and_moments(item, planned, prepared, tier, text, coarse is None),
     )
+
+
+def _status_and_moments(
+    item: Item | None,
+    planned: PlannedItem,
+    prepared: _Prepared,
+    tier: Tier,
+    text: Callable[[str], str],
+    exact: bool,
+) -> dict[str, Any]:
+    """Whether the item is tentative, why it was cancelled (and when), and the milestones
+    the stream may know of (each at its own tier, never below the item's), with their
+    times where the item's time is given exactly."""
+    if item is None:
+        return {}
+    found: dict[str, Any] = {}
+    if item.tentative:
+        found["tentative"] = True
+    cancellation = item.cancellation
+    if cancellation is not None and planned.status.value == "cancelled":
+        found["reason"] = text(cancellation.reason) + (
+            f" (called off on {cancellation.on.day} {cancellation.on:%B %Y})"
+            if cancellation.on
+            else ""
+        )
+    moments = tuple(
+        Moment(
+            text(moment.title),
+            milestone_start(moment, prepared.start, prepared.zone)
+            if exact and prepared.start is not None
+            else None,
+        )
+        for moment in item.milestones
+        if tier.allows(item.milestone_tier(moment))
+    )
+    if moments:  # in order of time
+        found["milestones"] = tuple(
+            sorted(moments, key=lambda m: m.start.timestamp() if m.start else 0.0)
+        )
+    return found
 
 
 def _jsonable(value: Any) -> Any:
@@ -433,13 +488,19 @@ def _content(view: Shown) -> tuple[Any, ...]:
         view.item_id,
         view.title,
         view.kind,
-        view.cancelled,
+        # (its status: tentative, and why it was cancelled, where the file says so)
+        (view.cancelled, view.tentative, view.reason)
+        if view.tentative or view.reason
+        else view.cancelled,
         view.zone,
         view.start.timestamp() if view.start else None,
         view.end.timestamp() if view.end else None,
         view.end_zone,
         view.day.isoformat(),
-        view.coarse,
+        # (and its milestones, with its time)
+        (view.coarse, tuple((m.title, m.start and m.start.timestamp()) for m in view.milestones))
+        if view.milestones
+        else view.coarse,
         # where it goes and how, with its venue (as it was for an item that ends where it
         # starts, so that their digests stay as they were)
         (
@@ -622,6 +683,7 @@ class Index:
             {v.tier for v in visit.venues}
             | {v.location_tier for v in visit.venues}
             | {p.tier for p in visit.people}
+            | {m.tier for i in visit.items for m in i.milestones if m.tier is not None}
         )
         self._cited = _cites(visit) or any(
             planned.about is not None and "[S" in planned.about.title + planned.about.kind

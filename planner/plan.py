@@ -345,6 +345,13 @@ def published_facts(visit: Visit, planned: PlannedItem) -> str:
         ),
         *(visit.person[p].name for p in planned.attendees if p in visit.person),
     ]
+    if item.tentative or item.cancellation or item.milestones:  # (else as they were)
+        cancellation = item.cancellation
+        parts += [
+            "tentative" if item.tentative else "",
+            f"{cancellation.reason}\x1d{cancellation.on or ''}" if cancellation else "",
+            *(f"{m.title}\x1d{m.at or ''}\x1d{m.after}\x1d{m.tier or ''}" for m in item.milestones),
+        ]
     text = "\x1f".join(parts)
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
 

@@ -146,6 +146,7 @@ def check_scheduled(visit: Visit, plan: Plan) -> list[Violation]:
         check_day_parts,
         check_around,
         check_unavailable,
+        check_milestones,
     )
     for rule in rules:
         found += rule(visit, slots)
@@ -1123,3 +1124,39 @@ def _where_and_when(
     mode = s.item.mode
     leave, reach = (mode.departs, mode.arrives) if mode else ("leaves", "ends")
     return [(s.venue, (f"{leave} from", s.start)), (s.leaves, (f"{reach} at", s.end))]
+
+
+def milestone_instant(s: _Slot, n: int) -> pendulum.DateTime:
+    """When the item's milestone ``n`` takes place as planned: its offset after the start,
+    or the first instant at or after the start when the clock where it starts shows its
+    time of day."""
+    moment = s.item.milestones[n]
+    if moment.at is None:
+        return s.start + timedelta(minutes=moment.after or 0)
+    day = s.start.in_timezone(s.start_zone).date()
+    found = _instant(day, moment.at, s.start_zone, upper=False)
+    if found < s.start:
+        found = _instant(day + timedelta(days=1), moment.at, s.start_zone, upper=False)
+    return found
+
+
+def check_milestones(visit: Visit, slots: list[_Slot]) -> Iterator[Violation]:
+    """Milestones (docs/scheduling-rules.md): each milestone of an item falls within the
+    item as planned (its start and end included): a milestone at a time of day ('gift
+    exchange 11:40') binds where the item is placed."""
+    for s in slots:
+        for n, moment in enumerate(s.item.milestones):
+            at = milestone_instant(s, n)
+            if s.start <= at <= s.end:
+                continue
+            when = (
+                f"at {moment.at}"
+                if moment.at is not None
+                else f"{_min(moment.after or 0)} after its start"
+            )
+            yield Violation(
+                "milestone",
+                f"'{moment.title}' takes place {when}, within {_item(s)}, but the plan has "
+                f"the item from {_at(s.start, s.start_zone)} to {_at(s.end, s.end_zone)}",
+                items=(s.id,),
+            )

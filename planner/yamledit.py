@@ -267,10 +267,11 @@ class EntryDocument(VisitDocument):
     as a whole (``of`` gives None). Adding, copying or deleting items needs the whole
     document: use VisitDocument."""
 
-    def __init__(self, path: Path, text: str, first: int, end: int) -> None:
+    def __init__(self, path: Path, text: str, first: int, end: int, dash: int = 2) -> None:
         super().__init__(path, text)
         self._lines = text.splitlines(keepends=True)
         self._first, self._end = first, end  # 0-based line numbers, end exclusive
+        self._dash = dash  # the column of the entry's dash in the file (the dump's: 2)
 
     @classmethod
     def of(cls, path: Path, text: str, source: Any, index: int) -> EntryDocument | None:
@@ -292,7 +293,7 @@ class EntryDocument(VisitDocument):
             end = min(later, default=len(lines))
         if end <= first:
             return None
-        return cls(path, text, first, end)
+        return cls(path, text, first, end, col - 2)
 
     @property
     def data(self) -> Any:
@@ -315,7 +316,22 @@ class EntryDocument(VisitDocument):
             if self._text is None:
                 buffer = io.StringIO()
                 self._yaml.dump(self._data["items"], buffer)
-                entry = buffer.getvalue()
+                entry = _indented(buffer.getvalue(), self._dash - 2)
                 before, after = self._lines[: self._first], self._lines[self._end :]
                 self._text = "".join(before) + entry + "".join(after)
             return self._text
+
+
+def _indented(text: str, shift: int) -> str:
+    """The dumped entry moved ``shift`` columns right (left when negative), to where the
+    file has its list of items: '- id:' at the start of the line under 'items:' is as
+    valid as indented, and an entry must be written as the others are."""
+    if shift == 0:
+        return text
+    lines = text.splitlines(keepends=True)
+    if shift > 0:
+        return "".join(" " * shift + line if line.strip() else line for line in lines)
+    cut = -shift
+    if any(line.strip() and not line.startswith(" " * cut) for line in lines):
+        raise EditError("the item's entry cannot be edited alone")  # (never: dumped at 2)
+    return "".join(line[cut:] if line.strip() else line for line in lines)

@@ -31,7 +31,7 @@ from planner.model import (
     Window,
 )
 from planner.model.dayparts import DayPart
-from planner.model.items import Dress
+from planner.model.items import Cancellation, Dress, Milestone
 from planner.model.lodging import Lodging
 from planner.model.movements import Service
 from planner.model.notes import DayNote
@@ -106,8 +106,14 @@ def test_fragments_have_the_right_shape() -> None:
             TravelRules.model_validate(data["travel"])
             continue
         assert isinstance(data, list)
-        for entry in data:
-            item = Item.model_validate(entry)
+        items = [Item.model_validate(entry) for entry in data]
+        if any(i.milestones or i.duration == 0 or i.tentative for i in items):
+            # the milestones, a moment and a tentative item
+            assert any(i.milestones for i in items), fragment
+            assert any(i.duration == 0 for i in items), fragment
+            assert any(i.tentative for i in items), fragment
+            continue
+        for item in items:
             assert item.mode is not None and item.moves, fragment  # the movements
 
 
@@ -137,6 +143,8 @@ MODELS: tuple[type[BaseModel], ...] = (
     Dress,
     DayPart,
     Unavailability,
+    Milestone,
+    Cancellation,
     Provenance,
     OrderConvention,
     TimeOfDayConvention,

@@ -30,7 +30,9 @@ from planner.disclosure import (
     visit_notes,
 )
 from planner.export.programme import (
+    TENTATIVE,
     end_clause,
+    moment_texts,
     movement_text,
     start_clocks,
     zone_name,
@@ -126,10 +128,16 @@ class Row:
     legs: tuple[str, ...]
     then: tuple[str, ...]  # the journey after it (back to the residence)
     cancelled: bool
+    tentative: bool = False
+    reason: str = ""  # why it was cancelled (and when), where the file says so
+    milestones: tuple[str, ...] = ()  # '11:40 Gift exchange': the moments within it
 
 
 def _row(visit: Visit, view: ItemView, second_zone: str) -> Row:
     return Row(
+        tentative=view.tentative,
+        reason=view.reason or "",
+        milestones=moment_texts(view),
         view=view,
         time=clock_text(visit, view, second_zone),
         until=until_text(visit, view),
@@ -220,8 +228,11 @@ def _markdown_rows(rows: list[Row]) -> list[str]:
     for row in rows:
         when = row.time or "time to be announced"
         title = f"~~{md(row.title)}~~ — **CANCELLED**" if row.cancelled else md(row.title)
+        title += md(TENTATIVE) if row.tentative and not row.cancelled else ""
         lines.append(f"### {md(when)} — {title}")
         lines.append("")
+        if row.reason:
+            lines.append(f"- Cancelled: {md(row.reason)}")
         for leg in row.legs:
             lines.append(f"- Travel before: {md(leg)}")
         if row.until:  # 'lands 13:55 Berlin' → 'Lands 13:55 Berlin' (the city as written)
@@ -240,6 +251,8 @@ def _markdown_rows(rows: list[Row]) -> list[str]:
             lines.append(f"- Press: {md(row.press)}")
         if row.notes:
             lines.append(f"- Notes: {md(row.notes)}")
+        for moment in row.milestones:  # each moment within the item on a line of its own
+            lines.append(f"- Milestone: {md(moment)}")
         for leg in row.then:
             lines.append(f"- Then: {md(leg)}")
         lines.append("")

@@ -28,7 +28,13 @@ from zoneinfo import ZoneInfo
 import pendulum
 
 from planner.disclosure import cleaner, withdrawn_views
-from planner.export.programme import end_clause, movement_text, start_clocks
+from planner.export.programme import (
+    TENTATIVE,
+    end_clause,
+    moment_texts,
+    movement_text,
+    start_clocks,
+)
 from planner.export.tiers import Audience, Index, ItemView, views
 from planner.model.clock import length_text, tz
 from planner.model.publication import Tier
@@ -392,7 +398,7 @@ def _time_words(
             _TIMES_SAID.clear()
         clocks = start_clocks(visit, start, zone, visit.guest_home_timezone)
         ends = end_clause(visit, start, end, zone, end_zone, mode)
-        found = _TIMES_SAID[key] = f"Time: {clocks}, {ends}"
+        found = _TIMES_SAID[key] = f"Time: {clocks}, {ends}" if ends else f"Time: {clocks}"
     return found
 
 
@@ -407,8 +413,11 @@ def description(visit: Visit, view: ItemView, audience: Audience) -> str:
     if view.withdrawn:
         return "\n".join([f"{WITHDRAWN}.", *_times(visit, view)])
     if view.cancelled:
-        lines.append("CANCELLED.")
+        lines.append(f"CANCELLED: {view.reason}." if view.reason else "CANCELLED.")
+    elif view.tentative:
+        lines.append("TENTATIVE: not yet confirmed.")
     lines.extend(_times(visit, view))
+    lines.extend(f"Milestone: {moment}" for moment in moment_texts(view))
     place = view.venue + (f" ({view.venue_local})" if view.venue_local else "")
     lines.append("Venue: " + ", ".join(part for part in (place, view.address) if part))
     if view.venue_notes:
@@ -449,12 +458,16 @@ def _event(
     timed = view.start is not None and view.end is not None
     if view.start is not None and view.end is not None:
         _datetime_prop(w, "DTSTART", view.start, view.zone, zones)
-        _datetime_prop(w, "DTEND", view.end, view.end_zone, zones)
+        if view.end != view.start:
+            _datetime_prop(w, "DTEND", view.end, view.end_zone, zones)
+        # else a moment (an item of no length): without DTEND, an event of a DATE-TIME
+        # start ends when it starts (RFC 5545 §3.6.1); DTEND must be after DTSTART
     else:
         w.prop("DTSTART", view.day.strftime("%Y%m%d"), VALUE="DATE")
         w.prop("DTEND", (view.day + timedelta(days=1)).strftime("%Y%m%d"), VALUE="DATE")
     prefix = f"{WITHDRAWN}: " if view.withdrawn else "Cancelled: " if view.cancelled else ""
-    w.text("SUMMARY", prefix + view.title)
+    tentative = TENTATIVE if view.tentative and not view.cancelled else ""
+    w.text("SUMMARY", prefix + view.title + tentative)
     if view.venue or view.address:
         w.text("LOCATION", ", ".join(part for part in (view.venue, view.address) if part))
     if view.geo is not None:
@@ -468,7 +481,9 @@ def _event(
     )
     w.prop("CATEGORIES", text_list([view.kind]))
     w.prop("CLASS", _CLASS[view.tier])
-    w.prop("STATUS", "CANCELLED" if view.cancelled else "CONFIRMED")
+    w.prop(
+        "STATUS", "CANCELLED" if view.cancelled else "TENTATIVE" if view.tentative else "CONFIRMED"
+    )
     w.prop("TRANSP", "TRANSPARENT" if view.cancelled or not timed else "OPAQUE")
     if timed and not view.cancelled:
         for minutes in reminders:

@@ -17,10 +17,18 @@ from pydantic import Field
 
 from planner.export.changes import Notice
 from planner.model.base import Frozen
+from planner.model.items import Item, milestone_start
 from planner.model.visit import Visit
-from planner.plan import Plan, Status
+from planner.plan import Plan, PlannedItem, Status
 
 PLAN_JSON_VERSION = 1
+
+
+class MilestoneFacts(Frozen):
+    title: str
+    tier: str
+    start_local: str | None = Field(default=None, description="'YYYY-MM-DD HH:MM' at the venue.")
+    start_utc: str | None = None
 
 
 class ItemFacts(Frozen):
@@ -40,6 +48,13 @@ class ItemFacts(Frozen):
     attendees: tuple[str, ...] = ()
     attendee_names: tuple[str, ...] = ()
     revision: int = 0
+    tentative: bool = Field(default=False, description="Planned, not yet confirmed.")
+    cancelled_reason: str | None = Field(default=None, description="Why it was called off.")
+    cancelled_on: str | None = Field(default=None, description="'YYYY-MM-DD' it was called off.")
+    tags: tuple[str, ...] = ()
+    milestones: tuple[MilestoneFacts, ...] = Field(
+        default=(), description="The moments within it, in order, with their times."
+    )
 
 
 class PlanExport(Frozen):
@@ -91,6 +106,7 @@ def export(
                     visit.person[p].name for p in planned.attendees if p in visit.person
                 ),
                 revision=planned.revision,
+                **_status_facts(item, planned),
             )
         )
     return PlanExport(
@@ -102,6 +118,35 @@ def export(
         baseline=baseline,
         notices=notices,
     )
+
+
+def _status_facts(item: Item | None, planned: PlannedItem) -> dict[str, Any]:
+    """Tentative, why and when it was cancelled, its tags and milestones (with their times
+    where it has a start)."""
+    if item is None:
+        return {}
+    start, zone = planned.start_at(), planned.timezone
+    cancellation = item.cancellation
+    moments = []
+    for moment in item.milestones:
+        at = milestone_start(moment, start, zone) if start is not None and zone else None
+        moments.append(
+            MilestoneFacts(
+                title=moment.title,
+                tier=item.milestone_tier(moment).value,
+                start_local=at.in_timezone(zone).strftime("%Y-%m-%d %H:%M")
+                if at is not None and zone
+                else None,
+                start_utc=at.in_timezone("UTC").isoformat() if at else None,
+            )
+        )
+    return {
+        "tentative": item.tentative,
+        "cancelled_reason": cancellation.reason if cancellation else None,
+        "cancelled_on": cancellation.on.isoformat() if cancellation and cancellation.on else None,
+        "tags": item.tags,
+        "milestones": tuple(moments),
+    }
 
 
 def plan_json(

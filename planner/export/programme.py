@@ -11,7 +11,7 @@ import pendulum
 
 from planner.disclosure import Shown, by_precedence
 from planner.model.clock import city_of, length_text, offset_text, tz
-from planner.model.items import Item
+from planner.model.items import Item, milestone_start
 from planner.model.movements import Mode, route
 from planner.model.people import Person
 from planner.model.travel import journey
@@ -139,7 +139,10 @@ def end_clause(
     mode: str | None = None,
 ) -> str:
     """'until 11:00 (1 h)'; for a movement 'arrives 09:04 (2 h 2 min)', and where it
-    ends on another clock 'lands 11:50 Las Palmas (1 h 50 min)'."""
+    ends on another clock 'lands 11:50 Las Palmas (1 h 50 min)'; '' for a moment (an item
+    that takes no time: it has no end of its own)."""
+    if end == start and end_zone == zone:
+        return ""
     length = length_text(int((end - start).total_seconds() // 60))
     verb = Mode(mode).arrives if mode else "lands" if end_zone != zone else "until"
     if end_zone != zone:
@@ -171,6 +174,15 @@ def movement_text(view: Shown) -> str:
         return ""
     return route_text(
         view.start, view.zone, view.venue, view.end, view.end_zone, view.arrival, view.service
+    )
+
+
+def moment_texts(view: Shown) -> tuple[str, ...]:
+    """'11:40 Gift exchange': each milestone the reader may know of, at its local time
+    (its title alone where the item's exact time is withheld)."""
+    return tuple(
+        f"{hm(m.start.in_timezone(tz(view.zone)))} {m.title}" if m.start is not None else m.title
+        for m in view.milestones
     )
 
 
@@ -206,11 +218,13 @@ def terminal_programme(visit: Visit, plan: Plan) -> str:
                 )
             planned = entry.planned
             pin = " [pinned]" if entry.item.is_pinned else ""
-            lines.append(f"  {dual_time(visit, entry)}  {entry.item.title}{pin}")
+            tentative = TENTATIVE if entry.item.tentative else ""
+            lines.append(f"  {dual_time(visit, entry)}  {entry.item.title}{tentative}{pin}")
             venue = visit.venue[planned.venue or entry.item.venues[0]]
             place = venue.name + (f" ({venue.local_name})" if venue.local_name else "")
             if not planned.arrival_venue:
-                lines.append(f"      {until(visit, entry)} at {place}")
+                ends = until(visit, entry)
+                lines.append(f"      {ends} at {place}" if ends else f"      at {place}")
             else:  # both ends, each on its clock, and how long it takes
                 service = entry.item.service
                 zone = planned.timezone or visit.timezone
@@ -229,9 +243,18 @@ def terminal_programme(visit: Visit, plan: Plan) -> str:
                     + f" ({length})"
                 )
             lines.append(f"      with {short_names(visit, planned.attendees)}")
+            zone = planned.timezone or visit.timezone
+            moments = sorted(  # the moments within it, each at its time
+                (milestone_start(m, entry.start, zone).in_timezone(tz(zone)), n, m)
+                for n, m in enumerate(entry.item.milestones)
+            )
+            for at, _, moment in moments:
+                tier = entry.item.milestone_tier(moment)
+                restricted = f" [{tier.value}]" if tier is not entry.item.tier else ""
+                lines.append(f"      · {hm(at)} {moment.title}{restricted}")
         lines.append("")
     cancelled = [
-        item.title if item is not None else i.about.title if i.about else i.id
+        (item.title + _reason(item) if item is not None else i.about.title if i.about else i.id)
         for i in plan.items
         if i.status is Status.CANCELLED
         and ((item := visit.item.get(i.id)) is not None or i.about is not None)
@@ -239,3 +262,16 @@ def terminal_programme(visit: Visit, plan: Plan) -> str:
     if cancelled:  # (items removed from the visit file too: they stay cancelled)
         lines.append("Cancelled: " + "; ".join(cancelled))
     return "\n".join(lines).rstrip() + "\n"
+
+
+TENTATIVE = " (tentative)"  # after the title of a tentative item, in every programme
+
+
+def _reason(item: Item) -> str:
+    """' (the host is ill, called off on 29 May 2023)': why and when, where the file says
+    so."""
+    found = item.cancellation
+    if found is None:
+        return ""
+    on = f", called off on {found.on.day} {found.on:%B %Y}" if found.on else ""
+    return f" ({found.reason}{on})"

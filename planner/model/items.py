@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import re
+from datetime import datetime, time, timedelta
 from enum import StrEnum
 from typing import Annotated, Any
+from zoneinfo import ZoneInfo
 
+import pendulum
 from pydantic import (
     AfterValidator,
     BeforeValidator,
@@ -22,7 +25,6 @@ from planner.model.base import (
     Frozen,
     Id,
     Minutes,
-    PositiveMinutes,
     parse_minutes,
 )
 from planner.model.clock import CLOCK_PATTERN, WALL_PATTERN, ClockTime, WallTime
@@ -228,6 +230,40 @@ class Dress(Frozen):
     dress: Line = Field(min_length=1, max_length=200)
 
 
+class Milestone(Frozen):
+    """A moment within an item: the gift exchange at 11:40 during the talks, the toasts
+    90 minutes into the banquet. It takes no time; the item must be placed so that it
+    falls within it (its start and end included)."""
+
+    title: Line = Field(min_length=1, max_length=200)
+    at: ClockTime | None = Field(
+        default=None,
+        description="Its time of day, on the clock where the item starts: the first such "
+        "time at or after the item's start. The scheduler places the item around it.",
+    )
+    after: Minutes | None = Field(
+        default=None, description="Or: minutes after the item's start (at most its duration)."
+    )
+    tier: Tier | None = Field(
+        default=None,
+        description="Who may know of it, if fewer than may know of the item "
+        "('restricted' for a motorcade's departure); default: the item's tier.",
+    )
+
+    @model_validator(mode="after")
+    def _one_time(self) -> Milestone:
+        if (self.at is None) == (self.after is None):
+            raise ValueError("a milestone needs exactly one of 'at' (HH:MM) or 'after' (minutes)")
+        return self
+
+
+class Cancellation(Frozen):
+    """Why and when an item was called off (``cancelled: {reason: ..., on: ...}``)."""
+
+    reason: Line = Field(min_length=1, max_length=300, description="Why it was called off.")
+    on: Day | None = Field(default=None, description="The date it was called off.")
+
+
 class Item(Frozen):
     """A programme item (engagement)."""
 
@@ -237,7 +273,10 @@ class Item(Frozen):
     custom_kind: Line | None = Field(
         default=None, max_length=80, description="Name of a custom kind."
     )
-    duration: PositiveMinutes
+    duration: Minutes = Field(
+        description="Minutes; 0 for a moment of its own between items (the motorcade "
+        "departs 15:50): its attendees are there then, and not elsewhere."
+    )
     attendees: tuple[Id, ...] = Field(default=(), description="People who must attend.")
     optional_attendees: tuple[Id, ...] = ()
     venue: Id | None = None
@@ -289,7 +328,10 @@ class Item(Frozen):
     priority: int | None = Field(
         default=None, ge=1, le=10, description="Optional items: 10 = keep most."
     )
-    cancelled: bool = False
+    cancelled: bool | Cancellation = Field(
+        default=False,
+        description="Called off: true, or {reason, on} (why, and the date it was called off).",
+    )
     tier: Tier = Tier.DELEGATION
     press: PressAccess = PressAccess.CLOSED
     public_time: PublicTime = PublicTime.EXACT
@@ -301,6 +343,16 @@ class Item(Frozen):
     )
     notes: Paragraphs | None = Field(default=None, max_length=4000)
     provenance: Provenance
+    milestones: tuple[Milestone, ...] = Field(
+        default=(), description="Moments within it: {title, at: 'HH:MM' or after: minutes}."
+    )
+    tentative: bool = Field(
+        default=False,
+        description="Planned like any other item but not yet confirmed: every output says so.",
+    )
+    tags: tuple[Id, ...] = Field(
+        default=(), description="Labels to select items by ('planner cancel --tag')."
+    )
 
     @model_validator(mode="after")
     def _coherent(self) -> Item:
@@ -338,7 +390,48 @@ class Item(Frozen):
                     f"'{name}' is only for movements (kind flight, train, helicopter, "
                     "motorcade, boat or walk)"
                 )
+        self._moment_rules()
         return self
+
+    def _moment_rules(self) -> None:
+        """Zero-length items (moments), milestones and the status flags."""
+        if self.duration == 0:
+            if self.moves or self.arrives is not None:
+                raise ValueError(
+                    "a moment (duration 0) happens at one place and time: give it no "
+                    "'arrival_venue' nor 'arrives', or give it a duration"
+                )
+            if self.milestones:
+                raise ValueError(
+                    "a moment (duration 0) has no milestones: it is one; give it a duration"
+                )
+        for n, milestone in enumerate(self.milestones, 1):
+            if milestone.after is not None and milestone.after > self.duration:
+                raise ValueError(
+                    f"milestone {n} ('{milestone.title}') comes {milestone.after} min after the "
+                    f"start, after the item's end ({self.duration} min); shorten the offset or "
+                    "lengthen the item"
+                )
+            if milestone.tier is not None and milestone.tier.rank < self.tier.rank:
+                raise ValueError(
+                    f"milestone {n} ('{milestone.title}') has tier '{milestone.tier.value}', "
+                    f"below its item's '{self.tier.value}': an audience that may not see the "
+                    "item sees none of its milestones; leave its tier out or raise it"
+                )
+        if self.tentative and self.cancelled:
+            raise ValueError("an item is 'tentative' or 'cancelled', not both")
+
+    @property
+    def is_cancelled(self) -> bool:
+        return self.cancelled is not False
+
+    @property
+    def cancellation(self) -> Cancellation | None:
+        """Why and when it was called off, where the file says so."""
+        return self.cancelled if isinstance(self.cancelled, Cancellation) else None
+
+    def milestone_tier(self, milestone: Milestone) -> Tier:
+        return milestone.tier or self.tier
 
     @property
     def holding_minutes(self) -> int:
@@ -391,3 +484,21 @@ class Item(Frozen):
 
 
 _MODES = {m.value: m for m in Mode}
+
+
+def milestone_start(milestone: Milestone, start: pendulum.DateTime, zone: str) -> pendulum.DateTime:
+    """When a milestone takes place for an item that starts at ``start`` (``zone``: the
+    clock where it starts): its offset after the start, or the first instant at or after
+    the start when that clock shows its time of day (the earlier reading of a time a
+    daylight-saving change makes ambiguous, the one after a skipped hour)."""
+    if milestone.at is None:
+        return start.add(minutes=milestone.after or 0)
+    local = start.in_timezone(zone)
+    day = local.date()
+    for shift in (0, 1):
+        midnight = datetime.combine(day + timedelta(days=shift), time())
+        naive = midnight + timedelta(minutes=milestone.at.minutes)
+        found = pendulum.instance(naive.replace(tzinfo=ZoneInfo(zone), fold=0)).in_timezone(zone)
+        if found >= start:
+            return found
+    return found

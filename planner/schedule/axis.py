@@ -37,6 +37,8 @@ def _minute_values(visit: Visit) -> list[int]:
         if item.window:
             walls += [item.window.earliest_start, item.window.latest_end]
         values += [w.local.minute for w in walls if w is not None]
+        for moment in item.milestones:  # a milestone's time of day, or its offset
+            values.append(moment.at.minutes if moment.at is not None else moment.after or 0)
         for rule in item.order:
             values.append(rule.min_gap)
             if rule.max_gap is not None:

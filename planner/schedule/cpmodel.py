@@ -488,6 +488,7 @@ class ModelBuilder:
                 )
                 self._add_domain(item, _intervals_domain(spans), fact)
         self._written_times(item, zone, base)
+        self._milestone_domains(item, zone, base)
 
     # the times an office writes: bounds on the start and the end, day parts, 'around',
     # unavailability -------------------------------------------------------------------
@@ -670,6 +671,26 @@ class ModelBuilder:
                     domain = functools.partial(_not_strictly_within, lo, hi, leaves, reaches)
                 where = venue_id if len(venues) > 1 else None
                 self._add_domain(item, domain, fact(f":{venue_id}" if where else ""), where)
+
+    def _milestone_domains(self, item: Item, zone: str, base: Path_) -> None:
+        """A milestone at a time of day ('gift exchange 11:40') falls within the item:
+        the item starts at most its length before that time, and not after it, on the
+        clock where it starts (any day of the visit, or the day after for an item that
+        runs past midnight)."""
+        days = [*self.visit.days]
+        if days:
+            days.append(days[-1] + timedelta(days=1))
+        for n, moment in enumerate(item.milestones):
+            if moment.at is None:
+                continue
+            points = [self._clock(d, moment.at, zone) for d in days]
+            fact = self.fact(
+                f"milestone:{item.id}:{n}",
+                f"'{moment.title}' takes place at {moment.at}, within '{item.title}'",
+                [(*base, "milestones", n, "at")],
+                items=[item.id],
+            )
+            self._add_domain(item, functools.partial(_around_points, points), fact)
 
     def _lodging_domains(self, item: Item, zone: str, base: Path_) -> None:
         """Rule 4 door to door (``planner.model.lodging``): each required attendee's day
@@ -1844,6 +1865,11 @@ def _shortest_paths(builder: ModelBuilder) -> dict[tuple[str, str], tuple[int, l
         facts = [f for x, y in legs(a, b) if (f := builder.travel_fact(x, y)) is not None]
         result[(a, b)] = (units, facts)
     return result
+
+
+def _around_points(points: list[int], dur: int) -> cp_model.Domain:
+    """The starts of an item of ``dur`` units that has one of ``points`` within it."""
+    return _intervals_domain((t - dur, t) for t in points)
 
 
 def _stay_starts(stays: list[tuple[int, int]], dur: int) -> cp_model.Domain:

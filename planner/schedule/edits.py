@@ -4,13 +4,18 @@ nothing is written here — the caller writes both files only when a plan exists
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from datetime import date
 from enum import StrEnum
 from pathlib import Path
 
 from planner.journal import Snapshot, read_steady
+from planner.model.base import did_you_mean
 from planner.model.clock import WallTime
-from planner.plan import Plan, fingerprint, plan_path, read_plan
+from planner.model.items import Item
+from planner.model.visit import Visit
+from planner.plan import Plan, fingerprint, plan_path, read_plan, utc_now
 from planner.schedule.solve import Progress, SolveOutcome, solve
 from planner.visitfile import LoadedVisit, load_visit, load_visit_text
 from planner.yamledit import EditError, EntryDocument, VisitDocument
@@ -33,6 +38,14 @@ class Edit:
     tier: str | None = None  # a Tier value
     press: str | None = None  # a PressAccess value
     new_id: str | None = None  # duplicate: the copy's id (None: the next free -2, -3…)
+    # cancel: the items of a tour's leg, a city, a tag (with ``item``, if given: all that
+    # match every one); why and when (YYYY-MM-DD; with a reason, default today)
+    leg: str | None = None
+    city: str | None = None
+    tag: str | None = None
+    reason: str | None = None
+    on: str | None = None
+    targets: tuple[str, ...] = ()  # cancel: the items selected (see ``select``)
 
     def describe(self) -> str:
         if self.action == "move":
@@ -69,7 +82,98 @@ class Edit:
             if self.notes is not None:
                 parts.append("notes" if self.notes else "no notes")
             return f"set {self.item}: " + "; ".join(parts)
+        if self.action == "cancel" and self.selects:
+            what = [f"{key} {value}" for key, value in self._criteria() if key != "item"]
+            named = f"{self.item} " if self.item else ""
+            text = f"cancel {named}({', '.join(what)})"
+            return text + (f": {self.reason}" if self.reason else "")
+        if self.action == "cancel" and self.reason:
+            return f"cancel {self.item}: {self.reason}"
         return f"{self.action} {self.item}"
+
+    @property
+    def selects(self) -> bool:
+        """Whether it cancels the items that match a leg, a city or a tag."""
+        return any(v is not None for v in (self.leg, self.city, self.tag))
+
+    def _criteria(self) -> list[tuple[str, str]]:
+        given = (("item", self.item), ("leg", self.leg), ("city", self.city), ("tag", self.tag))
+        return [(key, value) for key, value in given if value]
+
+
+def select(visit: Visit, edit: Edit) -> tuple[str, ...]:
+    """The items a cancel by leg, city or tag applies to: every item that matches all
+    the criteria given (its id; a tour's leg: its venue in one of the leg's cities; a
+    city, by id or name: its venue there; a tag among its tags), in the file's order,
+    those cancelled already left out. Raises EditError naming what is known when nothing
+    matches, and when everything that matches is cancelled already."""
+    tests: list[Callable[[Item], bool]] = []
+    if edit.item:
+        if edit.item not in visit.item:
+            known = [i.id for i in visit.items]
+            raise EditError(f"no item '{edit.item}'{did_you_mean(edit.item, known)}")
+        tests.append(lambda item: item.id == edit.item)
+    if edit.leg is not None:
+        leg = next((t for t in visit.tour if t.id == edit.leg), None)
+        if leg is None:
+            known = [t.id for t in visit.tour]
+            raise EditError(
+                f"no leg '{edit.leg}' in the tour"
+                + (did_you_mean(edit.leg, known) or f" (its legs: {', '.join(known)})")
+                if known
+                else f"no leg '{edit.leg}': the visit is not a tour (it has no 'tour')"
+            )
+        cities = set(leg.cities)
+        tests.append(lambda item: _in_cities(visit, item, cities))
+    if edit.city is not None:
+        wanted = edit.city.strip().casefold()
+        city = next(
+            (c for c in visit.cities if wanted in (c.id.casefold(), c.name.casefold())), None
+        )
+        if city is None:
+            known = [c.id for c in visit.cities]
+            raise EditError(
+                f"no city '{edit.city}'"
+                + (did_you_mean(edit.city, known) or f" (the cities: {', '.join(known)})")
+            )
+        tests.append(lambda item: _in_cities(visit, item, {city.id}))
+    if edit.tag is not None:
+        tag = edit.tag
+        tests.append(lambda item: tag in item.tags)
+    matched = [i for i in visit.items if all(test(i) for test in tests)]
+    criteria = ", ".join(f"{key} '{value}'" for key, value in edit._criteria())
+    if not matched:
+        hint = ""
+        if edit.tag is not None:
+            tags = sorted({t for i in visit.items for t in i.tags})
+            hint = f" (the tags of the visit: {', '.join(tags)})" if tags else " (no item has tags)"
+        raise EditError(f"no item matches {criteria}{hint}; nothing was cancelled")
+    open_ = tuple(i.id for i in matched if not i.is_cancelled)
+    if not open_:
+        raise EditError(
+            f"every item that matches {criteria} is cancelled already "
+            f"({', '.join(i.id for i in matched)})"
+        )
+    return open_
+
+
+def _in_cities(visit: Visit, item: Item, cities: set[str]) -> bool:
+    """Whether the item takes place in one of ``cities``: its venue (any of its candidate
+    venues) is in one (a movement: where it departs)."""
+    return any(v in visit.venue and visit.venue[v].city in cities for v in item.venues)
+
+
+def cancellation(edit: Edit) -> bool | dict[str, str]:
+    """What a cancel writes: ``true``, or why and when (``{reason, on}``)."""
+    if edit.reason is None or not edit.reason.strip():
+        if edit.on is not None:
+            raise EditError("--on needs --reason: say why it was called off")
+        return True
+    try:
+        on = date.fromisoformat(edit.on.strip()) if edit.on else utc_now().date()
+    except ValueError:
+        raise EditError(f"--on: '{edit.on}' is not a date; write it YYYY-MM-DD") from None
+    return {"reason": " ".join(edit.reason.split()), "on": on.isoformat()}
 
 
 @dataclass
@@ -211,6 +315,13 @@ def apply(doc: VisitDocument, edit: Edit, previous: Plan | None) -> str:
     if edit.action == "add":
         _add(doc, edit)
         return edit.item.strip()
+    if edit.action == "cancel" and edit.targets:  # the items of a leg, a city, a tag
+        value = cancellation(edit)
+        for target in edit.targets:
+            if doc.item(target).get("cancelled") not in (None, False):
+                raise EditError(f"'{target}' is cancelled already")
+            doc.set(target, "cancelled", value)
+        return edit.targets[0]
     item = doc.item(edit.item)  # unknown item: EditError with a suggestion
     if edit.action == "duplicate":
         new_id = edit.new_id or copy_id(set(doc.item_ids()), edit.item)
@@ -243,9 +354,9 @@ def apply(doc: VisitDocument, edit: Edit, previous: Plan | None) -> str:
         if not doc.remove(edit.item, "pinned"):
             raise EditError(f"'{edit.item}' is not pinned")
     elif edit.action == "cancel":
-        if item.get("cancelled") is True:
+        if item.get("cancelled") not in (None, False):
             raise EditError(f"'{edit.item}' is cancelled already")
-        doc.set(edit.item, "cancelled", True)
+        doc.set(edit.item, "cancelled", cancellation(edit))
     elif edit.action == "set":
         given = (
             edit.duration,
@@ -302,7 +413,7 @@ ONE_ENTRY = frozenset({"move", "pin", "unpin", "cancel", "set"})  # edits of one
 def _document(path: Path, text: str, loaded: LoadedVisit, edit: Edit) -> VisitDocument:
     """The document to edit: only the item's entry when the edit changes nothing else (a
     large visit is not parsed and written out whole for one changed line), else all."""
-    if edit.action in ONE_ENTRY:
+    if edit.action in ONE_ENTRY and len(edit.targets) <= 1:
         index = next((n for n, i in enumerate(loaded.visit.items) if i.id == edit.item), None)
         if index is not None:
             entry = EntryDocument.of(path, text, loaded.source, index)
@@ -337,8 +448,11 @@ def run_edit(
         plan_file or plan_path(visit_path),
         lambda path: current_plan(visit_path, path, before.visit.id),
     )
+    if edit.action == "cancel" and edit.selects:  # the items of a leg, a city, a tag
+        edit = replace(edit, targets=select(before.visit, edit))
     doc = _document(visit_path, original, before, edit)
     touched = apply(doc, edit, previous)
+    changed = frozenset(edit.targets) if edit.targets else frozenset({touched})
     text = doc.text()
     # problems are located in the file on disk, where the reader looks for them
     loaded = load_visit_text(text, visit_path, on_disk=before)
@@ -348,9 +462,9 @@ def run_edit(
         time_limit=time_limit,
         progress=progress,
         reason=edit.describe(),
-        edited=frozenset({touched}),
-        # a plan made from the visit as it was: only the edited item differs
-        unchanged_except=frozenset({touched})
+        edited=changed,
+        # a plan made from the visit as it was: only the edited items differ
+        unchanged_except=changed
         if previous is not None and previous.fingerprint == fingerprint(before.visit)
         else None,
     )

@@ -273,6 +273,7 @@ class _Why:
             "hours": "programme hours",
             "dates": "the dates of the visit",
             "days": "its days",
+            "milestone": "its milestone",
         }.get(kind, kind)
 
     # -- one item with no start ------------------------------------------------------------
