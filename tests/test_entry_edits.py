@@ -5,6 +5,7 @@ the entry stays as it was, byte for byte."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -76,3 +77,28 @@ def test_the_cli_move_changes_one_line(tmp_path: Path, capsys: pytest.CaptureFix
     # the escapes elsewhere in the file (a no-break space written as \u00a0) are kept
     assert sum("\\u00a0" in line for line in after) == sum("\\u00a0" in line for line in before)
     assert changed  # (lines below the new one shift by one)
+
+
+def test_an_entry_of_a_list_of_items_written_unindented_is_written_as_it_was(
+    tmp_path: Path,
+) -> None:
+    """'- id:' at the start of the line under 'items:' (as ruamel.yaml and many editors
+    write lists): the edited entry is written at that indentation too (it was written two
+    columns in, which made the file invalid YAML: `planner cancel` refused every such
+    file)."""
+    text = (FIXTURES / "broken" / "BASE.yaml").read_text(encoding="utf-8")
+    head, items = text.split("\nitems:\n", 1)
+    body, *rest = re.split(r"(?m)^(?=\S)", items, maxsplit=1)
+    flat = "".join(line[2:] if line.startswith("  ") else line for line in body.splitlines(True))
+    path = tmp_path / "v.yaml"
+    path.write_text(head + "\nitems:\n" + flat + "".join(rest), encoding="utf-8")
+    loaded = load_visit(path)
+    first = loaded.visit.items[0].id
+    source = path.read_text(encoding="utf-8")
+    entry = EntryDocument.of(path, source, loaded.source, 0)
+    assert entry is not None
+    entry.set(first, "cancelled", {"reason": "rain", "on": "2023-05-29"})
+    path.write_text(entry.text(), encoding="utf-8")
+    found = load_visit(path).visit.item[first].cancellation
+    assert found is not None and found.reason == "rain"
+    assert f"\n- id: {first}\n" in path.read_text(encoding="utf-8")

@@ -299,3 +299,34 @@ def test_a_reason_reaches_only_those_who_may_see_the_item(tmp_path: Path) -> Non
     for audience in (PUBLIC, DELEGATION):
         assert "security alert" not in ical.calendar(visit, plan, audience).decode()
         assert "security alert" not in documents.programme_markdown(visit, plan, audience)
+
+
+def test_change_notices_say_what_changed_of_the_status_and_the_milestones(
+    tmp_path: Path,
+) -> None:
+    from planner.export.changes import programme_sentences, sentences_for
+
+    pin = f"{D} 11:00"
+    first_visit = load(
+        tmp_path, visit_data(item("talks", duration=90, pinned=pin), item("lunch", venue="v2"))
+    )
+    first = solved(first_visit)
+    data = visit_data(
+        _talks(pinned=pin, tentative=True),
+        item("lunch", venue="v2", cancelled={"reason": "the host is unwell"}),
+    )
+    visit = load(tmp_path, data)
+    plan = solved(visit, first)
+    said = programme_sentences(visit, first, plan, DELEGATION)
+    assert "Talks: now tentative" in said
+    assert "Talks: milestones now 11:40 Gift exchange" in said
+    assert "Lunch cancelled: the host is unwell" in said
+    assert "Lunch cancelled: the host is unwell" in sentences_for(
+        visit, first, plan, visit.person["a"]
+    )
+    # confirmed again
+    again = load(
+        tmp_path, visit_data(_talks(pinned=pin), item("lunch", venue="v2", cancelled=True))
+    )
+    third = solved(again, plan)
+    assert "Talks: confirmed" in programme_sentences(again, plan, third, DELEGATION)

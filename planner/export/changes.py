@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from pydantic import Field
 
 from planner.disclosure import content
-from planner.export.programme import attendees_by_precedence, hm
+from planner.export.programme import attendees_by_precedence, hm, moment_texts
 from planner.export.tiers import (
     FULL,
     Audience,
@@ -209,9 +209,34 @@ def item_sentences(
         result.append(f"{title}: now published at the {new.tier.value} tier")
     if old.legs != new.legs:
         result += _leg_sentences(title, old, new, bool(moved))
+    result += _status_sentences(old, new, parts, bool(moved))
     if not result and ((parts and parts - {"context"}) or content(old) != content(new)):
         result.append(f"{title}: details changed")
     return result
+
+
+def _status_sentences(
+    old: ItemView, new: ItemView, parts: frozenset[str] | None, moved: bool
+) -> list[str]:
+    """Tentative now, or confirmed; its milestones, where they changed and it did not
+    move (the views of the older plan take both from today's visit file: the digests of
+    what the reader was shown say whether they changed)."""
+    result: list[str] = []
+    if parts and "status" in parts:  # (both are scheduled: the change is its tentativeness)
+        result.append(f"{new.title}: now tentative" if new.tentative else f"{new.title}: confirmed")
+    said = moment_texts(new)
+    if not moved and (moment_texts(old) != said or (parts and "time" in parts)):
+        result.append(
+            f"{new.title}: milestones now {'; '.join(said)}"
+            if said
+            else f"{new.title}: no milestones any more"
+        )
+    return result
+
+
+def _cancelled(view: ItemView) -> str:
+    """'Lunch cancelled', and why where the file says so."""
+    return f"{view.title} cancelled" + (f": {view.reason}" if view.reason else "")
 
 
 def earlier_of(visit: Visit, old: Plan, new: Plan, item_id: str, stream: str) -> Earlier:
@@ -282,7 +307,7 @@ def programme_sentences(
         was = before.get(item_id)
         if now.cancelled:
             if was is None or not was.cancelled:
-                result.append(f"{now.title} cancelled")
+                result.append(_cancelled(now))
             continue
         if was is None:
             result.append(f"New: {now.title}, {when(now)}")
@@ -333,7 +358,7 @@ def sentences_for(
         was = old_mine.get(item_id)
         if now.cancelled:
             if was is None or not was.cancelled:
-                result.append(f"{now.title} cancelled")
+                result.append(_cancelled(now))
             continue
         if was is None:
             if old_seen.get(item_id, True):  # not seen, or seen cancelled
