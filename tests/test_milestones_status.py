@@ -330,3 +330,28 @@ def test_change_notices_say_what_changed_of_the_status_and_the_milestones(
     )
     third = solved(again, plan)
     assert "Talks: confirmed" in programme_sentences(again, plan, third, DELEGATION)
+
+
+def test_placing_one_by_one_keeps_milestones_and_moments(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The planner that places items one by one (a part too large for the solver) keeps
+    a milestone within its item and a moment out of its attendees' other items, with the
+    journey to it: its plan goes through the validator like any other."""
+    from planner.schedule import cpmodel
+
+    data = visit_data(
+        item("brief", duration=60, pinned=f"{D} 10:00"),  # 10:00–11:00 at v1
+        _talks(venue="v2", days=[D]),  # 11:40 within it
+        _moment(venue="v3", days=[D], window={"earliest_start": f"{D} 10:30"}),
+        item("walk", attendees=["b"], venue="v3", duration=0, kind="walk", days=[D]),
+    )
+    monkeypatch.setattr(cpmodel, "ARC_BUDGET", 0)
+    visit = load(tmp_path, data)
+    outcome = solve(visit)
+    assert outcome.plan is not None and "placed one by one" in outcome.note
+    plan = outcome.plan
+    assert errors_of(visit, plan) == []
+    talks, moment = planned_in(plan, "talks"), planned_in(plan, "departs")
+    assert hm(talks.start) <= "11:40" <= hm(talks.end)
+    assert moment.start == moment.end

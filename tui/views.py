@@ -10,6 +10,7 @@ import pendulum
 from rich.text import Text
 
 from planner.export.programme import Entry, dual_time, short_names, until
+from planner.model.items import milestone_start
 from planner.model.visit import Visit
 from planner.plan import Status
 from planner.session import GLYPHS, State, Track
@@ -141,6 +142,8 @@ def detail(visit: Visit, state: State, entry: Entry | None, item_id: str | None)
         text.append(f" · ◆ pinned {item.pinned}")
     if item.arrives is not None:
         text.append(f" · ◆ {item.mode.arrives if item.mode else 'ends'} {item.arrives}")
+    if item.tentative:
+        text.append(" · tentative")
     if flags.replace("◆", ""):
         text.append(f" · {flags.replace('◆', '')}")
     text.append("\n")
@@ -149,6 +152,18 @@ def detail(visit: Visit, state: State, entry: Entry | None, item_id: str | None)
         text.append(until(visit, entry) + "\n")
     elif planned is not None and planned.status is Status.DROPPED:
         text.append("Left out of the plan (optional).\n")
+    if item.cancellation is not None:
+        found = item.cancellation
+        text.append("Cancelled: ", "bold")
+        text.append(found.reason + (f" (on {found.on})" if found.on else "") + "\n")
+    for moment in item.milestones:  # the moments within it, at their times where planned
+        when = moment.title
+        if entry is not None:
+            zone = entry.planned.timezone or visit.timezone
+            at = milestone_start(moment, entry.start, zone).in_timezone(zone)
+            when = f"{at:%H:%M} {moment.title}"
+        tier = f" [{moment.tier.value}]" if moment.tier is not None else ""
+        text.append(f"  · {when}{tier}\n")
     venue_id = (planned.venue if planned else None) or item.venues[0]
     venue = visit.venue[venue_id]
     text.append("Venue: ", "bold")
@@ -178,6 +193,9 @@ def detail(visit: Visit, state: State, entry: Entry | None, item_id: str | None)
     text.append(f"{item.tier.value}   ")
     text.append("Press: ", "bold")
     text.append(f"{item.press.value}   ")
+    if item.tags:
+        text.append("Tags: ", "bold")
+        text.append(", ".join(item.tags) + "   ")
     text.append("Dress: ", "bold")
     text.append(f"{item.dress or '—'}")
     for worn in item.dress_by:  # per side or person
