@@ -68,7 +68,7 @@ from planner.model import (
     VisitKind,
     WallTime,
 )
-from planner.model.items import Dress
+from planner.model.items import Cancellation, Dress, Milestone
 from planner.model.lodging import Lodging
 from planner.model.roads import Roads, RushHour
 from planner.model.travel import LegHour, LegPart
@@ -103,6 +103,7 @@ class Spec(NamedTuple):
     day: int = 0  # the day of the visit it is on (the first, where the visit has one)
     city: int = 0  # the city of its venue (Baku, where the visit has one)
     crosses: bool = False  # a movement: it arrives in the other city (a flight)
+    moment: Tier = Tier.PUBLIC  # the tier of its milestone (never below its own)
 
 
 item_spec = st.builds(
@@ -118,6 +119,7 @@ item_spec = st.builds(
     day=st.sampled_from([0, 0, 1]),
     city=st.sampled_from([0, 0, 1]),
     crosses=st.booleans(),
+    moment=st.sampled_from(TIERS),
 )
 
 
@@ -366,6 +368,17 @@ def build_visit(
                 public_time=spec.public_time,
                 notes=f"Notes{token}",
                 provenance=PROV,
+                # a moment within it at a tier of its own, and why it was called off
+                milestones=(
+                    Milestone(
+                        title=f"Moment{token}",
+                        after=15,  # an even minute: no item starts then (see planned_items)
+                        tier=max(tier, spec.moment, key=lambda t: t.rank),
+                    ),
+                ),
+                cancelled=Cancellation(reason=f"Reason{token}")
+                if spec.status is Status.CANCELLED
+                else False,
             )
         )
     # everyone's residence the night before and each night of the visit (its tier drawn
@@ -556,6 +569,12 @@ def test_nothing_above_an_audiences_tier_reaches_it(
                 # would tell when it ends)
                 for leak in (f"Leave {item.title}", f"leave {item.title}"):
                     assert leak not in text, (audience.key, leak)
+            flat = text.replace("\r\n ", "")  # (calendars' folded lines unfolded)
+            moment = item.milestones[0]
+            if hidden or not _shown(audience, item.milestone_tier(moment)):
+                assert moment.title not in flat, (audience.key, moment.title)
+            if hidden:
+                assert f"Reason{token}" not in flat, (audience.key, item.id)
             if not hidden:
                 continue
             local = planned.start.local
@@ -596,6 +615,10 @@ def test_nothing_above_an_audiences_tier_reaches_it(
         if audience.tier is Tier.RESTRICTED and audience.person is None:
             # and the full audience does see everything: the test can tell
             assert all(item.title in text for item in visit.items)
+            assert all(item.milestones[0].title in text for item in visit.items)
+            assert all(
+                item.cancellation.reason in text for item in visit.items if item.cancellation
+            )
             assert all(v.address in text for v in visit.venues if v.id.startswith("v"))
             # arrivals too (not the residence, nor where a helicopter leg lands)
             assert all(v.name in text for v in visit.venues if v.id not in ("h0", "z0"))
