@@ -87,12 +87,21 @@ def test_a_milestone_after_minutes_lies_within_the_item(tmp_path: Path) -> None:
     assert any("items[banquet]" in x and "after the item's end (60 min)" in x for x in lines), lines
 
 
-def test_a_pin_that_leaves_out_the_milestone_is_explained(tmp_path: Path) -> None:
-    visit = load(tmp_path, visit_data(_talks(pinned=f"{D} 08:00")))
+def test_a_window_that_leaves_out_the_milestone_is_explained(tmp_path: Path) -> None:
+    window = {"earliest_start": f"{D} 08:00", "latest_end": f"{D} 10:00"}
+    visit = load(tmp_path, visit_data(_talks(window=window, days=[D])))
     outcome = solve(visit)
     assert outcome.plan is None and outcome.explanation is not None
     keys = {f.key for f in outcome.explanation.facts}
-    assert keys == {"pin:talks", "milestone:talks:0"}
+    assert keys == {"window:talks", "milestone:talks:0"}
+
+
+def test_a_pin_that_leaves_out_the_milestone_is_a_file_error(tmp_path: Path) -> None:
+    with pytest.raises(VisitFileError) as caught:
+        load(tmp_path, visit_data(_talks(pinned=f"{D} 08:00")))
+    (line,) = [str(d) for d in caught.value.diagnostics]
+    assert "items[talks].milestones[0].at: " in line, line
+    assert "'Gift exchange' at 11:40 falls outside the item, pinned at" in line
 
 
 def test_a_milestone_runs_past_midnight_on_the_next_day(tmp_path: Path) -> None:

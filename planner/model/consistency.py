@@ -15,7 +15,7 @@ import pendulum
 from planner.model.base import did_you_mean
 from planner.model.clock import TimeProblem, WallTime, zone_problem
 from planner.model.conventions import Override
-from planner.model.items import Item, ItemKind
+from planner.model.items import Item, ItemKind, milestone_start
 from planner.model.lodging import Lodging
 from planner.model.people import Person, Side
 from planner.model.publication import PressAccess, Tier
@@ -618,6 +618,14 @@ class _Checker:
             )
         if item.venue:
             yield from self._venue_hours(base, item, pinned, pinned if item.moves else end)
+        for n, moment in enumerate(item.milestones):  # a time of day within the pinned item
+            at = milestone_start(moment, pinned, zone) if moment.at is not None else None
+            if at is not None and at > end:
+                yield Problem(
+                    (*base, "milestones", n, "at"),
+                    f"'{moment.title}' at {moment.at} falls outside the item, {pin} until "
+                    f"{end.in_timezone(zone):%H:%M}; move the milestone or the pin",
+                )
         if item.kind is ItemKind.FLIGHT and item.arrival_venue:
             origin, dest = v.venue[item.venues[0]], v.venue[item.arrival_venue]
             if origin.city == dest.city:
