@@ -364,3 +364,32 @@ def test_placing_one_by_one_keeps_milestones_and_moments(
     talks, moment = planned_in(plan, "talks"), planned_in(plan, "departs")
     assert hm(talks.start) <= "11:40" <= hm(talks.end)
     assert moment.start == moment.end
+
+
+@pytest.mark.parametrize("one_by_one", [False, True])
+def test_a_moment_at_an_exclusive_venue_is_not_within_another_item_there(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, one_by_one: bool
+) -> None:
+    """At an exclusive venue (v3), a moment of other people is not during an item there
+    (at its start or end it may be): for the solver, the planner that places items one by
+    one and the validator alike."""
+    from planner.schedule import cpmodel
+
+    if one_by_one:
+        monkeypatch.setattr(cpmodel, "ARC_BUDGET", 0)
+    data = visit_data(
+        item("talks", venue="v3", duration=90, pinned=f"{D} 10:00"),  # 10:00–11:30
+        _moment(venue="v3", attendees=["b"], days=[D], window={"earliest_start": f"{D} 10:30"}),
+        item("later", attendees=["b"], venue="v1", pinned=f"{D} 15:00"),  # (b's journeys)
+        conventions=[{**prefer("motorcade", "10:30"), "weight": 100}],
+    )
+    visit = load(tmp_path, data)
+    outcome = solve(visit)
+    assert outcome.plan is not None
+    assert ("placed one by one" in outcome.note) is one_by_one
+    plan = outcome.plan
+    at = hm(planned_in(plan, "departs").start)
+    assert not "10:00" < at < "11:30", at  # (the pull to 10:30 is only a soft goal)
+    assert broken(visit, moved_to(visit, plan, "departs", f"{D} 10:30")) == {"exclusive-venue"}
+    at_start = moved_to(visit, plan, "departs", f"{D} 10:00")  # (before its window opens)
+    assert broken(visit, at_start) == {"window"}
