@@ -115,6 +115,10 @@ def summarize(loaded: LoadedVisit) -> str:
         optional = sum(1 for i in items if i.optional)
         label = _day_label(day) if day else "any day"
         extra = f", {optional} optional" if optional else ""
+        tentative = sum(1 for i in items if i.tentative)
+        extra += f", {tentative} tentative" if tentative else ""
+        called_off = sum(1 for i in items if i.is_cancelled)
+        extra += f", {called_off} cancelled" if called_off else ""
         scheduled = len(items) - fixed
         count = f"{len(items)} item{'s' if len(items) != 1 else ''}"
         say(f"  {label}: {count} ({fixed} pinned, {scheduled} to schedule{extra})")

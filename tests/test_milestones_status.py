@@ -393,3 +393,17 @@ def test_a_moment_at_an_exclusive_venue_is_not_within_another_item_there(
     assert broken(visit, moved_to(visit, plan, "departs", f"{D} 10:30")) == {"exclusive-venue"}
     at_start = moved_to(visit, plan, "departs", f"{D} 10:00")  # (before its window opens)
     assert broken(visit, at_start) == {"window"}
+
+
+def test_planner_check_counts_the_tentative_and_the_cancelled(tmp_path: Path) -> None:
+    from planner.summary import summarize
+    from planner.visitfile import load_visit
+    from tests.schedule_support import write_visit
+
+    data = visit_data(
+        item("lunch", tentative=True, days=[D]),
+        item("talks", cancelled={"reason": "rain"}, days=[D]),
+        item("walk", days=[D]),
+    )
+    text = summarize(load_visit(write_visit(tmp_path, data)))
+    assert "3 items (0 pinned, 3 to schedule, 1 tentative, 1 cancelled)" in text
