@@ -229,7 +229,8 @@ def test_a_moment_in_the_outputs(tmp_path: Path) -> None:
     assert "Until" not in markdown
     calendar = ical.calendar(visit, plan, DELEGATION).decode()
     assert "DTSTART;TZID=Europe/Berlin:20230612T155000" in calendar
-    assert "DTEND" not in calendar  # RFC 5545 §3.6.1: it ends as it starts
+    # a minute long: DTEND may not equal DTSTART, and khal shows an event without one an hour
+    assert "DTEND;TZID=Europe/Berlin:20230612T155100" in calendar
     assert "Time: 15:50 Berlin · 15:50 Paris\\n" in calendar.replace("\r\n ", "")
 
 

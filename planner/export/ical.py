@@ -458,10 +458,11 @@ def _event(
     timed = view.start is not None and view.end is not None
     if view.start is not None and view.end is not None:
         _datetime_prop(w, "DTSTART", view.start, view.zone, zones)
-        if view.end != view.start:
-            _datetime_prop(w, "DTEND", view.end, view.end_zone, zones)
-        # else a moment (an item of no length): without DTEND, an event of a DATE-TIME
-        # start ends when it starts (RFC 5545 §3.6.1); DTEND must be after DTSTART
+        # a moment (an item of no length) lasts a minute: a DTEND equal to DTSTART is not
+        # allowed (RFC 5545 §3.8.2.2), and an event without DTEND, which §3.6.1 ends as it
+        # starts, is shown an hour long by khal and refused by the conformance checker
+        end = view.end if view.end != view.start else view.start + timedelta(minutes=1)
+        _datetime_prop(w, "DTEND", end, view.end_zone, zones)
     else:
         w.prop("DTSTART", view.day.strftime("%Y%m%d"), VALUE="DATE")
         w.prop("DTEND", (view.day + timedelta(days=1)).strftime("%Y%m%d"), VALUE="DATE")
