@@ -328,6 +328,7 @@ def flight_data() -> dict[str, Any]:
                 "kinds": ["site_visit"],
                 "start_from": "08:00",
                 "start_until": "08:00",
+                "strength": "soft",
                 "weight": 100,
             }
         ],

@@ -30,6 +30,7 @@ from planner.model import (
     Visit,
     Window,
 )
+from planner.model.breaks import MealWaiver
 from planner.model.dayparts import DayPart
 from planner.model.items import Cancellation, Dress, Milestone
 from planner.model.lodging import Lodging
@@ -101,6 +102,10 @@ def test_fragments_have_the_right_shape() -> None:
             for entry in data["lodging"]:
                 Lodging.model_validate(entry)
             continue
+        if isinstance(data, dict) and list(data) == ["meals"]:  # waivers of lunch and rest
+            for entry in data["meals"]:
+                MealWaiver.model_validate(entry)
+            continue
         if isinstance(data, dict):  # a visit's travel rules
             assert list(data) == ["travel"], fragment
             TravelRules.model_validate(data["travel"])
@@ -149,6 +154,7 @@ MODELS: tuple[type[BaseModel], ...] = (
     OrderConvention,
     TimeOfDayConvention,
     Override,
+    MealWaiver,
 )
 
 

@@ -100,6 +100,7 @@ class _Checker:
             yield from self.item_presence(n, item)
         yield from self.cycles()
         yield from self.conventions()
+        yield from self.meals()
         yield from self.warnings()
 
     # -- zones, duplicates, references -------------------------------------------------
@@ -401,6 +402,16 @@ class _Checker:
                 covered.setdefault((a, b, leg.mode.value), n)
 
     # -- time ---------------------------------------------------------------------------
+
+    def meals(self) -> Iterator[Problem]:
+        """The waivers of lunch and rest name people of the visit and its days."""
+        for n, waiver in enumerate(self.v.meals):
+            for k, ref in enumerate(waiver.people):
+                if ref not in self.people:
+                    yield Problem(("meals", n, "people", k), _unknown("person", ref, self.people))
+            for k, day in enumerate(waiver.days):
+                if not self._in_visit(day):
+                    yield Problem(("meals", n, "days", k), self._outside("the day", day))
 
     def _in_visit(self, day: date) -> bool:
         return self.v.start <= day <= self.v.end

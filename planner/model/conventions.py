@@ -42,7 +42,8 @@ class OrderConvention(Frozen):
 
 
 class TimeOfDayConvention(Frozen):
-    """Items of these kinds start within the preferred hours."""
+    """Items of these kinds start within the customary hours: a rule the scheduler keeps
+    (hard) unless the rule or the visit's override says it is only a preference (soft)."""
 
     rule: Literal["time_of_day"] = "time_of_day"
     id: Id
@@ -50,7 +51,7 @@ class TimeOfDayConvention(Frozen):
     kinds: tuple[ItemKind, ...] = Field(min_length=1)
     start_from: ClockTime
     start_until: ClockTime
-    strength: Strength = Strength.SOFT
+    strength: Strength = Strength.HARD
     weight: int = Field(default=5, ge=1, le=1000)
     source: Line | None = Field(default=None, max_length=300)
     cities: tuple[Id, ...] = Field(
@@ -126,6 +127,31 @@ _COMMON: tuple[Rule, ...] = (
         start_from=ClockTime(19 * 60),
         start_until=ClockTime(21 * 60),
         source="domain research §2, §9 T4",
+    ),
+    TimeOfDayConvention(
+        id="welcome-by-day",
+        description="the official welcome takes place in the morning or early afternoon",
+        kinds=(ItemKind.OFFICIAL_WELCOME,),
+        start_from=ClockTime(8 * 60),
+        start_until=ClockTime(15 * 60),
+        source="domain research: Delhi 12:00 [S75], London about noon [S25], Dublin [S68]",
+    ),
+    TimeOfDayConvention(
+        id="memorials-by-day",
+        description="wreaths are laid and memorials visited by day",
+        kinds=_MEMORIALS,
+        start_from=ClockTime(8 * 60),
+        start_until=ClockTime(17 * 60),
+        source="domain research: Ankara 09:00 [S78], Delhi 12:40 [S75], Dublin 15:15 [S68]",
+    ),
+    TimeOfDayConvention(
+        id="midday-lunch",
+        description="lunch starts around midday",
+        kinds=(ItemKind.LUNCH,),
+        start_from=ClockTime(11 * 60 + 30),
+        start_until=ClockTime(14 * 60),
+        strength=Strength.SOFT,
+        source="domain research: Delhi 13:30 [S75], London after the welcome [S25]",
     ),
 )
 

@@ -14,6 +14,7 @@ import pendulum
 from pydantic import Field, model_validator
 
 from planner.model.base import Day, Frozen, Id
+from planner.model.breaks import MealWaiver
 from planner.model.clock import WallTime
 from planner.model.conventions import (
     Convention,
@@ -104,6 +105,10 @@ class Visit(Frozen):
         default=(), description="Notes on one day each, at their tier."
     )
     provenance: Provenance | None = None
+    meals: tuple[MealWaiver, ...] = Field(
+        default=(),
+        description="Lunches or rests not wanted (for some people, on some days), with why.",
+    )
 
     @model_validator(mode="after")
     def _dates(self) -> Visit:

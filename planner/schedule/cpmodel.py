@@ -56,7 +56,7 @@ from planner.model.unavailability import Unavailability
 from planner.model.venues import Venue
 from planner.model.visit import Visit
 from planner.plan import Plan, Status
-from planner.schedule import goals
+from planner.schedule import daygoals, goals
 from planner.schedule.axis import Axis
 
 Lit = Any  # a CP-SAT literal (BoolVar or its negation)
@@ -213,6 +213,7 @@ class ModelBuilder:
         self._leaving: dict[tuple[str, str, int], Lit] = {}
         self._domains: dict[str, list[TimeRule]] = {}
         self._collected = False
+        self.day_state = daygoals.DayState()
         if collected is not None and not explain and not collected.explain:
             # reuse the time rules gathered for the whole visit (see decompose.parts)
             self._domains = collected._domains
@@ -1203,6 +1204,7 @@ class ModelBuilder:
                             rush = self._leaves_within(a, vo, n_hours, hours)
                             m.add(b.start >= a.end + slower).only_enforce_if([*cond, rush])
                 self._arc_goals(pid, a, b, arc, usable)
+                daygoals.on_arc(self, pid, a, b, arc, min(g for _, _, g in usable if g is not None))
         m.add_circuit(arcs)
         if self.explain:
             self._journeys_between(pid, mine, active)
@@ -1344,10 +1346,10 @@ class ModelBuilder:
             want = self.axis.units_up(goals.BUFFER_MINUTES)
             short = m.new_int_var(0, want, f"short[{pid},{a.item.id},{b.item.id}]")
             m.add(short >= want - (b.start - a.start - a.dur - travel)).only_enforce_if(arc)
+            principal = self.visit.person[pid].role is Role.PRINCIPAL
+            weight = goals.BUFFER_PRINCIPAL if principal else goals.BUFFER
             self.terms.append(
-                Term(
-                    "buffer", goals.BUFFER * self.axis.unit, short, measure_per_unit=self.axis.unit
-                )
+                Term("buffer", weight * self.axis.unit, short, measure_per_unit=self.axis.unit)
             )
 
     # venues -------------------------------------------------------------------------
@@ -1584,6 +1586,7 @@ class ModelBuilder:
             self.terms.append(Term("humane", goals.HUMANE * self.axis.unit, before, self.axis.unit))
             self.terms.append(Term("humane", goals.HUMANE * self.axis.unit, after, self.axis.unit))
         self._long_days()
+        daygoals.add(self)
 
     def _around_goals(self) -> None:
         """Minutes away from the times written 'around' (the item starts within its

@@ -507,7 +507,14 @@ def _extract(
                 modified=stamp,
             )
         )
-    return _add_optional_attendees(visit, axis, result, placed)
+    chosen = {
+        pair
+        for part in solved
+        if part.solver is not None and part.placements is None
+        for pair, lit in part.builder.day_state.joins.items()
+        if part.solver.boolean_value(lit)
+    }
+    return _add_optional_attendees(visit, axis, result, placed, chosen)
 
 
 _NONE = object()  # no placement: the item is not planned (cancelled)
@@ -536,9 +543,14 @@ def _add_optional_attendees(
     axis: Axis,
     items: list[PlannedItem],
     placed: dict[str, list[tuple[int, int, str, str, str]]],
+    chosen: set[tuple[str, str]] | None = None,
 ) -> list[PlannedItem]:
     """Optional attendees join an item when they are free: no overlap, travel and holding
-    time to and from their neighbouring items, present in the city, room at the venue."""
+    time to and from their neighbouring items, present in the city, room at the venue.
+    The invitations the solver chose (``chosen``: person, item; daygoals.py weighs them)
+    are taken first, then the others by the item's priority (a required item before an
+    optional one, then the higher priority) and its attendees' precedence, never by the
+    order of the file."""
     from planner.model.consistency import stays
 
     def units_between(pid: str, a: str, b: str, holding: int, leave: int) -> int | None:
@@ -559,13 +571,13 @@ def _add_optional_attendees(
             return min(axis.units_up(x + y + (holding if h != b else 0)) for x, y, h in ways)
         return axis.units_up(minutes + (holding if a != b else 0))
 
-    order = sorted(
-        (i for i in items if i.status is Status.SCHEDULED),
-        key=lambda i: (
-            min((visit.person[p].precedence for p in visit.item[i.id].attendees), default=99),
-            i.id,
-        ),
-    )
+    def rank(planned: PlannedItem) -> tuple[int, int, str]:
+        item = visit.item[planned.id]
+        priority = (item.priority or goals.DEFAULT_PRIORITY) if item.optional else 11
+        first = min((visit.person[p].precedence for p in item.attendees), default=99)
+        return (-priority, first, planned.id)
+
+    order = sorted((i for i in items if i.status is Status.SCHEDULED), key=rank)
     # who is under way at each shared venue with a capacity (rule 7): items by venue, with
     # their attendee counts as optional attendees join
     under_way: dict[str, list[tuple[int, int, str]]] = {}
@@ -587,46 +599,49 @@ def _add_optional_attendees(
         return max(sum(headcount[i] for s, e, i in spans if s <= t < e) for t in moments)
 
     extra: dict[str, list[str]] = {}
-    for planned in order:
+    wished = chosen or set()
+    invitations = [
+        (planned, pid)
+        for planned in order
+        if not visit.item[planned.id].moves
+        for pid in visit.item[planned.id].optional_attendees
+        if pid not in visit.item[planned.id].attendees
+    ]
+    invitations.sort(key=lambda pair: (pair[1], pair[0].id) not in wished)  # stable
+    for planned, pid in invitations:
         item = visit.item[planned.id]
-        if not item.optional_attendees or item.moves:
-            continue
         when = planned.start_at()
         assert when is not None
         start = axis.units(when)
         end = start + axis.units_up(item.duration)
         venue = planned.venue or item.venues[0]
         capacity = visit.venue[venue].capacity
-        count = len(item.attendees)
-        for pid in item.optional_attendees:
-            if pid in item.attendees:
+        count = headcount[item.id]
+        if capacity is not None and count >= capacity:
+            continue
+        shared = not visit.venue[venue].exclusive
+        if shared and capacity is not None and crowd(venue, start, end) >= capacity:
+            continue
+        person = visit.person[pid]
+        if person.presence:
+            city = visit.venue[venue].city
+            s_at, e_at = axis.instant(start), axis.instant(end)
+            if not any(
+                visit.same_place(c, city) and s <= s_at and e_at <= e
+                for c, s, e in stays(visit, person)
+            ):
                 continue
-            if capacity is not None and count >= capacity:
-                break
-            shared = not visit.venue[venue].exclusive
-            if shared and capacity is not None and crowd(venue, start, end) >= capacity:
-                break
-            person = visit.person[pid]
-            if person.presence:
-                city = visit.venue[venue].city
-                s_at, e_at = axis.instant(start), axis.instant(end)
-                if not any(
-                    visit.same_place(c, city) and s <= s_at and e_at <= e
-                    for c, s, e in stays(visit, person)
-                ):
-                    continue
-            if not _door_to_door(visit, axis, item, pid, start, end, venue):
-                continue
-            if _unavailable(visit, pid, axis.instant(start), axis.instant(end)):
-                continue
-            mine = placed.get(pid, [])
-            between = functools.partial(units_between, pid)
-            if not _free(visit, mine, start, end, venue, item.holding_minutes, between):
-                continue
-            placed.setdefault(pid, []).append((start, end, venue, venue, item.id))
-            extra.setdefault(item.id, []).append(pid)
-            count += 1
-            headcount[item.id] += 1
+        if not _door_to_door(visit, axis, item, pid, start, end, venue):
+            continue
+        if _unavailable(visit, pid, axis.instant(start), axis.instant(end)):
+            continue
+        mine = placed.get(pid, [])
+        between = functools.partial(units_between, pid)
+        if not _free(visit, mine, start, end, venue, item.holding_minutes, between):
+            continue
+        placed.setdefault(pid, []).append((start, end, venue, venue, item.id))
+        extra.setdefault(item.id, []).append(pid)
+        headcount[item.id] += 1
     return [
         i.model_copy(update={"attendees": i.attendees + tuple(extra[i.id])}) if i.id in extra else i
         for i in items
