@@ -682,7 +682,10 @@ class _Builder:
                 structural=True,
                 tier=Tier.PUBLIC,
             )
-            if not self.place(item, after, hi - duration, earliest=True):
+            latest = hi - duration
+            if kind is ItemKind.OFFICIAL_WELCOME:  # the custom: by 15:00 (conventions.py)
+                latest = min(latest, _at(self.days[0], 15 * 60, self.zone[first_city]))
+            if not self.place(item, after, latest, earliest=True):
                 raise RuntimeError(f"planted structure does not fit: {iid}")
             after = item.end
         banquet = _Planted(
@@ -718,6 +721,7 @@ class _Builder:
             tier=Tier.PUBLIC,
         )
         lo, hi = self.day_bounds(d, city, 30)
+        hi = min(hi, _at(self.days[d], 17 * 60, self.zone[city]))  # memorials by day
         if not self.place(wreath, lo, hi):
             raise RuntimeError("planted structure does not fit: wreath")
 

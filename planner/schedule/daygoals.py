@@ -1,8 +1,8 @@
 """The goals of a person's day that make a plan read right (docs/scheduling-rules.md,
 "Soft goals"): a lunch on each day for principals, spouses and ministers, a rest after
-four hours of programme, no holes inside their day, flexible items at the day's hours
-rather than as early as their windows allow, and optional attendees joining what they
-are invited to when they are free.
+four hours of programme and no holes inside the day of principals and spouses, flexible
+items at the day's hours rather than as early as their windows allow, and optional
+attendees joining what they are invited to when they are free.
 
 Each goal is a set of terms of the objective, built from the model's variables
 (``ModelBuilder``): the journeys between a person's items (the arcs of their circuit),
@@ -33,6 +33,10 @@ from planner.schedule import goals
 Lit = Any
 
 DAY_ROLES = frozenset({Role.PRINCIPAL, Role.SPOUSE, Role.MINISTER})
+# whose holes and rests are weighed: the couples the programme is built around (the
+# two goals cost a variable per journey of theirs; for every minister as well, the
+# benchmark's small visits took five times as long to prove optimal)
+ARC_ROLES = frozenset({Role.PRINCIPAL, Role.SPOUSE})
 
 
 @dataclass
@@ -47,8 +51,8 @@ class DayState:
 
 
 def on_arc(builder: Any, pid: str, a: Any, b: Any, arc: Lit, travel: int) -> None:
-    """Remember a journey of a principal, spouse or minister from item ``a`` to ``b``."""
-    if builder.visit.person[pid].role in DAY_ROLES:
+    """Remember a journey of a principal or spouse from item ``a`` to ``b``."""
+    if builder.visit.person[pid].role in ARC_ROLES:
         builder.day_state.arcs.setdefault(pid, []).append((a, b, arc, travel))
 
 
@@ -102,7 +106,7 @@ def _rhythm(builder: Any) -> None:
 
 
 def _holes(builder: Any) -> None:
-    """Idle time between two consecutive items of a principal, spouse or minister on the
+    """Idle time between two consecutive items of a principal or spouse on the
     same day beyond ``goals.IDLE_AFTER_MINUTES`` (the journey between them not idle)."""
     m, ax = builder.model, builder.axis
     limit = ax.units_up(goals.IDLE_AFTER_MINUTES)
@@ -137,7 +141,7 @@ def _breaks(iv: Any) -> bool:
 
 
 def _rest(builder: Any, mine: dict[str, list[Any]]) -> None:
-    """A stretch of a principal's, spouse's or minister's items and the journeys between
+    """A stretch of a principal's or spouse's items and the journeys between
     them with no pause of ``REST_MINUTES`` costs per minute beyond ``REST_AFTER_MINUTES``
     from its start. ``begins[b]`` is the start of the stretch that item b ends: b's own
     start after a pause (or a lunch, a flight), else that of the item before it."""
@@ -177,7 +181,8 @@ def _rest(builder: Any, mine: dict[str, list[Any]]) -> None:
 
 def _joins(builder: Any, mine: dict[str, list[Any]]) -> dict[str, list[Any]]:
     """Optional attendees (``optional_attendees``) join an item when they are free: each
-    invitation not taken costs (more for principals, spouses and ministers), and the
+    invitation not taken costs by the item's priority (10 for a required item; twice as
+    much for principals, spouses and ministers), and the
     items they join do not overlap what they must attend. Returns the intervals of the
     joins per person."""
     m, v = builder.model, builder.visit
@@ -199,7 +204,9 @@ def _joins(builder: Any, mine: dict[str, list[Any]]) -> dict[str, list[Any]]:
                 )
             )
             role = v.person[pid].role
-            weight = goals.JOIN * (goals.JOIN_DAY_ROLES if role in DAY_ROLES else 1)
+            # a required item weighs as a priority of 10, an optional one its priority
+            priority = (item.priority or goals.DEFAULT_PRIORITY) if item.optional else 10
+            weight = goals.JOIN * priority * (goals.JOIN_DAY_ROLES if role in DAY_ROLES else 1)
             builder.terms.append(_term("joined", weight, 1 - join))
     for pid, found in intervals.items():
         m.add_no_overlap(found + [iv.interval for iv in mine.get(pid, [])])

@@ -101,7 +101,10 @@ def parts(
     )
     attending: dict[str, list[Item]] = defaultdict(list)
     for item in items:
-        for pid in item.attendees:
+        # optional attendees too: whether they are free to join is weighed with what they
+        # must attend (schedule/daygoals.py), in the same part
+        invited = () if item.moves else item.optional_attendees
+        for pid in dict.fromkeys((*item.attendees, *invited)):
             attending[pid].append(item)
     for mine in attending.values():
         mine.sort(key=lambda i: spans[i.id].lo)

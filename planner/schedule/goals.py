@@ -33,13 +33,14 @@ LONG_DAY = 3  # item to last, costs per minute beyond it
 
 LUNCH = 300  # per day a principal, spouse or minister has no lunch item nor a free
 # 45 min between 11:30 and 14:30 (planner.model.breaks; waived by the visit's `meals`)
-REST = 3  # per minute of a principal's, spouse's or minister's stretch of items beyond
+REST = 3  # per minute of a principal's or spouse's stretch of items beyond
 # 4 h without a pause of 30 min (a lunch, a flight or a train is a pause)
 IDLE_AFTER_MINUTES = 90  # a hole between two items of the same day longer than this,
-IDLE = 2  # per minute beyond it, per principal, spouse or minister
+IDLE = 2  # per minute beyond it, per principal or spouse
 RHYTHM_START = "09:00"  # a flexible item starting before this (local) costs per minute:
 RHYTHM = 1
-JOIN = 40  # per item an optional attendee is invited to and does not join
+JOIN = 8  # per priority point (10 for a required item) of an item an optional attendee
+# is invited to and does not join
 JOIN_DAY_ROLES = 2  # times this for principals, spouses and ministers
 
 DEFAULT_PRIORITY = 5
@@ -60,8 +61,8 @@ GOAL_NAMES = {
     "long_day": "minutes of principals', spouses' and ministers' days beyond 12 hours",
     "motorcade": "motorcade minutes (summed over people)",
     "lunch": "days of principals, spouses and ministers without lunch",
-    "rest": "minutes of principals', spouses' and ministers' stretches beyond 4 h without rest",
-    "idle": "minutes of holes beyond 90 min in principals', spouses' and ministers' days",
+    "rest": "minutes of principals' and spouses' stretches beyond 4 h without rest",
+    "idle": "minutes of holes beyond 90 min in principals' and spouses' days",
     "rhythm": "minutes of flexible items before 09:00",
     "joined": "invitations of optional attendees not taken",
 }
