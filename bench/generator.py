@@ -721,7 +721,7 @@ class _Builder:
             tier=Tier.PUBLIC,
         )
         lo, hi = self.day_bounds(d, city, 30)
-        hi = min(hi, _at(self.days[d], 17 * 60, self.zone[city]))  # memorials by day
+        hi = min(hi, _at(self.days[d], 18 * 60, self.zone[city]))  # memorials by day
         if not self.place(wreath, lo, hi):
             raise RuntimeError("planted structure does not fit: wreath")
 
