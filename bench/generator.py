@@ -529,14 +529,19 @@ class _Builder:
         self.busy[item.venue].append((item.start, item.end))
         self.items.append(item)
 
-    def place(self, item: _Planted, lo: int, hi: int, earliest: bool = False) -> bool:
+    def place(
+        self, item: _Planted, lo: int, hi: int, earliest: bool = False, until: int | None = None
+    ) -> bool:
         """Put ``item`` at a feasible start in [lo, hi] (the latest start): the earliest
-        one, or a random one."""
+        one, or a random one; none after ``until`` (a custom's hours; the draw is the same
+        as without it, so that the instances stay what they were where it holds)."""
         first = lo + (-lo) % GRAIN
         starts = list(range(first, hi + 1, GRAIN))
         if not earliest:
             self.rng.shuffle(starts)
         for start in starts:
+            if until is not None and start > until:
+                continue
             if self.fits(item, start):
                 item.start = start
                 self.commit(item)
@@ -721,8 +726,8 @@ class _Builder:
             tier=Tier.PUBLIC,
         )
         lo, hi = self.day_bounds(d, city, 30)
-        hi = min(hi, _at(self.days[d], 18 * 60, self.zone[city]))  # memorials by day
-        if not self.place(wreath, lo, hi):
+        by_day = _at(self.days[d], 18 * 60, self.zone[city])  # memorials by day
+        if not self.place(wreath, lo, hi, until=by_day):
             raise RuntimeError("planted structure does not fit: wreath")
 
     def city_name(self, cid: str) -> str:
