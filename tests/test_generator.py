@@ -144,13 +144,14 @@ def planted_violations(visit: Visit, planted: dict[str, datetime]) -> list[str]:
                     same = _local_minute(start[a.id], za)[0] == _local_minute(start[b.id], zb)[0]
                     if (same or not rule.same_day_only) and end[a.id] > start[b.id]:
                         bad.append(f"convention {rule.id}: {a.id} is not before {b.id}")
-        elif isinstance(rule, TimeOfDayConvention):
+        elif isinstance(rule, TimeOfDayConvention) and rule.strength is Strength.HARD:
+            # a soft time of day is a preference (lunch around midday), not a rule a
+            # planted programme must keep
             for item in visit.items:
                 if item.kind in rule.kinds:
                     _, minute = _local_minute(start[item.id], visit.item_zone(item))
                     if not rule.start_from.minutes <= minute <= rule.start_until.minutes:
-                        strength = "hard" if rule.strength is Strength.HARD else "soft"
-                        bad.append(f"convention {rule.id} ({strength}): {item.id} at {minute}")
+                        bad.append(f"convention {rule.id}: {item.id} at {minute}")
     return bad
 
 
