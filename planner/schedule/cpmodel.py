@@ -1161,6 +1161,7 @@ class ModelBuilder:
                 arcs.append((k, k, ~act))
         if all_optional:
             arcs.append((0, 0, m.new_bool_var(f"idle[{pid}]")))
+        between = None if self.explain else _always_between(mine)
         for k, a in enumerate(mine, start=1):
             if k % 32 == 0:
                 stop.check()
@@ -1188,6 +1189,8 @@ class ModelBuilder:
                 min_gap = min(g for _, _, g in usable if g is not None)
                 if a.lb + a.dur + min_gap > b.ub:
                     continue
+                if between is not None and between(a, b):
+                    continue  # another item of theirs always lies between the two
                 arc = m.new_bool_var(f"next[{pid},{a.item.id},{b.item.id}]")
                 arcs.append((k, n, arc))
                 for vo, vi, gap in combos:
@@ -1703,6 +1706,26 @@ class ModelBuilder:
 
 
 LONG_DAY_ROLES = frozenset({Role.PRINCIPAL, Role.SPOUSE, Role.MINISTER})
+
+
+def _always_between(mine: list[ItemVars]) -> Callable[[ItemVars, ItemVars], bool]:
+    """Whether an item the person always attends (no presence literal) lies wholly
+    between the latest end of ``a`` and the earliest start of ``b``, whatever the plan:
+    then ``b`` is never the next item after ``a`` (the journey between them is never
+    made, and the circuit need not hold it). Items taking no time never count (``a`` or
+    ``b`` themselves could be one)."""
+    fixed = sorted((iv.lb, iv.ub + iv.dur) for iv in mine if iv.present is None and iv.dur > 0)
+    starts = [lo for lo, _ in fixed]
+    soonest = [0] * (len(fixed) + 1)  # the earliest of the latest ends from k on
+    soonest[len(fixed)] = 1 << 62
+    for k in range(len(fixed) - 1, -1, -1):
+        soonest[k] = min(soonest[k + 1], fixed[k][1])
+
+    def forced(a: ItemVars, b: ItemVars) -> bool:
+        k = bisect.bisect_left(starts, a.ub + a.dur)
+        return soonest[k] <= b.lb
+
+    return forced
 
 
 def _article(word: str) -> str:

@@ -106,24 +106,30 @@ def _rhythm(builder: Any) -> None:
 
 
 def _holes(builder: Any) -> None:
-    """Idle time between two consecutive items of a principal or spouse on the
-    same day beyond ``goals.IDLE_AFTER_MINUTES`` (the journey between them not idle)."""
+    """Idle time between two consecutive items of a principal or spouse on the same day
+    beyond ``goals.IDLE_AFTER_MINUTES`` (the journey between them not idle): one measure
+    per item, the hole before it (one journey leads to it)."""
     m, ax = builder.model, builder.axis
     limit = ax.units_up(goals.IDLE_AFTER_MINUTES)
     for pid, arcs in builder.day_state.arcs.items():
-        for a, b, arc, travel in arcs:
-            widest = b.ub - (a.lb + a.dur) - travel
-            if widest <= limit:
+        into: dict[str, list[tuple[Any, Any, Lit, int]]] = {}
+        for journey in arcs:
+            into.setdefault(journey[1].item.id, []).append(journey)
+        for journeys in into.values():
+            b = journeys[0][1]
+            found = []
+            for a, _, arc, travel in journeys:
+                widest = b.ub - (a.lb + a.dur) - travel
+                if widest <= limit:
+                    continue
+                for d in set(a.days) & set(b.days):
+                    if _overlap(ax, a, b, d):
+                        found.append((widest, _conj(arc, a.days[d], b.days[d]), a, travel))
+            if not found:
                 continue
-            same = [
-                _conj(arc, a.days[d], b.days[d])
-                for d in set(a.days) & set(b.days)
-                if _overlap(ax, a, b, d)
-            ]
-            if not same:
-                continue
-            hole = m.new_int_var(0, widest - limit, f"hole[{pid},{a.item.id},{b.item.id}]")
-            for cond in same:
+            top = max(w for w, _, _, _ in found) - limit
+            hole = m.new_int_var(0, top, f"hole[{pid},{b.item.id}]")
+            for _, cond, a, travel in found:
                 m.add(hole >= b.start - a.end - travel - limit).only_enforce_if(cond)
             builder.terms.append(_term("idle", goals.IDLE * ax.unit, hole, ax.unit))
 
@@ -150,13 +156,17 @@ def _rest(builder: Any, mine: dict[str, list[Any]]) -> None:
     for pid, arcs in builder.day_state.arcs.items():
         items = [iv for iv in mine.get(pid, []) if not _breaks(iv)]
         begins: dict[str, Any] = {}
+        earliest: dict[str, int] = {}  # the earliest a stretch ending with the item begins
         for iv in items:
             if all(waived(v.meals, "rest", pid, d) for d in iv.days or v.days):
                 continue
-            begins[iv.item.id] = start = m.new_int_var(0, iv.ub, f"stretch[{pid},{iv.item.id}]")
+            days = set(iv.days)
+            earliest[iv.item.id] = lo = min(x.lb for x in items if days & set(x.days) or x is iv)
+            begins[iv.item.id] = start = m.new_int_var(lo, iv.ub, f"stretch[{pid},{iv.item.id}]")
             m.add(start <= iv.start)
         if not begins:
             continue
+        follows: dict[str, Lit] = {}  # no pause before the item (one journey leads to it)
         for a, b, arc, travel in arcs:
             if b.item.id not in begins or a.item.id not in begins:
                 continue
@@ -164,17 +174,24 @@ def _rest(builder: Any, mine: dict[str, list[Any]]) -> None:
             if gap_lo >= pause:
                 continue  # always a pause between them
             gap_hi = b.ub - (a.lb + a.dur) - travel
-            follows = m.new_bool_var(f"nopause[{pid},{a.item.id},{b.item.id}]")
-            if gap_hi >= pause:
-                m.add(b.start - a.end - travel >= pause).only_enforce_if([arc, ~follows])
+            lit = follows.get(b.item.id)
+            if lit is None:
+                lit = follows[b.item.id] = m.new_bool_var(f"nopause[{pid},{b.item.id}]")
+            if gap_hi >= pause:  # exactly when there is no pause (no symmetry)
+                m.add(b.start - a.end - travel >= pause).only_enforce_if([arc, ~lit])
+                m.add(b.start - a.end - travel <= pause - 1).only_enforce_if([arc, lit])
             else:
-                m.add_implication(arc, follows)
-            m.add(begins[b.item.id] <= begins[a.item.id]).only_enforce_if([arc, follows])
+                m.add_implication(arc, lit)
+            m.add(begins[b.item.id] <= begins[a.item.id]).only_enforce_if([arc, lit])
+            m.add(begins[b.item.id] <= a.start).only_enforce_if([arc, lit])  # redundant
         for iv in items:
             start = begins.get(iv.item.id)
-            if start is None or iv.ub + iv.dur <= limit:
+            if start is None:
                 continue
-            over = m.new_int_var(0, iv.ub + iv.dur, f"tired[{pid},{iv.item.id}]")
+            most = iv.ub + iv.dur - earliest[iv.item.id] - limit
+            if most <= 0:
+                continue  # no stretch ending with it can be too long
+            over = m.new_int_var(0, most, f"tired[{pid},{iv.item.id}]")
             m.add(over >= iv.start + iv.dur - start - limit).only_enforce_if(_conj(iv.present))
             builder.terms.append(_term("rest", goals.REST * ax.unit, over, ax.unit))
 
