@@ -1,8 +1,8 @@
 """The goals of a person's day that make a plan read right (docs/scheduling-rules.md,
 "Soft goals"): a lunch on each day for principals, spouses and ministers, a rest after
-four hours of programme and no holes inside the day of principals and spouses, flexible
-items at the day's hours rather than as early as their windows allow, and optional
-attendees joining what they are invited to when they are free.
+four hours of programme for principals and spouses, no holes inside a principal's day,
+flexible items at the day's hours rather than as early as their windows allow, and
+optional attendees joining what they are invited to when they are free.
 
 Each goal is a set of terms of the objective, built from the model's variables
 (``ModelBuilder``): the journeys between a person's items (the arcs of their circuit),
@@ -33,10 +33,13 @@ from planner.schedule import goals
 Lit = Any
 
 DAY_ROLES = frozenset({Role.PRINCIPAL, Role.SPOUSE, Role.MINISTER})
-# whose holes and rests are weighed: the couples the programme is built around (the
-# two goals cost a variable per journey of theirs; for every minister as well, the
-# benchmark's small visits took five times as long to prove optimal)
+# whose rests are weighed: the couples the programme is built around (the goal costs
+# constraints per journey of theirs; for every minister as well, the benchmark's small
+# visits took five times as long to prove optimal)
 ARC_ROLES = frozenset({Role.PRINCIPAL, Role.SPOUSE})
+# whose holes are weighed: the principals (a spouse's programme is few items with wide
+# windows, and weighing her holes too took the small visits three times as long again)
+HOLE_ROLES = frozenset({Role.PRINCIPAL})
 
 
 @dataclass
@@ -106,12 +109,14 @@ def _rhythm(builder: Any) -> None:
 
 
 def _holes(builder: Any) -> None:
-    """Idle time between two consecutive items of a principal or spouse on the same day
+    """Idle time between two consecutive items of a principal on the same day
     beyond ``goals.IDLE_AFTER_MINUTES`` (the journey between them not idle): one measure
     per item, the hole before it (one journey leads to it)."""
     m, ax = builder.model, builder.axis
     limit = ax.units_up(goals.IDLE_AFTER_MINUTES)
     for pid, arcs in builder.day_state.arcs.items():
+        if builder.visit.person[pid].role not in HOLE_ROLES:
+            continue
         into: dict[str, list[tuple[Any, Any, Lit, int]]] = {}
         for journey in arcs:
             into.setdefault(journey[1].item.id, []).append(journey)

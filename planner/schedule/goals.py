@@ -36,7 +36,7 @@ LUNCH = 300  # per day a principal, spouse or minister has no lunch item nor a f
 REST = 3  # per minute of a principal's or spouse's stretch of items beyond
 # 4 h without a pause of 30 min (a lunch, a flight or a train is a pause)
 IDLE_AFTER_MINUTES = 90  # a hole between two items of the same day longer than this,
-IDLE = 2  # per minute beyond it, per principal or spouse
+IDLE = 2  # per minute beyond it, per principal
 RHYTHM_START = "09:00"  # a flexible item starting before this (local) costs per minute:
 RHYTHM = 1
 JOIN = 8  # per priority point (10 for a required item) of an item an optional attendee
@@ -62,7 +62,7 @@ GOAL_NAMES = {
     "motorcade": "motorcade minutes (summed over people)",
     "lunch": "days of principals, spouses and ministers without lunch",
     "rest": "minutes of principals' and spouses' stretches beyond 4 h without rest",
-    "idle": "minutes of holes beyond 90 min in principals' and spouses' days",
+    "idle": "minutes of holes beyond 90 min in principals' days",
     "rhythm": "minutes of flexible items before 09:00",
     "joined": "invitations of optional attendees not taken",
 }
