@@ -726,7 +726,7 @@ class _Builder:
             tier=Tier.PUBLIC,
         )
         lo, hi = self.day_bounds(d, city, 30)
-        by_day = _at(self.days[d], 17 * 60 + 30, self.zone[city])  # memorials by day
+        by_day = _at(self.days[d], 18 * 60, self.zone[city])  # memorials by day
         if not self.place(wreath, lo, hi, until=by_day):
             raise RuntimeError("planted structure does not fit: wreath")
 
