@@ -64,7 +64,7 @@ def no_rest(*who: str) -> dict[str, Any]:
     [
         ("banquet", "10:00", "19:00", "21:00"),
         ("official_welcome", "18:00", "08:00", "15:00"),
-        ("wreath_laying", "19:30", "08:00", "18:00"),
+        ("wreath_laying", "20:00", "08:00", "19:00"),
     ],
 )
 def test_customary_time_of_day_is_kept(

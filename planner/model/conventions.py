@@ -141,7 +141,7 @@ _COMMON: tuple[Rule, ...] = (
         description="wreaths are laid and memorials visited by day",
         kinds=_MEMORIALS,
         start_from=ClockTime(8 * 60),
-        start_until=ClockTime(18 * 60),
+        start_until=ClockTime(19 * 60),
         source="domain research: Ankara 09:00 [S78], Delhi 12:40 [S75], Dublin 15:15 [S68]",
     ),
     TimeOfDayConvention(

@@ -88,14 +88,18 @@ def _conj(*lits: Lit | None) -> list[Lit]:
 
 
 def _rhythm(builder: Any) -> None:
-    """A flexible item starting before the day's programme customarily begins
+    """A flexible item of a principal, spouse or minister starting before the day's
+    programme customarily begins
     (``goals.RHYTHM_START``) costs per minute: the solver otherwise places items at the
     earliest start their windows allow (nothing else tells one start from another)."""
     m, unit = builder.model, builder.axis.unit
     begins = ClockTime.parse(goals.RHYTHM_START)
+    person = builder.visit.person
     for iv in builder.vars.values():
         if iv.item.is_pinned or iv.item.moves:
             continue
+        if not any(person[p].role in DAY_ROLES for p in iv.item.attendees):
+            continue  # a staff briefing at 08:00 is the rhythm of their day
         days = iv.days or {}
         marks = {d: builder._clock(d, begins, iv.zone) for d in days}
         if all(iv.lb >= mark for mark in marks.values()):

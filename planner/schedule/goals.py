@@ -37,7 +37,8 @@ REST = 3  # per minute of a principal's or spouse's stretch of items beyond
 # 4 h without a pause of 30 min (a lunch, a flight or a train is a pause)
 IDLE_AFTER_MINUTES = 90  # a hole between two items of the same day longer than this,
 IDLE = 2  # per minute beyond it, per principal
-RHYTHM_START = "09:00"  # a flexible item starting before this (local) costs per minute:
+RHYTHM_START = "09:00"  # a flexible item of a principal, spouse or minister starting
+# before this (local) costs per minute:
 RHYTHM = 1
 JOIN = 8  # per priority point (10 for a required item) of an item an optional attendee
 # is invited to and does not join
@@ -63,7 +64,7 @@ GOAL_NAMES = {
     "lunch": "days of principals, spouses and ministers without lunch",
     "rest": "minutes of principals' and spouses' stretches beyond 4 h without rest",
     "idle": "minutes of holes beyond 90 min in principals' days",
-    "rhythm": "minutes of flexible items before 09:00",
+    "rhythm": "minutes of principals', spouses' and ministers' flexible items before 09:00",
     "joined": "invitations of optional attendees not taken",
 }
 
