@@ -12,6 +12,7 @@ import pytest
 from planner import output_folder, pipeline
 from planner.cli import main
 from planner.export.tiers import slug
+from planner.plan import plan_path, read_plan
 from tests.conftest import FIXTURES, REFERENCE
 
 
@@ -98,10 +99,12 @@ def test_changes_since_the_previous_run(visit: Path, tmp_path: Path) -> None:
     out = tmp_path / "out"
     assert run(str(visit), "-o", str(out)) == 0
     assert "first version" in (out / "changes/full.md").read_text(encoding="utf-8").lower()
+    planned = read_plan(plan_path(visit)).item("community-meeting")
+    assert planned is not None and planned.start is not None
     assert main(["move", str(visit), "community-meeting", "--to", "2023-05-31 10:30"]) == 0
     assert run(str(visit), "-o", str(out)) == 0
     changes = (out / "changes/full.md").read_text(encoding="utf-8")
-    assert "moved from 09:00 to 10:30" in changes
+    assert f"moved from {planned.start.local:%H:%M} to 10:30" in changes
 
 
 def test_several_visits_and_a_folder(tmp_path: Path) -> None:
