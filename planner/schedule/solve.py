@@ -120,6 +120,8 @@ class _Part:
     solver: cp_model.CpSolver | None
     status: str
     stable_optimal: bool | None = None  # edits: fewest moves proven
+    # the soft goals' objective and bound, when ``solver`` is the search among ties
+    quality: tuple[int, int] | None = None
     # a part placed without the solver (greedy.py): each item's start and venue (None:
     # an optional item left out)
     placements: dict[str, greedy.Placement | None] | None = None
@@ -169,10 +171,36 @@ def _solve_part(
         model.minimize(builder.quality())
         solver = _solver(time_limit, workers, stop_at_first)
         status = run(solver, model, reporter)
+        if status == cp_model.OPTIMAL and not stop_at_first:
+            name = _STATUS[status]
+            best, bound = int(solver.objective_value), int(solver.best_objective_bound)
+            tied = _among_ties(builder, solver, time_limit - (time.perf_counter() - began))
+            if tied is not None:
+                return _Part(builder, tied, name, quality=(best, bound))
     name = _STATUS.get(status, "unknown")
     if name == "invalid":
         raise RuntimeError("the scheduler built an invalid CP-SAT model")
     return _Part(builder, solver, name, stable_optimal)
+
+
+def _among_ties(
+    builder: ModelBuilder, solver: cp_model.CpSolver, time_limit: float
+) -> cp_model.CpSolver | None:
+    """Among the plans as good as the optimum just found, the one whose items start
+    earliest in sum: the soft goals often tie (two times of an evening event equally
+    good), and CP-SAT's threads return whichever they reach first, so the same visit
+    would give another plan from one solve to the next. None when the search finds no
+    such plan within the time (the optimum found is kept)."""
+    if time_limit < 0.05 or not builder.vars:
+        return None
+    model = builder.model
+    best = int(solver.objective_value)
+    _hint_from(model, solver)
+    model.add(builder.quality() <= best)
+    model.minimize(sum(iv.start for iv in builder.vars.values()))
+    tied = _solver(time_limit, 1)  # one thread: the same plan every time
+    status = run(tied, model)
+    return tied if status in (cp_model.OPTIMAL, cp_model.FEASIBLE) else None
 
 
 def solve(
@@ -302,8 +330,8 @@ def _solve(
             )
         solved.append(part)
     status_name = "optimal" if all(p.status == "optimal" for p in solved) else "feasible"
-    objective: int | None = sum(int(p.solver.objective_value) for p in solved if p.solver)
-    bound: int | None = sum(int(p.solver.best_objective_bound) for p in solved if p.solver)
+    objective: int | None = sum(_quality(p)[0] for p in solved if p.solver)
+    bound: int | None = sum(_quality(p)[1] for p in solved if p.solver)
     if kept:  # the kept parts were not solved again: their share of the objective is unknown
         objective = bound = None
     if any(p.placements is not None for p in solved):
@@ -417,6 +445,14 @@ def _plan_part(
         placements=placements,
         note=f"{what} {why}: its items were placed one by one (a valid plan, not an optimised one)",
     )
+
+
+def _quality(part: _Part) -> tuple[int, int]:
+    """The part's objective of the soft goals and its bound."""
+    if part.quality is not None:
+        return part.quality
+    assert part.solver is not None
+    return int(part.solver.objective_value), int(part.solver.best_objective_bound)
 
 
 def _hint_from(model: cp_model.CpModel, solver: cp_model.CpSolver) -> None:
