@@ -92,7 +92,7 @@ def test_cancelled_item(copy: Path) -> None:
             "Visit to the National Carpet Museum cancelled",
             "Festive event for the 75th anniversary of Israel's independence: travel before "
             "it from Festive lunch hosted by President Aliyev and Mehriban Aliyeva, leaving "
-            "17:45, motorcade 1 h (Michal Herzog)",
+            "17:15, motorcade 1 h (Michal Herzog)",
         ]
     }
 

@@ -309,9 +309,9 @@ async def test_infeasible_edit_keeps_the_plan_and_explains(
     app = make_app(visit_copy)
     async with app.run_test(size=(120, 30)) as pilot:
         await settle(app, pilot)
-        await find(app, pilot, "One-on-one")
-        # 10:50: the welcome it follows cannot end by then (the guests come from the
-        # airport at 10:00, 25 min by road, and are on site 10 min before a ceremony)
+        await find(app, pilot, "Official welcome")
+        # 10:20: the guests come from the airport at 10:00, 25 min by road, and are on
+        # site 10 min before a ceremony (the plan has the welcome at 10:35, the earliest)
         await pilot.press("less_than_sign", "less_than_sign")
         await settle(app, pilot)
         await settle(app, pilot)
@@ -319,8 +319,8 @@ async def test_infeasible_edit_keeps_the_plan_and_explains(
         text = str(app.screen.query_one("#explanation-text", Static).content)
         assert "No plan exists" in text and "Official welcome ceremony" in text
         assert app.session.undo_stack == []  # the queued second nudge was dropped too
-        kept = app.session.plan.item("one-on-one")  # type: ignore[union-attr]
-        assert kept is not None and f"{kept.start.local:%H:%M}" == "11:05"  # type: ignore[union-attr]
+        kept = app.session.plan.item("official-welcome")  # type: ignore[union-attr]
+        assert kept is not None and f"{kept.start.local:%H:%M}" == "10:35"  # type: ignore[union-attr]
         assert "refused" in status(app)
         await pilot.press("escape")
         await pilot.pause()
