@@ -69,7 +69,7 @@ SCREENS = {
     "agenda": _then(_keys("v", "j")),
     "person": _then(_person("michal-herzog"), _keys("v")),
     "help": _then(_keys("question_mark")),
-    "infeasible": _then(_find("One-on-one"), _keys("less_than_sign")),
+    "infeasible": _then(_find("Official welcome"), _keys("less_than_sign")),
 }
 
 
