@@ -272,7 +272,7 @@ def cmd_diff(args: argparse.Namespace) -> int:
     if audience is None:
         from planner.model.base import did_you_mean
 
-        names = ["public", "delegation", "full", *(p.id for p in loaded.visit.people)]
+        names = ["public", "delegation", "full", "off-record", *(p.id for p in loaded.visit.people)]
         print(
             f"planner diff: no reader '{args.reader}': name public, delegation, full or the "
             f"id of a person of the visit{did_you_mean(args.reader, names)}",
@@ -285,10 +285,13 @@ def cmd_diff(args: argparse.Namespace) -> int:
 
 def _reader(visit: Visit, name: str | None) -> Audience | None:
     """The reader ``planner diff --for`` names: a group, or a person by id."""
+    from planner.disclosure import OFFICE
     from planner.export.tiers import FULL, GROUPS, for_person
 
     if name is None:
         return FULL
+    if name == OFFICE.key:  # the office's off-record copy: asked for by name only
+        return OFFICE
     for group in GROUPS:
         if name == group.key:
             return group
@@ -620,6 +623,7 @@ def cmd_generate(args: argparse.Namespace) -> int:
             time_limit=args.time_limit,
             on_visit=report,
             on_note=lambda note: print(f"planner generate: {note}", file=sys.stderr),
+            off_record=Path(args.off_record) if args.off_record else None,
         )
     except VisitFileError as exc:
         _print_diagnostics(exc.diagnostics, sys.stderr)
@@ -633,12 +637,18 @@ def cmd_generate(args: argparse.Namespace) -> int:
         from planner.export.programme import terminal_programme
 
         print()
-        print(terminal_programme(results[0].visit, results[0].plan))
+        print(
+            terminal_programme(
+                results[0].visit, results[0].plan, off_record=args.off_record is not None
+            )
+        )
     print(f"Wrote {out}/:")
     for result in results:
         for relative in sorted(result.files):
             prefix = "" if len(results) == 1 else f"{result.visit.id}/"
             print(f"  {prefix}{relative}")
+    if args.off_record:
+        print(f"Wrote the off-record copy (not for distribution) to {args.off_record}/")
     return EXIT_OK
 
 
@@ -711,7 +721,8 @@ def build_parser() -> argparse.ArgumentParser:
         dest="reader",
         metavar="READER",
         help="what one reader is told: public, delegation, full (the default: the whole "
-        "programme and what each person was told) or a person's id",
+        "programme and what each person was told, off-record items aside), off-record (the "
+        "protocol office's off-record copy) or a person's id",
     )
     p.set_defaults(func=cmd_diff)
 
@@ -747,6 +758,12 @@ def build_parser() -> argparse.ArgumentParser:
     limited(p, "the planning of each visit")
     p.add_argument(
         "--print-programme", action="store_true", help="also print the day-by-day programme"
+    )
+    p.add_argument(
+        "--off-record",
+        metavar="DIR",
+        help="also write the protocol office's off-record copy (every item, the off-record "
+        "ones too) into DIR, a folder of its own; no other output holds them",
     )
     p.set_defaults(func=cmd_generate)
 

@@ -52,7 +52,10 @@ if TYPE_CHECKING:
 UID_NAMESPACE = uuid.UUID("0b0f5a5e-7d0e-4c53-9a43-5a1f3c2d8e11")
 
 FULL_STREAM = "full"
-STREAMS = (*(t.value for t in Tier), FULL_STREAM)  # public, press, delegation, restricted, full
+# the streams whose readers' outputs the plan keeps account of: public, press, delegation,
+# restricted, full (the office's off-record copy, stream off_record, is kept of by none)
+STREAMS = (*(t.value for t in Tier if t is not Tier.OFF_RECORD), FULL_STREAM)
+OFF_RECORD_STREAM = Tier.OFF_RECORD.value
 
 
 _STREAM_TIERS = {**{t.value: t for t in Tier}, FULL_STREAM: Tier.RESTRICTED}
@@ -91,6 +94,9 @@ PUBLIC = Audience("public", Tier.PRESS)
 DELEGATION = Audience("delegation", Tier.DELEGATION)
 FULL = Audience("full", Tier.RESTRICTED)
 GROUPS = (PUBLIC, DELEGATION, FULL)
+# the protocol office's off-record copy (`planner generate --off-record`): every item, the
+# off-record ones too; no reader of the others, and no account kept of it in the plan
+OFFICE = Audience("off-record", Tier.OFF_RECORD)
 
 
 def for_person(person: Person) -> Audience:
@@ -118,7 +124,7 @@ _CITATION = re.compile(r"[ \t]*(?:\[S\d+\])+")
 
 def strip_citations(text: str) -> str:
     """Text without the citation markers of the visit file ('attends [S6].' → 'attends.'):
-    provenance is for the protocol office's copy only."""
+    provenance is for the protocol office's copies only."""
     return _CITATION.sub("", text) if "[S" in text else text
 
 
@@ -128,7 +134,7 @@ def _plain(text: str) -> str:
 
 def cleaner(stream: str) -> Callable[[str], str]:
     """How a stream's texts are cleaned: the full stream keeps citation markers."""
-    return _plain if stream == FULL_STREAM else strip_citations
+    return _plain if stream in (FULL_STREAM, OFF_RECORD_STREAM) else strip_citations
 
 
 # -- people and places ---------------------------------------------------------------------
@@ -179,6 +185,11 @@ class Facts:
     zone: str | None  # the zone its times are written in
     mode: str | None = None  # a movement's mode ("train")
     service: str = ""  # a movement's service, as passengers look for it ("TGV 6603, coach 14")
+    public_title: str | None = None  # what the tiers below real_from are told instead
+    public_venue: str | None = None  # a venue id or a place in words, for them too
+    real_from: Tier | None = None  # the lowest tier shown the real title (None: the tier)
+    guests: tuple[str, ...] = ()  # the groups that are not people ('about 300 pupils')
+    hosted_by: tuple[str, ...] = ()  # the host organisations
 
 
 def facts_of(visit: Visit, planned: PlannedItem) -> Facts | None:
@@ -196,6 +207,11 @@ def facts_of(visit: Visit, planned: PlannedItem) -> Facts | None:
             zone=visit.item_zone(item) if item.venues[0] in visit.venue else None,
             mode=item.mode.value if item.mode else None,
             service=item.service.words() if item.service else "",
+            public_title=item.public_title,
+            public_venue=item.public_venue,
+            real_from=item.real_from,
+            guests=tuple(g.label for g in item.guests),
+            hosted_by=item.hosted_by,
         )
     about = planned.about
     if about is None:
@@ -210,6 +226,8 @@ def facts_of(visit: Visit, planned: PlannedItem) -> Facts | None:
         notes=None,
         first_venue=None,
         zone=None,
+        public_title=about.public_title,
+        real_from=about.real_from,
     )
 
 
@@ -254,6 +272,8 @@ class Shown:
     mode: str | None  # a movement's mode ("train", "flight")
     service: str  # its service ("TGV 6603, coach 14")
     attendees: tuple[str, ...]  # names, in precedence order
+    guests: tuple[str, ...]  # the groups that are not people ("about 300 pupils")
+    hosted_by: tuple[str, ...]  # the host organisations
     journeys: str  # a reader's own: where they leave from before the item, and when
     dress: str | None
     press: PressAccess | None
@@ -336,10 +356,17 @@ def _shown(
             coarse = f"{local.day} {local:%B}"
     if coarse is not None:
         start = end = None
+    # below real_from, the public version: its title and place, nothing of the real ones
+    real = facts.real_from is None or facts.real_from.rank <= rank
     venue_id = planned.venue or facts.first_venue
+    public_place = facts.public_venue if not real else None
+    if public_place is not None:
+        venue_id = public_place if public_place in visit.venue else None
     venue = visit.venue.get(venue_id) if venue_id else None
     place: tuple[str | None, str, str | None, str, tuple[float, float] | None]
-    if venue is not None and venue.tier.rank <= rank:
+    if public_place is not None and venue is None:  # a place in words ('Baku')
+        place = (None, text(public_place), None, "", None)
+    elif venue is not None and venue.tier.rank <= rank:
         where = venue.location_tier.rank <= rank  # its address and coordinates
         place = (
             venue.id,
@@ -354,11 +381,11 @@ def _shown(
         place = (None, VENUE_GONE if venue is None else VENUE_HIDDEN, None, "", None)
     venue_notes = (
         text(venue.notes)
-        if venue is not None and venue.notes and place[0] is not None and not public
+        if venue is not None and venue.notes and place[0] is not None and not public and real
         else None
     )
     arrival_id, arrival = None, ""
-    if planned.arrival_venue:
+    if planned.arrival_venue and public_place is None:
         there = visit.venue.get(planned.arrival_venue)
         if there is None:
             arrival = VENUE_GONE
@@ -386,9 +413,11 @@ def _shown(
                 elif who.tier.rank <= rank:  # a person the stream may know of
                     said.append(f"{who.name}: {entry.dress}")
             dress = "; ".join(said) or None
+    title = facts.title if real or facts.public_title is None else facts.public_title
+    notes = facts.notes if real else None
     return Shown(
         item_id=planned.id,
-        title=text(facts.title),
+        title=text(title),
         kind=text(facts.kind),
         cancelled=planned.status.value == "cancelled",
         zone=zone,
@@ -409,9 +438,11 @@ def _shown(
         mode=facts.mode,
         service=text(facts.service),
         attendees=names,
+        guests=tuple(text(g) for g in facts.guests) if real else (),
+        hosted_by=tuple(text(h) for h in facts.hosted_by) if real else (),
         dress=text(dress) if dress else None,
         press=facts.press,
-        notes=text(facts.notes) if facts.notes and not public else None,
+        notes=text(notes) if notes and not public else None,
         tier=facts.tier,
         **_status_and_moments(item, planned, prepared, tier, text, coarse is None),
     )
@@ -518,7 +549,11 @@ def _content(view: Shown) -> tuple[Any, ...]:
         view.venue_local,
         view.address,
         view.geo,
-        view.attendees,
+        # the attendees, with the groups and host organisations where it has any (as it
+        # was for an item without, so that their digests stay as they were)
+        (view.attendees, view.guests, view.hosted_by)
+        if view.guests or view.hosted_by
+        else view.attendees,
         view.dress,
         view.press.value if view.press else None,
         view.notes,
@@ -684,6 +719,7 @@ class Index:
             | {v.location_tier for v in visit.venues}
             | {p.tier for p in visit.people}
             | {m.tier for i in visit.items for m in i.milestones if m.tier is not None}
+            | {i.real_from for i in visit.items if i.real_from is not i.tier}
         )
         self._cited = _cites(visit) or any(
             planned.about is not None and "[S" in planned.about.title + planned.about.kind
@@ -872,7 +908,8 @@ def _cites(visit: Visit) -> bool:
     """Whether any text a reader may be shown holds a citation marker."""
     texts: list[str | None] = [visit.title, visit.organizer.name]
     for item in visit.items:
-        texts += [item.title, item.custom_kind, item.dress, item.notes]
+        texts += [item.title, item.custom_kind, item.dress, item.notes, item.public_title]
+        texts += [item.public_venue, *item.hosted_by, *(g.label for g in item.guests)]
     for venue in visit.venues:
         texts += [venue.name, venue.local_name, venue.address]
     for person in visit.people:
@@ -1047,6 +1084,8 @@ def withdrawn_views(visit: Visit, plan: Plan, audience: Audience) -> list[ItemVi
                 mode=None,
                 service="",
                 attendees=(),
+                guests=(),
+                hosted_by=(),
                 dress=None,
                 press=None,
                 notes=None,

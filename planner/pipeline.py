@@ -9,6 +9,10 @@ with OUT in one atomic step (``planner.output_folder``): a run that fails, or is
 at any moment, leaves the previous OUT or the new one in place, complete. With several
 visits, each gets a folder of its own in OUT, named after its id.
 
+The protocol office's off-record copy (every item, the off-record ones too) is written
+only when asked for by name (``off_record``, `planner generate --off-record DIR`), into a
+folder of its own that is neither OUT nor in it, nor holds it, the same way.
+
 A run holds OUT's writers' lock, then each visit's (``planner.journal.writing``): two
 runs into one OUT, or a run and an edit of one of its visits, take turns.
 """
@@ -23,7 +27,7 @@ from pathlib import Path
 
 from planner import journal, lock
 from planner.export import planjson
-from planner.export.outputs import build
+from planner.export.outputs import build, build_off_record
 from planner.export.tiers import slug
 from planner.model.visit import Visit
 from planner.output_folder import OutputFolderError, recover_tree, write_tree
@@ -126,6 +130,7 @@ def generate(
     time_limit: float = 10.0,
     on_visit: Callable[[VisitOutput], None] | None = None,
     on_note: Callable[[str], None] | None = None,
+    off_record: Path | None = None,
 ) -> list[VisitOutput]:
     """Plan (or reuse the plan of) each visit and write all outputs into ``out``.
     Raises VisitFileError for an invalid visit and GenerateError otherwise; ``out`` is
@@ -133,12 +138,26 @@ def generate(
     planner.lock.Busy when another writer holds one too long); ``on_note`` hears what
     was found on the way (a killed run's leftovers put right, the terminal UI open)."""
     out = Path(out)
+    if off_record is not None:
+        office, folder = Path(off_record).resolve(), out.resolve()
+        if office == folder or folder in office.parents or office in folder.parents:
+            raise GenerateError(
+                f"the off-record copy goes into a folder of its own: {off_record} is "
+                f"{'the output folder' if office == folder else 'in or around it'} ({out}); "
+                "name another"
+            )
     made = [p for p in (out.parent, *out.parent.parents) if not p.exists()]
     out.parent.mkdir(parents=True, exist_ok=True)
     try:
         with contextlib.ExitStack() as held:
             held.enter_context(lock.exclusive(out, f"planner generate into {out.name}/"))
             notes = recover_tree(out)
+            if off_record is not None:
+                Path(off_record).parent.mkdir(parents=True, exist_ok=True)
+                held.enter_context(
+                    lock.exclusive(off_record, f"planner generate --off-record {off_record}")
+                )
+                notes += recover_tree(off_record)
             plan_files = {
                 path: (plans / plan_path(path).name) if plans else plan_path(path)
                 for path in visit_files
@@ -152,7 +171,7 @@ def generate(
             for note in notes:
                 if on_note is not None:
                     on_note(note)
-            return _generate(visit_files, out, plan_files, guards, time_limit, on_visit)
+            return _generate(visit_files, out, plan_files, guards, time_limit, on_visit, off_record)
     except BaseException:
         for folder in made:  # folders made for nothing
             with contextlib.suppress(OSError):
@@ -167,6 +186,7 @@ def _generate(
     guards: dict[Path, journal.Guard],
     time_limit: float,
     on_visit: Callable[[VisitOutput], None] | None,
+    off_record: Path | None = None,
 ) -> list[VisitOutput]:
     loaded = [load_visit(path) for path in visit_files]  # all valid, or nothing happens
     ids = [item.visit.id for item in loaded]
@@ -174,6 +194,7 @@ def _generate(
         raise GenerateError("two visit files have the same visit id; give each its own")
     results: list[VisitOutput] = []
     files: dict[str, bytes] = {}
+    office: dict[str, bytes] = {}
     for item, path in zip(loaded, visit_files, strict=True):
         plan_file = plan_files[path]
         plan, solved = current_plan(item, plan_file, time_limit, guards[path])
@@ -184,10 +205,15 @@ def _generate(
         results.append(result)
         for relative, data in built.items():
             files[f"{prefix}/{relative}" if prefix else relative] = data
+        if off_record is not None:
+            for relative, data in build_off_record(item.visit, plan).items():
+                office[f"{prefix}/{relative}" if prefix else relative] = data
         if on_visit is not None:
             on_visit(result)
     try:
         write_tree(out, files)
+        if off_record is not None:
+            write_tree(off_record, office)
     except OutputFolderError as exc:
         raise GenerateError(str(exc)) from None
     return results

@@ -59,6 +59,12 @@ class About(Frozen):
     tier: Tier
     public_time: PublicTime = PublicTime.EXACT
     press: PressAccess = PressAccess.CLOSED
+    public_title: str | None = Field(
+        default=None, description="What the tiers below real_from were told instead."
+    )
+    real_from: Tier | None = Field(
+        default=None, description="The lowest tier shown the real title (absent: the tier)."
+    )
 
 
 class Seen(Frozen):
@@ -185,6 +191,13 @@ class Version(Frozen):
         description="The readers who saw a change in this version ('full', 'public', "
         "'delegation', 'person-ID'); absent in plans of schema version 1: everyone.",
     )
+    off_record: Literal[True] | None = Field(
+        default=None,
+        description="Off the record: no reader saw a change, the protocol office's full copy "
+        "neither (only off-record items changed, or nothing an output shows); every output "
+        "but the office's off-record copy (calendars/full.ics, plan.json) shows the version "
+        "before.",
+    )
 
 
 class Gone(Frozen):
@@ -260,6 +273,16 @@ class Plan(Frozen):
     items: tuple[PlannedItem, ...]
     history: tuple[Version, ...] = ()
     readers: tuple[Reader, ...] = ()
+    record_fingerprint: str | None = Field(
+        default=None,
+        description="The fingerprint of the last version on the record, when later ones "
+        "are not (plan.json gives it for 'fingerprint').",
+    )
+    record_solve: SolveInfo | None = Field(
+        default=None,
+        description="The solve of the last version that was not off the record, when later "
+        "ones are (plan.json gives it for 'solve').",
+    )
 
     def item(self, item_id: str) -> PlannedItem | None:
         return self.items_by_id.get(item_id)
@@ -288,6 +311,8 @@ class Plan(Frozen):
         last version that did not record who saw it (schema version 1: everyone did)."""
         found: dict[str | None, tuple[int, datetime]] = {}
         for entry in self.history:
+            if entry.off_record:
+                continue  # (seen by the office's off-record copy alone)
             for key in (None,) if entry.seen_by is None else ("full", *entry.seen_by):
                 found[key] = (entry.version, entry.at)
         return found
@@ -295,9 +320,12 @@ class Plan(Frozen):
     def reader_version(self, key: str) -> tuple[int, datetime]:
         """The version of the plan ``key``'s files show and its instant (their DTSTAMP):
         the last version in which that reader saw a change. The protocol office (``full``)
-        sees every version."""
+        sees every version on the record (not those off it, see Version.off_record); its
+        off-record copy (``off-record``) every one."""
         if not self.history:
             return self.version, self.updated
+        if key == OFFICE_KEY:  # the office's off-record copy: every version
+            return self.version, self.history[-1].at
         options = [v for v in (self.reader_versions.get(key), self.reader_versions.get(None)) if v]
         return max(options) if options else (self.history[0].version, self.history[0].at)
 
@@ -315,6 +343,49 @@ class Plan(Frozen):
     @property
     def updated(self) -> datetime:
         return self.history[-1].at if self.history else max(i.modified for i in self.items)
+
+
+OFFICE_KEY = "off-record"  # the protocol office's off-record copy (planner.disclosure.OFFICE)
+
+
+def off_record(planned: PlannedItem, visit: Visit | None = None) -> bool:
+    """Whether the item is off the record (tier off_record): in the visit, or as the plan
+    last knew it."""
+    item = visit.item.get(planned.id) if visit is not None else None
+    if item is not None:
+        return item.tier is Tier.OFF_RECORD
+    return planned.about is not None and planned.about.tier is Tier.OFF_RECORD
+
+
+def on_record(plan: Plan) -> Plan:
+    """The plan as every output but the office's off-record copy may give it (plan.json):
+    without its off-record items nor their changes, its versions only those with a change
+    on the record, and the fingerprint and solve of the last of them."""
+    hidden = {p.id for p in plan.items if off_record(p)}
+    if (
+        not hidden
+        and plan.record_fingerprint is None
+        and not any(v.off_record for v in plan.history)
+    ):
+        return plan
+    history = tuple(
+        v.model_copy(update={"changes": tuple(c for c in v.changes if c.item not in hidden)})
+        if any(c.item in hidden for c in v.changes)
+        else v
+        for v in plan.history
+        if not v.off_record
+    )
+    return plan.model_copy(
+        update={
+            "items": tuple(p for p in plan.items if p.id not in hidden),
+            "history": history,
+            "version": history[-1].version if history else plan.version,
+            "fingerprint": plan.record_fingerprint or plan.fingerprint,
+            "solve": plan.record_solve or plan.solve,
+            "record_fingerprint": None,
+            "record_solve": None,
+        }
+    )
 
 
 def fingerprint(visit: Visit) -> str:
@@ -351,6 +422,14 @@ def published_facts(visit: Visit, planned: PlannedItem) -> str:
             "tentative" if item.tentative else "",
             f"{cancellation.reason}\x1d{cancellation.on or ''}" if cancellation else "",
             *(f"{m.title}\x1d{m.at or ''}\x1d{m.after}\x1d{m.tier or ''}" for m in item.milestones),
+        ]
+    if item.guests or item.hosted_by or item.real_from is not item.tier:  # (only then)
+        parts += [
+            *(f"{g.label} ({g.count})" for g in item.guests),
+            *item.hosted_by,
+            item.public_title or "",
+            item.public_venue or "",
+            item.real_from.value,
         ]
     text = "\x1f".join(parts)
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
@@ -507,6 +586,15 @@ def merge(
     version = previous.version + 1 if previous else 1
     shell = shell.model_copy(update={"items": tuple(tracked), "version": version})
     readers, seen_by = _readers(visit, previous, shell, index, stamp)
+    # a version no reader saw a change in, the protocol office's full copy neither (only
+    # off-record items changed, or nothing any output shows): on the record, the version
+    # before stays the last (see on_record)
+    hidden = bool(
+        previous is not None
+        and not seen_by
+        and _same_digest(previous, readers, disclosure.FULL.key)
+        and all(off_record(p, visit) for p in tracked if p.id in {c.item for c in changes})
+    )
     history = (
         *(previous.history if previous else ()),
         Version(
@@ -515,9 +603,31 @@ def merge(
             reason=reason,
             changes=tuple(changes),
             seen_by=tuple(seen_by),
+            off_record=True if hidden else None,
         ),
     )
-    return shell.model_copy(update={"history": history, "readers": tuple(readers)})
+    kept: dict[str, Any] = {}
+    if hidden and previous is not None:  # the record's fingerprint and solve stay
+        kept = {
+            "record_fingerprint": previous.record_fingerprint or previous.fingerprint,
+            "record_solve": previous.record_solve or previous.solve,
+        }
+    return shell.model_copy(
+        update={
+            "history": history,
+            "readers": tuple(readers),
+            "record_fingerprint": None,
+            "record_solve": None,
+            **kept,
+        }
+    )
+
+
+def _same_digest(previous: Plan, readers: list[Reader], key: str) -> bool:
+    """Whether reader ``key`` receives the same as from ``previous``."""
+    was = previous.readers_by_key.get(key)
+    now = next((r for r in readers if r.reader == key), None)
+    return was is not None and now is not None and was.digest == now.digest
 
 
 def _with_about(visit: Visit, before: PlannedItem | None, planned: PlannedItem) -> PlannedItem:
@@ -532,6 +642,8 @@ def _with_about(visit: Visit, before: PlannedItem | None, planned: PlannedItem) 
             tier=item.tier,
             public_time=item.public_time,
             press=item.press,
+            public_title=item.public_title if item.real_from is not item.tier else None,
+            real_from=item.real_from if item.real_from is not item.tier else None,
         )
     return planned if about == planned.about else planned.model_copy(update={"about": about})
 
@@ -703,9 +815,11 @@ def _tombstone(
         and before.about.public_time is not PublicTime.EXACT
     )
     offset = was.offset + was.bump(item_id)[0] if audience.person is not None else 0
+    about = before.about
+    real = about.real_from is None or about.real_from.rank <= disclosure.stream_tier(stream).rank
     return Gone(
         item=item_id,
-        title=text(before.about.title),
+        title=text(about.title if real or about.public_title is None else about.public_title),
         kind=text(before.about.kind),
         tier=before.about.tier,
         timezone=zone,

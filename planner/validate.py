@@ -803,16 +803,28 @@ def check_exclusive_venues(visit: Visit, slots: list[_Slot]) -> Iterator[Violati
         )
 
 
+def _heads(s: _Slot) -> int:
+    """How many people are at a slot: its attendees and the item's groups ('guests')."""
+    return len(s.attendees) + s.item.group_count
+
+
+def _crowd(s: _Slot) -> str:
+    """'12 attendees', or '12 attendees and about 300 pupils (300)'."""
+    said = f"{len(s.attendees)} attendees"
+    if s.item.guests:
+        said += " and " + ", ".join(f"{g.label} ({g.count})" for g in s.item.guests)
+    return said
+
+
 def check_capacity(visit: Visit, slots: list[_Slot]) -> Iterator[Violation]:
-    """Rule 7: no item has more attendees than its venue holds; at a non-exclusive venue,
-    neither have all the items under way at any moment together."""
+    """Rule 7: no item has more people (attendees and groups) than its venue holds; at a
+    non-exclusive venue, neither have all the items under way at any moment together."""
     for s in slots:
         cap = s.venue.capacity
-        if cap is not None and len(s.attendees) > cap:
+        if cap is not None and _heads(s) > cap:
             yield Violation(
                 "capacity",
-                f"{_item(s)} has {len(s.attendees)} attendees, but {s.venue.name} holds at most "
-                f"{cap}",
+                f"{_item(s)} has {_crowd(s)}, but {s.venue.name} holds at most {cap}",
                 items=(s.id,),
             )
     reported: set[frozenset[str]] = set()
@@ -826,11 +838,11 @@ def check_capacity(visit: Visit, slots: list[_Slot]) -> Iterator[Violation]:
             continue
         moment = s.start
         under_way = [o for o in held[s.venue.id] if o.start <= moment < o.end]
-        total = sum(len(o.attendees) for o in under_way)
+        total = sum(_heads(o) for o in under_way)
         key = frozenset(o.id for o in under_way)
         if len(under_way) > 1 and total > cap and key not in reported:
             reported.add(key)
-            titles = ", ".join(f"'{o.item.title}' ({len(o.attendees)})" for o in under_way)
+            titles = ", ".join(f"'{o.item.title}' ({_heads(o)})" for o in under_way)
             yield Violation(
                 "capacity",
                 f"at {_at(moment, s.start_zone)}, {s.venue.name} holds at most {cap}, but "

@@ -35,12 +35,13 @@ from planner.export.programme import (
     moment_texts,
     movement_text,
     start_clocks,
+    with_text,
     zone_name,
 )
 from planner.export.tiers import FULL, Audience, Index, ItemView, Leg, for_person, views
 from planner.model.clock import length_text, tz
 from planner.model.people import Person, Side
-from planner.model.publication import PressAccess
+from planner.model.publication import PressAccess, Tier
 from planner.model.visit import Visit
 from planner.plan import Plan
 
@@ -60,6 +61,7 @@ AUDIENCE_WORDS = {
     "public": "public and press",
     "delegation": "delegation",
     "full": "protocol office (restricted)",
+    "off-record": "protocol office, off the record (not for distribution)",
 }
 
 
@@ -121,7 +123,8 @@ class Row:
     kind: str
     venue: str
     venue_notes: str
-    attendees: str
+    attendees: str  # the attendees, then the groups ('… and about 300 pupils')
+    hosted_by: str  # the host organisations
     dress: str
     press: str
     notes: str
@@ -146,7 +149,8 @@ def _row(visit: Visit, view: ItemView, second_zone: str) -> Row:
         kind=view.kind,
         venue=venue_text(view),
         venue_notes=view.venue_notes or "",
-        attendees=", ".join(view.attendees),
+        attendees=with_text(view.attendees, view.guests),
+        hosted_by=", ".join(view.hosted_by),
         dress=view.dress or "",
         press=PRESS_WORDS[view.press] if view.press else "",
         notes=view.notes or "",
@@ -245,6 +249,10 @@ def _markdown_rows(rows: list[Row]) -> list[str]:
             lines.append(f"- At the venue: {md(row.venue_notes)}")
         if row.attendees:
             lines.append(f"- Attendees: {md(row.attendees)}")
+        if row.hosted_by:
+            lines.append(f"- Hosted by: {md(row.hosted_by)}")
+        if row.view.tier is Tier.OFF_RECORD:  # (the office's off-record copy only)
+            lines.append("- Off the record: in no other programme or calendar")
         if row.dress:
             lines.append(f"- Dress: {md(row.dress)}")
         if row.press:

@@ -359,6 +359,7 @@ _CLASS = {
     Tier.PRESS: "PUBLIC",
     Tier.DELEGATION: "PRIVATE",
     Tier.RESTRICTED: "CONFIDENTIAL",
+    Tier.OFF_RECORD: "CONFIDENTIAL",  # (in the office's off-record copy only)
 }
 
 
@@ -427,8 +428,12 @@ def description(visit: Visit, view: ItemView, audience: Audience) -> str:
     if view.arrival:  # the departure is the LOCATION; where it arrives, and by what, here
         lines.append(f"To: {view.arrival}")
         lines.append(f"Route: {movement_text(view)}")
-    if view.attendees:
-        lines.append("With: " + ", ".join(view.attendees))
+    if view.attendees or view.guests:
+        lines.append("With: " + ", ".join((*view.attendees, *view.guests)))
+    if view.hosted_by:
+        lines.append("Hosted by: " + ", ".join(view.hosted_by))
+    if view.tier is Tier.OFF_RECORD:  # (the office's off-record copy only)
+        lines.append("Off the record: in no other programme or calendar.")
     if view.dress:
         lines.append(f"Dress code: {view.dress}")
     if view.press is not None:

@@ -15,12 +15,20 @@ Layout (one visit; with several, ``planner.pipeline`` puts one such folder per v
     changes/full.md                  protocol office (everything, and who was told what)
     plan.json, plan.schema.json      the plan, machine-readable (the protocol office's)
 
+None of them holds anything of an off-record item (tier off_record). The protocol office's
+off-record copy, every item with the off-record ones, is made only when asked for by name
+(``off_record``; `planner generate --off-record DIR` writes it into a folder of its own):
+
+    programme.md, programme.html     the whole programme, off-record items marked
+    calendar.ics                     the same as a calendar
+
 Each file holds only what its reader may see (planner.disclosure), and stays byte for
 byte as it was unless something its reader can see changed.
 """
 
 from __future__ import annotations
 
+from planner.disclosure import OFFICE
 from planner.export import planjson
 from planner.export.tiers import DELEGATION, FULL, PUBLIC, Index, for_person, slug
 from planner.model.visit import Visit
@@ -71,3 +79,16 @@ def build(
     text("plan.json", planjson.plan_json(visit, plan, baseline, tuple(notices.values())))
     text("plan.schema.json", planjson.schema_json())
     return files
+
+
+def build_off_record(visit: Visit, plan: Plan) -> dict[str, bytes]:
+    """The protocol office's off-record copy: the programme and its calendar with every
+    item, off-record ones too (never among the files of ``build``)."""
+    from planner.export import documents, ical
+
+    index = Index(visit, plan)
+    return {
+        "programme.md": documents.programme_markdown(visit, plan, OFFICE, index).encode("utf-8"),
+        "programme.html": documents.programme_html(visit, plan, OFFICE, index).encode("utf-8"),
+        "calendar.ics": ical.calendar(visit, plan, OFFICE, index),
+    }

@@ -5,7 +5,9 @@ say what changed), every reader's notice of what changed (so that a reader who s
 change gets the same notice again) and, for each item, the resolved facts a script needs
 without the visit file: title, kind, local and UTC times with the zone name, venue,
 attendees by name. It is the full (restricted) view: it belongs to the protocol office,
-like calendars/full.ics.
+like calendars/full.ics, and like it holds nothing of the off-record items: the plan it
+holds is the plan on the record (``planner.plan.on_record``: without them, their changes,
+nor the versions in which only they changed).
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ from planner.export.changes import Notice
 from planner.model.base import Frozen
 from planner.model.items import Item, milestone_start
 from planner.model.visit import Visit
-from planner.plan import Plan, PlannedItem, Status
+from planner.plan import Plan, PlannedItem, Status, on_record
 
 PLAN_JSON_VERSION = 1
 
@@ -80,6 +82,8 @@ def export(
     baseline: Plan | None = None,
     notices: tuple[Notice, ...] = (),
 ) -> PlanExport:
+    plan = on_record(plan)
+    baseline = on_record(baseline) if baseline is not None else None
     facts = []
     for planned in plan.items:
         item = visit.item.get(planned.id)
@@ -187,6 +191,7 @@ def baseline_for(previous: PlanExport | None, plan: Plan) -> Plan | None:
     the same plan again keeps the same baseline (and the same notices, which are kept)."""
     if previous is None or previous.visit_id != plan.visit:
         return None
-    if previous.plan.version == plan.version and previous.plan.fingerprint == plan.fingerprint:
+    record = on_record(plan)
+    if previous.plan.version == record.version and previous.plan.fingerprint == record.fingerprint:
         return previous.baseline
     return previous.plan

@@ -14,9 +14,16 @@ from planner.model.clock import city_of, length_text, offset_text, tz
 from planner.model.items import Item, milestone_start
 from planner.model.movements import Mode, route
 from planner.model.people import Person
+from planner.model.publication import Tier
 from planner.model.travel import journey
 from planner.model.visit import Visit
 from planner.plan import Plan, PlannedItem, Status
+
+
+def _off_record(planned: PlannedItem, visit: Visit) -> bool:
+    item = visit.item.get(planned.id)
+    tier = item.tier if item is not None else planned.about.tier if planned.about else None
+    return tier is Tier.OFF_RECORD
 
 
 def zone_name(visit: Visit, zone: str) -> str:
@@ -49,8 +56,10 @@ def attendees_by_precedence(visit: Visit, ids: tuple[str, ...] | list[str]) -> l
     return by_precedence(visit, ids)
 
 
-def entries(visit: Visit, plan: Plan) -> list[Entry]:
-    """Scheduled items in time order, with the travel legs that lead to each."""
+def entries(visit: Visit, plan: Plan, off_record: bool = True) -> list[Entry]:
+    """Scheduled items in time order, with the travel legs that lead to each; without
+    ``off_record`` none of the off-record items, nor a journey from one (nothing is said
+    of their attendees' way to their next item)."""
     scheduled = []
     for planned in plan.items:
         if planned.status is not Status.SCHEDULED or planned.id not in visit.item:
@@ -67,6 +76,10 @@ def entries(visit: Visit, plan: Plan) -> list[Entry]:
         if start.date() != day:
             where, day = {}, start.date()  # each day starts from the residence
         item = visit.item[planned.id]
+        if not off_record and item.tier is Tier.OFF_RECORD:
+            for pid in planned.attendees:
+                where.pop(pid, None)
+            continue
         venue = planned.venue or item.venues[0]
         moves: dict[tuple[str, str, tuple[date, int]], list[str]] = defaultdict(list)
         out = planned.arrival_venue or venue
@@ -92,9 +105,9 @@ def _leg(visit: Visit, a: str, b: str, people: tuple[str, ...], leaves: tuple[da
     return Leg(a, b, way.minutes, people, way.verb)
 
 
-def by_day(visit: Visit, plan: Plan) -> dict[date, list[Entry]]:
+def by_day(visit: Visit, plan: Plan, off_record: bool = True) -> dict[date, list[Entry]]:
     days: dict[date, list[Entry]] = defaultdict(list)
-    for entry in entries(visit, plan):
+    for entry in entries(visit, plan, off_record):
         days[entry.start.date()].append(entry)
     return dict(sorted(days.items()))
 
@@ -203,10 +216,33 @@ def short_names(visit: Visit, ids: tuple[str, ...] | list[str]) -> str:
     return ", ".join(p.name for p in attendees_by_precedence(visit, ids))
 
 
-def terminal_programme(visit: Visit, plan: Plan) -> str:
-    """The plain-text programme printed by `planner solve`."""
+def with_text(names: list[str] | tuple[str, ...], groups: tuple[str, ...]) -> str:
+    """'Herzog, Aliyev and about 300 pupils': the attendees, then the groups that are not
+    people of the visit."""
+    said: list[str] = [*names, *groups]
+    if len(said) < 2 or not groups:
+        return ", ".join(said)
+    return ", ".join(said[:-1]) + " and " + said[-1]
+
+
+def public_version_text(item: Item, visit: Visit) -> str:
+    """'published below delegation as 'Private dinner (closed press)', Baku' ('' for an
+    item without a public version)."""
+    if item.real_from is item.tier:
+        return ""
+    said = [f"'{item.public_title}'"] if item.public_title else []
+    if item.public_venue:
+        there = visit.venue.get(item.public_venue)
+        said.append(there.name if there is not None else item.public_venue)
+    return f"below {item.real_from.value} published as " + ", ".join(said)
+
+
+def terminal_programme(visit: Visit, plan: Plan, off_record: bool = True) -> str:
+    """The plain-text programme printed by `planner solve`: the protocol office's, every
+    item (off-record ones marked so; without them, ``off_record`` False, as `planner
+    generate --print-programme` prints it unless asked for them)."""
     lines: list[str] = [visit.title, f"Plan version {plan.version}", ""]
-    for day, day_entries in by_day(visit, plan).items():
+    for day, day_entries in by_day(visit, plan, off_record).items():
         lines.append(f"{day:%A} {day.day} {day:%B %Y}")
         lines.append("-" * len(lines[-1]))
         for entry in day_entries:
@@ -219,6 +255,8 @@ def terminal_programme(visit: Visit, plan: Plan) -> str:
             planned = entry.planned
             pin = " [pinned]" if entry.item.is_pinned else ""
             tentative = TENTATIVE if entry.item.tentative else ""
+            if entry.item.tier is Tier.OFF_RECORD:
+                pin += " [off the record]"
             lines.append(f"  {dual_time(visit, entry)}  {entry.item.title}{tentative}{pin}")
             venue = visit.venue[planned.venue or entry.item.venues[0]]
             place = venue.name + (f" ({venue.local_name})" if venue.local_name else "")
@@ -242,7 +280,13 @@ def terminal_programme(visit: Visit, plan: Plan) -> str:
                     )
                     + f" ({length})"
                 )
-            lines.append(f"      with {short_names(visit, planned.attendees)}")
+            names = [p.name for p in attendees_by_precedence(visit, planned.attendees)]
+            groups = tuple(g.label for g in entry.item.guests)
+            lines.append(f"      with {with_text(names, groups)}")
+            if entry.item.hosted_by:
+                lines.append(f"      hosted by {', '.join(entry.item.hosted_by)}")
+            if public := public_version_text(entry.item, visit):
+                lines.append(f"      {public}")
             zone = planned.timezone or visit.timezone
             moments = sorted(  # the moments within it, each at its time
                 (milestone_start(m, entry.start, zone).in_timezone(tz(zone)), n, m)
@@ -258,6 +302,7 @@ def terminal_programme(visit: Visit, plan: Plan) -> str:
         for i in plan.items
         if i.status is Status.CANCELLED
         and ((item := visit.item.get(i.id)) is not None or i.about is not None)
+        and (off_record or not _off_record(i, visit))
     ]
     if cancelled:  # (items removed from the visit file too: they stay cancelled)
         lines.append("Cancelled: " + "; ".join(cancelled))

@@ -843,13 +843,24 @@ class _Checker:
                 "seats are reserved; reserve more or move someone to another movement",
             )
         count = len(item.everyone)
+        groups = item.group_count
         caps = [self.v.venue[x].capacity for x in item.venues]
-        if caps and all(c is not None and c < count for c in caps):
+        if caps and all(c is not None and c < count + groups for c in caps):
             names = ", ".join(self.v.venue[x].name for x in item.venues)
-            yield Problem(
-                ("items", n, "attendees"),
-                f"{count} attendees, but {names} holds at most {max(c or 0 for c in caps)}",
-            )
+            if groups and all(c is not None and c >= len(item.attendees) for c in caps):
+                yield Problem(
+                    ("items", n, "guests"),
+                    f"{len(item.attendees)} attendees and groups of {groups} people "
+                    f"({', '.join(g.label for g in item.guests)}), but {names} holds at most "
+                    f"{max(c or 0 for c in caps)}; give a larger venue or smaller groups",
+                )
+            else:
+                yield Problem(
+                    ("items", n, "attendees"),
+                    f"{count} attendees"
+                    + (f" and groups of {groups} people" if groups else "")
+                    + f", but {names} holds at most {max(c or 0 for c in caps)}",
+                )
 
     def item_presence(self, n: int, item: Item) -> Iterator[Problem]:
         v = self.v

@@ -25,6 +25,7 @@ from planner.model.base import (
     Frozen,
     Id,
     Minutes,
+    did_you_mean,
     parse_minutes,
 )
 from planner.model.clock import CLOCK_PATTERN, WALL_PATTERN, ClockTime, WallTime
@@ -264,6 +265,14 @@ class Cancellation(Frozen):
     on: Day | None = Field(default=None, description="The date it was called off.")
 
 
+class Group(Frozen):
+    """People at an item who are not people of the visit: "about 300 pupils", "the
+    business delegation (40)". They count against the venue's capacity."""
+
+    label: Line = Field(min_length=1, max_length=200, description="As the programme says it.")
+    count: int = Field(ge=1, le=100_000, description="How many (an estimate: 'about 300').")
+
+
 class Item(Frozen):
     """A programme item (engagement)."""
 
@@ -353,6 +362,90 @@ class Item(Frozen):
     tags: tuple[Id, ...] = Field(
         default=(), description="Labels to select items by ('planner cancel --tag')."
     )
+    public_title: Line | None = Field(
+        default=None,
+        min_length=1,
+        max_length=300,
+        description="The title the audiences below 'disclosed_from' are given ('Private "
+        "dinner (closed press)'): they learn nothing of the real one.",
+    )
+    public_venue: Line | None = Field(
+        default=None,
+        min_length=1,
+        max_length=200,
+        description="Where those audiences are told it is: a venue id of the visit, or a "
+        "place in words ('Baku'), with no address.",
+    )
+    disclosed_from: Tier | None = Field(
+        default=None,
+        description="The lowest tier shown the real title, venue, groups and hosts when a "
+        "public version is given (default delegation); it must be above 'tier'.",
+    )
+    guests: tuple[Group, ...] = Field(
+        default=(),
+        max_length=50,
+        description="Groups that are not people of the visit ('about 300 pupils'): they "
+        "count against the venue's capacity.",
+    )
+    hosted_by: tuple[Annotated[Line, Field(min_length=1, max_length=200)], ...] = Field(
+        default=(),
+        max_length=20,
+        description="Host organisations ('the Azerbaijani-German Chamber of Commerce').",
+    )
+    provenance_of: dict[str, Provenance] = Field(
+        default_factory=dict,
+        description="Where a field's source differs from the item's 'provenance' (a time "
+        "cited, its duration assumed), by field name: duration, pinned, venue, …",
+    )
+
+    @model_validator(mode="after")
+    def _published(self) -> Item:
+        """The public version, groups and per-field provenance."""
+        public = self.public_title is not None or self.public_venue is not None
+        if self.disclosed_from is not None and not public:
+            raise ValueError(
+                "'disclosed_from' is the tier from which the real title and venue are shown "
+                "instead of 'public_title' or 'public_venue': give one of them"
+            )
+        if public and self.real_from.rank <= self.tier.rank:
+            raise ValueError(
+                f"a public version ('public_title', 'public_venue') is for the tiers below "
+                f"'disclosed_from' ({self.real_from.value}), but the item's tier is "
+                f"{self.tier.value}: nobody would see it; lower 'tier' (who sees the item at "
+                "all) or raise 'disclosed_from'"
+            )
+        for name in self.provenance_of:
+            if name not in PROVENANCE_FIELDS:
+                raise ValueError(
+                    f"'provenance_of' names no field of an item: '{name}'"
+                    + (
+                        did_you_mean(name, PROVENANCE_FIELDS)
+                        or f" (one of {', '.join(PROVENANCE_FIELDS)})"
+                    )
+                )
+        return self
+
+    @property
+    def real_from(self) -> Tier:
+        """The lowest tier shown the real title and venue (the item's own tier when it
+        has no public version)."""
+        if self.public_title is None and self.public_venue is None:
+            return self.tier
+        return self.disclosed_from or Tier.DELEGATION
+
+    @property
+    def headcount(self) -> int:
+        """How many people are there: the attendees and the groups (venue capacity)."""
+        return len(self.attendees) + self.group_count
+
+    @property
+    def group_count(self) -> int:
+        return sum(g.count for g in self.guests)
+
+    def provenance_for(self, name: str) -> Provenance:
+        """Where the item's field ``name`` comes from: its own entry in 'provenance_of', or
+        the item's."""
+        return self.provenance_of.get(name, self.provenance)
 
     @model_validator(mode="after")
     def _coherent(self) -> Item:
@@ -502,3 +595,11 @@ def milestone_start(milestone: Milestone, start: pendulum.DateTime, zone: str) -
         if found >= start:
             return found
     return found
+
+
+# the fields of an item that are facts with a source ('provenance_of')
+PROVENANCE_FIELDS = tuple(
+    name
+    for name in Item.model_fields
+    if name not in ("id", "provenance", "provenance_of", "optional", "priority")
+)

@@ -8,10 +8,10 @@ Venues have notes of their own (closures, security perimeters): ``Venue.notes``.
 
 from __future__ import annotations
 
-from pydantic import Field
+from pydantic import Field, field_validator
 
 from planner.model.base import Day, Frozen
-from planner.model.publication import Tier
+from planner.model.publication import Tier, reader_tier
 from planner.model.text import Paragraphs
 
 
@@ -25,3 +25,5 @@ class DayNote(Frozen):
         description="Lowest audience that may read it (delegation by default; never the "
         "public or the press: their programmes carry no notes).",
     )
+
+    _reader_tier = field_validator("tier")(reader_tier)

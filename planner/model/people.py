@@ -5,12 +5,12 @@ from __future__ import annotations
 from enum import StrEnum
 from typing import Annotated
 
-from pydantic import Field, model_validator
+from pydantic import Field, field_validator, model_validator
 
 from planner.model.base import Frozen, Id, Minutes
 from planner.model.clock import ClockTime, WallTime
 from planner.model.provenance import Provenance
-from planner.model.publication import Tier
+from planner.model.publication import Tier, reader_tier
 from planner.model.text import Line
 
 
@@ -100,6 +100,8 @@ class Person(Frozen):
         default=(), description="Calendar reminders, minutes before each item."
     )
     provenance: Provenance | None = None
+
+    _reader_tiers = field_validator("clearance", "tier")(reader_tier)
 
     @property
     def counterparts(self) -> tuple[str, ...]:

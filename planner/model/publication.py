@@ -12,6 +12,9 @@ class Tier(StrEnum):
     PRESS = "press"  # media advisory
     DELEGATION = "delegation"  # per-person itineraries with clock times
     RESTRICTED = "restricted"  # movement scenario: routes, holding rooms, movement times
+    # items (and venues) only: planned, but in no output of `planner generate`, not even
+    # the protocol office's full copy, unless the office asks for them (--off-record)
+    OFF_RECORD = "off_record"
 
     @property
     def rank(self) -> int:
@@ -23,6 +26,20 @@ class Tier(StrEnum):
 
 
 _RANK = {tier: n for n, tier in enumerate(Tier)}
+
+# the tiers a person's clearance or own tier, and a day note, may have: off_record is for
+# items and venues (no reader has it: the office asks for its off-record copy by name)
+READER_TIERS = tuple(t for t in Tier if t is not Tier.OFF_RECORD)
+
+
+def reader_tier(tier: Tier) -> Tier:
+    """A person's clearance or tier, or a day note's tier: any but off_record."""
+    if tier is Tier.OFF_RECORD:
+        raise ValueError(
+            "'off_record' is a tier of items and venues only: no reader has it (use "
+            "'restricted', the protocol office's)"
+        )
+    return tier
 
 
 class PressAccess(StrEnum):

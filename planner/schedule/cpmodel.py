@@ -925,6 +925,10 @@ class ModelBuilder:
                 choice[venue] = lit
                 lits.append(lit)
             m.add_exactly_one(lits)
+            for venue in venues:  # a candidate too small for its people and groups (rule 7)
+                cap = self.visit.venue[venue].capacity
+                if cap is not None and cap < item.headcount:
+                    m.add(choice[venue] == 0)
             if not self.explain:
                 for venue, dom in per_venue.items():
                     if dom.is_empty():
@@ -1411,7 +1415,7 @@ class ModelBuilder:
                         if lit is None
                         else self._optional_interval(iv, lit, f"vc[{iv.item.id}]")
                     )
-                    demands.append(len(iv.item.attendees))
+                    demands.append(iv.item.headcount)  # the attendees and the groups
                 m.add_cumulative(intervals, demands, venue.capacity)
 
     def _and(self, lits: list[Lit], name: str) -> Lit:

@@ -404,7 +404,7 @@ class _Placer:
             return max(s.end for s in under_way)
         if not place.exclusive and place.capacity is not None and under_way:
             moments = [t, *(s.start for s in under_way if s.start > t)]
-            need = len(item.attendees)
+            need = item.headcount
             for moment in moments:
                 crowd = sum(self.heads[s.item] for s in under_way if s.start <= moment < s.end)
                 if crowd + need > place.capacity:
@@ -427,7 +427,7 @@ class _Placer:
             insort(self.people.setdefault(pid, []), stay)
         if not item.moves:
             insort(self.venues.setdefault(venue, []), stay)
-            self.heads[item.id] = len(item.attendees)
+            self.heads[item.id] = item.headcount
 
 
 def place(

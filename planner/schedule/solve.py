@@ -621,7 +621,7 @@ def _add_optional_attendees(
     for planned in order:
         when = planned.start_at()
         assert when is not None
-        headcount[planned.id] = len(planned.attendees)
+        headcount[planned.id] = len(planned.attendees) + visit.item[planned.id].group_count
         if not visit.item[planned.id].moves and planned.venue:
             begin = axis.units(when)
             under_way.setdefault(planned.venue, []).append(

@@ -400,12 +400,13 @@ class _Why:
         ]
         if not here:
             return None
-        people = {it.id: len(it.item.attendees) for it in here}
+        people = {it.id: it.item.headcount for it in here}  # with the groups ('guests')
         if len(here) == 1:
             it = here[0]
+            groups = f" (with groups of {it.item.group_count})" if it.item.guests else ""
             return [
                 f"{venue.name} holds at most {cap} people, but {self.title(it.id)} has "
-                f"{people[it.id]} attendees: {people[it.id] - cap} too many"
+                f"{people[it.id]} attendees{groups}: {people[it.id] - cap} too many"
             ]
         latest = max(it.starts.max() for it in here)
         ends = min(it.starts.min() + it.dur for it in here)
