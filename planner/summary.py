@@ -46,6 +46,9 @@ def _provenances(visit: Visit) -> list[tuple[str, Provenance]]:
     found += [(f"people.{p.id}", p.provenance) for p in visit.people if p.provenance]
     found += [(f"venues.{v.id}", v.provenance) for v in visit.venues if v.provenance]
     found += [(f"items.{i.id}", i.provenance) for i in visit.items]
+    found += [  # a field's own, where it differs from the item's
+        (f"items.{i.id}.{name}", p) for i in visit.items for name, p in i.provenance_of.items()
+    ]
     found += [
         (f"travel.legs.{leg.from_venue}-{leg.to_venue}", leg.provenance)
         for leg in visit.travel.legs
@@ -62,6 +65,34 @@ def _unavailability(visit: Visit, entry: Unavailability) -> str:
     since, until = entry.from_.local, entry.until.local
     end = f"{until:%H:%M}" if until.date() == since.date() else f"{until:%d %b %H:%M}"
     return f"{what}, {since:%d %b %H:%M}–{end} ({city_of(zone)} time): {entry.reason}"
+
+
+# the facts of an item counted by source in `planner check`, by what they say
+FIELD_FACTS = (
+    ("times", ("pinned", "arrives", "around", "window", "days")),
+    ("durations", ("duration",)),
+    ("venues", ("venue", "candidate_venues")),
+    ("attendees", ("attendees",)),
+)
+
+
+def field_sources(visit: Visit) -> dict[str, Counter[SourceKind]]:
+    """For each kind of fact of the items (times, durations, venues, attendees), how many
+    come from each source: a field's own provenance ('provenance_of') or the item's. An
+    item counts once per field it gives (a pin and a window: two times)."""
+    counts: dict[str, Counter[SourceKind]] = {label: Counter() for label, _ in FIELD_FACTS}
+    for item in visit.items:
+        for label, names in FIELD_FACTS:
+            for name in names:
+                if getattr(item, name) not in (None, ()):
+                    counts[label][item.provenance_for(name).source] += 1
+    return counts
+
+
+def _sources_text(counts: Counter[SourceKind]) -> str:
+    words = {SourceKind.SEED: "seed", SourceKind.CITED: "cited", SourceKind.ASSUMED: "assumed"}
+    said = [f"{counts[kind]} {word}" for kind, word in words.items() if counts[kind]]
+    return ", ".join(said) or "none"
 
 
 def summarize(loaded: LoadedVisit) -> str:
@@ -151,6 +182,11 @@ def summarize(loaded: LoadedVisit) -> str:
     say(
         f"Provenance: {counts[SourceKind.SEED]} facts from the seed article, "
         f"{counts[SourceKind.CITED]} cited, {counts[SourceKind.ASSUMED]} assumed"
+    )
+    per_field = field_sources(v)
+    say(
+        "  of the items: "
+        + "; ".join(f"{label}: {_sources_text(per_field[label])}" for label, _ in FIELD_FACTS)
     )
     assumed = [(where, p) for where, p in found if p.source is SourceKind.ASSUMED]
     if assumed:

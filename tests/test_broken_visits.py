@@ -300,6 +300,41 @@ CASES: dict[str, list[Expected]] = {
             "'berlin' (presence[0]); Isaac Herzog cannot be in two cities at once",
         ),
     ],
+    "groups-over-capacity.yaml": [
+        # a group that is not people of the visit counts against the venue's capacity
+        (
+            70,
+            5,
+            "items[welcome].guests: 2 attendees and groups of 300 people (about 300 "
+            "pupils), but Bellevue Palace holds at most 50; give a larger venue or smaller "
+            "groups",
+        ),
+    ],
+    "unknown-provenance-field.yaml": [
+        (
+            90,
+            5,
+            "items[townhall].provenance_of: names no field of an item: 'durations'; did you "
+            "mean 'duration'?",
+        ),
+    ],
+    "off-record-clearance.yaml": [
+        (
+            37,
+            5,
+            "people[steinmeier].clearance: 'off_record' is a tier of items and venues only: "
+            "no reader has it (use 'restricted', the protocol office's)",
+        ),
+    ],
+    "public-title-seen-by-nobody.yaml": [
+        (
+            73,
+            5,
+            "items[talks]: a public version ('public_title', 'public_venue') is for the "
+            "tiers below 'disclosed_from' (delegation), but the item's tier is delegation: "
+            "nobody would see it",
+        ),
+    ],
     "capacity-exceeded.yaml": [
         # one venue too small for two items: each item is named
         (69, 5, "items[welcome].attendees: 2 attendees, but Bellevue Palace holds at most 1"),

@@ -31,6 +31,9 @@ def provenances(node: object, path: str = "") -> Iterator[tuple[str, Provenance]
     elif isinstance(node, BaseModel):
         for name in type(node).model_fields:
             yield from provenances(getattr(node, name), f"{path}.{name}" if path else name)
+    elif isinstance(node, dict):  # per-field provenance ('provenance_of')
+        for key, child in node.items():
+            yield from provenances(child, f"{path}.{key}")
     elif isinstance(node, tuple | list):
         for n, child in enumerate(node):
             label = getattr(child, "id", None) or n

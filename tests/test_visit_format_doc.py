@@ -32,7 +32,7 @@ from planner.model import (
 )
 from planner.model.breaks import MealWaiver
 from planner.model.dayparts import DayPart
-from planner.model.items import Cancellation, Dress, Milestone
+from planner.model.items import Cancellation, Dress, Group, Milestone
 from planner.model.lodging import Lodging
 from planner.model.movements import Service
 from planner.model.notes import DayNote
@@ -150,6 +150,7 @@ MODELS: tuple[type[BaseModel], ...] = (
     Unavailability,
     Milestone,
     Cancellation,
+    Group,
     Provenance,
     OrderConvention,
     TimeOfDayConvention,

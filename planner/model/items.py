@@ -16,6 +16,7 @@ from pydantic import (
     PlainSerializer,
     PlainValidator,
     WithJsonSchema,
+    field_validator,
     model_validator,
 )
 
@@ -414,16 +415,21 @@ class Item(Frozen):
                 f"{self.tier.value}: nobody would see it; lower 'tier' (who sees the item at "
                 "all) or raise 'disclosed_from'"
             )
-        for name in self.provenance_of:
+        return self
+
+    @field_validator("provenance_of")
+    @classmethod
+    def _known_fields(cls, value: dict[str, Provenance]) -> dict[str, Provenance]:
+        for name in value:
             if name not in PROVENANCE_FIELDS:
                 raise ValueError(
-                    f"'provenance_of' names no field of an item: '{name}'"
+                    f"names no field of an item: '{name}'"
                     + (
                         did_you_mean(name, PROVENANCE_FIELDS)
                         or f" (one of {', '.join(PROVENANCE_FIELDS)})"
                     )
                 )
-        return self
+        return value
 
     @property
     def real_from(self) -> Tier:
