@@ -409,9 +409,16 @@ def published_facts(visit: Visit, planned: PlannedItem) -> str:
         item.press.value,
         item.tier.value,
         item.public_time.value,
+        # (of a venue off the record, or where it is, nothing: what the full copy does not
+        # show moves no revision of an item it shows)
         *(
-            [venue.name, venue.local_name or "", venue.address, f"{venue.lat};{venue.lon}"]
-            if venue
+            [venue.name, venue.local_name or ""]
+            + (
+                [venue.address, f"{venue.lat};{venue.lon}"]
+                if venue.location_tier is not Tier.OFF_RECORD
+                else []
+            )
+            if venue and venue.tier is not Tier.OFF_RECORD
             else []
         ),
         *(visit.person[p].name for p in planned.attendees if p in visit.person),

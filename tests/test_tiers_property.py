@@ -32,6 +32,7 @@ import icalendar
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from planner.disclosure import OFFICE
 from planner.export import changes, documents, ical
 from planner.export.outputs import build as build_outputs
 from planner.export.planjson import read_export
@@ -70,6 +71,7 @@ from planner.model import (
 )
 from planner.model.items import Cancellation, Dress, Milestone
 from planner.model.lodging import Lodging
+from planner.model.publication import READER_TIERS
 from planner.model.roads import Roads, RushHour
 from planner.model.travel import LegHour, LegPart
 from planner.plan import Plan, PlannedItem, SolveInfo, Status, merge
@@ -79,7 +81,8 @@ ZONE = "Asia/Baku"
 PROV = Provenance(source=SourceKind.ASSUMED, reason="a generated test case")
 STAMP = datetime(2026, 11, 27, 12, 34, 56, tzinfo=UTC)  # seconds never 00: no time clash
 LATER = STAMP + timedelta(hours=1, seconds=7)
-TIERS = list(Tier)
+TIERS = list(Tier)  # items and venues: off_record too
+READERS = list(READER_TIERS)  # people's clearances and tiers: up to restricted
 # the cities of a visit: Baku, and on a tour of two legs Tbilisi (the same UTC offset)
 CITIES = (
     (City(id="baku", name="Baku", country="AZ", timezone=ZONE), 40.3, 49.8),
@@ -468,6 +471,8 @@ def build(  # the visit and its first plan
 
 def outputs(visit: Visit, plan: Plan, audience: Audience) -> str:
     parts = [ical.calendar(visit, plan, audience).decode("utf-8")]
+    if audience.key == FULL.key:  # the protocol office's machine-readable plan too
+        parts.append(build_outputs(visit, plan)["plan.json"].decode("utf-8"))
     if audience.person is None:
         parts.append(documents.programme_markdown(visit, plan, audience))
         parts.append(documents.programme_html(visit, plan, audience))
@@ -491,8 +496,8 @@ def _shown(audience: Audience, tier: Tier) -> bool:
 )
 @given(
     specs=st.lists(item_spec, min_size=1, max_size=6),
-    clearances=st.lists(st.sampled_from(TIERS), min_size=5, max_size=5),
-    people_tiers=st.lists(st.sampled_from(TIERS), min_size=5, max_size=5),
+    clearances=st.lists(st.sampled_from(READERS), min_size=5, max_size=5),
+    people_tiers=st.lists(st.sampled_from(READERS), min_size=5, max_size=5),
     world=world_spec,
     moves=st.lists(st.integers(0, 5), max_size=3),
 )
@@ -613,29 +618,49 @@ def test_nothing_above_an_audiences_tier_reaches_it(
         ):  # the hosts of no leg: a lane only where the reader may know of one of them
             assert 'data-lane="host"' not in text, audience.key
         if audience.tier is Tier.RESTRICTED and audience.person is None:
-            # and the full audience does see everything: the test can tell
-            assert all(item.title in text for item in visit.items)
-            assert all(item.milestones[0].title in text for item in visit.items)
+            # and the full audience does see everything on the record: the test can tell
+            on_record = [i for i in visit.items if i.tier is not Tier.OFF_RECORD]
+            assert all(item.title in text for item in on_record)
+            assert all(item.milestones[0].title in text for item in on_record)
+            assert all(item.cancellation.reason in text for item in on_record if item.cancellation)
+
+            used = {v for i in on_record for v in (i.venue, i.arrival_venue) if v}
+
+            def known(v: Venue, used: set[str] = used) -> bool:  # of an item on the record
+                return v.tier is not Tier.OFF_RECORD and v.id in used
+
             assert all(
-                item.cancellation.reason in text for item in visit.items if item.cancellation
+                v.address in text
+                for v in visit.venues
+                if v.id.startswith("v") and known(v) and v.location_tier is not Tier.OFF_RECORD
             )
-            assert all(v.address in text for v in visit.venues if v.id.startswith("v"))
             # arrivals too (not the residence, nor where a helicopter leg lands)
-            assert all(v.name in text for v in visit.venues if v.id not in ("h0", "z0"))
             assert all(
-                p.name in text
-                for p in visit.people
-                if any(p.id in i.attendees for i in visit.items)
+                v.name in text for v in visit.venues if v.id not in ("h0", "z0") and known(v)
             )
+            assert all(
+                p.name in text for p in visit.people if any(p.id in i.attendees for i in on_record)
+            )
+            # the protocol office's off-record copy: every item, off the record too
+            office = "\n".join((outputs(visit, plan, OFFICE), outputs(visit, second, OFFICE)))
+            assert all(item.title in office for item in visit.items)
             for leg in visit.tour:  # each day is headed by the legs its items are in
                 if any(
                     leg.holds(item_day(visit, spec))
-                    and {visit.venue[v].city for v in (item.venue, item.arrival_venue) if v}
+                    and item.tier is not Tier.OFF_RECORD
+                    and {
+                        visit.venue[v].city
+                        for v in (item.venue, item.arrival_venue)
+                        if v and visit.venue[v].tier is not Tier.OFF_RECORD
+                    }
                     & set(leg.cities)
                     for spec, item in zip(specs, visit.items, strict=True)
                 ):
                     assert f" — {leg.label}" in text or f"→ {leg.label}" in text, leg.label
-                if leg.hosts and any(p.status is Status.SCHEDULED for p in plan.items):
+                if leg.hosts and any(
+                    p.status is Status.SCHEDULED and p.id in {i.id for i in on_record}
+                    for p in plan.items
+                ):
                     # and their lane in the timeline
                     assert f'data-lane="host-{leg.id}"' in text, leg.id
         if (
@@ -662,6 +687,8 @@ def files_of(files: dict[str, bytes], audience: Audience) -> dict[str, bytes]:
             "calendars/delegation.ics",
             "changes/delegation.md",
         ]
+    elif audience.key == FULL.key:  # the protocol office's: all but the off-record items
+        names = ["calendars/full.ics", "changes/full.md", "plan.json"]
     else:
         assert audience.person is not None
         names = [f"people/{audience.person}{ext}" for ext in (".md", ".ics", ".changes.md")]
@@ -754,7 +781,15 @@ def hidden_change(
         # its address (its coordinates would move the journeys to it, which the reader sees)
         venues[n] = venue.model_copy(update={"address": venue.address + " 2"})
         changed = visit.model_copy(update={"venues": tuple(venues)})
-        return changed, planned, lambda reader: not reader.tier.allows(venue.location_tier)
+
+        def placeless(reader: Audience) -> bool:  # where it is, or it at all, unknown to them
+            return (
+                not reader.tier.allows(venue.location_tier)
+                or not reader.tier.allows(venue.tier)
+                or all(item_hidden(reader, i) for i in items if venue.id == i.venue)
+            )
+
+        return changed, planned, placeless
     if what in ("venue-facts", "landing"):
 
         def unknown(venue: Venue, reader: Audience) -> bool:  # a venue reader may not know
@@ -927,10 +962,10 @@ def hidden_insert(visit: Visit, plan: Plan, audience: Audience, which: int) -> C
 )
 @given(
     specs=st.lists(item_spec, min_size=1, max_size=6),
-    clearances=st.lists(st.sampled_from(TIERS), min_size=5, max_size=5),
-    people_tiers=st.lists(st.sampled_from(TIERS), min_size=5, max_size=5),
+    clearances=st.lists(st.sampled_from(READERS), min_size=5, max_size=5),
+    people_tiers=st.lists(st.sampled_from(READERS), min_size=5, max_size=5),
     world=world_spec,
-    reader=st.integers(0, 6),
+    reader=st.integers(0, 7),
     change=change_spec,
 )
 def test_a_change_hidden_from_an_audience_leaves_its_files_byte_identical(
@@ -942,7 +977,8 @@ def test_a_change_hidden_from_an_audience_leaves_its_files_byte_identical(
     change: tuple[str, int],
 ) -> None:
     visit, plan = build(specs, clearances, people_tiers, world)
-    readers = [PUBLIC, DELEGATION, *(for_person(p) for p in visit.people)]
+    # the protocol office's full copy last: a change it cannot see is of off-record items
+    readers = [PUBLIC, DELEGATION, *(for_person(p) for p in visit.people), FULL]
     found = hidden_change(visit, plan, readers[reader], *change)
     if found is None:
         return
@@ -957,6 +993,11 @@ def test_a_change_hidden_from_an_audience_leaves_its_files_byte_identical(
             after, before = files_of(second_files, audience), files_of(first_files, audience)
             assert after == before, (audience.key, change)
             assert audience.key not in (second.history[-1].seen_by or ()), audience.key
+    if hidden_from(FULL):  # off the record: the version too; the office's copy shows it
+        assert second.history[-1].off_record, change
+        office = (outputs(visit, plan, OFFICE), outputs(changed, second, OFFICE))
+        assert office[0] != office[1], change
+        return
     # the protocol office sees it: the test can tell a change from none
     assert second_files["calendars/full.ics"] != first_files["calendars/full.ics"] or (
         second_files["changes/full.md"] != first_files["changes/full.md"]
@@ -979,10 +1020,10 @@ def journeys_of(legs: tuple[TravelLeg, ...]) -> set[tuple[Any, ...]]:
 )
 @given(
     specs=st.lists(item_spec, min_size=1, max_size=6),
-    clearances=st.lists(st.sampled_from(TIERS), min_size=5, max_size=5),
-    people_tiers=st.lists(st.sampled_from(TIERS), min_size=5, max_size=5),
+    clearances=st.lists(st.sampled_from(READERS), min_size=5, max_size=5),
+    people_tiers=st.lists(st.sampled_from(READERS), min_size=5, max_size=5),
     world=world_spec,
-    reader=st.integers(0, 6),
+    reader=st.integers(0, 7),
     which=st.integers(0, 5),
     attendees=st.lists(st.integers(0, 4), min_size=1, max_size=3, unique=True),
 )
@@ -1002,7 +1043,7 @@ def test_an_item_hidden_from_a_reader_before_their_item_tells_them_nothing(
     before (some may go untold: their journey now starts where the reader may not know),
     and nothing of its title or its venue."""
     visit, plan = build(specs, clearances, people_tiers, world)
-    audience = [PUBLIC, DELEGATION, *(for_person(p) for p in visit.people)][reader]
+    audience = [PUBLIC, DELEGATION, *(for_person(p) for p in visit.people), FULL][reader]
     shown = {v.item_id for v in views(visit, plan, audience) if not v.cancelled}
     seen = [p for p in plan.items if p.id in shown and p.status is Status.SCHEDULED]
     above = [t for t in TIERS if not audience.tier.allows(t)]
@@ -1050,7 +1091,7 @@ def build_files(visit: Visit, plan: Plan, previous: Any) -> dict[str, bytes]:
 )
 @given(
     specs=st.lists(item_spec, min_size=1, max_size=6),
-    clearances=st.lists(st.sampled_from(TIERS), min_size=5, max_size=5),
+    clearances=st.lists(st.sampled_from(READERS), min_size=5, max_size=5),
     world=world_spec,
     raised=st.lists(st.integers(0, 5), min_size=1, max_size=3, unique=True),
 )

@@ -20,6 +20,7 @@ from pydantic import Field
 from planner.export.changes import Notice
 from planner.model.base import Frozen
 from planner.model.items import Item, milestone_start
+from planner.model.publication import Tier
 from planner.model.visit import Visit
 from planner.plan import Plan, PlannedItem, Status, on_record
 
@@ -90,6 +91,8 @@ def export(
         about = planned.about
         start, end = planned.start_at(), planned.end_at()
         venue = visit.venue.get(planned.venue) if planned.venue else None
+        if venue is not None and venue.tier is Tier.OFF_RECORD:
+            venue = None  # (an off-record venue: named in the office's off-record copy only)
         facts.append(
             ItemFacts(
                 id=planned.id,
