@@ -810,6 +810,19 @@ class Index:
             found = self._reader_legs[key] = (before, morning, after)
         return found
 
+    def placed_publicly(self, planned: PlannedItem, stream: str) -> bool:
+        """Whether ``stream`` is told the item at its public venue (below disclosed_from):
+        then no journey to or from it is told, which would be from where it really is."""
+        prepared = self.prepared(planned)
+        if prepared is None:
+            return False
+        facts = prepared.facts
+        return (
+            facts.public_venue is not None
+            and facts.real_from is not None
+            and facts.real_from.rank > stream_tier(stream).rank
+        )
+
     def planned(self, item_id: str) -> PlannedItem | None:
         """The published item of that id, if any."""
         if self._by_id is None:
@@ -1004,8 +1017,8 @@ def _residence_legs(
     """The reader's journeys from the morning's residence to their first item of the day,
     with when to leave, and from their last item to the evening's (``lodging``)."""
     visit = index.visit
-    if not visit.lodging or view.start is None:
-        return [], ()
+    if not visit.lodging or view.start is None or index.placed_publicly(planned, stream):
+        return [], ()  # (an item told at its public venue: no journey to or from it)
     person = visit.person.get(reader)
     item = visit.item.get(planned.id)
     here = visit.venue.get(view.venue_id or "")
@@ -1115,8 +1128,8 @@ def _legs(
     meet; the other readers, those of the visible attendees."""
     visit = index.visit
     here = visit.venue.get(view.venue_id or "")
-    if here is None:
-        return []
+    if here is None or index.placed_publicly(planned, stream):
+        return []  # (told at its public venue: no journey to it, it is elsewhere)
     moves: dict[str, tuple[Venue, list[str], PlannedItem, str]] = {}
     rank = stream_tier(stream).rank
     for person in index.people(planned):
@@ -1124,8 +1137,8 @@ def _legs(
             continue  # an itinerary tells the reader's own journeys; others, the visible
         before = index.previous.get((person.id, planned.id))
         title = title_of(before) if before is not None else None
-        if before is None or title is None:
-            continue  # their previous item is not in these views: nothing is said
+        if before is None or title is None or index.placed_publicly(before, stream):
+            continue  # their previous item is not in these views (or not where it is told)
         there = visit.venue.get(_place_after(visit, before) or "")
         if there is None or there.id == here.id or there.tier.rank > rank:
             continue

@@ -443,3 +443,40 @@ def test_per_field_provenance_names_a_field() -> None:
                 item("x", provenance_of={"pined": {"source": "assumed", "reason": "a test"}})
             )
         )
+
+
+def test_no_journey_is_told_to_or_from_where_a_public_version_really_is(tmp_path: Path) -> None:
+    """Shown to the delegation as 'Private meeting' in Berlin (the real one from
+    restricted): a's itinerary and the delegation's programme tell no journey from it to
+    the next item nor to it, which would say how far the real venue is; the office's
+    restricted copy tells them."""
+    data = visit_data(
+        item(
+            "meeting",
+            title="Meeting at the safe house",
+            venue="v3",
+            pinned=f"{D} 10:00",
+            tier="delegation",
+            public_title="Private meeting",
+            public_venue="Berlin",
+            disclosed_from="restricted",
+        ),
+        item("next", title="Lunch at V2", venue="v2", pinned=f"{D} 12:00"),
+        item("before", title="Breakfast at V1", venue="v1", pinned=f"{D} 08:00"),
+    )
+    visit = load(tmp_path, data)
+    plan = solved(visit)
+    for text in (
+        documents.person_markdown(visit, plan, visit.person["a"]),
+        documents.programme_markdown(visit, plan, DELEGATION),
+        ical.calendar(visit, plan, for_person(visit.person["a"])).decode(),
+    ):
+        assert "Private meeting" in text and "safe house" not in text
+        assert "V3" not in text
+        assert (
+            "Travel before" not in text
+            or "Private meeting" not in text.split("Travel before")[1][:80]
+        ), text
+        assert "25 min" not in text and "20 min" not in text, text  # v3–v2, v1–v3
+    full = documents.programme_markdown(visit, plan, FULL)
+    assert "safe house" in full and "25 min" in full
