@@ -612,8 +612,11 @@ def cmd_generate(args: argparse.Namespace) -> int:
     out = Path(args.output)
 
     def report(result: VisitOutput) -> None:
+        from planner.plan import on_record
+
         how = "solved" if result.solved else "up to date"
-        print(f"{result.visit.id}: plan version {result.plan.version} ({how}, {result.plan_file})")
+        version = on_record(result.plan).version  # (versions off the record: the office's)
+        print(f"{result.visit.id}: plan version {version} ({how}, {result.plan_file})")
 
     try:
         results = generate(

@@ -345,6 +345,7 @@ class Plan(Frozen):
         return self.history[-1].at if self.history else max(i.modified for i in self.items)
 
 
+REPLANNED = "re-planned"  # on the record, the reason of a version that changed off it too
 OFFICE_KEY = "off-record"  # the protocol office's off-record copy (planner.disclosure.OFFICE)
 
 
@@ -369,7 +370,13 @@ def on_record(plan: Plan) -> Plan:
     ):
         return plan
     history = tuple(
-        v.model_copy(update={"changes": tuple(c for c in v.changes if c.item not in hidden)})
+        # (its reason may name what changed off the record: 'move secret to …')
+        v.model_copy(
+            update={
+                "changes": tuple(c for c in v.changes if c.item not in hidden),
+                "reason": REPLANNED,
+            }
+        )
         if any(c.item in hidden for c in v.changes)
         else v
         for v in plan.history

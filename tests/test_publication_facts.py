@@ -7,6 +7,7 @@ hand-made plan that breaks it."""
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -480,3 +481,24 @@ def test_no_journey_is_told_to_or_from_where_a_public_version_really_is(tmp_path
         assert "25 min" not in text and "20 min" not in text, text  # v3–v2, v1–v3
     full = documents.programme_markdown(visit, plan, FULL)
     assert "safe house" in full and "25 min" in full
+
+
+def test_an_edit_of_an_off_record_item_names_it_nowhere_on_the_record(tmp_path: Path) -> None:
+    """`planner move secret …` pushes the public briefing too: plan.json shows the
+    version (the briefing moved), neither the off-record item's change nor the edit's
+    reason, which names it."""
+    from ruamel.yaml import YAML
+
+    path = tmp_path / "visit.yaml"
+    yaml = YAML()
+    yaml.indent(mapping=2, sequence=4, offset=2)  # (the style planner's editor writes into)
+    with path.open("w", encoding="utf-8") as handle:
+        yaml.dump(json.loads(json.dumps(_secret_visit())), handle)  # (no aliases)
+    out = tmp_path / "out"
+    assert main(["generate", str(path), "-o", str(out), "--time-limit", "10"]) == 0
+    assert main(["move", str(path), "secret", "--to", f"{D} 11:30", "--time-limit", "10"]) == 0
+    assert main(["generate", str(path), "-o", str(out), "--time-limit", "10"]) == 0
+    text = (out / "plan.json").read_text(encoding="utf-8")
+    assert "secret" not in text.lower(), text
+    export = read_export(text)
+    assert export is not None and export.plan.history[-1].reason == "re-planned"
