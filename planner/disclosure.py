@@ -227,6 +227,7 @@ def facts_of(visit: Visit, planned: PlannedItem) -> Facts | None:
         first_venue=None,
         zone=None,
         public_title=about.public_title,
+        public_venue=about.public_venue,
         real_from=about.real_from,
     )
 

@@ -62,6 +62,9 @@ class About(Frozen):
     public_title: str | None = Field(
         default=None, description="What the tiers below real_from were told instead."
     )
+    public_venue: str | None = Field(
+        default=None, description="Where the tiers below real_from were told it is."
+    )
     real_from: Tier | None = Field(
         default=None, description="The lowest tier shown the real title (absent: the tier)."
     )
@@ -657,6 +660,7 @@ def _with_about(visit: Visit, before: PlannedItem | None, planned: PlannedItem) 
             public_time=item.public_time,
             press=item.press,
             public_title=item.public_title if item.real_from is not item.tier else None,
+            public_venue=item.public_venue if item.real_from is not item.tier else None,
             real_from=item.real_from if item.real_from is not item.tier else None,
         )
     return planned if about == planned.about else planned.model_copy(update={"about": about})
