@@ -707,9 +707,19 @@ class Index:
         for n, (planned, _) in enumerate(self.order):
             for pid in attendee_ids(visit, planned):
                 self.by_person.setdefault(pid, []).append(n)
-        self.previous = real_previous(visit, plan) if plan is not None else {}
+        # each person's previous item of the day: on the record, as if the off-record items
+        # were not there (a journey from one, or none where one was told, would tell of
+        # it); in the office's off-record copy, really
+        off = {planned.id for planned, facts in self.order if facts.tier is Tier.OFF_RECORD}
+        self.previous = real_previous(visit, plan, off) if plan is not None else {}
+        self.previous_office = (
+            real_previous(visit, plan) if plan is not None and off else self.previous
+        )
         # (person, item) of each item after which the person has another that day
         self.followed = {(pid, before.id) for (pid, _), before in self.previous.items()}
+        self.followed_office = {
+            (pid, before.id) for (pid, _), before in self.previous_office.items()
+        }
         self._shown: dict[tuple[str, str], Shown | None] = {}
         self._digests: dict[tuple[str, Any], str] = {}
         self._prepared: dict[str, _Prepared | None] = {}
@@ -810,6 +820,15 @@ class Index:
             morning, after = _residence_legs(self, planned, view, stream, person)
             found = self._reader_legs[key] = (before, morning, after)
         return found
+
+    def around(
+        self, stream: str
+    ) -> tuple[dict[tuple[str, str], PlannedItem], set[tuple[str, str]]]:
+        """Each person's previous item of the day, and the items after which they have
+        another, as ``stream`` is told: off-record items left out but for the office."""
+        if stream == OFF_RECORD_STREAM:
+            return self.previous_office, self.followed_office
+        return self.previous, self.followed
 
     def placed_publicly(self, planned: PlannedItem, stream: str) -> bool:
         """Whether ``stream`` is told the item at its public venue (below disclosed_from):
@@ -937,12 +956,15 @@ def visible(visit: Visit, plan: Plan, audience: Audience) -> list[PlannedItem]:
     return Index(visit, plan).visible(audience)
 
 
-def real_previous(visit: Visit, plan: Plan) -> dict[tuple[str, str], PlannedItem]:
+def real_previous(
+    visit: Visit, plan: Plan, leave_out: set[str] | frozenset[str] = frozenset()
+) -> dict[tuple[str, str], PlannedItem]:
     """(person, item) → the person's real previous item that day: the scheduled item of
-    theirs that starts last before it on the same local day, whoever may see it."""
+    theirs that starts last before it on the same local day, whoever may see it (the
+    items ``leave_out`` aside: the off-record ones, on the record)."""
     timeline: dict[str, list[tuple[float, str, date, PlannedItem]]] = {}
     for planned in plan.items:
-        if planned.status.value != "scheduled":
+        if planned.status.value != "scheduled" or planned.id in leave_out:
             continue
         start = start_of(planned)
         if start is None:
@@ -1030,12 +1052,13 @@ def _residence_legs(
     morning, evening = day_ends(visit.residence, reader, view.day)
     before: list[Leg] = []
     aboard = visit.aboard.get((reader, view.day - timedelta(days=1)))
-    if (reader, planned.id) not in index.previous and aboard is not None and morning == here.id:
+    previous, followed = index.around(stream)
+    if (reader, planned.id) not in previous and aboard is not None and morning == here.id:
         flight = index.planned(aboard)
         seen = index.shown(flight, stream) if flight is not None else None
         if seen is not None and not seen.cancelled:  # off the night's flight, straight on
             before.append(Leg(seen.title, 0, (name,), seen.mode or "", overnight=True))
-    elif (reader, planned.id) not in index.previous and morning is not None:
+    elif (reader, planned.id) not in previous and morning is not None:
         home = visit.venue[morning]
         arrive_by = view.start - timedelta(minutes=item.holding_minutes)
         found = index.departure(home, here, arrive_by) if home.id != here.id else None
@@ -1046,7 +1069,7 @@ def _residence_legs(
             before.append(Leg(title, way.minutes, (name,), way.verb, f"{clock:%H:%M}"))
     after: tuple[Leg, ...] = ()
     ended = end_of(planned)
-    if (reader, planned.id) not in index.followed and evening is not None and ended is not None:
+    if (reader, planned.id) not in followed and evening is not None and ended is not None:
         home = visit.venue[evening]
         there = visit.venue.get(_place_after(visit, planned) or "")
         # from where the item ends: only a place the reader may know of (the journey from
@@ -1136,7 +1159,7 @@ def _legs(
     for person in index.people(planned):
         if (person.id != reader) if reader is not None else (person.tier.rank > rank):
             continue  # an itinerary tells the reader's own journeys; others, the visible
-        before = index.previous.get((person.id, planned.id))
+        before = index.around(stream)[0].get((person.id, planned.id))
         title = title_of(before) if before is not None else None
         if before is None or title is None or index.placed_publicly(before, stream):
             continue  # their previous item is not in these views (or not where it is told)

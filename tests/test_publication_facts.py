@@ -15,6 +15,7 @@ from typing import Any
 import pytest
 
 from planner.cli import main
+from planner.disclosure import OFFICE
 from planner.export import documents, ical
 from planner.export.outputs import build, build_off_record
 from planner.export.planjson import read_export
@@ -502,3 +503,37 @@ def test_an_edit_of_an_off_record_item_names_it_nowhere_on_the_record(tmp_path: 
     assert "secret" not in text.lower(), text
     export = read_export(text)
     assert export is not None and export.plan.history[-1].reason == "re-planned"
+
+
+def test_journeys_on_the_record_are_told_as_if_the_off_record_item_were_not_there(
+    tmp_path: Path,
+) -> None:
+    """a goes from a breakfast at V1 to the off-record meeting at V3, then to lunch at
+    V2: on the record (a's itinerary, the full calendar) a's way to lunch is told from
+    the breakfast, as without the meeting; the office's copy tells it from V3."""
+    data = visit_data(
+        item("breakfast", title="Breakfast at V1", venue="v1", pinned=f"{D} 08:00"),
+        item("lunch", title="Lunch at V2", venue="v2", pinned=f"{D} 12:00"),
+    )
+    plain = load(tmp_path, data)
+    plain_plan = solved(plain)
+    data["items"].append(
+        item("secret", title=SECRET, venue="v3", pinned=f"{D} 10:00", tier="off_record")
+    )
+    visit = load(tmp_path, data, "secret.yaml")
+    plan = merge(
+        plain_plan,
+        visit,
+        [*plain_plan.items, *(p for p in solved(visit).items if p.id == "secret")],
+        SolveInfo(status="hand-made"),
+        "t",
+        LATER,
+    )
+    assert plan.history[-1].off_record is True
+    person = visit.person["a"]
+    assert documents.person_markdown(visit, plan, person) == documents.person_markdown(
+        plain, plain_plan, person
+    )
+    assert ical.calendar(visit, plan, FULL) == ical.calendar(plain, plain_plan, FULL)
+    office = documents.programme_markdown(visit, plan, OFFICE)
+    assert f"Travel before: from {SECRET}" in office or "from Secret" in office, office
