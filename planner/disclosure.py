@@ -445,7 +445,7 @@ def _shown(
         press=facts.press,
         notes=text(notes) if notes and not public else None,
         tier=facts.tier,
-        **_status_and_moments(item, planned, prepared, tier, text, coarse is None),
+        **_status_and_moments(item, planned, prepared, tier, text, coarse is None, real),
     )
 
 
@@ -456,15 +456,20 @@ def _status_and_moments(
     tier: Tier,
     text: Callable[[str], str],
     exact: bool,
+    real: bool = True,
 ) -> dict[str, Any]:
     """Whether the item is tentative, why it was cancelled (and when), and the milestones
     the stream may know of (each at its own tier, never below the item's), with their
-    times where the item's time is given exactly."""
+    times where the item's time is given exactly. A stream told the item's public version
+    (``real`` False) is told neither the reason nor the milestones: they tell of the real
+    item."""
     if item is None:
         return {}
     found: dict[str, Any] = {}
     if item.tentative:
         found["tentative"] = True
+    if not real:
+        return found
     cancellation = item.cancellation
     if cancellation is not None and planned.status.value == "cancelled":
         found["reason"] = text(cancellation.reason) + (

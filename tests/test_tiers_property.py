@@ -69,7 +69,7 @@ from planner.model import (
     VisitKind,
     WallTime,
 )
-from planner.model.items import Cancellation, Dress, Milestone
+from planner.model.items import Cancellation, Dress, Group, Milestone
 from planner.model.lodging import Lodging
 from planner.model.publication import READER_TIERS
 from planner.model.roads import Roads, RushHour
@@ -107,6 +107,9 @@ class Spec(NamedTuple):
     city: int = 0  # the city of its venue (Baku, where the visit has one)
     crosses: bool = False  # a movement: it arrives in the other city (a flight)
     moment: Tier = Tier.PUBLIC  # the tier of its milestone (never below its own)
+    # a public version ('Cover…' in 'Somewhere…') below this tier, where it is above the
+    # item's own (the real title, venue, notes, groups and hosts from it on)
+    disclosed: Tier | None = None
 
 
 item_spec = st.builds(
@@ -123,6 +126,7 @@ item_spec = st.builds(
     city=st.sampled_from([0, 0, 1]),
     crosses=st.booleans(),
     moment=st.sampled_from(TIERS),
+    disclosed=st.sampled_from([None, None, Tier.PRESS, Tier.DELEGATION, Tier.RESTRICTED]),
 )
 
 
@@ -294,6 +298,24 @@ def build_travel(world: World, cities: int, venues: list[Venue]) -> TravelRules:
     return TravelRules(legs=tuple(legs), roads=tuple(roads))
 
 
+def public_version(spec: Spec, token: str) -> dict[str, Any]:
+    """The fields of an item's public version, where the spec has one above its tier."""
+    if spec.disclosed is None or spec.disclosed.rank <= spec.tier.rank:
+        return {}
+    return {
+        "public_title": f"Cover{token}",
+        "public_venue": f"Somewhere{token}",
+        "disclosed_from": spec.disclosed,
+        "guests": (Group(label=f"Pupils{token}", count=3),),
+        "hosted_by": (f"Host{token}",),
+    }
+
+
+def real_hidden(audience: Audience, item: Item) -> bool:
+    """Whether the audience is shown the item's public version, not the real one."""
+    return not audience.tier.allows(item.real_from)
+
+
 def build_visit(
     specs: list[Spec], clearances: list[Tier], people_tiers: list[Tier], world: World
 ) -> Visit:
@@ -382,6 +404,7 @@ def build_visit(
                 cancelled=Cancellation(reason=f"Reason{token}")
                 if spec.status is Status.CANCELLED
                 else False,
+                **public_version(spec, token),
             )
         )
     # everyone's residence the night before and each night of the visit (its tier drawn
@@ -580,6 +603,19 @@ def test_nothing_above_an_audiences_tier_reaches_it(
                 assert moment.title not in flat, (audience.key, moment.title)
             if hidden:
                 assert f"Reason{token}" not in flat, (audience.key, item.id)
+            if not hidden and real_hidden(audience, item):
+                # the public version: nothing of the real title, venue, notes, groups, hosts
+                leaks = [
+                    item.title,
+                    f"Notes{token}",
+                    f"Pupils{token}",
+                    f"Host{token}",
+                    f"Moment{token}",
+                ]
+                leaks += [venue.name, venue.local_name or "", venue.address, f"{venue.lat:.6f}"]
+                found = [leak for leak in leaks if leak in text]
+                assert not found, (audience.key, item.id, found)
+                assert item.public_title is not None and item.public_title in text
             if not hidden:
                 continue
             local = planned.start.local
@@ -621,7 +657,11 @@ def test_nothing_above_an_audiences_tier_reaches_it(
             # and the full audience does see everything on the record: the test can tell
             on_record = [i for i in visit.items if i.tier is not Tier.OFF_RECORD]
             assert all(item.title in text for item in on_record)
-            assert all(item.milestones[0].title in text for item in on_record)
+            assert all(
+                item.milestones[0].title in text
+                for item in on_record
+                if item.milestone_tier(item.milestones[0]) is not Tier.OFF_RECORD
+            )
             assert all(item.cancellation.reason in text for item in on_record if item.cancellation)
 
             used = {v for i in on_record for v in (i.venue, i.arrival_venue) if v}
@@ -667,7 +707,9 @@ def test_nothing_above_an_audiences_tier_reaches_it(
             audience.person is None
             and audience.tier is not Tier.RESTRICTED
             and any(
-                _shown(audience, i.tier) and not _shown(audience, visit.venue[i.venue or ""].tier)
+                _shown(audience, i.tier)
+                and not _shown(audience, visit.venue[i.venue or ""].tier)
+                and not real_hidden(audience, i)  # (not told at its public venue)
                 for i in visit.items
             )
         ):
@@ -742,6 +784,7 @@ def hidden_change(
                 item_hidden(reader, items[k])
                 or (what == "notes" and reader.is_public)
                 or (what == "later" and coarse)
+                or (what != "later" and real_hidden(reader, items[k]))  # its public version
             )
 
         fitting = [k for k in range(len(items)) if fits(k, audience)]
@@ -1136,6 +1179,8 @@ def test_an_item_withdrawn_from_an_audience_is_cancelled_and_tells_nothing_new(
             if item_id in before:  # it had it: cancelled, as it knew it
                 event = cancelled[event_uid(visit.id, item_id, audience.uid_scope)]
                 assert str(event["STATUS"]) == "CANCELLED"
-                assert visit.item[item_id].title in str(event["SUMMARY"])
+                knew = visit.item[item_id]  # by its public version, if it was told that
+                title = knew.public_title if real_hidden(audience, knew) else knew.title
+                assert title is not None and title in str(event["SUMMARY"])
         if audience.key == FULL.key:
             assert all(f"Secret{n}x" in text for n in raised)

@@ -250,8 +250,14 @@ def earlier_of(visit: Visit, old: Plan, new: Plan, item_id: str, stream: str) ->
     about = before.about
     if about is None:
         return Earlier(None, None, None, None, parts)
+    from planner.disclosure import stream_tier
+
     text = cleaner(stream)
-    return Earlier(text(about.title), text(about.kind), about.press, about.tier, parts)
+    title = about.title
+    told_public = about.real_from is not None and about.real_from.rank > stream_tier(stream).rank
+    if about.public_title is not None and told_public:  # told its public version
+        title = about.public_title
+    return Earlier(text(title), text(about.kind), about.press, about.tier, parts)
 
 
 def _how(leg: Leg) -> str:

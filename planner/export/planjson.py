@@ -129,13 +129,15 @@ def export(
 
 def _status_facts(item: Item | None, planned: PlannedItem) -> dict[str, Any]:
     """Tentative, why and when it was cancelled, its tags and milestones (with their times
-    where it has a start)."""
+    where it has a start), but those off the record: plan.json is on the record."""
     if item is None:
         return {}
     start, zone = planned.start_at(), planned.timezone
     cancellation = item.cancellation
     moments = []
     for moment in item.milestones:
+        if item.milestone_tier(moment) is Tier.OFF_RECORD:
+            continue
         at = milestone_start(moment, start, zone) if start is not None and zone else None
         moments.append(
             MilestoneFacts(

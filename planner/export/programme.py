@@ -291,6 +291,7 @@ def terminal_programme(visit: Visit, plan: Plan, off_record: bool = True) -> str
             moments = sorted(  # the moments within it, each at its time
                 (milestone_start(m, entry.start, zone).in_timezone(tz(zone)), n, m)
                 for n, m in enumerate(entry.item.milestones)
+                if off_record or entry.item.milestone_tier(m) is not Tier.OFF_RECORD
             )
             for at, _, moment in moments:
                 tier = entry.item.milestone_tier(moment)
