@@ -254,8 +254,8 @@ def earlier_of(visit: Visit, old: Plan, new: Plan, item_id: str, stream: str) ->
 
     text = cleaner(stream)
     title = about.title
-    told_public = about.real_from is not None and about.real_from.rank > stream_tier(stream).rank
-    if about.public_title is not None and told_public:  # told its public version
+    told = about.real_from is not None and about.real_from.rank > stream_tier(stream).rank
+    if about.public_title is not None and told:  # told its public version
         title = about.public_title
     return Earlier(text(title), text(about.kind), about.press, about.tier, parts)
 

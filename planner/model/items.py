@@ -31,7 +31,7 @@ from planner.model.base import (
 )
 from planner.model.clock import CLOCK_PATTERN, WALL_PATTERN, ClockTime, WallTime
 from planner.model.movements import GOES_ELSEWHERE, Mode, Service
-from planner.model.provenance import Provenance
+from planner.model.provenance import FieldSources, Provenance, field_sources
 from planner.model.publication import PressAccess, PublicTime, Tier
 from planner.model.text import Line, Paragraphs
 
@@ -393,8 +393,8 @@ class Item(Frozen):
         max_length=20,
         description="Host organisations ('the Azerbaijani-German Chamber of Commerce').",
     )
-    provenance_of: dict[str, Provenance] = Field(
-        default_factory=dict,
+    provenance_of: Annotated[dict[str, Provenance], AfterValidator(field_sources)] = Field(
+        default_factory=FieldSources,
         description="Where a field's source differs from the item's 'provenance' (a time "
         "cited, its duration assumed), by field name: duration, pinned, venue, …",
     )

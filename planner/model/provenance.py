@@ -41,3 +41,21 @@ class Provenance(Frozen):
         if self.source is SourceKind.ASSUMED and not self.reason:
             raise ValueError("an assumed fact needs a 'reason'")
         return self
+
+
+class FieldSources(dict[str, Provenance]):
+    """An item's provenance per field ('provenance_of'), read-only and hashable like
+    the frozen models that hold it."""
+
+    def __hash__(self) -> int:  # type: ignore[override]
+        return hash(tuple(sorted((k, v) for k, v in self.items())))
+
+    def _read_only(self, *args: object, **kwargs: object) -> None:
+        raise TypeError("an item's provenance per field is read-only")
+
+    __setitem__ = __delitem__ = _read_only
+    clear = pop = popitem = setdefault = update = _read_only  # type: ignore[assignment]
+
+
+def field_sources(value: dict[str, Provenance]) -> FieldSources:
+    return value if isinstance(value, FieldSources) else FieldSources(value)
