@@ -996,6 +996,8 @@ class _Checker:
             yield from self.press_venue(n, item)
             for k, pid in enumerate(item.attendees):
                 person = v.person[pid]
+                if item.tier is Tier.OFF_RECORD:  # by design: in no itinerary (the office's)
+                    continue
                 if not person.clearance.allows(item.tier):
                     yield Problem(
                         ("items", n, "attendees", k),
