@@ -537,3 +537,14 @@ def test_journeys_on_the_record_are_told_as_if_the_off_record_item_were_not_ther
     assert ical.calendar(visit, plan, FULL) == ical.calendar(plain, plain_plan, FULL)
     office = documents.programme_markdown(visit, plan, OFFICE)
     assert f"Travel before: from {SECRET}" in office or "from Secret" in office, office
+
+
+def test_attending_an_off_record_item_is_no_clearance_warning(tmp_path: Path) -> None:
+    """No clearance shows an off-record item, by design: check does not ask to raise the
+    attendee's (as it does for a restricted item a delegation member must attend)."""
+    from planner.visitfile import load_visit
+
+    loaded = load_visit(write_visit(tmp_path, _secret_visit()))
+    assert not [w for w in loaded.warnings if "may only see" in str(w)]
+    restricted = load_visit(write_visit(tmp_path, _secret_visit(tier="restricted"), "r.yaml"))
+    assert [w for w in restricted.warnings if "may only see" in str(w)]
