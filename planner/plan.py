@@ -410,6 +410,7 @@ def published_facts(visit: Visit, planned: PlannedItem) -> str:
     if item is None:
         return ""
     venue = visit.venue.get(planned.venue or item.venues[0])
+    secret = item.tier is Tier.OFF_RECORD  # (its revision: the office's off-record copy's)
     parts = [
         item.title,
         item.kind_label,
@@ -419,16 +420,16 @@ def published_facts(visit: Visit, planned: PlannedItem) -> str:
         item.press.value,
         item.tier.value,
         item.public_time.value,
-        # (of a venue off the record, or where it is, nothing: what the full copy does not
-        # show moves no revision of an item it shows)
+        # (of a venue off the record, or where it is, nothing for an item on the record:
+        # what the full copy does not show moves no revision of an item it shows)
         *(
             [venue.name, venue.local_name or ""]
             + (
                 [venue.address, f"{venue.lat};{venue.lon}"]
-                if venue.location_tier is not Tier.OFF_RECORD
+                if venue.location_tier is not Tier.OFF_RECORD or secret
                 else []
             )
-            if venue and venue.tier is not Tier.OFF_RECORD
+            if venue and (venue.tier is not Tier.OFF_RECORD or secret)
             else []
         ),
         *(visit.person[p].name for p in planned.attendees if p in visit.person),
