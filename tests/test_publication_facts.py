@@ -548,3 +548,26 @@ def test_attending_an_off_record_item_is_no_clearance_warning(tmp_path: Path) ->
     assert not [w for w in loaded.warnings if "may only see" in str(w)]
     restricted = load_visit(write_visit(tmp_path, _secret_visit(tier="restricted"), "r.yaml"))
     assert [w for w in restricted.warnings if "may only see" in str(w)]
+
+
+@pytest.mark.parametrize("big", ["v2", "v3"])
+def test_groups_rule_out_a_candidate_venue_too_small_for_them(tmp_path: Path, big: str) -> None:
+    """Of two candidate venues, only the one that holds a and the 300 pupils is chosen
+    (whichever it is); the validator flags a plan that puts them in the other."""
+    small = "v3" if big == "v2" else "v2"
+    data = visit_data(
+        item(
+            "school",
+            candidate_venues=["v2", "v3"],
+            venue=None,
+            pinned=f"{D} 10:00",
+            guests=[{"label": "about 300 pupils", "count": 300}],
+        )
+    )
+    for venue in data["venues"]:
+        if venue["id"] in ("v2", "v3"):
+            venue["capacity"] = 400 if venue["id"] == big else 100
+    visit = load(tmp_path, data)
+    plan = solved(visit)
+    assert plan.item("school").venue == big  # type: ignore[union-attr]
+    assert broken(visit, moved_to(visit, plan, "school", f"{D} 10:00", small)) == {"capacity"}
