@@ -13,9 +13,12 @@ clocks (each item read in its venue's zone):
   its venue (computed from the venue's coordinates, or another venue of its city);
 - **no lunch**: on a day whose items run from before 12:00 to after 14:00, no lunch item
   and no free 45 minutes between 11:30 and 14:30 (journeys and holding times are not
-  free time; a flight or train of 2 hours or more over the midday serves a meal aboard);
-- **hole**: more than 90 minutes idle between two consecutive items of a day (after the
-  journey and the holding time), unless the person can spend the wait, 30 minutes at
+  free time: the free stretch is before the journey to the next item or after it); a
+  flight or train of an hour or more, 45 minutes of it in that window, serves a meal
+  aboard;
+- **hole**: more than 90 minutes idle between two consecutive items of a principal's or
+  a spouse's day (after the journey and the holding time; a minister's hours between the
+  programme's items are their own ministry's), unless the person can spend the wait, 30 minutes at
   least, at their residence (lodging) or the wait is at it;
 - **thin slack**: arriving at a pinned item or a departure (a departure ceremony, a
   flight, a train) from another venue with under 10 minutes to spare, when the item before
@@ -68,6 +71,9 @@ LONG_DAY_MINUTES = 14 * 60
 NEAR = timedelta(hours=1)  # what a move of a few minutes can clash with at a venue
 
 PARTY = frozenset({Role.PRINCIPAL, Role.SPOUSE, Role.MINISTER})
+# whose waits are holes: a minister's hours between the programme's items are their own
+# (their ministry's business, their counterpart's office), not a wait the office planned
+WAITERS = frozenset({Role.PRINCIPAL, Role.SPOUSE})
 
 CHECKS = {
     "banquet-early": "banquet before 18:00",
@@ -394,13 +400,16 @@ def _has_lunch(visit: Visit, items: list[_Slot]) -> bool:
             return True
         if _is_meal_aboard(s) and _minutes(overlap) >= LUNCH_MINUTES:
             return True
-    for a, b in pairwise(items):  # free: after the journey on, before the holding time
+    for a, b in pairwise(items):  # free: before the journey on, or after it
         journey = _journey(visit, a, b) or 0
         holding = b.item.holding_minutes if a.leaves.id != b.venue.id else 0
-        free_from = max(a.end.add(minutes=journey), window_from)
-        free_until = min(b.start.subtract(minutes=holding), window_until)
-        if _minutes(free_until - free_from) >= LUNCH_MINUTES:
-            return True
+        for free_from, free_until in (
+            (a.end, b.start.subtract(minutes=journey + holding)),  # then the journey
+            (a.end.add(minutes=journey), b.start.subtract(minutes=holding)),  # there first
+        ):
+            lunch = min(free_until, window_until) - max(free_from, window_from)
+            if _minutes(lunch) >= LUNCH_MINUTES:
+                return True
     before = _minutes(items[0].start - window_from)
     after = _minutes(window_until - items[-1].end)
     return before >= LUNCH_MINUTES or after >= LUNCH_MINUTES
@@ -428,6 +437,8 @@ def _holes(
     visit: Visit, days: dict[str, dict[date, list[_Slot]]], could: _Moves
 ) -> Iterator[Concern]:
     for pid, of_day in days.items():
+        if visit.person[pid].role not in WAITERS:
+            continue
         for items in of_day.values():
             for a, b in pairwise(items):
                 idle = _idle(visit, a, b)

@@ -271,7 +271,7 @@ def test_the_command_without_a_plan_says_how_to_make_one(
     assert "no plan at" in err and "planner solve" in err and "Traceback" not in err
 
 
-def test_the_free_time_for_lunch_starts_after_the_journey(tmp_path: Path) -> None:
+def test_the_journey_is_no_time_for_lunch(tmp_path: Path) -> None:
     visit = visit_of(
         tmp_path,
         item("talks", duration=90, venue="v2", attendees=["a", "h"]),  # 09:30–11:00
@@ -283,3 +283,25 @@ def test_the_free_time_for_lunch_starts_after_the_journey(tmp_path: Path) -> Non
     # from 11:55 the drive leaves 35 min
     found = review(visit, plan_at(visit, talks=f"{D} 09:55", forum=f"{D} 12:30"))
     assert "no-lunch" in [c.check for c in found]
+
+
+def test_a_lunch_may_come_before_the_journey(tmp_path: Path) -> None:
+    visit = visit_of(
+        tmp_path,
+        item("talks", duration=270, venue="v2", attendees=["a", "h"]),  # 09:00–13:30
+        item("forum", duration=60, attendees=["a"]),  # 15:15 at v1, 30 min away
+    )
+    # lunch at v2 13:30–14:30, then the drive (after it, only 14:00–14:30 is in the window)
+    found = review(visit, plan_at(visit, talks=f"{D} 09:00", forum=f"{D} 15:15"))
+    assert "no-lunch" not in [c.check for c in found]
+    found = review(visit, plan_at(visit, talks=f"{D} 09:20", forum=f"{D} 15:15"))
+    assert "no-lunch" in [c.check for c in found]  # 13:50–14:30, 40 min: too short
+
+
+def test_a_minister_s_hours_between_items_are_their_own(tmp_path: Path) -> None:
+    visit = visit_of(
+        tmp_path,
+        item("call", attendees=["c"]),
+        item("meeting", venue="v2", attendees=["c"]),
+    )
+    assert review(visit, plan_at(visit, call=f"{D} 09:00", meeting=f"{D} 13:00")) == []
