@@ -39,7 +39,7 @@ DAY_ROLES = frozenset({Role.PRINCIPAL, Role.SPOUSE, Role.MINISTER})
 ARC_ROLES = frozenset({Role.PRINCIPAL, Role.SPOUSE})
 # whose holes are weighed: the principals (a spouse's programme is few items with wide
 # windows, and weighing her holes too took the small visits three times as long again)
-HOLE_ROLES = frozenset({Role.PRINCIPAL})
+HOLE_ROLES = frozenset({Role.PRINCIPAL, Role.SPOUSE})
 
 
 @dataclass
@@ -51,11 +51,15 @@ class DayState:
     # (person, item) -> literal: the optional attendee joins the item (the solver's wish;
     # solve.py lets them join first, checking travel and capacity)
     joins: dict[tuple[str, str], Lit] = field(default_factory=dict)
+    # (person, item) -> the interval of the journey to the item (lunch is not on the way)
+    approaches: dict[tuple[str, str], Any] = field(default_factory=dict)
 
 
 def on_arc(builder: Any, pid: str, a: Any, b: Any, arc: Lit, travel: int) -> None:
-    """Remember a journey of a principal or spouse from item ``a`` to ``b``."""
-    if builder.visit.person[pid].role in ARC_ROLES:
+    """Remember a journey of a principal, spouse or minister from item ``a`` to ``b``
+    (their rests and holes weigh those of ``ARC_ROLES``, ``HOLE_ROLES``; their lunches,
+    of all three, are never on the way)."""
+    if builder.visit.person[pid].role in DAY_ROLES:
         builder.day_state.arcs.setdefault(pid, []).append((a, b, arc, travel))
 
 
@@ -163,6 +167,8 @@ def _rest(builder: Any, mine: dict[str, list[Any]]) -> None:
     m, ax, v = builder.model, builder.axis, builder.visit
     limit, pause = ax.units_up(REST_AFTER_MINUTES), ax.units_up(REST_MINUTES)
     for pid, arcs in builder.day_state.arcs.items():
+        if v.person[pid].role not in ARC_ROLES:
+            continue
         items = [iv for iv in mine.get(pid, []) if not _breaks(iv)]
         begins: dict[str, Any] = {}
         earliest: dict[str, int] = {}  # the earliest a stretch ending with the item begins
@@ -252,6 +258,34 @@ def _may_be_there(builder: Any, pid: str, iv: Any) -> bool:
     )
 
 
+def _approaches(builder: Any, pid: str, near: list[Any]) -> list[Any]:
+    """The journey to each of these items (and its holding time) as an interval that ends
+    as the item starts: no lunch is taken on the way. (Taken just before the item, the
+    journey leaves the wait after the item before for lunch; a lunch after the journey,
+    in the same wait, is not seen here, and costs nothing more than a later item.)"""
+    m = builder.model
+    ids = {iv.item.id for iv in near}
+    into: dict[str, list[tuple[Any, Lit, int]]] = {}
+    for _, b, arc, travel in builder.day_state.arcs.get(pid, []):
+        if b.item.id in ids and travel > 0:
+            into.setdefault(b.item.id, []).append((b, arc, travel))
+    found = []
+    for item_id, journeys in into.items():
+        b = journeys[0][0]
+        key = (pid, item_id)
+        cached = builder.day_state.approaches.get(key)
+        if cached is None:
+            top = max(t for _, _, t in journeys)
+            way = m.new_int_var(0, top, f"way[{pid},{item_id}]")
+            m.add(way == sum(arc * t for _, arc, t in journeys))
+            begins = m.new_int_var(b.lb - top, b.ub, f"setsoff[{pid},{item_id}]")
+            cached = builder.day_state.approaches[key] = m.new_interval_var(
+                begins, way, b.start, f"approach[{pid},{item_id}]"
+            )
+        found.append(cached)
+    return found
+
+
 def _served_aboard(iv: Any) -> bool:
     """A flight or a train long enough to serve a meal on board."""
     return iv.item.mode in SCHEDULED and iv.item.duration >= LUNCH_ABOARD_MINUTES
@@ -290,7 +324,10 @@ def _lunch(builder: Any, mine: dict[str, list[Any]], joined: dict[str, list[Any]
             window = m.new_optional_fixed_size_interval_var(
                 when, size, free, f"lunch[{person.id},{d}]"
             )
-            m.add_no_overlap([window, *(iv.interval for iv in near), *joined.get(person.id, [])])
+            ways = _approaches(builder, person.id, near)
+            m.add_no_overlap(
+                [window, *(iv.interval for iv in near), *ways, *joined.get(person.id, [])]
+            )
             had = []
             for iv in lunches:
                 lit = m.new_bool_var(f"lunches[{person.id},{iv.item.id},{d}]")
