@@ -4,6 +4,7 @@ style survive; new keys go where the format documents them."""
 from __future__ import annotations
 
 import io
+import re
 import threading
 from pathlib import Path
 from typing import Any
@@ -255,6 +256,11 @@ class VisitDocument:
             return self._text
 
 
+# '&name' or '*name' where YAML reads an anchor or an alias (after a space, a dash, a
+# colon, a bracket or a comma; a quoted '*' in a title only makes the edit slower)
+_ANCHOR_OR_ALIAS = re.compile(r"(?:^|[\s\[{,:-])[&*][^\s\[\]{},]")
+
+
 class EntryDocument(VisitDocument):
     """A visit file loaded for editing one item: only that item's entry is parsed (and
     written out again); the rest of the file stays as it is, byte for byte.
@@ -293,6 +299,8 @@ class EntryDocument(VisitDocument):
             end = min(later, default=len(lines))
         if end <= first:
             return None
+        if _ANCHOR_OR_ALIAS.search("".join(lines[first:end])):
+            return None  # an alias (or anchor) ties the entry to the rest: edit it whole
         return cls(path, text, first, end, col - 2)
 
     @property

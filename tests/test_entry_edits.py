@@ -102,3 +102,27 @@ def test_an_entry_of_a_list_of_items_written_unindented_is_written_as_it_was(
     found = load_visit(path).visit.item[first].cancellation
     assert found is not None and found.reason == "rain"
     assert f"\n- id: {first}\n" in path.read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("edited", ["official-welcome", "arrival"])
+def test_an_entry_tied_to_another_by_an_alias_is_edited_with_it(
+    tmp_path: Path, edited: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from planner.cli import main
+
+    text = (FIXTURES / "herzog-azerbaijan-2023.yaml").read_text(encoding="utf-8")
+    cited = '    provenance: {source: cited, ref: "FJC report of the airport welcome, 30 May'
+    at = text.index(cited)
+    text = text[:at] + text[at:].replace("provenance: {", "provenance: &fjc {", 1)
+    after = text.index("\n    provenance: {", text.index("&fjc"))
+    end = text.index("\n", after + 1)
+    text = text[:after] + "\n    provenance: *fjc" + text[end:]
+    path = tmp_path / "visit.yaml"
+    path.write_text(text, encoding="utf-8")
+    assert main(["solve", str(path)]) == 0
+    assert main(["set", str(path), edited, "--duration", "25"]) == 0, capsys.readouterr().err
+    out = path.read_text(encoding="utf-8")
+    assert "&fjc {" in out and "provenance: *fjc" in out  # both ends of the alias kept
+    visit = load_visit(path).visit
+    assert visit.item[edited].duration == 25
+    assert visit.item["official-welcome"].provenance == visit.item["arrival"].provenance
