@@ -308,6 +308,27 @@ def moved_to(visit: Visit, plan: Plan, item_id: str, start: str, venue: str | No
     )
 
 
+def decides(
+    tmp_path: Path,
+    with_rule: dict[str, Any],
+    without_rule: dict[str, Any],
+    item_id: str,
+    *,
+    tight: str,
+    forbidden: str,
+    rule: str,
+    venue: str | None = None,
+) -> None:
+    """With the rule the item starts exactly at ``tight``; without it, at ``forbidden``;
+    and a plan with the item at ``forbidden`` breaks exactly ``rule``."""
+    visit = load(tmp_path, with_rule, "with.yaml")
+    plan = solved(visit)
+    assert local(plan, item_id) == tight
+    free = solved(load(tmp_path, without_rule, "without.yaml"))
+    assert local(free, item_id) == forbidden, "the rule was not what decided"
+    assert broken(visit, moved_to(visit, plan, item_id, forbidden, venue)) == {rule}
+
+
 def broken(visit: Visit, plan: Plan) -> set[str]:
     """The rules (validator names) a plan breaks."""
     return {v.rule for v in validate_plan(visit, plan) if v.severity == "error"}

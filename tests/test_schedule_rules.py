@@ -21,6 +21,7 @@ from tests.schedule_support import (
     D2,
     D,
     broken,
+    decides,
     item,
     load,
     local,
@@ -33,27 +34,6 @@ from tests.schedule_support import (
     validate_every_plan,  # noqa: F401 (autouse fixture)
     visit_data,
 )
-
-
-def decides(
-    tmp_path: Path,
-    with_rule: dict[str, Any],
-    without_rule: dict[str, Any],
-    item_id: str,
-    *,
-    tight: str,
-    forbidden: str,
-    rule: str,
-    venue: str | None = None,
-) -> None:
-    """With the rule the item starts exactly at ``tight``; without it, at ``forbidden``;
-    and a plan with the item at ``forbidden`` breaks exactly ``rule``."""
-    visit = load(tmp_path, with_rule, "with.yaml")
-    plan = solved(visit)
-    assert local(plan, item_id) == tight
-    free = solved(load(tmp_path, without_rule, "without.yaml"))
-    assert local(free, item_id) == forbidden, "the rule was not what decided"
-    assert broken(visit, moved_to(visit, plan, item_id, forbidden, venue)) == {rule}
 
 
 def pinned_a(**fields: Any) -> dict[str, Any]:

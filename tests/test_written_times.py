@@ -26,6 +26,7 @@ from tests.schedule_support import (
     D2,
     D,
     broken,
+    decides,
     item,
     load,
     local,
@@ -41,27 +42,6 @@ from tests.schedule_support import (
 )
 
 LATE = {"start": "08:00", "end": "23:30"}  # programme hours that hold an evening
-
-
-def decides(
-    tmp_path: Path,
-    with_rule: dict[str, Any],
-    without_rule: dict[str, Any],
-    item_id: str,
-    *,
-    tight: str,
-    forbidden: str,
-    rule: str,
-    venue: str | None = None,
-) -> None:
-    """With the rule the item starts exactly at ``tight``; without it, at ``forbidden``;
-    and a plan with the item at ``forbidden`` breaks exactly ``rule``."""
-    visit = load(tmp_path, with_rule, "with.yaml")
-    plan = solved(visit)
-    assert local(plan, item_id) == tight
-    free = solved(load(tmp_path, without_rule, "without.yaml"))
-    assert local(free, item_id) == forbidden, "the rule was not what decided"
-    assert broken(visit, moved_to(visit, plan, item_id, forbidden, venue)) == {rule}
 
 
 def keys(outcome: Any) -> set[str]:
