@@ -509,10 +509,11 @@ def _slack(
     for key, people in found.items():
         spare, a, b = spare_of[key]
         names = ", ".join(_name(visit, p) for p in people)
+        verb = "reaches" if len(people) == 1 else "reach"
         yield Concern(
             "thin-slack",
             b.start,
-            f"{names} reach '{b.item.title}' (fixed at {_clock(b.start)}) from "
+            f"{names} {verb} '{b.item.title}' (fixed at {_clock(b.start)}) from "
             f"'{a.item.title}' with {spare} min to spare, under {SLACK_MINUTES}; "
             f"'{a.item.title}' could end earlier",
             b.item.id,

@@ -166,7 +166,7 @@ def test_thin_slack_before_a_fixed_item_is_questioned(tmp_path: Path) -> None:
     # brief ends 11:00; 30 min drive and 10 min holding leave 0 min
     found = review(visit, plan_at(visit, brief=f"{D} 10:00"))
     assert checks(found) == [("thin-slack", "ceremony")]
-    assert "with 0 min to spare" in found[0].text
+    assert "A reaches 'Ceremony' (fixed at 11:40) from 'Brief' with 0 min to spare" in found[0].text
     assert review(visit, plan_at(visit, brief=f"{D} 09:45")) == []
 
 
