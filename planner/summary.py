@@ -142,7 +142,7 @@ def summarize(loaded: LoadedVisit) -> str:
         items = per_day.get(day, [])
         if not items:
             continue
-        fixed = sum(1 for i in items if i.is_pinned)
+        fixed = sum(1 for i in items if i.is_pinned and not i.is_cancelled)
         optional = sum(1 for i in items if i.optional)
         label = _day_label(day) if day else "any day"
         extra = f", {optional} optional" if optional else ""
@@ -150,7 +150,7 @@ def summarize(loaded: LoadedVisit) -> str:
         extra += f", {tentative} tentative" if tentative else ""
         called_off = sum(1 for i in items if i.is_cancelled)
         extra += f", {called_off} cancelled" if called_off else ""
-        scheduled = len(items) - fixed
+        scheduled = len(items) - fixed - called_off  # a cancelled item is not planned
         count = f"{len(items)} item{'s' if len(items) != 1 else ''}"
         say(f"  {label}: {count} ({fixed} pinned, {scheduled} to schedule{extra})")
     pinned = sorted(

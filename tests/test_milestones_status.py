@@ -407,4 +407,4 @@ def test_planner_check_counts_the_tentative_and_the_cancelled(tmp_path: Path) ->
         item("walk", days=[D]),
     )
     text = summarize(load_visit(write_visit(tmp_path, data)))
-    assert "3 items (0 pinned, 3 to schedule, 1 tentative, 1 cancelled)" in text
+    assert "3 items (0 pinned, 2 to schedule, 1 tentative, 1 cancelled)" in text
