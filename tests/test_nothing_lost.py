@@ -623,3 +623,29 @@ def test_random_kills_and_concurrent_pairs_lose_nothing() -> None:
         else:
             assert counts["trials"] == 3 and counts["present"] + counts["absent"] == 6
     assert done.returncode == 0
+
+
+@pytest.mark.parametrize("point", list(WINDOWS))
+def test_a_cancel_of_many_killed_at_each_window_is_done_fully_or_not_at_all(
+    visit: Path, point: str
+) -> None:
+    """`planner cancel --city` changes many entries of the visit file in one edit: killed
+    at any moment, every one of them is cancelled afterwards, or none."""
+    before = visit.read_bytes(), plan_path(visit).read_bytes()
+    argv = ("cancel", str(visit), "--city", "baku", "--reason", "the visit is called off")
+    code, out, _ = planner(*argv, PLANNER_CRASH_AT=point)
+    assert code == -signal.SIGKILL, out
+    code, _, err = planner("validate", str(visit))  # a reader puts it right first
+    assert code == 0, err
+    from planner.visitfile import load_visit
+
+    items = load_visit(visit).visit.items
+    cancelled = {i.id for i in items if i.is_cancelled}
+    everything = {i.id for i in items}
+    if WINDOWS[point]:
+        assert cancelled == everything  # every item of the reference is in Baku
+    else:
+        assert cancelled == set()
+        assert (visit.read_bytes(), plan_path(visit).read_bytes()) == before
+    assert consistent(visit)
+    assert not leftovers(visit.parent)
