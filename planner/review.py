@@ -49,6 +49,13 @@ from itertools import pairwise
 
 import pendulum
 
+from planner.model.breaks import (
+    HOLE_MINUTES,
+    LUNCH_ABOARD_MINUTES,
+    LUNCH_FROM,
+    LUNCH_MINUTES,
+    LUNCH_UNTIL,
+)
 from planner.model.clock import WallTime, tz
 from planner.model.items import MEMORIALS, Item, ItemKind
 from planner.model.movements import Mode
@@ -59,12 +66,7 @@ from planner.model.visit import Visit
 from planner.plan import Plan, PlannedItem, Status
 
 BANQUET_FROM = 18 * 60  # a banquet starts at or after 18:00 local
-LUNCH_FROM = 11 * 60 + 30  # the lunch window: a free stretch of LUNCH_MINUTES in it
-LUNCH_UNTIL = 14 * 60 + 30
-LUNCH_MINUTES = 45
 MIDDAY = (12 * 60, 14 * 60)  # a day with items before the first and after the second
-MEAL_ABOARD = 60  # minutes: a flight or train this long over the midday serves lunch
-HOLE_MINUTES = 90
 REST_AT_RESIDENCE = 30  # minutes at the residence that make a wait a rest, not a hole
 SLACK_MINUTES = 10
 LONG_DAY_MINUTES = 14 * 60
@@ -96,10 +98,6 @@ class Concern:
     text: str
     item: str | None = None
     people: tuple[str, ...] = ()
-
-    @property
-    def label(self) -> str:
-        return CHECKS[self.check]
 
 
 @dataclass(frozen=True)
@@ -368,7 +366,7 @@ def _local(instant: pendulum.DateTime, minutes: int) -> pendulum.DateTime:
 
 
 def _is_meal_aboard(s: _Slot) -> bool:
-    long_enough = _minutes(s.end - s.start) >= MEAL_ABOARD
+    long_enough = _minutes(s.end - s.start) >= LUNCH_ABOARD_MINUTES
     return s.item.mode in (Mode.FLIGHT, Mode.TRAIN) and long_enough
 
 
@@ -385,15 +383,15 @@ def _lunches(visit: Visit, days: dict[str, dict[date, list[_Slot]]]) -> Iterator
                 "no-lunch",
                 noon,
                 f"{_name(visit, pid)} has no lunch on {first.day:%-d %B}: no lunch item and "
-                f"no free {LUNCH_MINUTES} min between 11:30 and 14:30",
+                f"no free {LUNCH_MINUTES} min between {LUNCH_FROM} and {LUNCH_UNTIL}",
                 None,
                 (pid,),
             )
 
 
 def _has_lunch(visit: Visit, items: list[_Slot]) -> bool:
-    window_from = _local(items[0].start, LUNCH_FROM)
-    window_until = _local(items[0].start, LUNCH_UNTIL)
+    window_from = _local(items[0].start, LUNCH_FROM.minutes)
+    window_until = _local(items[0].start, LUNCH_UNTIL.minutes)
     for s in items:
         overlap = min(s.end, window_until) - max(s.start, window_from)
         if s.item.kind is ItemKind.LUNCH and s.start < window_until and s.end > window_from:
@@ -556,7 +554,7 @@ def _spouses(visit: Visit, days: dict[str, dict[date, list[_Slot]]]) -> Iterator
         partner = person.spouse_of
         if person.role is not Role.SPOUSE or partner is None or partner not in visit.person:
             continue
-        theirs = _cities_by_day(visit, partner, days.get(partner))
+        theirs = _cities_by_day(days.get(partner))
         for day in visit.days:
             city = _where(visit, pid, day)
             if city is None:
@@ -576,9 +574,7 @@ def _spouses(visit: Visit, days: dict[str, dict[date, list[_Slot]]]) -> Iterator
             )
 
 
-def _cities_by_day(
-    visit: Visit, pid: str, of_day: dict[date, list[_Slot]] | None
-) -> dict[date, set[str]]:
+def _cities_by_day(of_day: dict[date, list[_Slot]] | None) -> dict[date, set[str]]:
     if of_day is None:  # not a member of the party: read their items from the plan
         return {}
     return {

@@ -24,6 +24,7 @@ LUNCH_MINUTES = 45
 LUNCH_ABOARD_MINUTES = 60  # a flight or train this long under way at midday serves lunch
 REST_AFTER_MINUTES = 240
 REST_MINUTES = 30
+HOLE_MINUTES = 90  # a wait between two items of a day longer than this is a hole
 
 
 class MealWaiver(Frozen):

@@ -18,6 +18,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from planner.model.breaks import HOLE_MINUTES
+
 DROP_OPTIONAL = 1000  # per priority point of an optional item left out (priority 1–10)
 CONVENTION = 20  # times the convention's own weight, per violated pair of items
 TIME_OF_DAY = 30  # times the convention's weight, per item outside its preferred hours
@@ -35,7 +37,7 @@ LUNCH = 300  # per day a principal, spouse or minister has no lunch item nor a f
 # 45 min between 11:30 and 14:30 (planner.model.breaks; waived by the visit's `meals`)
 REST = 3  # per minute of a principal's or spouse's stretch of items beyond
 # 4 h without a pause of 30 min (a lunch, a flight or a train is a pause)
-IDLE_AFTER_MINUTES = 90  # a hole between two items of the same day longer than this,
+IDLE_AFTER_MINUTES = HOLE_MINUTES  # (90) a hole between two items of the same day longer than this,
 IDLE = 2  # per minute beyond it, per principal
 RHYTHM_START = "09:00"  # a flexible item of a principal, spouse or minister starting
 # before this (local) costs per minute:
