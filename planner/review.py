@@ -15,7 +15,7 @@ clocks (each item read in its venue's zone):
   and no free 45 minutes between 11:30 and 14:30 (journeys and holding times are not
   free time: the free stretch is before the journey to the next item or after it); a
   flight or train of an hour or more, 45 minutes of it in that window, serves a meal
-  aboard;
+  aboard; a day the visit's `meals` waives lunch for is not questioned;
 - **hole**: more than 90 minutes idle between two consecutive items of a principal's or
   a spouse's day (after the journey and the holding time; a minister's hours between the
   programme's items are their own ministry's), unless the person can spend the wait, 30 minutes at
@@ -55,6 +55,7 @@ from planner.model.breaks import (
     LUNCH_FROM,
     LUNCH_MINUTES,
     LUNCH_UNTIL,
+    waived,
 )
 from planner.model.clock import WallTime, tz
 from planner.model.items import MEMORIALS, Item, ItemKind
@@ -377,8 +378,8 @@ def _lunches(visit: Visit, days: dict[str, dict[date, list[_Slot]]]) -> Iterator
             noon = _local(first.start, MIDDAY[0])
             if not (first.start < noon and last.end > _local(noon, MIDDAY[1])):
                 continue
-            if _has_lunch(visit, items):
-                continue
+            if waived(visit.meals, "lunch", pid, first.day) or _has_lunch(visit, items):
+                continue  # the file says no lunch is wanted that day (with its reason)
             yield Concern(
                 "no-lunch",
                 noon,

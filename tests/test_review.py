@@ -305,3 +305,10 @@ def test_a_minister_s_hours_between_items_are_their_own(tmp_path: Path) -> None:
         item("meeting", venue="v2", attendees=["c"]),
     )
     assert review(visit, plan_at(visit, call=f"{D} 09:00", meeting=f"{D} 13:00")) == []
+
+
+def test_a_lunch_the_file_waives_is_not_questioned(tmp_path: Path) -> None:
+    waiver = {"lunch": False, "people": ["a"], "days": [D], "reason": "a working day"}
+    visit = visit_of(tmp_path, *_morning_and_afternoon(), meals=[waiver])
+    starts = {"talks": f"{D} 09:30", "signing": f"{D} 12:00", "forum": f"{D} 13:30"}
+    assert "no-lunch" not in [c.check for c in review(visit, plan_at(visit, **starts))]
