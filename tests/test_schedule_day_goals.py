@@ -308,3 +308,31 @@ def test_a_principal_arrives_with_time_to_spare(tmp_path: Path, role: str) -> No
         assert hm(plan.item("f").start) <= "10:45"  # type: ignore[union-attr]
     else:
         assert local(plan, "f") == f"{D} 11:00"
+
+
+# -- ties --------------------------------------------------------------------------------------
+
+
+def test_the_same_visit_gives_the_same_plan(tmp_path: Path) -> None:
+    # a banquet anywhere in 19:00-21:00 and talks anywhere in a wide afternoon are equally
+    # good: the plan keeps to the earliest of the times that tie, solve after solve
+    data = customs(
+        item(
+            "talks",
+            kind="one_on_one_talks",
+            window={"earliest_start": f"{D} 14:00", "latest_end": f"{D} 18:00"},
+        ),
+        item("dinner", kind="banquet", venue="v2", days=[D]),
+        item(
+            "walk", window={"earliest_start": f"{D} 14:00", "latest_end": f"{D} 18:00"}, venue="v3"
+        ),
+        meals=[no_lunch("a")],
+    )
+    visit = load(tmp_path, data)
+    plans = {
+        tuple((p.id, hm(p.start), p.venue) for p in solved(visit, workers=2).items)
+        for _ in range(4)
+    }
+    assert len(plans) == 1
+    (plan,) = plans
+    assert {item_id: start for item_id, start, _ in plan}["dinner"] == "19:00"

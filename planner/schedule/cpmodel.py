@@ -214,6 +214,7 @@ class ModelBuilder:
         self._domains: dict[str, list[TimeRule]] = {}
         self._collected = False
         self.day_state = daygoals.DayState()
+        self.order: list[Lit] = []  # the circuits' arcs: who goes from which item to which
         if collected is not None and not explain and not collected.explain:
             # reuse the time rules gathered for the whole visit (see decompose.parts)
             self._domains = collected._domains
@@ -1213,6 +1214,7 @@ class ModelBuilder:
                 self._arc_goals(pid, a, b, arc, usable)
                 daygoals.on_arc(self, pid, a, b, arc, min(g for _, _, g in usable if g is not None))
         m.add_circuit(arcs)
+        self.order.extend(lit for _, _, lit in arcs)
         if self.explain:
             self._journeys_between(pid, mine, active)
 
@@ -1700,6 +1702,16 @@ class ModelBuilder:
 
     def quality(self) -> Any:
         return sum(t.coef * t.expr for t in self.terms)
+
+    def choices(self) -> list[Lit]:
+        """The plan's decisions, as literals: which items take place, on which day, at
+        which venue, in which order for each person, who joins what. Everything else of
+        a plan (its times, the goals' measures) follows from them."""
+        found: list[Lit] = list(self.order)
+        for iv in self.vars.values():
+            found += _conj(iv.present, *iv.days.values(), *iv.choice.values())
+        found += self.day_state.joins.values()
+        return found
 
     def stability(self) -> tuple[Any, Any]:
         moved = sum(self.importance[k] * lit for k, lit in self.moved.items()) + sum(

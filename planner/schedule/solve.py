@@ -186,16 +186,22 @@ def _solve_part(
 def _among_ties(
     builder: ModelBuilder, solver: cp_model.CpSolver, time_limit: float
 ) -> cp_model.CpSolver | None:
-    """Among the plans as good as the optimum just found, the one whose items start
-    earliest in sum: the soft goals often tie (two times of an evening event equally
-    good), and CP-SAT's threads return whichever they reach first, so the same visit
-    would give another plan from one solve to the next. None when the search finds no
-    such plan within the time (the optimum found is kept)."""
+    """Among the plans as good as the optimum just found and made of the same choices
+    (its order of items, venues, days, who joins), the one whose items start earliest in
+    sum: the soft goals often tie (two times of an evening event equally good), and
+    CP-SAT's threads return whichever they reach first, so the same visit would give
+    another plan from one solve to the next. With every choice fixed, what is left is
+    where the times sit among the journeys, windows and goals, which one thread settles
+    in a moment (searching every plan as good again took as long as the optimum's proof).
+    None when the search finds no such plan within the time (the optimum found is
+    kept)."""
     if time_limit < 0.05 or not builder.vars:
         return None
     model = builder.model
     best = int(solver.objective_value)
     _hint_from(model, solver)
+    for choice in builder.choices():  # kept as the optimum made them
+        model.add(choice == int(solver.value(choice)))
     model.add(builder.quality() <= best)
     model.minimize(sum(iv.start for iv in builder.vars.values()))
     tied = _solver(time_limit, 1)  # one thread: the same plan every time
