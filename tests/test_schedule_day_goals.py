@@ -156,6 +156,27 @@ def test_a_lunch_item_is_a_lunch(tmp_path: Path) -> None:
     assert local(plan, "f") == f"{D} 12:20"
 
 
+def test_no_lunch_is_taken_on_the_way(tmp_path: Path) -> None:
+    # a is at v1 until 12:00 and at v2 from 15:00, the drive 30 min; f (60 min, at v2)
+    # pulled to 13:05 would leave 65 min before it, 35 of them free of the drive, and 25
+    # after it before 14:30: a lunch only if taken in the car
+    data = visit_data(
+        item("morning", pinned=f"{D} 10:00", duration=120),
+        item("afternoon", pinned=f"{D} 15:00", duration=60, venue="v2"),
+        item(
+            "f",
+            kind="site_visit",
+            venue="v2",
+            window={"earliest_start": f"{D} 12:00", "latest_end": f"{D} 15:00"},
+        ),
+        people=people(),
+        conventions=[{**prefer("site_visit", "13:05"), "weight": 1}],
+    )
+    plan = solved(load(tmp_path, data))
+    start = hm(plan.item("f").start)  # type: ignore[union-attr]
+    assert start == "12:30" or start >= "13:15", start
+
+
 def test_meals_waiver_names_people_of_the_visit(tmp_path: Path) -> None:
     with pytest.raises(VisitFileError) as caught:
         load(tmp_path, _lunch_visit(no_lunch("zed")))

@@ -51,8 +51,8 @@ class DayState:
     # (person, item) -> literal: the optional attendee joins the item (the solver's wish;
     # solve.py lets them join first, checking travel and capacity)
     joins: dict[tuple[str, str], Lit] = field(default_factory=dict)
-    # (person, item) -> the interval of the journey to the item (lunch is not on the way)
-    approaches: dict[tuple[str, str], Any] = field(default_factory=dict)
+    # (person, item) -> the journey to the item, as intervals (lunch is not on the way)
+    approaches: dict[tuple[str, str], list[Any]] = field(default_factory=dict)
 
 
 def on_arc(builder: Any, pid: str, a: Any, b: Any, arc: Lit, travel: int) -> None:
@@ -259,8 +259,11 @@ def _may_be_there(builder: Any, pid: str, iv: Any) -> bool:
 
 
 def _approaches(builder: Any, pid: str, near: list[Any]) -> list[Any]:
-    """The journey to each of these items (and its holding time) as an interval that ends
-    as the item starts: no lunch is taken on the way. (Taken just before the item, the
+    """The journey to each of these items (and its holding time) as intervals that end
+    as the item starts: no lunch is taken on the way. One optional interval of fixed
+    length per length the journey can take, there when the person comes by a journey of
+    that length (one interval whose length was the sum of the journeys took the small
+    visits' lunches twice as long to prove optimal). (Taken just before the item, the
     journey leaves the wait after the item before for lunch; a lunch after the journey,
     in the same wait, is not seen here, and costs nothing more than a later item.)"""
     m = builder.model
@@ -275,14 +278,23 @@ def _approaches(builder: Any, pid: str, near: list[Any]) -> list[Any]:
         key = (pid, item_id)
         cached = builder.day_state.approaches.get(key)
         if cached is None:
-            top = max(t for _, _, t in journeys)
-            way = m.new_int_var(0, top, f"way[{pid},{item_id}]")
-            m.add(way == sum(arc * t for _, arc, t in journeys))
-            begins = m.new_int_var(b.lb - top, b.ub, f"setsoff[{pid},{item_id}]")
-            cached = builder.day_state.approaches[key] = m.new_interval_var(
-                begins, way, b.start, f"approach[{pid},{item_id}]"
-            )
-        found.append(cached)
+            ways: dict[int, list[Lit]] = {}
+            for _, arc, travel in journeys:
+                ways.setdefault(travel, []).append(arc)
+            cached = []
+            for travel, arcs in sorted(ways.items()):
+                if len(arcs) == 1:
+                    taken = arcs[0]
+                else:
+                    taken = m.new_bool_var(f"way[{pid},{item_id},{travel}]")
+                    m.add(taken == sum(arcs))
+                cached.append(
+                    m.new_optional_fixed_size_interval_var(
+                        b.start - travel, travel, taken, f"approach[{pid},{item_id},{travel}]"
+                    )
+                )
+            builder.day_state.approaches[key] = cached
+        found.extend(cached)
     return found
 
 
