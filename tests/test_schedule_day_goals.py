@@ -32,9 +32,11 @@ from tests.schedule_support import (
 __all__ = ["validate_every_plan"]
 
 
-def people(role_a: str = "principal", role_b: str = "spouse") -> list[dict[str, Any]]:
+def people(
+    role_a: str = "principal", role_b: str = "spouse", side_a: str = "guest"
+) -> list[dict[str, Any]]:
     return [
-        person("a", role=role_a, precedence=1),
+        person("a", side_a, role=role_a, precedence=1),
         person("b", role=role_b, precedence=2),
         person("c"),
         person("h", "host"),
@@ -199,19 +201,20 @@ def _stretch(plan: Plan, ids: list[str]) -> int:
     return max(longest, int((spans[0][1] - spans[0][0]).total_seconds() // 60))
 
 
-@pytest.mark.parametrize("waived", [False, True])
-def test_a_rest_after_four_hours(tmp_path: Path, waived: bool) -> None:
+@pytest.mark.parametrize(("waived", "side"), [(False, "guest"), (True, "guest"), (False, "host")])
+def test_a_rest_after_four_hours(tmp_path: Path, waived: bool, side: str) -> None:
     # five hours of items between 08:00 and 14:00: the day's rhythm wants them from 09:00
-    # (no pause then), a rest wants a pause of 30 min before the fifth hour
+    # (no pause then), a rest wants a pause of 30 min before the fifth hour (a guest's:
+    # the host's day is their own office's)
     ids = [f"x{n}" for n in range(5)]
     window = {"earliest_start": f"{D} 08:00", "latest_end": f"{D} 14:00"}
     data = visit_data(
         *(item(i, window=window) for i in ids),
-        people=people(),
+        people=people(side_a=side),
         meals=[no_lunch("a"), *([no_rest("a")] if waived else [])],
     )
     plan = solved(load(tmp_path, data))
-    if waived:
+    if waived or side == "host":
         assert _stretch(plan, ids) == 300
     else:
         assert _stretch(plan, ids) <= 240
@@ -220,21 +223,24 @@ def test_a_rest_after_four_hours(tmp_path: Path, waived: bool) -> None:
 # -- holes -----------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("role", ["principal", "official"])
-def test_no_hole_in_a_principals_day(tmp_path: Path, role: str) -> None:
+@pytest.mark.parametrize(
+    ("role", "side"), [("principal", "guest"), ("official", "guest"), ("principal", "host")]
+)
+def test_no_hole_in_a_principals_day(tmp_path: Path, role: str, side: str) -> None:
     # a is busy 09:00–10:00 and 16:00–17:00; f (1 h), pulled to 10:00, would leave a hole
-    # of five hours; for a principal it goes where both holes are 90 min at most beyond
+    # of five hours; for a guest principal it goes where both holes are 90 min at most
+    # beyond (a host goes back to the office between the visit's items)
     data = visit_data(
         item("first", pinned=f"{D} 09:00"),
         item("last", pinned=f"{D} 16:00"),
         item("f", kind="site_visit", days=[D]),
-        people=people(role_a=role),
+        people=people(role_a=role, side_a=side),
         conventions=[{**prefer("site_visit", "10:00"), "weight": 1}],
         meals=[no_lunch("a")],
     )
     plan = solved(load(tmp_path, data))
     start = hm(plan.item("f").start)  # type: ignore[union-attr]
-    if role == "principal":
+    if (role, side) == ("principal", "guest"):
         assert "11:30" <= start <= "13:30", start
     else:
         assert start == "10:00"

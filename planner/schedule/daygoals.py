@@ -27,19 +27,25 @@ from planner.model.breaks import (
 from planner.model.clock import ClockTime
 from planner.model.items import ItemKind
 from planner.model.movements import SCHEDULED
-from planner.model.people import Role
+from planner.model.people import Role, Side
 from planner.schedule import goals
 
 Lit = Any
 
 DAY_ROLES = frozenset({Role.PRINCIPAL, Role.SPOUSE, Role.MINISTER})
-# whose rests are weighed: the couples the programme is built around (the goal costs
-# constraints per journey of theirs; for every minister as well, the benchmark's small
-# visits took five times as long to prove optimal)
+# whose rests and holes are weighed: the guest couples the programme is built around, as
+# `planner review` questions them. The hosts go back to their offices between the
+# visit's items: their day is their own office's to plan, and a wait between two of
+# their items is not a guest kept waiting. (The rest costs constraints per journey;
+# for the hosts' couples as well, the small visits took twice as long to prove optimal,
+# and for every minister five times.)
 ARC_ROLES = frozenset({Role.PRINCIPAL, Role.SPOUSE})
-# whose holes are weighed: the principals (a spouse's programme is few items with wide
-# windows, and weighing her holes too took the small visits three times as long again)
-HOLE_ROLES = frozenset({Role.PRINCIPAL, Role.SPOUSE})
+
+
+def _weighs_day(builder: Any, pid: str) -> bool:
+    """Whether the person's rests and holes are weighed: a guest principal or spouse."""
+    person = builder.visit.person[pid]
+    return bool(person.side is Side.GUEST and person.role in ARC_ROLES)
 
 
 @dataclass
@@ -57,7 +63,7 @@ class DayState:
 
 def on_arc(builder: Any, pid: str, a: Any, b: Any, arc: Lit, travel: int) -> None:
     """Remember a journey of a principal, spouse or minister from item ``a`` to ``b``
-    (their rests and holes weigh those of ``ARC_ROLES``, ``HOLE_ROLES``; their lunches,
+    (the rests and holes of the guests' ``ARC_ROLES`` are weighed; their lunches,
     of all three, are never on the way)."""
     if builder.visit.person[pid].role in DAY_ROLES:
         builder.day_state.arcs.setdefault(pid, []).append((a, b, arc, travel))
@@ -123,7 +129,7 @@ def _holes(builder: Any) -> None:
     m, ax = builder.model, builder.axis
     limit = ax.units_up(goals.IDLE_AFTER_MINUTES)
     for pid, arcs in builder.day_state.arcs.items():
-        if builder.visit.person[pid].role not in HOLE_ROLES:
+        if not _weighs_day(builder, pid):
             continue
         into: dict[str, list[tuple[Any, Any, Lit, int]]] = {}
         for journey in arcs:
@@ -167,7 +173,7 @@ def _rest(builder: Any, mine: dict[str, list[Any]]) -> None:
     m, ax, v = builder.model, builder.axis, builder.visit
     limit, pause = ax.units_up(REST_AFTER_MINUTES), ax.units_up(REST_MINUTES)
     for pid, arcs in builder.day_state.arcs.items():
-        if v.person[pid].role not in ARC_ROLES:
+        if not _weighs_day(builder, pid):
             continue
         items = [iv for iv in mine.get(pid, []) if not _breaks(iv)]
         begins: dict[str, Any] = {}
