@@ -64,8 +64,8 @@ GOAL_NAMES = {
     "long_day": "minutes of principals', spouses' and ministers' days beyond 12 hours",
     "motorcade": "motorcade minutes (summed over people)",
     "lunch": "days of principals, spouses and ministers without lunch",
-    "rest": "minutes of principals' and spouses' stretches beyond 4 h without rest",
-    "idle": "minutes of holes beyond 90 min in principals' days",
+    "rest": "minutes of guest principals' and spouses' stretches beyond 4 h without rest",
+    "idle": "minutes of holes beyond 90 min in guest principals' and spouses' days",
     "rhythm": "minutes of principals', spouses' and ministers' flexible items before 09:00",
     "joined": "invitations of optional attendees not taken",
 }
