@@ -1694,6 +1694,14 @@ class ModelBuilder:
                 m.add_bool_or([moved])
                 continue
             m.add(iv.start == s0).only_enforce_if(~moved)
+            # the search begins from the previous plan (all but the edit still holds)
+            m.add_hint(iv.start, s0)
+            m.add_hint(moved, 0)
+            if iv.present is not None:
+                m.add_hint(iv.present, 1)
+            for venue_id, lit in iv.choice.items():
+                if lit is not None:
+                    m.add_hint(lit, venue_id == old.venue)
             shift = m.new_int_var(0, self.axis.horizon, f"shift[{iv.item.id}]")
             m.add_abs_equality(shift, iv.start - s0)
             self.shift[iv.item.id] = shift
