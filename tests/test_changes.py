@@ -92,7 +92,7 @@ def test_cancelled_item(copy: Path) -> None:
             "Visit to the National Carpet Museum cancelled",
             "Festive event for the 75th anniversary of Israel's independence: travel before "
             "it from Festive lunch hosted by President Aliyev and Mehriban Aliyeva, leaving "
-            "17:00, motorcade 1 h (Michal Herzog)",
+            "17:15, motorcade 1 h (Michal Herzog)",
         ]
     }
 
@@ -149,7 +149,7 @@ def test_attendance_change(copy: Path) -> None:
     wreath = "Wreath at the grave of national leader Heydar Aliyev: travel before it from"
     assert told(visit, old, new) == {
         "arbel": [
-            f"{wreath} Signing of the health cooperation agreement, leaving 15:15, motorcade "
+            f"{wreath} Signing of the health cooperation agreement, leaving 15:30, motorcade "
             "1 h 5 min (Moshe Arbel)",
             f"You no longer attend {lunch}",
         ],
@@ -158,8 +158,8 @@ def test_attendance_change(copy: Path) -> None:
     # and back: the reverse comparison
     assert told(visit, new, old) == {
         "arbel": [
-            f"You now attend {lunch}, 30 May 13:45",
-            f"{wreath} {lunch}, leaving 15:15, motorcade 1 h 5 min (Moshe Arbel)",
+            f"You now attend {lunch}, 30 May 14:00",
+            f"{wreath} {lunch}, leaving 15:30, motorcade 1 h 5 min (Moshe Arbel)",
         ],
         **{p: [f"{lunch}: Moshe Arbel now attends"] for p in others},
     }
