@@ -726,6 +726,7 @@ class Index:
             (pid, before.id) for (pid, _), before in self.previous_office.items()
         }
         self._shown: dict[tuple[str, str], Shown | None] = {}
+        self._shown_to: dict[tuple[str, str, str], Shown | None] = {}  # (with a person)
         self._digests: dict[tuple[str, Any], str] = {}
         self._prepared: dict[str, _Prepared | None] = {}
         self._names: dict[tuple[str, str], str] = {}
@@ -764,6 +765,14 @@ class Index:
         view = self._shown[key]
         if view is None or person is None:
             return view
+        mine = (planned.id, stream, person)
+        if mine not in self._shown_to:  # (asked for by the reader's list, digest, events)
+            self._shown_to[mine] = self._shown_to_person(planned, view, stream, person)
+        return self._shown_to[mine]
+
+    def _shown_to_person(
+        self, planned: PlannedItem, view: Shown, stream: str, person: str
+    ) -> Shown | None:
         own = view
         if self._personal(planned, view, stream, person):
             prepared = self.prepared(planned)
