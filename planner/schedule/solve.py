@@ -174,7 +174,10 @@ def _solve_part(
         if status == cp_model.OPTIMAL and not stop_at_first:
             name = _STATUS[status]
             best, bound = int(solver.objective_value), int(solver.best_objective_bound)
-            tied = _among_ties(builder, solver, time_limit - (time.perf_counter() - began))
+            spent = time.perf_counter() - began
+            # at most half the time the optimum took: on a large part, settling the ties
+            # took as long again (and the time is the next part's)
+            tied = _among_ties(builder, solver, min(time_limit - spent, max(0.2, spent / 2)))
             if tied is not None:
                 return _Part(builder, tied, name, quality=(best, bound))
     name = _STATUS.get(status, "unknown")
