@@ -24,7 +24,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from datetime import UTC, date, datetime
 from enum import StrEnum
 from functools import cached_property
@@ -498,13 +498,20 @@ def merge(
     solve: SolveInfo,
     reason: str,
     now: datetime | None = None,
+    unchanged_except: frozenset[str] | None = None,
 ) -> Plan:
     """The next plan: revisions carried over and raised only for items that changed;
     items that vanished from the visit are kept as cancelled. What each stream of readers
     is shown of each item, and each reader of all of it, is compared with what they were
     shown before (planner.disclosure): their revisions rise, and the version records them
     among those who saw a change, only when that changed. Returns ``previous`` unchanged
-    when nothing changed and the visit is the same."""
+    when nothing changed and the visit is the same.
+
+    ``unchanged_except``: the caller vouches that the visit differs from the one
+    ``previous`` was made from only in these items (an edit). A person none of whose
+    items changed, in the plan or in the visit, then keeps their reader's record as it
+    was: nothing they receive can have changed (working out their journeys around each
+    item again was half the time of an edit on a large visit)."""
     from planner import disclosure  # (it reads plans: imported here, not at the top)
 
     stamp = now or utc_now()
@@ -515,6 +522,7 @@ def merge(
     old = {i.id: i for i in previous.items} if previous else {}
     result: list[PlannedItem] = []
     changes: list[Change] = []
+    altered: set[str] = set(unchanged_except or ())  # items whose content changed
     for new in items:
         before = old.get(new.id)
         if new.status is Status.CANCELLED and before is not None and new.start is None:
@@ -534,6 +542,8 @@ def merge(
                 }
             )
         new = new.model_copy(update={"facts": published_facts(visit, new)})
+        if before is None or not before.same_content(new):
+            altered.add(new.id)
         if before is None:
             result.append(
                 new.model_copy(update={"revision": 0, "created": stamp, "modified": stamp})
@@ -567,6 +577,7 @@ def merge(
     for gone in old.values():
         if gone.id in present:
             continue
+        altered.add(gone.id)
         if gone.status is Status.CANCELLED:
             result.append(gone)
             continue
@@ -595,6 +606,8 @@ def merge(
         before = old.get(planned.id)
         shown = disclosure.item_digests(visit, planned, index)
         seen, raised = _track(before, planned, shown, stamp)
+        if raised:
+            altered.add(planned.id)
         tracked.append(planned.model_copy(update={"seen": seen}))
         if raised and (before is None or before.revision == planned.revision):
             what = titles.get(planned.id) or (planned.about.title if planned.about else planned.id)
@@ -603,7 +616,12 @@ def merge(
             )
     version = previous.version + 1 if previous else 1
     shell = shell.model_copy(update={"items": tuple(tracked), "version": version})
-    readers, seen_by = _readers(visit, previous, shell, index, stamp)
+    untouched = (
+        _untouched(visit, previous, tracked, altered)
+        if unchanged_except is not None and previous is not None
+        else frozenset()
+    )
+    readers, seen_by = _readers(visit, previous, shell, index, stamp, untouched)
     # a version no reader saw a change in, the protocol office's full copy neither (only
     # off-record items changed, or nothing any output shows): on the record, the version
     # before stays the last (see on_record)
@@ -718,12 +736,40 @@ def _track(
     return seen, raised
 
 
+def _untouched(
+    visit: Visit, previous: Plan, items: list[PlannedItem], altered: set[str]
+) -> frozenset[str]:
+    """The people who attend the same items as in ``previous``, none of them ``altered``
+    (their content, what a stream is shown of them, or their entry in the visit)."""
+    from planner.disclosure import attendee_ids
+
+    def attended(planned_items: Iterable[PlannedItem]) -> dict[str, set[str]]:
+        found: dict[str, set[str]] = {}
+        for planned in planned_items:
+            for pid in attendee_ids(visit, planned):
+                found.setdefault(pid, set()).add(planned.id)
+        return found
+
+    before, now = attended(previous.items), attended(items)
+    return frozenset(
+        p.id
+        for p in visit.people
+        if before.get(p.id, set()) == now.get(p.id, set()) and not now.get(p.id, set()) & altered
+    )
+
+
 def _readers(
-    visit: Visit, previous: Plan | None, plan: Plan, index: Any, stamp: datetime
+    visit: Visit,
+    previous: Plan | None,
+    plan: Plan,
+    index: Any,
+    stamp: datetime,
+    untouched: frozenset[str] = frozenset(),
 ) -> tuple[list[Reader], list[str]]:
     """Each reader's digest of what they receive, the items they are shown and those
     withdrawn from them, and who of them saw a change (the protocol office, who sees every
-    version, is not listed)."""
+    version, is not listed). A person ``untouched`` keeps their record as it was, where
+    it is of the same stream and the same entry of theirs."""
     from planner import disclosure
 
     known = previous.readers_by_key if previous is not None else {}
@@ -731,6 +777,17 @@ def _readers(
     seen_by: list[str] = []
     for audience in disclosure.readers(visit):
         was = known.get(audience.key)
+        if (
+            audience.person in untouched
+            and was is not None
+            and was.shown is not None
+            and was.basis is not None
+            and was.stream == audience.stream
+            and was.basis
+            == disclosure.digest(disclosure.person_basis(visit, visit.person[audience.person]))
+        ):
+            readers.append(was)  # nothing they receive changed
+            continue
         stream = basis = None
         offset, since = (was.offset, was.since) if was else (0, None)
         if audience.person is not None:

@@ -363,7 +363,15 @@ def _solve(
         seconds=round(seconds, 3),
         moved=len(moved),
     )
-    plan = merge(previous, visit, items, info, reason, now=now or utc_now())
+    plan = merge(
+        previous,
+        visit,
+        items,
+        info,
+        reason,
+        now=now or utc_now(),
+        unchanged_except=unchanged_except if base is not None else None,
+    )
     stable = [p.stable_optimal for p in solved if p.stable_optimal is not None]
     return SolveOutcome(
         plan=plan,
