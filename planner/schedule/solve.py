@@ -87,6 +87,9 @@ class _Reporter(SearchCallback):
             )
 
 
+TIES_SECONDS = 1.0  # the most time settling the ties among equally good plans may take
+
+
 def _solver(time_limit: float, workers: int, stop_at_first: bool = False) -> cp_model.CpSolver:
     solver = cp_model.CpSolver()
     solver.parameters.stop_after_first_solution = stop_at_first
@@ -175,9 +178,10 @@ def _solve_part(
             name = _STATUS[status]
             best, bound = int(solver.objective_value), int(solver.best_objective_bound)
             spent = time.perf_counter() - began
-            # at most half the time the optimum took: on a large part, settling the ties
-            # took as long again (and the time is the next part's)
-            tied = _among_ties(builder, solver, min(time_limit - spent, max(0.2, spent / 2)))
+            # a quarter of the time the optimum took, a second at most: on a large part,
+            # settling the ties took as long again (and the time is the next part's)
+            ties = min(time_limit - spent, max(0.2, min(TIES_SECONDS, spent / 4)))
+            tied = _among_ties(builder, solver, ties)
             if tied is not None:
                 return _Part(builder, tied, name, quality=(best, bound))
     name = _STATUS.get(status, "unknown")
