@@ -199,9 +199,9 @@ def _among_ties(
     CP-SAT's threads return whichever they reach first, so the same visit would give
     another plan from one solve to the next. With every choice fixed, what is left is
     where the times sit among the journeys, windows and goals, which one thread settles
-    in a moment (searching every plan as good again took as long as the optimum's proof).
-    None when the search finds no such plan within the time (the optimum found is
-    kept)."""
+    in a moment on a small visit (searching every plan as good again took as long as the
+    optimum's proof); a large part may not be settled in the time it is given. None when
+    the search finds no such plan within the time (the optimum found is kept)."""
     if time_limit < 0.05 or not builder.vars:
         return None
     model = builder.model
