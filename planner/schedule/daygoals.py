@@ -1,6 +1,6 @@
 """The goals of a person's day that make a plan read right (docs/scheduling-rules.md,
 "Soft goals"): a lunch on each day for principals, spouses and ministers, a rest after
-four hours of programme for principals and spouses, no holes inside a principal's day,
+four hours of programme and no holes in the day for the guest's principals and spouses,
 flexible items at the day's hours rather than as early as their windows allow, and
 optional attendees joining what they are invited to when they are free.
 
@@ -123,8 +123,8 @@ def _rhythm(builder: Any) -> None:
 
 
 def _holes(builder: Any) -> None:
-    """Idle time between two consecutive items of a principal on the same day
-    beyond ``goals.IDLE_AFTER_MINUTES`` (the journey between them not idle): one measure
+    """Idle time between two consecutive items of a guest principal or spouse on the same
+    day beyond ``goals.IDLE_AFTER_MINUTES`` (the journey between them not idle): one measure
     per item, the hole before it (one journey leads to it)."""
     m, ax = builder.model, builder.axis
     limit = ax.units_up(goals.IDLE_AFTER_MINUTES)
@@ -166,7 +166,7 @@ def _breaks(iv: Any) -> bool:
 
 
 def _rest(builder: Any, mine: dict[str, list[Any]]) -> None:
-    """A stretch of a principal's or spouse's items and the journeys between
+    """A stretch of a guest principal's or spouse's items and the journeys between
     them with no pause of ``REST_MINUTES`` costs per minute beyond ``REST_AFTER_MINUTES``
     from its start. ``begins[b]`` is the start of the stretch that item b ends: b's own
     start after a pause (or a lunch, a flight), else that of the item before it."""
