@@ -22,6 +22,21 @@ def reference_path() -> Path:
     return REFERENCE
 
 
+@pytest.fixture(scope="module")
+def first(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The reference visit solved once, as a user solves it: its plan file (version 1)."""
+    import shutil
+
+    from planner.cli import main
+    from planner.plan import plan_path
+
+    folder = tmp_path_factory.mktemp("first")
+    visit = folder / REFERENCE.name
+    shutil.copy(REFERENCE, visit)
+    assert main(["solve", str(visit)]) == 0
+    return plan_path(visit)
+
+
 def need_tool(name: str, package: str) -> str:
     """The path of a Debian tool a test drives. Where it is missing the test is skipped
     with a reason naming the package; on CI (CI set), where .ci/run installs it, a missing

@@ -21,16 +21,6 @@ from planner.visitfile import load_visit
 from tests.conftest import REFERENCE
 
 
-@pytest.fixture(scope="module")
-def first(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The reference visit solved once: its plan file (version 1)."""
-    folder = tmp_path_factory.mktemp("first")
-    visit = folder / REFERENCE.name
-    shutil.copy(REFERENCE, visit)
-    assert main(["solve", str(visit)]) == 0
-    return plan_path(visit)
-
-
 @pytest.fixture
 def copy(first: Path, tmp_path: Path) -> Path:
     """A fresh copy of the solved reference visit and its plan: the visit's path."""

@@ -15,15 +15,6 @@ from planner.visitfile import load_visit
 from tests.conftest import REFERENCE
 
 
-@pytest.fixture(scope="module")
-def first(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    folder = tmp_path_factory.mktemp("first")
-    visit = folder / REFERENCE.name
-    shutil.copy(REFERENCE, visit)
-    assert main(["solve", str(visit)]) == 0
-    return plan_path(visit)
-
-
 def _edit(first: Path, tmp_path: Path, *argv: str) -> tuple[Path, Plan, Plan]:
     path = tmp_path / REFERENCE.name
     shutil.copy(REFERENCE, path)
